@@ -1,0 +1,120 @@
+//! Emits one API's TypeScript declarations: a namespace (`Gcdirectory`, `Worksome`) holding
+//! its scalar aliases, enums as string unions, input interfaces, and per mutation an `Args`
+//! type (what the function takes) and a `Result` type (exactly the selected fields).
+
+use crate::inputs::reachable;
+use crate::model::{InputValue, Kind, Schema, TypeRef};
+use crate::naming::pascal;
+use crate::operations::Operation;
+use crate::scalars;
+use std::fmt::Write;
+
+/// Name (inside the API's namespace) of the type a mutation's function takes.
+/// For a mutation whose only argument is `input` it is an alias of that input's type.
+pub fn args_type_name(op: &Operation) -> String {
+    format!("{}Args", pascal(&op.name))
+}
+
+fn doc(out: &mut String, indent: &str, text: Option<&str>) {
+    if let Some(t) = text.map(str::trim).filter(|t| !t.is_empty()) {
+        let t = t.replace("*/", "*\\/");
+        writeln!(out, "{indent}/**").unwrap();
+        for line in t.lines() {
+            writeln!(out, "{indent} * {}", line.trim_end()).unwrap();
+        }
+        writeln!(out, "{indent} */").unwrap();
+    }
+}
+
+/// TypeScript of an input type reference (custom scalars by alias, built-ins inline).
+fn ts_input(ty: &TypeRef) -> String {
+    let (inner, nn) = match ty {
+        TypeRef::List(i, nn) => (format!("Array<{}>", ts_input(i)), *nn),
+        TypeRef::Named(n, nn) if scalars::is_builtin(n) => {
+            (scalars::lookup(n).map(|s| s.ts_input.to_string()).unwrap_or_default(), *nn)
+        }
+        TypeRef::Named(n, nn) => (n.clone(), *nn),
+    };
+    if nn {
+        inner
+    } else {
+        format!("{inner} | null")
+    }
+}
+
+fn member(out: &mut String, v: &InputValue) {
+    doc(out, "    ", v.description.as_deref());
+    let optional = !v.ty.non_null() || v.has_default;
+    writeln!(out, "    {}{}: {};", v.name, if optional { "?" } else { "" }, ts_input(&v.ty)).unwrap();
+}
+
+/// The `export namespace <Api> { ... }` block.
+pub fn namespace(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String, String> {
+    let ns = pascal(api);
+    let mut out = String::new();
+    writeln!(out, "\n/** Types of the {api} API, generated from schemas/{api}.graphql and operations/{api}/. */").unwrap();
+    writeln!(out, "export namespace {ns} {{").unwrap();
+    let reachable = reachable(schema)?;
+    let mut declared: Vec<String> = vec![];
+    // Scalars and enums used in results must be declared too, not only those reachable from inputs.
+    let mut names: Vec<String> = reachable.into_iter().collect();
+    for t in schema.types.values() {
+        if matches!(t.kind, Kind::Enum(_)) || (matches!(t.kind, Kind::Scalar) && !scalars::is_builtin(&t.name)) {
+            names.push(t.name.clone());
+        }
+    }
+    names.sort();
+    names.dedup();
+    for name in names {
+        let def = schema.get(&name)?;
+        match &def.kind {
+            Kind::Scalar if scalars::is_builtin(&name) => continue,
+            Kind::Scalar => {
+                doc(&mut out, "  ", def.description.as_deref());
+                let spec = scalars::lookup(&name)?;
+                writeln!(out, "  export type {name} = {};", spec.ts_input).unwrap();
+            }
+            Kind::Enum(values) => {
+                doc(&mut out, "  ", def.description.as_deref());
+                let vs: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+                writeln!(out, "  export type {name} = {};", vs.join(" | ")).unwrap();
+            }
+            Kind::Input(fields) => {
+                doc(&mut out, "  ", def.description.as_deref());
+                writeln!(out, "  export interface {name} {{").unwrap();
+                for f in fields {
+                    member(&mut out, f);
+                }
+                writeln!(out, "  }}").unwrap();
+            }
+            _ => continue,
+        }
+        declared.push(name);
+    }
+    for op in ops {
+        let upper = pascal(&op.name);
+        let args_name = args_type_name(op);
+        let result_name = format!("{upper}Result");
+        for n in [&args_name, &result_name] {
+            if declared.contains(n) {
+                return Err(format!("generated TypeScript name {ns}.{n} collides with a schema type"));
+            }
+        }
+        doc(&mut out, "  ", Some(&format!("What `client.{api}.{}` takes.", op.name)));
+        if op.single_input() {
+            writeln!(out, "  export type {args_name} = {};", ts_input(&op.args[0].ty)).unwrap();
+        } else if !op.args.is_empty() {
+            writeln!(out, "  export interface {args_name} {{").unwrap();
+            for a in &op.args {
+                member(&mut out, a);
+            }
+            writeln!(out, "  }}").unwrap();
+        }
+        doc(&mut out, "  ", Some(&format!("The data `client.{api}.{}` resolves with: the fields its document selects.", op.name)));
+        writeln!(out, "  export type {result_name} = {};", op.result_ts).unwrap();
+        declared.push(args_name);
+        declared.push(result_name);
+    }
+    writeln!(out, "}}").unwrap();
+    Ok(out)
+}
