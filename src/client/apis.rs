@@ -1,0 +1,6 @@
+//! The generated API classes (`GcdirectoryApi`, ...) and the `Client` getters for them.
+
+use super::open::{Client, ClientRef};
+use wasm_bindgen::prelude::*;
+
+include!(concat!(env!("OUT_DIR"), "/facades.rs"));

@@ -1,0 +1,34 @@
+//! Sending one HTTP request. A trait so the outbox's policy is tested natively against a fake,
+//! and runs in the browser against `fetch`.
+
+mod fetch;
+
+pub use fetch::FetchTransport;
+
+/// A GraphQL POST, fully built (token and idempotency key already in the headers).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+/// What the server answered, whatever the status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpResponse {
+    pub status: u16,
+    /// The `Retry-After` header, as sent.
+    pub retry_after: Option<String>,
+    pub body: String,
+}
+
+/// The request got no HTTP answer at all: offline, refused, DNS, CORS, aborted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NetworkError(pub String);
+
+/// Sends requests. Futures are not `Send`: in the browser everything runs on one thread.
+#[allow(async_fn_in_trait)]
+pub trait Transport {
+    /// Sends one request and returns the response, or why there was none.
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError>;
+}

@@ -1,0 +1,76 @@
+//! Helpers for browser tests: the reference server's URL (baked in at compile time by the test
+//! script, which starts the server), clients, raw queries to check persisted effects.
+
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// Base URL of the reference server the test script started (`--test-mode`, in-memory DB).
+pub const SERVER: &str = match option_env!("OUTBOX_TEST_SERVER") {
+    Some(s) => s,
+    None => "http://127.0.0.1:8080",
+};
+
+#[wasm_bindgen]
+extern "C" {
+    // The global `fetch` (window or worker), for talking to the server past the SDK.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(input: &str, init: &JsValue) -> js_sys::Promise;
+}
+
+/// A JS value from JSON text.
+pub fn js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).expect("test JSON parses")
+}
+
+/// A JS value as JSON.
+pub fn json(v: &JsValue) -> Value {
+    serde_json::from_str(&String::from(js_sys::JSON::stringify(v).expect("stringify"))).expect("JSON")
+}
+
+/// Options for `Client.open` whose token callback returns `token` (asynchronously, as apps do).
+pub fn options(token: &str) -> JsValue {
+    let opts = js(&format!(
+        r#"{{"user":"test-user","endpoints":{{"gcdirectory":"{SERVER}/graphql/gcdirectory","worksome":"{SERVER}/graphql/worksome"}}}}"#
+    ));
+    let f = js_sys::Function::new_with_args("api", &format!("return Promise.resolve({token:?})"));
+    js_sys::Reflect::set(&opts, &"token".into(), &f).unwrap();
+    opts
+}
+
+/// Opens a client acting with `token`.
+pub async fn client(token: &str) -> graphql_outbox::Client {
+    graphql_outbox::Client::open(options(token)).await.unwrap_or_else(|e| panic!("Client.open: {:?}", json(&e)))
+}
+
+/// Awaits a call's promise: Ok(result as JSON) or Err(the JS error).
+pub async fn settle(p: js_sys::Promise) -> Result<Value, JsValue> {
+    JsFuture::from(p).await.map(|v| json(&v))
+}
+
+/// The error's `name`, `message` and `details`.
+pub fn error_parts(e: &JsValue) -> (String, String, Value) {
+    let get = |k: &str| js_sys::Reflect::get(e, &k.into()).unwrap();
+    (get("name").as_string().unwrap_or_default(), get("message").as_string().unwrap_or_default(), json(&get("details")))
+}
+
+/// Runs a query on the reference server directly (not through the SDK) and returns `data`.
+pub async fn query(api: &str, token: &str, query: &str) -> Value {
+    let init = serde_json::json!({
+        "method": "POST",
+        "body": serde_json::json!({ "query": query }).to_string(),
+        "headers": { "content-type": "application/json", "authorization": format!("Bearer {token}") },
+    });
+    let url = format!("{SERVER}/graphql/{api}");
+    let resp: web_sys::Response = JsFuture::from(global_fetch(&url, &js(&init.to_string()))).await.unwrap().unchecked_into();
+    let body = json(&JsFuture::from(resp.json().unwrap()).await.unwrap());
+    assert!(body.get("errors").is_none(), "query failed: {body}");
+    body["data"].clone()
+}
+
+/// The test-mode log of applied mutations.
+pub async fn applied() -> Value {
+    let url = format!("{SERVER}/__test/applied");
+    let resp: web_sys::Response = JsFuture::from(global_fetch(&url, &JsValue::UNDEFINED)).await.unwrap().unchecked_into();
+    json(&JsFuture::from(resp.json().unwrap()).await.unwrap())
+}
