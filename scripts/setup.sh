@@ -1,0 +1,67 @@
+# Sourced by demo.sh and test.sh: installs what they need, idempotently, into this checkout
+# (.tools/, node_modules/) or the system (apt, rustup). Each step is skipped when already done.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+TOOLS="$ROOT/.tools"
+export PATH="$TOOLS/bin:$PATH"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+# The wasm32 target of the machine's one Rust toolchain.
+ensure_wasm_target() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32-unknown-unknown target"
+    rustup target add wasm32-unknown-unknown
+  fi
+}
+
+# wasm-bindgen-cli must equal the wasm-bindgen crate version in Cargo.lock, or the glue it
+# writes does not match the wasm; so the version is read from the lock file, never hard-coded.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
+}
+
+ensure_wasm_bindgen() {
+  local want have=""
+  want="$(wasm_bindgen_version)"
+  [ -n "$want" ] || { echo "cannot read the wasm-bindgen version from Cargo.lock" >&2; exit 1; }
+  [ -x "$TOOLS/bin/wasm-bindgen" ] && have="$("$TOOLS/bin/wasm-bindgen" --version | awk '{print $2}')"
+  if [ "$have" != "$want" ]; then
+    say "installing wasm-bindgen-cli $want into .tools/ (about 2 minutes, once)"
+    # Not --locked: one dependency pinned in its lock file no longer resolves.
+    cargo install -q wasm-bindgen-cli --version "$want" --root "$TOOLS" --force
+  fi
+}
+
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ "${#missing[@]}" -gt 0 ]; then
+    say "installing ${missing[*]} from apt"
+    local sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+# Debian's Chromium and its matching driver: the only browser this machine can have.
+ensure_chromium() {
+  apt_install chromium chromium-driver
+  export CHROMEDRIVER=/usr/bin/chromedriver
+}
+
+# npm packages of the tests (TypeScript, Playwright's core without any browser download).
+ensure_node_modules() {
+  local dir="$ROOT/tests/js"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "installing npm packages of tests/js"
+    (cd "$dir" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
