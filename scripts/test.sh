@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Every test of the project, on a fresh machine too: installs what is missing, then runs
+#   1. native tests (generator, SDK policy/validation, reference server over HTTP),
+#   2. the npm package build and its TypeScript consumer tests,
+#   3. browser tests (wasm-bindgen-test in headless Chromium) against a reference server
+#      this script starts on a free port and stops on exit.
+source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+ensure_wasm_target
+ensure_wasm_bindgen
+ensure_chromium
+ensure_node_modules
+cd "$ROOT"
+
+stage() { say "$1"; STAGE_START=$SECONDS; }
+done_stage() { say "$1 took $((SECONDS - STAGE_START)) s"; }
+
+stage "native tests (cargo test --workspace)"
+cargo test --workspace
+done_stage "native tests"
+
+stage "npm package + TypeScript consumer tests"
+"$ROOT/scripts/build-pkg.sh"
+(cd tests/js && node --test typecheck.test.mjs)
+done_stage "package and TypeScript tests"
+
+stage "browser tests in headless Chromium against the reference server"
+cargo build -q -p outbox-server
+log="$(mktemp)"
+server_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  rm -f "$log"
+}
+trap cleanup EXIT
+target/debug/outbox-server --port 0 --db :memory: --test-mode >"$log" 2>&1 &
+server_pid=$!
+url=""
+for _ in $(seq 1 100); do
+  url="$(sed -n 's/^listening on //p' "$log" | head -n1)"
+  [ -n "$url" ] && break
+  kill -0 "$server_pid" 2>/dev/null || { cat "$log" >&2; echo "the reference server exited" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { cat "$log" >&2; echo "the reference server did not start" >&2; exit 1; }
+say "reference server at $url"
+# The URL is compiled into the test wasm (option_env!), so only that crate rebuilds per run.
+OUTBOX_TEST_SERVER="$url" \
+CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
+  cargo test --target wasm32-unknown-unknown -p graphql-outbox --test browser
+done_stage "browser tests"
+say "all tests passed"
