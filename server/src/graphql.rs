@@ -1,0 +1,257 @@
+//! `POST /graphql/<api>`: auth, idempotency, one transaction per request, execution.
+
+use axum::body::Bytes;
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::db::{caller_for_token, Db};
+use crate::http_error::json_error;
+use crate::idempotency::{self, Prior};
+use crate::resolve::RequestCtx;
+use crate::state::AppState;
+
+/// The standard GraphQL-over-HTTP request body.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Body {
+    query: String,
+    #[serde(default)]
+    variables: Option<Value>,
+    #[serde(default)]
+    operation_name: Option<String>,
+}
+
+/// Handles one request to the API at index `api` of `st.apis`.
+pub async fn handle(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> Response {
+    let rt = &st.apis[api];
+    let api_name = rt.def.name;
+    // One request at a time through the database (see `AppState::gate`).
+    let _turn = st.gate.lock().await;
+
+    let Some(token) = bearer(&headers) else {
+        return json_error(
+            StatusCode::UNAUTHORIZED,
+            "UNAUTHENTICATED",
+            "missing Authorization: Bearer token",
+        );
+    };
+    let caller = match st.db.with(|c| caller_for_token(c, api_name, token)) {
+        Ok(Some(caller)) => caller,
+        Ok(None) => {
+            return json_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "unknown token")
+        }
+        Err(e) => {
+            return json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                &e.to_string(),
+            )
+        }
+    };
+
+    let raw: Value = match serde_json::from_slice(&body) {
+        Ok(v) => v,
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("body is not JSON: {e}"),
+            )
+        }
+    };
+    let req: Body = match serde_json::from_value(raw.clone()) {
+        Ok(b) => b,
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("not a GraphQL request: {e}"),
+            )
+        }
+    };
+    let variables = match req.variables {
+        None | Some(Value::Null) => Value::Object(Default::default()),
+        Some(v @ Value::Object(_)) => v,
+        Some(_) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "variables must be an object",
+            )
+        }
+    };
+    let key = match headers.get("idempotency-key").map(HeaderValue::to_str) {
+        None => None,
+        Some(Ok(k)) if !k.is_empty() => Some(k.to_string()),
+        Some(_) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                "Idempotency-Key must be visible ASCII",
+            )
+        }
+    };
+
+    let caller_id = format!("{}:{}", caller.api, caller.subject);
+    let fingerprint = idempotency::fingerprint(api_name, &raw);
+    if let Some(k) = &key {
+        match st
+            .db
+            .with(|c| idempotency::lookup(c, k, &caller_id, &fingerprint))
+        {
+            Ok(Prior::New) => {}
+            Ok(Prior::Replay { status, body }) => return replay(status, body),
+            Ok(Prior::Conflict(why)) => {
+                return json_error(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "IDEMPOTENCY_KEY_REUSED",
+                    &why,
+                );
+            }
+            Err(e) => {
+                return json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL",
+                    &e.to_string(),
+                )
+            }
+        }
+    }
+
+    // The request's writes and its idempotency record commit together or not at all. The guard
+    // rolls back if this future is dropped mid-way (client gone), so the next request starts clean.
+    let tx = match Tx::begin(&st.db) {
+        Ok(tx) => tx,
+        Err(e) => {
+            return json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                &e.to_string(),
+            )
+        }
+    };
+    let mut gql = async_graphql::Request::new(req.query)
+        .variables(async_graphql::Variables::from_json(variables))
+        .data(RequestCtx {
+            db: st.db.clone(),
+            caller,
+            idempotency_key: key.clone(),
+            record_applied: st.test_mode.is_some(),
+        });
+    if let Some(op) = req.operation_name {
+        gql = gql.operation_name(op);
+    }
+    let mut response = rt.schema.execute(gql).await;
+    add_error_codes(&mut response.errors);
+    // Serialize the response itself (not via serde_json::Value) to keep the query's field order.
+    let body = match serde_json::to_string(&response) {
+        Ok(b) => b,
+        Err(e) => {
+            return json_error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "INTERNAL",
+                &e.to_string(),
+            )
+        }
+    };
+    let status = StatusCode::OK;
+
+    let committed = st.db.with(|c| -> rusqlite::Result<()> {
+        if let Some(k) = &key {
+            idempotency::store(
+                c,
+                k,
+                api_name,
+                &caller_id,
+                &fingerprint,
+                status.as_u16(),
+                &body,
+            )?;
+        }
+        Ok(())
+    });
+    if let Err(e) = committed.and_then(|()| tx.commit()) {
+        return json_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "INTERNAL",
+            &format!("commit failed: {e}"),
+        );
+    }
+    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let v = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = v.split_once(' ')?;
+    (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
+}
+
+fn replay(status: u16, body: String) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "application/json"),
+            (
+                header::HeaderName::from_static("idempotency-replayed"),
+                "true",
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// Gives every error a stable `extensions.code`: handlers set theirs; what async-graphql reports
+/// on its own is a validation failure (no path: the document or variables were rejected) or an
+/// internal error during execution (with a path).
+fn add_error_codes(errors: &mut [async_graphql::ServerError]) {
+    for e in errors {
+        let code = if e.path.is_empty() {
+            "GRAPHQL_VALIDATION_FAILED"
+        } else {
+            "INTERNAL_SERVER_ERROR"
+        };
+        let ext = e.extensions.get_or_insert_with(Default::default);
+        if ext.get("code").is_none() {
+            ext.set("code", code);
+        }
+    }
+}
+
+/// An open SQLite transaction on the shared connection; rolls back on drop unless committed.
+struct Tx {
+    db: Db,
+    done: bool,
+}
+
+impl Tx {
+    fn begin(db: &Db) -> rusqlite::Result<Tx> {
+        db.with(|c| c.execute_batch("BEGIN IMMEDIATE"))?;
+        Ok(Tx {
+            db: db.clone(),
+            done: false,
+        })
+    }
+
+    fn commit(mut self) -> rusqlite::Result<()> {
+        self.done = true;
+        self.db.with(|c| {
+            let r = c.execute_batch("COMMIT");
+            if r.is_err() && !c.is_autocommit() {
+                let _ = c.execute_batch("ROLLBACK");
+            }
+            r
+        })
+    }
+}
+
+impl Drop for Tx {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.db.with(|c| c.execute_batch("ROLLBACK"));
+        }
+    }
+}
