@@ -31,7 +31,7 @@ pub fn json(v: &JsValue) -> Value {
 /// Options for `Client.open` whose token callback returns `token` (asynchronously, as apps do).
 pub fn options(token: &str) -> JsValue {
     let opts = js(&format!(
-        r#"{{"user":"test-user","endpoints":{{"gcdirectory":"{SERVER}/graphql/gcdirectory","worksome":"{SERVER}/graphql/worksome"}}}}"#
+        r#"{{"user":"test-user","endpoints":{{"gcdirectory":"{SERVER}/graphql/gcdirectory"}}}}"#
     ));
     let f = js_sys::Function::new_with_args("api", &format!("return Promise.resolve({token:?})"));
     js_sys::Reflect::set(&opts, &"token".into(), &f).unwrap();
@@ -40,7 +40,7 @@ pub fn options(token: &str) -> JsValue {
 
 /// Opens a client acting with `token`.
 pub async fn client(token: &str) -> graphql_outbox::Client {
-    graphql_outbox::Client::open(options(token)).await.unwrap_or_else(|e| panic!("Client.open: {:?}", json(&e)))
+    graphql_outbox::Client::open(options(token)).await.unwrap_or_else(|e| panic!("Client.open: {:?}", error_parts(&e)))
 }
 
 /// Awaits a call's promise: Ok(result as JSON) or Err(the JS error).
