@@ -12,7 +12,7 @@ rm -rf pkg && mkdir -p pkg
 # --remove-name-section: the names are the biggest removable part of the file.
 # --weak-refs: API objects handed to JS are freed by the GC, with no .free() needed.
 wasm-bindgen --target web --out-dir pkg --out-name graphql_outbox --remove-name-section --weak-refs \
-  target/wasm32-unknown-unknown/release/graphql_outbox.wasm
+  "$TARGET/wasm32-unknown-unknown/release/graphql_outbox.wasm"
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
 cat > pkg/package.json <<JSON
 {

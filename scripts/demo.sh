@@ -9,4 +9,4 @@ cargo build -q --release -p outbox-server
 port="${PORT:-8080}"
 db="${DB:-$ROOT/outbox-demo.sqlite}"
 say "serving www/ and pkg/ with state in $db; stop with Ctrl-C"
-exec target/release/outbox-server --port "$port" --db "$db" --www "$ROOT/www" --pkg "$ROOT/pkg"
+exec "$TARGET/release/outbox-server" --port "$port" --db "$db" --www "$ROOT/www" --pkg "$ROOT/pkg"

@@ -4,6 +4,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 TOOLS="$ROOT/.tools"
+# Build outputs; CARGO_TARGET_DIR is honoured so several checkouts can share or split one.
+TARGET="${CARGO_TARGET_DIR:-$ROOT/target}"
 export PATH="$TOOLS/bin:$PATH"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 

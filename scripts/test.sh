@@ -32,7 +32,7 @@ cleanup() {
   rm -f "$log"
 }
 trap cleanup EXIT
-target/debug/outbox-server --port 0 --db :memory: --test-mode >"$log" 2>&1 &
+"$TARGET/debug/outbox-server" --port 0 --db :memory: --test-mode >"$log" 2>&1 &
 server_pid=$!
 url=""
 for _ in $(seq 1 100); do
