@@ -1,19 +1,26 @@
 //! The HTTP router: one GraphQL route per API, health, test routes, static files, CORS.
 
 use axum::body::Bytes;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
+use axum::Extension;
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::conn::{Conn, CutListener};
 use crate::state::AppState;
 
 /// The whole server as an axum router.
 pub fn app(state: AppState) -> Router {
     let mut router: Router<AppState> = Router::new().route("/health", get(|| async { "ok" }));
     for (i, rt) in state.apis.iter().enumerate() {
-        let handler = move |State(st): State<AppState>, headers: HeaderMap, body: Bytes| {
-            crate::graphql::handle(st, i, headers, body)
+        // The connection's cut switch is there when served by `serve` (test mode's "drop the
+        // response after commit" needs it); a router driven some other way has none.
+        let handler = move |State(st): State<AppState>,
+                            conn: Option<Extension<ConnectInfo<Conn>>>,
+                            headers: HeaderMap,
+                            body: Bytes| {
+            crate::graphql::handle(st, i, conn.map(|Extension(ConnectInfo(c))| c), headers, body)
         };
         router = router.route(&format!("/graphql/{}", rt.def.name), post(handler));
     }
@@ -32,7 +39,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
+    let service = app(state).into_make_service_with_connect_info::<Conn>();
+    axum::serve(CutListener(listener), service)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -6,7 +6,9 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::conn::Conn;
 use crate::db::{caller_for_token, Db};
+use crate::faults::RequestFacts;
 use crate::http_error::json_error;
 use crate::idempotency::{self, Prior};
 use crate::resolve::RequestCtx;
@@ -23,8 +25,48 @@ struct Body {
     operation_name: Option<String>,
 }
 
-/// Handles one request to the API at index `api` of `st.apis`.
-pub async fn handle(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> Response {
+/// Handles one request to the API at index `api` of `st.apis`, applying test mode's fault for it
+/// (if any): a delay and an injected status before anything runs, a cut connection after commit.
+pub async fn handle(
+    st: AppState,
+    api: usize,
+    conn: Option<Conn>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fault = st.test_mode.as_ref().and_then(|tm| {
+        let facts = RequestFacts::of(st.apis[api].def.name, &headers, &body);
+        tm.faults.take(&facts)
+    });
+    let Some(fault) = fault else {
+        return execute(st, api, headers, body).await;
+    };
+    if let Some(ms) = fault.delay_ms {
+        // Outside the request gate: a slow request does not hold up the others.
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    if let Some(early) = fault.early_response() {
+        return early;
+    }
+    let response = execute(st, api, headers, body).await;
+    if fault.drop_after_commit {
+        // `execute` has committed (or replayed, or refused); the client must not learn which.
+        match conn {
+            Some(conn) => conn.cut(),
+            None => {
+                return json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL",
+                    "dropAfterCommit needs a connection served by outbox_server::serve",
+                )
+            }
+        }
+    }
+    response
+}
+
+/// Auth, idempotency, one transaction, execution: the request as a real server handles it.
+async fn execute(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> Response {
     let rt = &st.apis[api];
     let api_name = rt.def.name;
     // One request at a time through the database (see `AppState::gate`).
