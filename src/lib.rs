@@ -5,6 +5,8 @@
 pub mod api;
 pub mod client;
 pub mod outbox;
+pub mod store;
+pub mod sync;
 pub mod transport;
 
 pub use client::Client;

@@ -1,0 +1,85 @@
+//! Where entries live: `trait OutboxStore`, `MemoryStore` (native tests) and `IdbStore`
+//! (IndexedDB, wasm only). Records are JSON-shaped; one that does not read back as an entry is
+//! moved to the quarantine with the reason, so a bad record never stops the drain.
+
+mod memory;
+pub use memory::MemoryStore;
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
+#[doc(hidden)]
+pub mod conformance;
+
+use crate::outbox::entry::Entry;
+use serde_json::Value;
+
+/// Why the store failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The browser refused to store more (`QuotaExceededError`); nothing stored was lost.
+    Quota(String),
+    /// The database cannot be opened or used (private mode, blocked upgrade, closed).
+    Unavailable(String),
+    /// An entry with this id (or seq) is not in the store.
+    NotFound(String),
+    /// Anything else the backend reported.
+    Other(String),
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Quota(m) => write!(f, "storage quota exceeded: {m}"),
+            StoreError::Unavailable(m) => write!(f, "storage unavailable: {m}"),
+            StoreError::NotFound(m) => write!(f, "no outbox entry {m}"),
+            StoreError::Other(m) => write!(f, "storage error: {m}"),
+        }
+    }
+}
+
+/// A record that could not be read as an entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quarantined {
+    /// The record's key in the entries store.
+    pub seq: u64,
+    /// The record as it was (JSON), or null if it was not even JSON-shaped.
+    pub raw: Value,
+    pub reason: String,
+    /// Epoch ms.
+    pub at: f64,
+}
+
+/// Every entry in creation order, and the records moved to the quarantine by this read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    pub entries: Vec<Entry>,
+    pub quarantined: Vec<Quarantined>,
+    /// Size of all entry records as JSON, bytes.
+    pub bytes: u64,
+}
+
+/// Storage of outbox entries. Futures are not `Send` (one thread in the browser).
+#[allow(async_fn_in_trait)]
+pub trait OutboxStore {
+    /// Stores a new entry, giving it the next creation number (`seq`, also returned).
+    async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError>;
+    /// Replaces a stored entry (matched by `seq`); `NotFound` if it is gone.
+    async fn update(&self, entry: &Entry) -> Result<(), StoreError>;
+    /// The entry with this id (`None` if absent or unreadable; unreadable goes to the quarantine).
+    async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
+    /// Every readable entry in creation order; unreadable records are moved to the quarantine.
+    async fn list(&self) -> Result<Listing, StoreError>;
+    /// Deletes the entries with these creation numbers.
+    async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError>;
+    /// What the quarantine holds.
+    async fn quarantine(&self) -> Result<Vec<Quarantined>, StoreError>;
+    /// Test hook: stores any record as if it were an entry (to test the quarantine).
+    #[doc(hidden)]
+    async fn insert_raw(&self, raw: Value) -> Result<u64, StoreError>;
+}
+
+/// Reads a record as an entry whose `seq` is its key; the error is the quarantine reason.
+pub fn decode(seq: u64, raw: &Value) -> Result<Entry, String> {
+    let mut e = Entry::from_record(raw)?;
+    e.seq = seq;
+    Ok(e)
+}

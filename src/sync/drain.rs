@@ -1,0 +1,205 @@
+//! One drain pass over a user's entries: in creation order, skipping settled ones and those
+//! blocked by a dead dependency, stopping at the first entry that must wait (backoff, offline,
+//! auth) so order is kept. Generic over store, transport, clock and token source, so the whole
+//! policy runs natively against fakes. The caller makes sure only one pass runs at a time.
+
+use super::event::Event;
+use crate::outbox::classify::classify;
+use crate::outbox::clock::Clock;
+use crate::outbox::deps;
+use crate::outbox::entry::{Entry, State};
+use crate::outbox::policy::{Policy, Verdict};
+use crate::outbox::request;
+use crate::store::{OutboxStore, StoreError};
+use crate::transport::Transport;
+use serde_json::json;
+use std::cell::RefCell;
+
+/// Where tokens come from at send time (the app's callback, or `setToken`). Never stored.
+#[allow(async_fn_in_trait)]
+pub trait Tokens {
+    /// The bearer token for `api`, none, or why it could not be had.
+    async fn token(&self, api: &str) -> Result<Option<String>, String>;
+}
+
+/// Sent and discarded tombstones older than this are deleted at the start of a pass (24 h).
+pub const TOMBSTONE_MS: f64 = 24.0 * 3600.0 * 1000.0;
+
+/// Why a pass ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// Nothing left that can be sent now.
+    Idle,
+    /// The head entry retries at this time (epoch ms): HTTP 5xx/408/429.
+    WaitUntil(f64),
+    /// No answer at all; retry at this time or when the browser says it is online.
+    Offline(f64),
+    /// 401/403 or the token callback failed: paused until a different token.
+    Auth,
+}
+
+/// The auth pause: the token that was refused (per API), kept in memory only.
+#[derive(Debug, Default)]
+pub struct AuthPause(pub RefCell<Option<(String, Option<String>)>>);
+
+/// Everything a pass needs.
+pub struct Drain<'a, S, T, C, K> {
+    pub store: &'a S,
+    pub transport: &'a T,
+    pub clock: &'a C,
+    pub tokens: &'a K,
+    pub policy: Policy,
+    pub user: &'a str,
+    /// GraphQL endpoint of an API, if the client has one.
+    pub endpoint: &'a dyn Fn(&str) -> Option<String>,
+    pub emit: &'a dyn Fn(Event),
+    pub pause: &'a AuthPause,
+}
+
+impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
+    /// Runs one pass.
+    pub async fn run(&self) -> Result<Stop, StoreError> {
+        let listing = self.store.list().await?;
+        for q in &listing.quarantined {
+            let id = q.raw.get("id").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("seq:{}", q.seq));
+            let mut ev = Event::of("quarantined", &Entry::new(id, "", "", json!({}), self.user, 0.0));
+            ev.reason = Some(q.reason.clone());
+            (self.emit)(ev);
+        }
+        let now = self.clock.now_ms();
+        let old: Vec<u64> = listing
+            .entries
+            .iter()
+            .filter(|e| matches!(e.state, State::Sent | State::Discarded) && e.settled_at + TOMBSTONE_MS < now)
+            .map(|e| e.seq)
+            .collect();
+        if !old.is_empty() {
+            self.store.remove(&old).await?;
+        }
+        let mut entries: Vec<Entry> = listing.entries.into_iter().filter(|e| e.user == self.user).collect();
+        for i in 0..entries.len() {
+            let (earlier, rest) = entries.split_at_mut(i);
+            let e = &mut rest[0];
+            if !e.state.pending() {
+                continue;
+            }
+            if let Some(b) = deps::blocker(e, earlier.iter()) {
+                if e.state != State::Blocked {
+                    e.state = State::Blocked;
+                    let blocker = b.id.clone();
+                    if self.save(e).await? {
+                        let mut ev = Event::of("blocked", e);
+                        ev.reason = Some(blocker);
+                        (self.emit)(ev);
+                    }
+                }
+                continue;
+            }
+            if let Some(stop) = self.attempt(e).await? {
+                return Ok(stop);
+            }
+        }
+        Ok(Stop::Idle)
+    }
+
+    /// Saves `e`; false if it is gone (discarded or purged meanwhile).
+    async fn save(&self, e: &Entry) -> Result<bool, StoreError> {
+        match self.store.update(e).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {
+        let mut ev = Event::of(kind, e);
+        ev.reason = Some(reason.into());
+        ev.error = e.last_error.clone();
+        (self.emit)(ev);
+    }
+
+    /// One attempt at `e`, or the reason the pass must stop before it.
+    async fn attempt(&self, e: &mut Entry) -> Result<Option<Stop>, StoreError> {
+        if e.state == State::Retrying && e.next_attempt_at > self.clock.now_ms() {
+            return Ok(Some(Stop::WaitUntil(e.next_attempt_at)));
+        }
+        let token = match self.tokens.token(&e.api).await {
+            Ok(t) => t,
+            Err(message) => {
+                e.state = State::Auth;
+                e.last_error = Some(json!({ "kind": "auth", "status": null, "message": message }));
+                self.save(e).await?;
+                *self.pause.0.borrow_mut() = Some((e.api.clone(), None));
+                self.paused(e, "paused", "auth");
+                return Ok(Some(Stop::Auth));
+            }
+        };
+        if let Some((api, refused)) = self.pause.0.borrow().as_ref() {
+            if *api == e.api && *refused == token {
+                return Ok(Some(Stop::Auth));
+            }
+        }
+        *self.pause.0.borrow_mut() = None;
+        let Some(url) = (self.endpoint)(&e.api) else {
+            return self.dead_locally(e, "config", format!("no endpoint for the {} API: pass endpoints.{} to Client.open", e.api, e.api)).await;
+        };
+        let req = match request::build(e, &url, token.as_deref()) {
+            Ok(r) => r,
+            Err(m) => return self.dead_locally(e, "config", m).await,
+        };
+        e.state = State::Sending;
+        e.attempts += 1;
+        if !self.save(e).await? {
+            return Ok(None);
+        }
+        (self.emit)(Event::of("sending", e));
+        let answer = self.transport.send(&req).await;
+        let verdict = self.policy.apply(e, classify(&e.operation, answer), self.clock.now_ms(), self.clock.random());
+        if !self.save(e).await? {
+            return Ok(None);
+        }
+        Ok(match verdict {
+            Verdict::Sent => {
+                let mut ev = Event::of("sent", e);
+                ev.data = e.data.clone();
+                (self.emit)(ev);
+                None
+            }
+            Verdict::Dead => {
+                let mut ev = Event::of("dead", e);
+                ev.error = e.last_error.clone();
+                (self.emit)(ev);
+                None
+            }
+            Verdict::Retry { offline } => {
+                let mut ev = Event::of("retrying", e);
+                ev.next_attempt_at = Some(e.next_attempt_at);
+                ev.error = e.last_error.clone();
+                (self.emit)(ev);
+                if offline {
+                    self.paused(e, "paused", "offline");
+                    Some(Stop::Offline(e.next_attempt_at))
+                } else {
+                    Some(Stop::WaitUntil(e.next_attempt_at))
+                }
+            }
+            Verdict::Auth => {
+                *self.pause.0.borrow_mut() = Some((e.api.clone(), token));
+                self.paused(e, "paused", "auth");
+                Some(Stop::Auth)
+            }
+        })
+    }
+
+    async fn dead_locally(&self, e: &mut Entry, kind: &str, message: String) -> Result<Option<Stop>, StoreError> {
+        e.state = State::Dead;
+        e.settled_at = self.clock.now_ms();
+        e.last_error = Some(json!({ "kind": kind, "status": null, "message": message }));
+        if self.save(e).await? {
+            let mut ev = Event::of("dead", e);
+            ev.error = e.last_error.clone();
+            (self.emit)(ev);
+        }
+        Ok(None)
+    }
+}
