@@ -27,10 +27,14 @@ pub fn app(state: AppState) -> Router {
     if state.test_mode.is_some() {
         router = router.merge(crate::test_mode::routes());
     }
-    router
+    let test_mode = state.test_mode.is_some();
+    let mut router = router
         .fallback(crate::static_files::serve)
-        .layer(axum::middleware::from_fn(crate::cors::cors))
-        .with_state(state)
+        .layer(axum::middleware::from_fn(crate::cors::cors));
+    if test_mode {
+        router = router.layer(axum::middleware::from_fn(crate::test_mode::close_connections));
+    }
+    router.with_state(state)
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves.

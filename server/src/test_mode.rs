@@ -35,6 +35,17 @@ pub fn routes() -> Router<AppState> {
         .route("/__test/tokens", post(add_token))
 }
 
+/// Adds `Connection: close` to every response in test mode. Chromium silently resends a request
+/// whose reused keep-alive connection closes before any response byte arrives, so without this
+/// a `dropAfterCommit` fault would be invisible to the page; on a fresh connection the browser
+/// reports the network error the fault is meant to cause.
+pub async fn close_connections(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+    let mut res = next.run(req).await;
+    res.headers_mut()
+        .insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    res
+}
+
 fn faults(st: &AppState) -> &Faults {
     // The routes are only mounted in test mode, so `test_mode` is always there.
     &st.test_mode.as_ref().expect("test routes without test mode").faults

@@ -198,3 +198,19 @@ fn no_fault_or_token_endpoint_without_test_mode() {
     }
     assert_eq!(rename(&s, ADMIN, "Normal", "n1").status, 200);
 }
+
+#[test]
+fn test_mode_closes_every_connection_after_its_response() {
+    // Without this Chromium would resend a dropped request on its own (see close_connections).
+    use std::io::{Read, Write};
+    let s = Server::start();
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    // HTTP/1.1 without `Connection: close`: keep-alive unless the server says otherwise.
+    write!(c, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut raw = Vec::new();
+    c.read_to_end(&mut raw).expect("the server kept the connection open");
+    let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+    assert!(text.starts_with("http/1.1 200"), "{text}");
+    assert!(text.contains("connection: close"), "{text}");
+}
