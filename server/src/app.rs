@@ -3,8 +3,8 @@
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
-use axum::Extension;
 use axum::routing::{get, post};
+use axum::Extension;
 use axum::Router;
 
 use crate::conn::{Conn, CutListener};
@@ -20,7 +20,13 @@ pub fn app(state: AppState) -> Router {
                             conn: Option<Extension<ConnectInfo<Conn>>>,
                             headers: HeaderMap,
                             body: Bytes| {
-            crate::graphql::handle(st, i, conn.map(|Extension(ConnectInfo(c))| c), headers, body)
+            crate::graphql::handle(
+                st,
+                i,
+                conn.map(|Extension(ConnectInfo(c))| c),
+                headers,
+                body,
+            )
         };
         router = router.route(&format!("/graphql/{}", rt.def.name), post(handler));
     }
@@ -32,7 +38,9 @@ pub fn app(state: AppState) -> Router {
         .fallback(crate::static_files::serve)
         .layer(axum::middleware::from_fn(crate::cors::cors));
     if test_mode {
-        router = router.layer(axum::middleware::from_fn(crate::test_mode::close_connections));
+        router = router.layer(axum::middleware::from_fn(
+            crate::test_mode::close_connections,
+        ));
     }
     router.with_state(state)
 }

@@ -69,11 +69,18 @@ impl CutStream {
 }
 
 fn aborted() -> io::Error {
-    io::Error::new(io::ErrorKind::ConnectionAborted, "connection cut by test mode")
+    io::Error::new(
+        io::ErrorKind::ConnectionAborted,
+        "connection cut by test mode",
+    )
 }
 
 impl AsyncRead for CutStream {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         if self.is_cut() {
             return Poll::Ready(Ok(())); // EOF: the connection is over for hyper
         }
@@ -82,7 +89,11 @@ impl AsyncRead for CutStream {
 }
 
 impl AsyncWrite for CutStream {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
         if self.is_cut() {
             return Poll::Ready(Err(aborted()));
         }

@@ -82,8 +82,14 @@ impl FaultSpec {
 
     fn matches(&self, req: &RequestFacts) -> bool {
         self.api.as_deref().is_none_or(|a| a == req.api)
-            && self.operation.as_deref().is_none_or(|o| req.operations.contains(o))
-            && self.token.as_deref().is_none_or(|t| req.token.as_deref() == Some(t))
+            && self
+                .operation
+                .as_deref()
+                .is_none_or(|o| req.operations.contains(o))
+            && self
+                .token
+                .as_deref()
+                .is_none_or(|t| req.token.as_deref() == Some(t))
     }
 }
 
@@ -156,7 +162,11 @@ impl Fault {
         } else {
             ("INJECTED_FAULT", "injected fault")
         };
-        let mut res = (status, axum::Json(json!({ "error": { "code": code, "message": message } }))).into_response();
+        let mut res = (
+            status,
+            axum::Json(json!({ "error": { "code": code, "message": message } })),
+        )
+            .into_response();
         if let Some(v) = retry_after.and_then(|ra| HeaderValue::from_str(&ra).ok()) {
             res.headers_mut().insert(header::RETRY_AFTER, v);
         }
@@ -182,7 +192,11 @@ impl Faults {
             s.check().map_err(|e| format!("fault {i}: {e}"))?;
         }
         let mut rules = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        rules.extend(specs.into_iter().map(|spec| Rule { spec, skipped: 0, fired: 0 }));
+        rules.extend(specs.into_iter().map(|spec| Rule {
+            spec,
+            skipped: 0,
+            fired: 0,
+        }));
         Ok(())
     }
 

@@ -39,16 +39,24 @@ pub fn routes() -> Router<AppState> {
 /// whose reused keep-alive connection closes before any response byte arrives, so without this
 /// a `dropAfterCommit` fault would be invisible to the page; on a fresh connection the browser
 /// reports the network error the fault is meant to cause.
-pub async fn close_connections(req: axum::extract::Request, next: axum::middleware::Next) -> Response {
+pub async fn close_connections(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
     let mut res = next.run(req).await;
-    res.headers_mut()
-        .insert(axum::http::header::CONNECTION, axum::http::HeaderValue::from_static("close"));
+    res.headers_mut().insert(
+        axum::http::header::CONNECTION,
+        axum::http::HeaderValue::from_static("close"),
+    );
     res
 }
 
 fn faults(st: &AppState) -> &Faults {
     // The routes are only mounted in test mode, so `test_mode` is always there.
-    &st.test_mode.as_ref().expect("test routes without test mode").faults
+    &st.test_mode
+        .as_ref()
+        .expect("test routes without test mode")
+        .faults
 }
 
 /// `GET /__test/faults`: the pending rules with what is left of each.
@@ -61,14 +69,26 @@ async fn add_faults(State(st): State<AppState>, body: Bytes) -> Response {
     let parsed = match serde_json::from_slice::<Value>(&body) {
         Ok(v @ Value::Array(_)) => serde_json::from_value::<Vec<FaultSpec>>(v),
         Ok(v) => serde_json::from_value::<FaultSpec>(v).map(|s| vec![s]),
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("body is not JSON: {e}")),
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("body is not JSON: {e}"),
+            )
+        }
     };
     let specs = match parsed {
         Ok(specs) if specs.is_empty() => {
             return json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "no fault given")
         }
         Ok(specs) => specs,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("not a fault: {e}")),
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("not a fault: {e}"),
+            )
+        }
     };
     match faults(&st).add(specs) {
         Ok(()) => Json(json!({ "faults": faults(&st).list() })).into_response(),
@@ -95,7 +115,13 @@ struct NewToken {
 async fn add_token(State(st): State<AppState>, body: Bytes) -> Response {
     let t: NewToken = match serde_json::from_slice(&body) {
         Ok(t) => t,
-        Err(e) => return json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("not a token request: {e}")),
+        Err(e) => {
+            return json_error(
+                StatusCode::BAD_REQUEST,
+                "BAD_REQUEST",
+                &format!("not a token request: {e}"),
+            )
+        }
     };
     let _turn = st.gate.lock().await;
     let done = st.db.with(|c| -> rusqlite::Result<Option<()>> {
@@ -107,8 +133,16 @@ async fn add_token(State(st): State<AppState>, body: Bytes) -> Response {
     });
     match done {
         Ok(Some(())) => Json(json!({ "api": t.api, "token": t.token })).into_response(),
-        Ok(None) => json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("sameAs: no such token for {}", t.api)),
-        Err(e) => json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", &format!("token: {e}")),
+        Ok(None) => json_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &format!("sameAs: no such token for {}", t.api),
+        ),
+        Err(e) => json_error(
+            StatusCode::BAD_REQUEST,
+            "BAD_REQUEST",
+            &format!("token: {e}"),
+        ),
     }
 }
 

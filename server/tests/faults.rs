@@ -10,11 +10,17 @@ use common::*;
 use outbox_server::Config;
 use serde_json::{json, Value};
 
-const RENAME: &str = "mutation rename($n: String!) { modifyProfile(gcId: 1, data: {name: $n}) { name } }";
+const RENAME: &str =
+    "mutation rename($n: String!) { modifyProfile(gcId: 1, data: {name: $n}) { name } }";
 const READ: &str = "{ organization(id: 1) { acronymEn } }";
 
 fn add_fault(s: &Server, fault: Value) -> Value {
-    let r = s.request("POST", "/__test/faults", &[("content-type", "application/json")], &fault.to_string());
+    let r = s.request(
+        "POST",
+        "/__test/faults",
+        &[("content-type", "application/json")],
+        &fault.to_string(),
+    );
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()
 }
@@ -28,32 +34,61 @@ fn applied_keys(s: &Server) -> Vec<(String, i64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r["idempotencyKey"].as_str().unwrap_or("").to_string(), r["timesApplied"].as_i64().unwrap()))
+        .map(|r| {
+            (
+                r["idempotencyKey"].as_str().unwrap_or("").to_string(),
+                r["timesApplied"].as_i64().unwrap(),
+            )
+        })
         .collect()
 }
 
 #[test]
 fn a_delay_slows_only_the_matching_requests_and_only_n_times() {
     let s = Server::start();
-    add_fault(&s, json!({ "operation": "modifyProfile", "delayMs": 600, "times": 1 }));
+    add_fault(
+        &s,
+        json!({ "operation": "modifyProfile", "delayMs": 600, "times": 1 }),
+    );
     let t = Instant::now();
     let r = s.gql(Some(ADMIN), READ, json!({}), None);
     assert_eq!(r.status, 200);
-    assert!(t.elapsed() < Duration::from_millis(500), "a query that does not match was delayed");
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "a query that does not match was delayed"
+    );
     let t = Instant::now();
     let r = rename(&s, ADMIN, "Slow", "d1");
-    assert!(t.elapsed() >= Duration::from_millis(600), "not delayed: {:?}", t.elapsed());
-    assert_eq!(r.json()["data"]["modifyProfile"]["name"], "Slow", "{}", r.body);
+    assert!(
+        t.elapsed() >= Duration::from_millis(600),
+        "not delayed: {:?}",
+        t.elapsed()
+    );
+    assert_eq!(
+        r.json()["data"]["modifyProfile"]["name"],
+        "Slow",
+        "{}",
+        r.body
+    );
     let t = Instant::now();
     rename(&s, ADMIN, "Fast", "d2");
-    assert!(t.elapsed() < Duration::from_millis(500), "the rule fired more than once");
-    assert_eq!(s.request("GET", "/__test/faults", &[], "").json(), json!([]));
+    assert!(
+        t.elapsed() < Duration::from_millis(500),
+        "the rule fired more than once"
+    );
+    assert_eq!(
+        s.request("GET", "/__test/faults", &[], "").json(),
+        json!([])
+    );
 }
 
 #[test]
 fn a_503_with_retry_after_twice_then_the_request_runs_once() {
     let s = Server::start();
-    let listed = add_fault(&s, json!({ "api": "gcdirectory", "status": 503, "retryAfter": "1", "times": 2 }));
+    let listed = add_fault(
+        &s,
+        json!({ "api": "gcdirectory", "status": 503, "retryAfter": "1", "times": 2 }),
+    );
     assert_eq!(listed["faults"][0]["remaining"], 2, "{listed}");
     for attempt in 0..2 {
         let r = rename(&s, ADMIN, "Later", "k503");
@@ -63,7 +98,10 @@ fn a_503_with_retry_after_twice_then_the_request_runs_once() {
         // CORS still applies, so a browser can read Retry-After.
         assert_eq!(r.header("access-control-allow-origin"), Some("*"));
     }
-    assert!(applied_keys(&s).is_empty(), "an injected 503 must run nothing");
+    assert!(
+        applied_keys(&s).is_empty(),
+        "an injected 503 must run nothing"
+    );
     let r = rename(&s, ADMIN, "Later", "k503");
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.header("idempotency-replayed"), None);
@@ -73,7 +111,10 @@ fn a_503_with_retry_after_twice_then_the_request_runs_once() {
 #[test]
 fn a_401_for_one_token_after_skipping_some_requests() {
     let s = Server::start();
-    add_fault(&s, json!({ "token": ADMIN, "skip": 2, "status": 401, "times": 100 }));
+    add_fault(
+        &s,
+        json!({ "token": ADMIN, "skip": 2, "status": 401, "times": 100 }),
+    );
     assert_eq!(rename(&s, ADMIN, "A", "a1").status, 200);
     assert_eq!(rename(&s, ADMIN, "B", "a2").status, 200);
     let r = rename(&s, ADMIN, "C", "a3");
@@ -90,7 +131,11 @@ fn a_401_for_one_token_after_skipping_some_requests() {
     assert_eq!(r.status, 200, "{}", r.body);
     let r = rename(&s, "admin-refreshed", "C", "a3");
     assert_eq!(r.json()["data"]["modifyProfile"]["name"], "C", "{}", r.body);
-    assert_eq!(rename(&s, ADMIN, "D", "a4").status, 401, "the rule lasts until its times run out");
+    assert_eq!(
+        rename(&s, ADMIN, "D", "a4").status,
+        401,
+        "the rule lasts until its times run out"
+    );
     let keys: Vec<String> = applied_keys(&s).into_iter().map(|(k, _)| k).collect();
     assert_eq!(keys, ["a1", "a2", "a3"]);
 }
@@ -105,14 +150,24 @@ fn a_token_can_only_be_added_for_an_existing_caller() {
         &json!({ "api": "gcdirectory", "token": "x", "sameAs": "nobody" }).to_string(),
     );
     assert_eq!(r.status, 400);
-    assert!(r.json()["error"]["message"].as_str().unwrap().contains("sameAs"), "{}", r.body);
+    assert!(
+        r.json()["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("sameAs"),
+        "{}",
+        r.body
+    );
     assert_eq!(s.gql(Some("x"), READ, json!({}), None).status, 401);
 }
 
 #[test]
 fn a_response_dropped_after_commit_is_replayed_on_retry_and_applied_once() {
     let s = Server::start();
-    add_fault(&s, json!({ "operation": "rename", "dropAfterCommit": true }));
+    add_fault(
+        &s,
+        json!({ "operation": "rename", "dropAfterCommit": true }),
+    );
     let body = json!({ "query": RENAME, "variables": { "n": "Dropped" } }).to_string();
     let headers = [
         ("content-type", "application/json"),
@@ -121,14 +176,24 @@ fn a_response_dropped_after_commit_is_replayed_on_retry_and_applied_once() {
     ];
     let raw = request_bytes(s.port, "POST", "/graphql/gcdirectory", &headers, &body);
     match raw {
-        Ok(bytes) => assert!(bytes.is_empty(), "got a response: {}", String::from_utf8_lossy(&bytes)),
+        Ok(bytes) => assert!(
+            bytes.is_empty(),
+            "got a response: {}",
+            String::from_utf8_lossy(&bytes)
+        ),
         Err(e) => assert!(
-            matches!(e.kind(), std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted),
+            matches!(
+                e.kind(),
+                std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted
+            ),
             "{e}"
         ),
     }
     // Committed: the change is there and the key counts as applied once.
-    assert_eq!(s.data("{ profile(gcId: 1) { name } }")["profile"]["name"], "Dropped");
+    assert_eq!(
+        s.data("{ profile(gcId: 1) { name } }")["profile"]["name"],
+        "Dropped"
+    );
     assert_eq!(applied_keys(&s), vec![("kdrop".to_string(), 1)]);
     // The retry gets the stored response, and nothing runs again.
     let r = s.gql_raw(Some(ADMIN), &body, Some("kdrop"));
@@ -156,7 +221,10 @@ fn rules_apply_in_order_and_can_be_cleared() {
     assert_eq!(rename(&s, ADMIN, "X", "c1").status, 502);
     let r = s.request("DELETE", "/__test/faults", &[], "");
     assert_eq!(r.json(), json!({ "cleared": 2 }));
-    assert_eq!(s.request("GET", "/__test/faults", &[], "").json(), json!([]));
+    assert_eq!(
+        s.request("GET", "/__test/faults", &[], "").json(),
+        json!([])
+    );
     assert_eq!(rename(&s, ADMIN, "X", "c1").status, 200);
 }
 
@@ -166,7 +234,10 @@ fn bad_rules_are_refused_naming_what_is_wrong_and_add_nothing() {
     for (rule, expect) in [
         (json!({ "status": 503, "times": 0 }), "times"),
         (json!({ "status": 200 }), "status"),
-        (json!({ "api": "gcdirectory" }), "delayMs, status or dropAfterCommit"),
+        (
+            json!({ "api": "gcdirectory" }),
+            "delayMs, status or dropAfterCommit",
+        ),
         (json!({ "status": 503, "dropAfterCommit": true }), "exclude"),
         (json!({ "delayMs": 5, "retryAfter": "1" }), "retryAfter"),
         (json!({ "status": 503, "colour": "red" }), "colour"),
@@ -176,9 +247,15 @@ fn bad_rules_are_refused_naming_what_is_wrong_and_add_nothing() {
         let r = s.request("POST", "/__test/faults", &[], &rule.to_string());
         assert_eq!(r.status, 400, "{rule} was accepted: {}", r.body);
         let message = r.json()["error"]["message"].as_str().unwrap().to_string();
-        assert!(message.contains(expect), "{rule}: {message:?} does not mention {expect:?}");
+        assert!(
+            message.contains(expect),
+            "{rule}: {message:?} does not mention {expect:?}"
+        );
     }
-    assert_eq!(s.request("GET", "/__test/faults", &[], "").json(), json!([]));
+    assert_eq!(
+        s.request("GET", "/__test/faults", &[], "").json(),
+        json!([])
+    );
 }
 
 #[test]
@@ -209,7 +286,8 @@ fn test_mode_closes_every_connection_after_its_response() {
     // HTTP/1.1 without `Connection: close`: keep-alive unless the server says otherwise.
     write!(c, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
     let mut raw = Vec::new();
-    c.read_to_end(&mut raw).expect("the server kept the connection open");
+    c.read_to_end(&mut raw)
+        .expect("the server kept the connection open");
     let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
     assert!(text.starts_with("http/1.1 200"), "{text}");
     assert!(text.contains("connection: close"), "{text}");
