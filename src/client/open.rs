@@ -77,7 +77,8 @@ impl Client {
 
     /// Uses `token` (a string, or null for none) instead of the `token` callback, for `api` or
     /// for every API; kept in memory only. Ends an auth pause and drains.
-    #[wasm_bindgen(js_name = setToken)]
+    /// (TypeScript in `typescript.rs`: `api` is optional.)
+    #[wasm_bindgen(js_name = setToken, skip_typescript)]
     pub fn set_token(&self, token: Option<String>, api: Option<String>) {
         {
             let mut t = self.inner.0.tokens.borrow_mut();

@@ -43,7 +43,7 @@ impl ClientRef {
 
 #[wasm_bindgen]
 impl Outbox {
-    /// Calls `listener` with every outbox event of this user (from any tab or worker); returns
+    /// Calls `listener` with every outbox event of this user (from every tab and worker); returns
     /// a function that unsubscribes it.
     #[wasm_bindgen(unchecked_return_type = "() => void")]
     pub fn subscribe(&self, #[wasm_bindgen(unchecked_param_type = "(event: OutboxEvent) => void")] listener: js_sys::Function) -> JsValue {
@@ -60,11 +60,12 @@ impl Outbox {
     }
 
     /// This user's entries in creation order, optionally only those in `filter.state`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<OutboxEntry[]>")]
-    pub fn list(&self, #[wasm_bindgen(unchecked_param_type = "{ state?: EntryState }")] filter: JsValue) -> js_sys::Promise {
+    /// (TypeScript in `typescript.rs`: the filter is optional.)
+    #[wasm_bindgen(skip_typescript)]
+    pub fn list(&self, filter: JsValue) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
-            let state = js_sys::Reflect::get(&filter, &"state".into()).ok().filter(|s| !s.is_undefined() && !s.is_null());
+            let state = (!filter.is_undefined() && !filter.is_null()).then(|| js_sys::Reflect::get(&filter, &"state".into()).ok()).flatten().filter(|s| !s.is_undefined() && !s.is_null());
             let state = match state {
                 None => None,
                 Some(s) => Some(s.as_string().as_deref().and_then(State::parse).ok_or_else(|| {
@@ -102,7 +103,7 @@ impl Outbox {
     }
 
     /// Resolves once the entry is sent, dead or discarded (at once if it already is), from
-    /// this or any other context, also after a reload. Rejects `NotFoundError` for an unknown id.
+    /// this or another context, also after a reload. Rejects `NotFoundError` for an unknown id.
     #[wasm_bindgen(unchecked_return_type = "Promise<SettledOutcome>")]
     pub fn settled(&self, id: String) -> js_sys::Promise {
         let c = self.client.clone();
@@ -136,7 +137,7 @@ impl Outbox {
         promise(async move { Ok(ops::stats(&c.0.store, &c.0.options.user, c.0.clock.now_ms()).await?) })
     }
 
-    /// Deletes every entry of `user` (any state, sent or not); resolves with how many.
+    /// Deletes every entry of `user` (in every state, sent or not); resolves with how many.
     #[wasm_bindgen(unchecked_return_type = "Promise<number>")]
     pub fn purge(&self, user: String) -> js_sys::Promise {
         let c = self.client.clone();
@@ -148,12 +149,9 @@ impl Outbox {
 
     /// Runs `call` (which makes one mutation call) so that the entry it makes depends on the
     /// entries `ids`: it is not sent while one of them is dead. Returns what `call` returns.
-    #[wasm_bindgen(unchecked_return_type = "Promise<MutationResult<unknown>>")]
-    pub fn after(
-        &self,
-        ids: Vec<String>,
-        #[wasm_bindgen(unchecked_param_type = "() => Promise<MutationResult<unknown>>")] call: js_sys::Function,
-    ) -> Result<JsValue, JsValue> {
+    /// (Its TypeScript is generic, declared in `typescript.rs`.)
+    #[wasm_bindgen(skip_typescript)]
+    pub fn after(&self, ids: Vec<String>, call: js_sys::Function) -> Result<JsValue, JsValue> {
         *self.client.0.pending_depends.borrow_mut() = Some(ids);
         let r = call.call0(&JsValue::NULL);
         *self.client.0.pending_depends.borrow_mut() = None;
