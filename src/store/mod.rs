@@ -25,6 +25,20 @@ pub enum StoreError {
     Other(String),
 }
 
+impl StoreError {
+    /// From a `DOMException` name: `QuotaExceededError` → `Quota`; a closed, blocked or
+    /// forbidden database → `Unavailable`; the rest → `Other`.
+    pub fn from_dom(name: &str, message: String) -> StoreError {
+        match name {
+            "QuotaExceededError" => StoreError::Quota(message),
+            "InvalidStateError" | "UnknownError" | "VersionError" | "SecurityError" => {
+                StoreError::Unavailable(format!("{name}: {message}"))
+            }
+            _ => StoreError::Other(format!("{name}: {message}")),
+        }
+    }
+}
+
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

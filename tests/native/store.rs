@@ -23,3 +23,10 @@ fn a_full_store_refuses_the_new_entry_and_keeps_the_others() {
         assert_eq!(ids, ["a"]);
     });
 }
+
+#[test]
+fn dom_exception_names_map_to_store_errors() {
+    assert_eq!(StoreError::from_dom("QuotaExceededError", "full".into()), StoreError::Quota("full".into()));
+    assert!(matches!(StoreError::from_dom("InvalidStateError", "closed".into()), StoreError::Unavailable(m) if m.contains("closed")));
+    assert!(matches!(StoreError::from_dom("DataError", "bad key".into()), StoreError::Other(m) if m.contains("DataError")));
+}

@@ -15,8 +15,6 @@ use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::IdbDatabase;
 
-pub use req::error_named;
-
 /// The IndexedDB outbox store.
 #[derive(Clone)]
 pub struct IdbStore {

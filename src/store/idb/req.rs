@@ -20,16 +20,7 @@ extern "C" {
 pub fn store_error(e: &JsValue) -> StoreError {
     let name = js_sys::Reflect::get(e, &"name".into()).ok().and_then(|n| n.as_string()).unwrap_or_default();
     let message = js_sys::Reflect::get(e, &"message".into()).ok().and_then(|n| n.as_string()).unwrap_or_else(|| format!("{e:?}"));
-    error_named(&name, message)
-}
-
-/// `QuotaExceededError` → `Quota`; a closed or unusable database → `Unavailable`.
-pub fn error_named(name: &str, message: String) -> StoreError {
-    match name {
-        "QuotaExceededError" => StoreError::Quota(message),
-        "InvalidStateError" | "UnknownError" | "VersionError" | "SecurityError" => StoreError::Unavailable(format!("{name}: {message}")),
-        _ => StoreError::Other(format!("{name}: {message}")),
-    }
+    StoreError::from_dom(&name, message)
 }
 
 /// A transaction over `stores`; writes use durability "strict" (flushed to disk before `complete`).
