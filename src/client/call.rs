@@ -46,10 +46,10 @@ impl ClientRef {
             .map_err(SdkError::from)?;
         inner.emit(Event::of("queued", &entry));
         let queued = || Ok(js::to_js(&json!({ "status": "queued", "id": id })));
-        if inner.closed.get() || !super::drive::online_hint() {
+        if inner.closed.get() || !super::drive::online_hint() || self.head_waiting() {
             return queued();
         }
-        self.drain().await?;
+        self.drain(super::drive::Trigger::Call).await?;
         let Some(e) = inner.store.get(&id).await.map_err(SdkError::from)? else { return queued() };
         let err = e.last_error.clone().unwrap_or(Value::Null);
         let status = err.get("status").and_then(Value::as_u64).map(|s| s as u16);

@@ -25,9 +25,40 @@ pub fn online_hint() -> bool {
     js_sys::Reflect::get(&nav, &"onLine".into()).ok().and_then(|v| v.as_bool()).unwrap_or(true)
 }
 
+/// What asked for a pass; it decides how thorough the pass is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    Open,
+    Sync,
+    Online,
+    Call,
+    Timer,
+    /// Another context queued an entry, or the app changed the queue (retry, discard, token).
+    Nudge,
+}
+
+impl Trigger {
+    /// Read every record (quarantine, tombstone cleanup): on open and `sync()`.
+    fn full(self) -> bool {
+        matches!(self, Trigger::Open | Trigger::Sync)
+    }
+    /// The network may be back: retry "no answer" failures without waiting out their backoff.
+    fn network_back(self) -> bool {
+        matches!(self, Trigger::Open | Trigger::Sync | Trigger::Online)
+    }
+}
+
 impl ClientRef {
+    /// True while the head entry waits out a backoff: a new call need not run a pass, since
+    /// its entry comes after the head anyway (order).
+    pub fn head_waiting(&self) -> bool {
+        js_sys::Date::now() < self.0.waiting_until.get()
+    }
+
     /// Runs a pass (sharing one requested but not yet started); resolves when it ends.
-    pub async fn drain(&self) -> Result<(), SdkError> {
+    pub async fn drain(&self, trigger: Trigger) -> Result<(), SdkError> {
+        let (full, back) = self.0.pass_flags.get();
+        self.0.pass_flags.set((full || trigger.full(), back || trigger.network_back()));
         let existing = self.0.queued_pass.borrow().clone();
         let pass = match existing {
             Some(p) => p,
@@ -44,13 +75,13 @@ impl ClientRef {
     }
 
     /// Drains in the background if the browser does not say it is offline.
-    pub fn kick(&self) {
-        if self.0.closed.get() || !online_hint() {
+    pub fn kick(&self, trigger: Trigger) {
+        if self.0.closed.get() || !online_hint() || (trigger == Trigger::Nudge && self.head_waiting()) {
             return;
         }
         let this = self.clone();
         spawn_local(async move {
-            if let Err(e) = this.drain().await {
+            if let Err(e) = this.drain(trigger).await {
                 web_sys::console::warn_2(&"graphql-outbox: drain failed".into(), &JsValue::from(e));
             }
         });
@@ -64,10 +95,11 @@ impl ClientRef {
             let stop = lock::with_lock(&name, move || async move {
                 // From here on, a new request needs a new pass: this one may have listed already.
                 *inner.0.queued_pass.borrow_mut() = None;
+                let flags = inner.0.pass_flags.replace((false, false));
                 if inner.0.closed.get() {
                     return Ok(Stop::Idle);
                 }
-                inner.pass().await
+                inner.pass(flags).await
             })
             .await
             .map_err(JsValue::from)?;
@@ -76,7 +108,7 @@ impl ClientRef {
         })
     }
 
-    async fn pass(&self) -> Result<Stop, SdkError> {
+    async fn pass(&self, (full, network_back): (bool, bool)) -> Result<Stop, SdkError> {
         let inner = &*self.0;
         let endpoint = |api: &str| inner.endpoint(api);
         let emit = |e: Event| inner.emit(e);
@@ -91,6 +123,8 @@ impl ClientRef {
             endpoint: &endpoint,
             emit: &emit,
             pause: &inner.pause,
+            full,
+            network_back,
         };
         Ok(drain.run().await?)
     }
@@ -102,8 +136,12 @@ impl ClientRef {
         }
         let at = match stop {
             Stop::WaitUntil(t) | Stop::Offline(t) => *t,
-            Stop::Idle | Stop::Auth => return,
+            Stop::Idle | Stop::Auth => 0.0,
         };
+        self.0.waiting_until.set(at);
+        if at == 0.0 {
+            return;
+        }
         if self.0.closed.get() {
             return;
         }
@@ -111,7 +149,7 @@ impl ClientRef {
         let fire = Closure::once_into_js(move || {
             if let Some(inner) = weak.upgrade() {
                 inner.timer.set(None);
-                ClientRef(inner).kick();
+                ClientRef(inner).kick(Trigger::Timer);
             }
         });
         let delay = (at - js_sys::Date::now()).max(0.0);
@@ -138,7 +176,7 @@ impl ClientRef {
         let weak = Rc::downgrade(&self.0);
         let on_online = Closure::<dyn FnMut()>::new(move || {
             if let Some(inner) = weak.upgrade() {
-                ClientRef(inner).kick();
+                ClientRef(inner).kick(Trigger::Online);
             }
         });
         let target: web_sys::EventTarget = js_sys::global().unchecked_into();
@@ -150,7 +188,7 @@ impl ClientRef {
             let Some(ev) = msg.get("event") else { return };
             inner.deliver(ev);
             if ev["type"] == "queued" && ev["user"] == inner.options.user.as_str() {
-                ClientRef(inner).kick();
+                ClientRef(inner).kick(Trigger::Nudge);
             }
         });
         *self.0.channel.borrow_mut() = channel;

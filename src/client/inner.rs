@@ -33,6 +33,10 @@ pub struct Inner {
     /// A drain pass requested but not yet started (later requests share it).
     pub queued_pass: RefCell<Option<js_sys::Promise>>,
     pub timer: Cell<Option<f64>>,
+    /// (full read, network may be back) for the next pass: the union of what its requesters asked.
+    pub pass_flags: Cell<(bool, bool)>,
+    /// Epoch ms until which the head entry waits (0: not waiting).
+    pub waiting_until: Cell<f64>,
     pub online_listener: RefCell<Option<Closure<dyn FnMut()>>>,
     pub closed: Cell<bool>,
 }

@@ -1,6 +1,7 @@
 //! `Client`: what `Client.open` returns. Opens the outbox database, starts listening and
 //! draining; each API is a getter generated from the schemas (`client.gcdirectory`, ...).
 
+use super::drive::Trigger;
 use super::errors::SdkError;
 use super::inner::Inner;
 use super::options;
@@ -45,11 +46,13 @@ impl Client {
             pending_depends: RefCell::new(None),
             queued_pass: RefCell::new(None),
             timer: Cell::new(None),
+            pass_flags: Cell::new((false, false)),
+            waiting_until: Cell::new(0.0),
             online_listener: RefCell::new(None),
             closed: Cell::new(false),
         }));
         inner.listen();
-        inner.kick();
+        inner.kick(Trigger::Open);
         Ok(Client { inner })
     }
 
@@ -70,7 +73,7 @@ impl Client {
     pub fn sync(&self) -> js_sys::Promise {
         let this = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
-            this.drain().await?;
+            this.drain(Trigger::Sync).await?;
             Ok(JsValue::UNDEFINED)
         })
     }
@@ -86,7 +89,7 @@ impl Client {
             t.push((api, token));
         }
         *self.inner.0.pause.0.borrow_mut() = None;
-        self.inner.kick();
+        self.inner.kick(Trigger::Nudge);
     }
 
     /// Stops this client's timers and listeners and closes its database connection.

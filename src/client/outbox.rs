@@ -1,6 +1,7 @@
 //! `client.outbox`: the app's view of its user's queue. Changes to the queue (retry, discard,
 //! purge) run under the drain lock so they never race a pass in any context.
 
+use super::drive::Trigger;
 use super::errors::SdkError;
 use super::js;
 use super::open::ClientRef;
@@ -84,7 +85,8 @@ impl Outbox {
         promise(async move {
             let ev = c.locked(move |c| async move { ops::retry(&c.0.store, &id, &c.0.options.user).await }).await?;
             c.0.emit(ev);
-            c.kick();
+            c.0.waiting_until.set(0.0);
+            c.kick(Trigger::Nudge);
             Ok(Value::Null)
         })
     }
@@ -97,7 +99,7 @@ impl Outbox {
             let now = c.0.clock.now_ms();
             let ev: Event = c.locked(move |c| async move { ops::discard(&c.0.store, &id, &c.0.options.user, now).await }).await?;
             c.0.emit(ev);
-            c.kick();
+            c.kick(Trigger::Nudge);
             Ok(Value::Null)
         })
     }

@@ -120,9 +120,14 @@ impl Entry {
         }
     }
 
-    /// The stored record.
+    /// The stored record. It also carries `active: user` while the entry is not sent or
+    /// discarded, so the store can index just the live entries of a user.
     pub fn to_record(&self) -> Value {
-        serde_json::to_value(self).expect("an entry is always JSON")
+        let mut v = serde_json::to_value(self).expect("an entry is always JSON");
+        if !matches!(self.state, State::Sent | State::Discarded) {
+            v.as_object_mut().expect("object").insert("active".into(), Value::String(self.user.clone()));
+        }
+        v
     }
 
     /// Reads a stored record; the error says what is wrong (it goes to the quarantine).

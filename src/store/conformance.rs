@@ -76,10 +76,30 @@ pub async fn corrupt_records_are_quarantined<S: OutboxStore>(s: &S) {
     assert!(s.list().await.expect("list").quarantined.is_empty(), "reported once, then gone from entries");
 }
 
+/// `list_active` returns one user's entries that are neither sent nor discarded, in order.
+pub async fn list_active_skips_other_users_and_tombstones<S: OutboxStore>(s: &S) {
+    let mut all = vec![];
+    for (n, user, state) in [(1, "alice", State::Queued), (2, "bob", State::Queued), (3, "alice", State::Sent),
+        (4, "alice", State::Dead), (5, "alice", State::Discarded), (6, "alice", State::Retrying)] {
+        let mut e = entry(n, user);
+        s.insert(&mut e).await.expect("insert");
+        e.state = state;
+        s.update(&e).await.expect("update");
+        all.push(e);
+    }
+    let ids: Vec<String> = s.list_active("alice").await.expect("list_active").into_iter().map(|e| e.id).collect();
+    assert_eq!(ids, ["id-1-alice", "id-4-alice", "id-6-alice"]);
+    let mut back = all[0].clone();
+    back.state = State::Sent;
+    s.update(&back).await.expect("update");
+    assert_eq!(s.list_active("alice").await.expect("list_active").len(), 2, "a sent entry leaves the active list");
+}
+
 /// Runs every check, each on a fresh store from `make`.
 pub async fn run_all<S: OutboxStore, F: AsyncFnMut() -> S>(mut make: F) {
     insert_assigns_increasing_seq_and_lists_in_order(&make().await).await;
     update_and_get(&make().await).await;
     remove_deletes_only_those(&make().await).await;
     corrupt_records_are_quarantined(&make().await).await;
+    list_active_skips_other_users_and_tombstones(&make().await).await;
 }

@@ -79,6 +79,12 @@ impl OutboxStore for MemoryStore {
         Ok(listing)
     }
 
+    async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
+        let recs = self.records.borrow();
+        let live = recs.iter().filter(|(_, r)| r.get("active").and_then(Value::as_str) == Some(user));
+        Ok(live.filter_map(|(seq, r)| decode(*seq, r).ok()).collect())
+    }
+
     async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {
         let mut recs = self.records.borrow_mut();
         seqs.iter().for_each(|s| {

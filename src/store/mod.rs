@@ -82,6 +82,10 @@ pub trait OutboxStore {
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
     /// Every readable entry in creation order; unreadable records are moved to the quarantine.
     async fn list(&self) -> Result<Listing, StoreError>;
+    /// The live (neither sent nor discarded) readable entries of `user`, in creation order.
+    /// Cheap: tombstones and other users' entries are not read. Unreadable ones are skipped
+    /// here; `list` moves them to the quarantine.
+    async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError>;
     /// Deletes the entries with these creation numbers.
     async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError>;
     /// What the quarantine holds.

@@ -54,29 +54,19 @@ pub struct Drain<'a, S, T, C, K> {
     pub endpoint: &'a dyn Fn(&str) -> Option<String>,
     pub emit: &'a dyn Fn(Event),
     pub pause: &'a AuthPause,
+    /// Read every record (quarantine the unreadable, delete old tombstones) rather than only
+    /// this user's live entries: on open and `sync()`; the cheap read otherwise.
+    pub full: bool,
+    /// Do not wait out the backoff of an entry whose last failure was "no answer": the
+    /// trigger (open, `online`, `sync()`) says the network may be back. HTTP backoff and
+    /// `Retry-After` are still honoured.
+    pub network_back: bool,
 }
 
 impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
     /// Runs one pass.
     pub async fn run(&self) -> Result<Stop, StoreError> {
-        let listing = self.store.list().await?;
-        for q in &listing.quarantined {
-            let id = q.raw.get("id").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("seq:{}", q.seq));
-            let mut ev = Event::of("quarantined", &Entry::new(id, "", "", json!({}), self.user, 0.0));
-            ev.reason = Some(q.reason.clone());
-            (self.emit)(ev);
-        }
-        let now = self.clock.now_ms();
-        let old: Vec<u64> = listing
-            .entries
-            .iter()
-            .filter(|e| matches!(e.state, State::Sent | State::Discarded) && e.settled_at + TOMBSTONE_MS < now)
-            .map(|e| e.seq)
-            .collect();
-        if !old.is_empty() {
-            self.store.remove(&old).await?;
-        }
-        let mut entries: Vec<Entry> = listing.entries.into_iter().filter(|e| e.user == self.user).collect();
+        let mut entries = if self.full { self.full_read().await? } else { self.store.list_active(self.user).await? };
         for i in 0..entries.len() {
             let (earlier, rest) = entries.split_at_mut(i);
             let e = &mut rest[0];
@@ -102,6 +92,29 @@ impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
         Ok(Stop::Idle)
     }
 
+    /// Every record: reports the quarantined, deletes expired tombstones, returns this user's
+    /// live entries.
+    async fn full_read(&self) -> Result<Vec<Entry>, StoreError> {
+        let listing = self.store.list().await?;
+        for q in &listing.quarantined {
+            let id = q.raw.get("id").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("seq:{}", q.seq));
+            let mut ev = Event::of("quarantined", &Entry::new(id, "", "", json!({}), self.user, 0.0));
+            ev.reason = Some(q.reason.clone());
+            (self.emit)(ev);
+        }
+        let now = self.clock.now_ms();
+        let old: Vec<u64> = listing
+            .entries
+            .iter()
+            .filter(|e| matches!(e.state, State::Sent | State::Discarded) && e.settled_at + TOMBSTONE_MS < now)
+            .map(|e| e.seq)
+            .collect();
+        if !old.is_empty() {
+            self.store.remove(&old).await?;
+        }
+        Ok(listing.entries.into_iter().filter(|e| e.user == self.user && !matches!(e.state, State::Sent | State::Discarded)).collect())
+    }
+
     /// Saves `e`; false if it is gone (discarded or purged meanwhile).
     async fn save(&self, e: &Entry) -> Result<bool, StoreError> {
         match self.store.update(e).await {
@@ -120,7 +133,8 @@ impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
 
     /// One attempt at `e`, or the reason the pass must stop before it.
     async fn attempt(&self, e: &mut Entry) -> Result<Option<Stop>, StoreError> {
-        if e.state == State::Retrying && e.next_attempt_at > self.clock.now_ms() {
+        let no_answer = e.last_error.as_ref().is_some_and(|l| l["kind"] == "network");
+        if e.state == State::Retrying && e.next_attempt_at > self.clock.now_ms() && !(self.network_back && no_answer) {
             return Ok(Some(Stop::WaitUntil(e.next_attempt_at)));
         }
         let token = match self.tokens.token(&e.api).await {

@@ -21,6 +21,9 @@ struct H {
     pause: AuthPause,
     events: RefCell<Vec<Event>>,
     n: Cell<u32>,
+    /// The next passes' `full` and `network_back` flags.
+    full: Cell<bool>,
+    network_back: Cell<bool>,
 }
 
 impl H {
@@ -33,6 +36,8 @@ impl H {
             pause: AuthPause::default(),
             events: RefCell::new(vec![]),
             n: Cell::new(0),
+            full: Cell::new(true),
+            network_back: Cell::new(false),
         }
     }
 
@@ -63,6 +68,8 @@ impl H {
             endpoint: &endpoint,
             emit: &emit,
             pause: &self.pause,
+            full: self.full.get(),
+            network_back: self.network_back.get(),
         };
         block_on(d.run()).unwrap()
     }
@@ -300,4 +307,37 @@ fn a_corrupt_record_is_quarantined_and_reported_without_stopping_the_drain() {
     assert_eq!(h.transport.keys(), ["e1", "e2"]);
     assert_eq!(h.kinds("broken"), ["quarantined"]);
     assert_eq!(block_on(h.store.quarantine()).unwrap().len(), 1);
+}
+
+#[test]
+fn the_cheap_pass_sees_the_same_queue_as_the_full_one() {
+    let h = H::new();
+    h.full.set(false);
+    h.add(1);
+    h.add_for("other", "deleteOrgTier", json!({ "id": "9" }), &[]);
+    h.add(2);
+    h.transport.push(gql_error("X"));
+    assert_eq!(h.drain(), Stop::Idle);
+    h.add(2); // made after e1 died: not blocked; e3 shares nothing with e1
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.keys(), ["e1", "e3", "e4"], "other users' entries are not read");
+    assert_eq!(h.state("e2"), State::Queued);
+}
+
+#[test]
+fn when_the_network_may_be_back_a_no_answer_backoff_is_skipped_but_not_an_http_one() {
+    let h = H::new();
+    h.add(1);
+    h.transport.push(offline());
+    assert!(matches!(h.drain(), Stop::Offline(_)));
+    h.clock.random.set(0.99);
+    h.transport.push(offline());
+    h.network_back.set(true); // the online event
+    assert!(matches!(h.drain(), Stop::Offline(_)), "tried again at once");
+    assert_eq!(h.transport.keys().len(), 2);
+    h.transport.push(status(503, "", Some("30")));
+    assert!(matches!(h.drain(), Stop::Offline(_) | Stop::WaitUntil(_)));
+    let sent = h.transport.keys().len();
+    assert_eq!(h.drain(), Stop::WaitUntil(h.get("e1").next_attempt_at), "Retry-After still holds");
+    assert_eq!(h.transport.keys().len(), sent);
 }

@@ -139,6 +139,21 @@ impl OutboxStore for IdbStore {
         Ok(listing)
     }
 
+    async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
+        let tx = transaction(&self.db, &[ENTRIES], false)?;
+        let index = tx.object_store(ENTRIES).map_err(js_err)?.index("active").map_err(js_err)?;
+        let user = JsValue::from_str(user);
+        let keys = request(index.get_all_keys_with_key(&user).map_err(js_err)?);
+        let values = request(index.get_all_with_key(&user).map_err(js_err)?);
+        let (keys, values): (js_sys::Array, js_sys::Array) = (keys.await?.unchecked_into(), values.await?.unchecked_into());
+        // Equal index keys come in primary-key order: creation order.
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .filter_map(|(k, v)| to_json(&v).ok().and_then(|(j, _)| decode(k.as_f64().unwrap_or(0.0) as u64, &j).ok()))
+            .collect())
+    }
+
     async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {
         let tx = transaction(&self.db, &[ENTRIES], true)?;
         let store = tx.object_store(ENTRIES).map_err(js_err)?;

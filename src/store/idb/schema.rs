@@ -1,7 +1,7 @@
 //! The database's name, version, object stores and upgrade path. The one place that knows them.
 //!
 //! Version 2 (current): `entries` (out-of-line auto-increment keys = creation order; indexes
-//! `id` unique and `user`), `quarantine` (auto-increment; `{ seq, raw, reason, at }`).
+//! `id` unique, `user`, and `active` = user of entries neither sent nor discarded), `quarantine` (auto-increment; `{ seq, raw, reason, at }`).
 //! Version 1 (the first prototype's layout): one store `outbox`, key path `key`, records
 //! `{ key, api, operation, variables, user, createdAt }`. Upgrading moves each v1 record into
 //! `entries` as a queued entry (in `createdAt` order) and drops `outbox`; a v1 record that
@@ -55,6 +55,8 @@ fn create_current(db: &IdbDatabase) -> Result<(), JsValue> {
     unique.set_unique(true);
     entries.create_index_with_str_and_optional_parameters("id", "id", &unique)?;
     entries.create_index_with_str("user", "user")?;
+    // Sparse: only live entries carry `active` (= their user), so a drain reads just those.
+    entries.create_index_with_str("active", "active")?;
     db.create_object_store_with_optional_parameters(QUARANTINE, &params)?;
     Ok(())
 }
