@@ -164,3 +164,51 @@ async fn a_declared_dependency_on_a_dead_entry_blocks_the_dependant() {
     assert_eq!(blocked[0]["dependsOn"], json!([dead_id]));
     c.close();
 }
+
+#[wasm_bindgen_test]
+async fn two_contexts_on_one_outbox_send_each_entry_once_and_see_each_others_events() {
+    let db = fresh_db();
+    let queuer = open(options_in(&db, "shared", UNREACHABLE, ADMIN)).await;
+    let mut ids = vec![];
+    for i in 0..8 {
+        let r = settle(queuer.gcdirectory().modify_profile(profile("5", &format!("Shared {i}")))).await.unwrap();
+        ids.push(r["id"].as_str().unwrap().to_string());
+    }
+    queuer.close();
+    // Two clients on the same database and user stand for two tabs: separate Web Lock requests
+    // and BroadcastChannel objects.
+    let a = open(options_in(&db, "shared", &gc_endpoint(), ADMIN)).await;
+    let b = open(options_in(&db, "shared", &gc_endpoint(), ADMIN)).await;
+    let seen_by_a = record(&a);
+    let both = js_sys::Promise::all(&js_sys::Array::of2(&a.sync(), &b.sync()));
+    JsFuture::from(both).await.unwrap();
+    for id in &ids {
+        assert_eq!(settle(a.outbox().settled(id.clone())).await.unwrap()["status"], "sent");
+        assert_eq!(settle(b.outbox().settled(id.clone())).await.unwrap()["status"], "sent");
+    }
+    sleep(100).await;
+    let seen = seen_by_a.borrow();
+    for id in &ids {
+        let sending = seen.iter().filter(|e| e["id"] == id.as_str() && e["type"] == "sending").count();
+        assert!(sending <= 1, "{id} was attempted {sending} times: two drainers at once");
+    }
+    let keys = applied_keys().await;
+    assert!(ids.iter().all(|id| keys.iter().filter(|(k, _)| k == id).count() == 1));
+    a.close();
+    b.close();
+}
+
+#[wasm_bindgen_test]
+async fn events_of_another_context_reach_this_ones_subscribers() {
+    let db = fresh_db();
+    let a = open(options_in(&db, "watcher", &gc_endpoint(), ADMIN)).await;
+    let b = open(options_in(&db, "watcher", &gc_endpoint(), ADMIN)).await;
+    let seen_by_a = record(&a);
+    let r = settle(b.gcdirectory().modify_profile(profile("4", "Seen Elsewhere"))).await.unwrap();
+    assert_eq!(r["status"], "sent");
+    sleep(100).await;
+    let kinds: Vec<String> = seen_by_a.borrow().iter().filter(|e| e["id"] == r["id"]).map(|e| e["type"].as_str().unwrap().into()).collect();
+    assert_eq!(kinds, ["queued", "sending", "sent"], "A hears what B did");
+    a.close();
+    b.close();
+}

@@ -89,12 +89,22 @@ async fn a_v1_database_is_upgraded_and_its_entries_are_found_and_sent() {
 }
 
 #[wasm_bindgen_test]
-async fn a_corrupt_record_is_quarantined_and_the_rest_is_sent() {
+async fn a_corrupt_record_is_quarantined_reported_and_the_rest_is_sent() {
     let db = fresh_db();
+    let c = open(options_in(&db, "test-user", &gc_endpoint(), "gc-admin-token")).await;
+    let events = std::rc::Rc::new(std::cell::RefCell::new(vec![]));
+    let e2 = events.clone();
+    let cb = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| e2.borrow_mut().push(json(&e)));
+    let _ = c.outbox().subscribe(cb.as_ref().unchecked_ref::<js_sys::Function>().clone());
+    cb.forget();
     let store = IdbStore::open(Some(&db)).await.unwrap();
     store.insert_raw(json!({ "id": "corrupt-1", "user": "test-user", "state": "exploded" })).await.unwrap();
     store.close();
-    let c = open(options_in(&db, "test-user", &gc_endpoint(), "gc-admin-token")).await;
+    JsFuture::from(c.sync()).await.unwrap();
+    let q: Vec<serde_json::Value> = events.borrow().iter().filter(|e| e["type"] == "quarantined").cloned().collect();
+    assert_eq!(q.len(), 1, "{:?}", events.borrow());
+    assert_eq!(q[0]["id"], "corrupt-1");
+    assert!(q[0]["reason"].as_str().unwrap().contains("unknown variant"), "{}", q[0]);
     let r = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"5","data":{"name":"After Corruption"}}"#))).await.expect("sent");
     assert_eq!(r["status"], "sent");
     let stats = settle(c.outbox().stats()).await.unwrap();

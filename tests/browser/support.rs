@@ -101,3 +101,12 @@ pub async fn applied() -> Value {
     let resp: web_sys::Response = JsFuture::from(global_fetch(&url, &JsValue::UNDEFINED)).await.unwrap().unchecked_into();
     json(&JsFuture::from(resp.json().unwrap()).await.unwrap())
 }
+
+/// Waits `ms` milliseconds (the global `setTimeout`: window or worker).
+pub async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let set_timeout: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap().unchecked_into();
+        set_timeout.call2(&JsValue::NULL, &resolve, &JsValue::from(ms)).unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
+}
