@@ -33,42 +33,59 @@ pub fn transaction(db: &IdbDatabase, stores: &[&str], write: bool) -> Result<Idb
     db.unchecked_ref::<DbWithOptions>().transaction_with_options(&names, if write { "readwrite" } else { "readonly" }, &options).map_err(|e| store_error(&e))
 }
 
-/// Resolves with the request's result, or fails with its error.
-pub async fn request(req: IdbRequest) -> Result<JsValue, StoreError> {
-    let r2 = req.clone();
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
+/// Resolves with the request's result, or fails with its error. The two handlers live until
+/// the request settles and are then dropped (one-shot closures would leak the one not called).
+/// The handlers are attached now, not at the first poll, so several requests can be issued and
+/// then awaited in turn without missing an event.
+pub fn request(req: IdbRequest) -> impl std::future::Future<Output = Result<JsValue, StoreError>> {
+    let mut hold: Option<(Handler, Handler)> = None;
     let p = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok_req = r2.clone();
-        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+        let ok_req = req.clone();
+        let ok = Handler::new(move |_| {
             let _ = resolve.call1(&JsValue::NULL, &ok_req.result().unwrap_or(JsValue::UNDEFINED));
         });
-        let err_req = r2.clone();
-        let err = Closure::once_into_js(move |_: web_sys::Event| {
+        let err_req = req.clone();
+        let err = Handler::new(move |_| {
             let e = err_req.error().ok().flatten().map(JsValue::from).unwrap_or_else(|| "request failed".into());
             let _ = reject.call1(&JsValue::NULL, &e);
         });
-        r2.set_onsuccess(Some(ok.unchecked_ref()));
-        r2.set_onerror(Some(err.unchecked_ref()));
+        req.set_onsuccess(Some(ok.as_ref().unchecked_ref()));
+        req.set_onerror(Some(err.as_ref().unchecked_ref()));
+        hold = Some((ok, err));
     });
-    JsFuture::from(p).await.map_err(|e| store_error(&e))
+    async move {
+        let r = JsFuture::from(p).await;
+        req.set_onsuccess(None);
+        req.set_onerror(None);
+        drop(hold);
+        r.map_err(|e| store_error(&e))
+    }
 }
 
 /// Resolves when the transaction commits; fails with its error when it aborts.
 pub async fn done(tx: &IdbTransaction) -> Result<(), StoreError> {
-    let t = tx.clone();
+    let mut hold: Option<(Handler, Handler)> = None;
     let p = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = Closure::once_into_js(move |_: web_sys::Event| {
+        let ok = Handler::new(move |_| {
             let _ = resolve.call0(&JsValue::NULL);
         });
-        let t2 = t.clone();
-        let fail = Closure::once_into_js(move |_: web_sys::Event| {
+        let t2 = tx.clone();
+        let fail = Handler::new(move |_| {
             let e = t2.error().map(JsValue::from).unwrap_or_else(|| "transaction aborted".into());
             let _ = reject.call1(&JsValue::NULL, &e);
         });
-        t.set_oncomplete(Some(ok.unchecked_ref()));
-        // onerror fires first for a failed request, then onabort; the promise settles once.
-        t.set_onabort(Some(fail.unchecked_ref()));
+        tx.set_oncomplete(Some(ok.as_ref().unchecked_ref()));
+        // onerror fires first for a failed request, then onabort: abort is the verdict.
+        tx.set_onabort(Some(fail.as_ref().unchecked_ref()));
+        hold = Some((ok, fail));
     });
-    JsFuture::from(p).await.map(|_| ()).map_err(|e| store_error(&e))
+    let r = JsFuture::from(p).await;
+    tx.set_oncomplete(None);
+    tx.set_onabort(None);
+    drop(hold);
+    r.map(|_| ()).map_err(|e| store_error(&e))
 }
 
 /// A JSON value as a plain JS value (what is stored).
