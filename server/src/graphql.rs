@@ -1,5 +1,8 @@
 //! `POST /graphql/<api>`: auth, idempotency, one transaction per request, execution.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -174,6 +177,7 @@ async fn execute(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> R
             )
         }
     };
+    let applied_fields = Arc::new(AtomicUsize::new(0));
     let mut gql = async_graphql::Request::new(req.query)
         .variables(async_graphql::Variables::from_json(variables))
         .data(RequestCtx {
@@ -181,6 +185,7 @@ async fn execute(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> R
             caller,
             idempotency_key: key.clone(),
             record_applied: st.test_mode.is_some(),
+            applied_fields: applied_fields.clone(),
         });
     if let Some(op) = req.operation_name {
         gql = gql.operation_name(op);
@@ -200,8 +205,13 @@ async fn execute(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> R
     };
     let status = StatusCode::OK;
 
+    // A request that failed without applying anything is not stored under its key (like a 401
+    // or 400): re-running it cannot apply twice, and the client may retry the same key once the
+    // cause is fixed (an outbox entry keeps its key for life, and `retry(id)` must be able to
+    // succeed). Anything that applied, or succeeded, is stored and replayed.
+    let store = response.errors.is_empty() || applied_fields.load(Ordering::SeqCst) > 0;
     let committed = st.db.with(|c| -> rusqlite::Result<()> {
-        if let Some(k) = &key {
+        if let (Some(k), true) = (&key, store) {
             idempotency::store(
                 c,
                 k,
