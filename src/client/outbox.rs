@@ -7,6 +7,7 @@ use super::js;
 use super::open::ClientRef;
 use crate::outbox::clock::Clock;
 use crate::outbox::entry::{Entry, State};
+use crate::store::OutboxStore;
 use crate::sync::{lock, ops, Event};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -115,7 +116,8 @@ impl Outbox {
         // Wait first, then look: an event between the look and the wait is not missed.
         c.0.waiters.borrow_mut().push((id.clone(), resolve.clone()));
         future_to_promise(async move {
-            let found = ops::list(&c.0.store, &c.0.options.user, None).await.map_err(SdkError::from)?.into_iter().find(|e| e.id == id);
+            // One index lookup: apps call this for many ids at once.
+            let found = c.0.store.get(&id).await.map_err(SdkError::from)?.filter(|e| e.user == c.0.options.user);
             match found {
                 None => {
                     c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);

@@ -78,6 +78,12 @@ pub trait OutboxStore {
     async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError>;
     /// Replaces a stored entry (matched by `seq`); `NotFound` if it is gone.
     async fn update(&self, entry: &Entry) -> Result<(), StoreError>;
+    /// Like `update`, for a change that may be lost in a crash without harm (the `sending`
+    /// mark: a lost one reads back as the earlier state, which is sent again with the same
+    /// key anyway). IndexedDB uses durability "relaxed" for it.
+    async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
+        self.update(entry).await
+    }
     /// The entry with this id (`None` if absent or unreadable; unreadable goes to the quarantine).
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
     /// Every readable entry in creation order; unreadable records are moved to the quarantine.

@@ -163,8 +163,11 @@ impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
         };
         e.state = State::Sending;
         e.attempts += 1;
-        if !self.save(e).await? {
-            return Ok(None);
+        // The mark may be lost in a crash without harm: the entry is then sent again anyway.
+        match self.store.update_relaxed(e).await {
+            Ok(()) => {}
+            Err(StoreError::NotFound(_)) => return Ok(None),
+            Err(err) => return Err(err),
         }
         (self.emit)(Event::of("sending", e));
         let answer = self.transport.send(&req).await;

@@ -62,6 +62,27 @@ impl IdbStore {
         req.result().map_err(js_err)?.as_f64().map(|k| k as u64).ok_or_else(|| StoreError::Other("no key for the new entry".into()))
     }
 
+    /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
+    /// write chained in the check's success callback (no await in between, so the transaction
+    /// cannot commit early): a discarded or purged entry is never revived.
+    async fn put_existing(&self, entry: &Entry, strict: bool) -> Result<(), StoreError> {
+        let tx = if strict { transaction(&self.db, &[ENTRIES], true)? } else { req::transaction_relaxed(&self.db, &[ENTRIES])? };
+        let store = tx.object_store(ENTRIES).map_err(js_err)?;
+        let key = JsValue::from_f64(entry.seq as f64);
+        let get = store.count_with_key(&key).map_err(js_err)?;
+        let found = Rc::new(Cell::new(false));
+        let (g2, s2, f2, value) = (get.clone(), store.clone(), found.clone(), record(entry));
+        let on = Closure::once_into_js(move |_: web_sys::Event| {
+            if g2.result().ok().and_then(|c| c.as_f64()).unwrap_or(0.0) > 0.0 {
+                f2.set(true);
+                let _ = s2.put_with_key(&value, &key);
+            }
+        });
+        get.set_onsuccess(Some(on.unchecked_ref()));
+        done(&tx).await?;
+        if found.get() { Ok(()) } else { Err(StoreError::NotFound(entry.id.clone())) }
+    }
+
     async fn quarantine_records(&self, bad: &[Quarantined]) -> Result<(), StoreError> {
         let tx = transaction(&self.db, &[ENTRIES, QUARANTINE], true)?;
         let entries = tx.object_store(ENTRIES).map_err(js_err)?;
@@ -82,23 +103,11 @@ impl OutboxStore for IdbStore {
     }
 
     async fn update(&self, entry: &Entry) -> Result<(), StoreError> {
-        // Check and write in one transaction, chained in the success callback (no await in
-        // between, so the transaction cannot commit early), so a discarded entry is not revived.
-        let tx = transaction(&self.db, &[ENTRIES], true)?;
-        let store = tx.object_store(ENTRIES).map_err(js_err)?;
-        let key = JsValue::from_f64(entry.seq as f64);
-        let get = store.count_with_key(&key).map_err(js_err)?;
-        let found = Rc::new(Cell::new(false));
-        let (g2, s2, f2, value) = (get.clone(), store.clone(), found.clone(), record(entry));
-        let on = Closure::once_into_js(move |_: web_sys::Event| {
-            if g2.result().ok().and_then(|c| c.as_f64()).unwrap_or(0.0) > 0.0 {
-                f2.set(true);
-                let _ = s2.put_with_key(&value, &key);
-            }
-        });
-        get.set_onsuccess(Some(on.unchecked_ref()));
-        done(&tx).await?;
-        if found.get() { Ok(()) } else { Err(StoreError::NotFound(entry.id.clone())) }
+        self.put_existing(entry, true).await
+    }
+
+    async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
+        self.put_existing(entry, false).await
     }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {

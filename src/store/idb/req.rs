@@ -35,6 +35,14 @@ pub fn transaction(db: &IdbDatabase, stores: &[&str], write: bool) -> Result<Idb
 
 type Handler = Closure<dyn FnMut(web_sys::Event)>;
 
+/// A readwrite transaction with durability "relaxed" (for writes a crash may lose harmlessly).
+pub fn transaction_relaxed(db: &IdbDatabase, stores: &[&str]) -> Result<IdbTransaction, StoreError> {
+    let names: js_sys::Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"durability".into(), &"relaxed".into()).ok();
+    db.unchecked_ref::<DbWithOptions>().transaction_with_options(&names, "readwrite", &options).map_err(|e| store_error(&e))
+}
+
 /// Resolves with the request's result, or fails with its error. The two handlers live until
 /// the request settles and are then dropped (one-shot closures would leak the one not called).
 /// The handlers are attached now, not at the first poll, so several requests can be issued and
