@@ -80,7 +80,8 @@ pub trait OutboxStore {
     async fn update(&self, entry: &Entry) -> Result<(), StoreError>;
     /// Like `update`, for a change that may be lost in a crash without harm (the `sending`
     /// mark: a lost one reads back as the earlier state, which is sent again with the same
-    /// key anyway). IndexedDB uses durability "relaxed" for it.
+    /// key anyway). IndexedDB issues it with durability "relaxed" and does not wait for it
+    /// (nor report `NotFound`: the drain lock keeps discard and purge out meanwhile).
     async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
         self.update(entry).await
     }

@@ -65,7 +65,18 @@ impl IdbStore {
     /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
     /// write chained in the check's success callback (no await in between, so the transaction
     /// cannot commit early): a discarded or purged entry is never revived.
-    async fn put_existing(&self, entry: &Entry, strict: bool) -> Result<(), StoreError> {
+    fn put_existing(&self, entry: &Entry, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> {
+        let issued = self.issue_put(entry, strict);
+        let id = entry.id.clone();
+        async move {
+            let (tx, found) = issued?;
+            done(&tx).await?;
+            if found.get() { Ok(()) } else { Err(StoreError::NotFound(id)) }
+        }
+    }
+
+    /// The synchronous half of `put_existing`: the transaction and its requests.
+    fn issue_put(&self, entry: &Entry, strict: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<bool>>), StoreError> {
         let tx = if strict { transaction(&self.db, &[ENTRIES], true)? } else { req::transaction_relaxed(&self.db, &[ENTRIES])? };
         let store = tx.object_store(ENTRIES).map_err(js_err)?;
         let key = JsValue::from_f64(entry.seq as f64);
@@ -79,8 +90,7 @@ impl IdbStore {
             }
         });
         get.set_onsuccess(Some(on.unchecked_ref()));
-        done(&tx).await?;
-        if found.get() { Ok(()) } else { Err(StoreError::NotFound(entry.id.clone())) }
+        Ok((tx, found))
     }
 
     async fn quarantine_records(&self, bad: &[Quarantined]) -> Result<(), StoreError> {
@@ -107,7 +117,13 @@ impl OutboxStore for IdbStore {
     }
 
     async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
-        self.put_existing(entry, false).await
+        // Issued, not awaited: it runs while the request is in flight. Later readwrite
+        // transactions on the store run after it, so the final state always lands last.
+        let done = self.put_existing(entry, false);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = done.await;
+        });
+        Ok(())
     }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {

@@ -72,8 +72,10 @@ pub fn request(req: IdbRequest) -> impl std::future::Future<Output = Result<JsVa
     }
 }
 
-/// Resolves when the transaction commits; fails with its error when it aborts.
-pub async fn done(tx: &IdbTransaction) -> Result<(), StoreError> {
+/// Resolves when the transaction commits; fails with its error when it aborts. Handlers are
+/// attached now, not at the first poll.
+pub fn done(tx: &IdbTransaction) -> impl std::future::Future<Output = Result<(), StoreError>> {
+    let tx = tx.clone();
     let mut hold: Option<(Handler, Handler)> = None;
     let p = js_sys::Promise::new(&mut |resolve, reject| {
         let ok = Handler::new(move |_| {
@@ -89,11 +91,13 @@ pub async fn done(tx: &IdbTransaction) -> Result<(), StoreError> {
         tx.set_onabort(Some(fail.as_ref().unchecked_ref()));
         hold = Some((ok, fail));
     });
-    let r = JsFuture::from(p).await;
-    tx.set_oncomplete(None);
-    tx.set_onabort(None);
-    drop(hold);
-    r.map(|_| ()).map_err(|e| store_error(&e))
+    async move {
+        let r = JsFuture::from(p).await;
+        tx.set_oncomplete(None);
+        tx.set_onabort(None);
+        drop(hold);
+        r.map(|_| ()).map_err(|e| store_error(&e))
+    }
 }
 
 /// A JSON value as a plain JS value (what is stored).
