@@ -8,7 +8,7 @@ let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 
-test("a 401 mid-queue pauses the outbox until a new token; then the rest drains", async () => {
+test("a 401 mid-queue pauses the outbox until a new token; then the rest drains", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
   try {
     const page = await openPage(context, env.url);

@@ -9,7 +9,7 @@ let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 
-test("closing the page mid-drain loses nothing and applies nothing twice", async () => {
+test("closing the page mid-drain loses nothing and applies nothing twice", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
   try {
     let page = await openPage(context, env.url);

@@ -9,7 +9,7 @@ let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 
-test("entry 3 of 10 is dead on a GraphQL error, the others are sent; retry after the fix sends it", async () => {
+test("entry 3 of 10 is dead on a GraphQL error, the others are sent; retry after the fix sends it", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
   try {
     const page = await openPage(context, env.url);

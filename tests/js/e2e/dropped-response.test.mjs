@@ -8,7 +8,7 @@ let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 
-test("a response lost after commit is retried with the same key and applied once", async () => {
+test("a response lost after commit is retried with the same key and applied once", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
   try {
     const page = await openPage(context, env.url);

@@ -10,7 +10,7 @@ let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 
-test("200 mutations queued offline survive a reload and are applied once each, in order", async () => {
+test("200 mutations queued offline survive a reload and are applied once each, in order", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
   try {
     const page = await openPage(context, env.url);

@@ -9,7 +9,7 @@ let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 
-test("503 with Retry-After: 1 twice, then sent; retries wait at least 1 s", async () => {
+test("503 with Retry-After: 1 twice, then sent; retries wait at least 1 s", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
   try {
     const page = await openPage(context, env.url);

@@ -8,7 +8,7 @@ let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 
-test("user B never sends user A's queued entries; A's next open does", async () => {
+test("user B never sends user A's queued entries; A's next open does", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
   try {
     let page = await openPage(context, env.url);
