@@ -292,3 +292,33 @@ fn test_mode_closes_every_connection_after_its_response() {
     assert!(text.starts_with("http/1.1 200"), "{text}");
     assert!(text.contains("connection: close"), "{text}");
 }
+
+#[test]
+fn without_test_mode_connections_stay_open() {
+    use std::io::{Read, Write};
+    let s = Server::with(Config {
+        db: ":memory:".into(),
+        ..Config::default()
+    });
+    let mut c = std::net::TcpStream::connect(("127.0.0.1", s.port)).unwrap();
+    c.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    for _ in 0..2 {
+        // Two requests on one connection: the second is only answered if the first left it open.
+        write!(c, "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+        let mut raw = Vec::new();
+        let mut buf = [0u8; 512];
+        while !String::from_utf8_lossy(&raw).ends_with("\r\n\r\nok") {
+            let n = c
+                .read(&mut buf)
+                .expect("no complete answer on the kept-alive connection");
+            assert!(
+                n > 0,
+                "the server closed the connection: {}",
+                String::from_utf8_lossy(&raw)
+            );
+            raw.extend_from_slice(&buf[..n]);
+        }
+        let text = String::from_utf8_lossy(&raw).to_ascii_lowercase();
+        assert!(!text.contains("connection: close"), "{text}");
+    }
+}
