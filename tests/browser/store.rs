@@ -112,3 +112,27 @@ async fn a_corrupt_record_is_quarantined_reported_and_the_rest_is_sent() {
     assert_eq!(stats["byState"]["sent"], 1, "{stats}");
     c.close();
 }
+
+#[wasm_bindgen_test]
+async fn tokens_are_never_written_to_storage() {
+    let db = fresh_db();
+    let c = open(options_in(&db, "token-user", UNREACHABLE, "secret-token-4711")).await;
+    settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"4","data":{"name":"T"}}"#))).await.expect("queued");
+    c.set_token(Some("secret-token-0815".into()), None);
+    JsFuture::from(c.sync()).await.unwrap();
+    c.close();
+    // Read every store of the database raw, past the SDK.
+    let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
+    let d: web_sys::IdbDatabase = done(&factory.open(&schema::database_name(Some(&db))).unwrap()).await.unchecked_into();
+    let names = d.object_store_names();
+    let mut dump = String::new();
+    for i in 0..names.length() {
+        let name = names.get(i).unwrap();
+        let tx = d.transaction_with_str(&name).unwrap();
+        let all = done(&tx.object_store(&name).unwrap().get_all().unwrap()).await;
+        dump.push_str(&String::from(js_sys::JSON::stringify(&all).unwrap()));
+    }
+    d.close();
+    assert!(dump.contains("token-user") && dump.contains("modifyProfile"), "the dump holds the entry: {dump}");
+    assert!(!dump.contains("secret-token"), "a token reached storage: {dump}");
+}

@@ -341,3 +341,17 @@ fn when_the_network_may_be_back_a_no_answer_backoff_is_skipped_but_not_an_http_o
     assert_eq!(h.drain(), Stop::WaitUntil(h.get("e1").next_attempt_at), "Retry-After still holds");
     assert_eq!(h.transport.keys().len(), sent);
 }
+
+#[test]
+fn discarding_a_dead_entry_releases_its_dependants() {
+    let h = H::new();
+    h.add(1);
+    h.add(1);
+    h.transport.push(gql_error("X"));
+    h.drain();
+    assert_eq!(h.state("e2"), State::Blocked);
+    block_on(ops::discard(&h.store, "e1", "u", T0)).unwrap();
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!((h.state("e1"), h.state("e2")), (State::Discarded, State::Sent));
+    assert_eq!(h.transport.keys(), ["e1", "e2"], "the discarded entry is not sent again");
+}
