@@ -28,10 +28,15 @@ pub fn online_hint() -> bool {
 /// What asked for a pass; it decides how thorough the pass is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Trigger {
+    /// `Client.open`.
     Open,
+    /// `client.sync()`.
     Sync,
+    /// The global `online` event.
     Online,
+    /// A new mutation call.
     Call,
+    /// The backoff timer.
     Timer,
     /// Another context queued an entry, or the app changed the queue (retry, discard, token).
     Nudge,

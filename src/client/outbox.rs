@@ -22,8 +22,10 @@ pub struct Outbox {
 fn entry_json(e: &Entry) -> Value {
     let mut v = e.to_record();
     let m = v.as_object_mut().expect("object");
-    m.remove("entities");
-    m.remove("settledAt");
+    // Internal bookkeeping, not part of the JS shape (`OutboxEntry`).
+    for k in ["entities", "settledAt", "active"] {
+        m.remove(k);
+    }
     v
 }
 

@@ -75,6 +75,7 @@ pub struct Entry {
     pub user: String,
     /// Creation time, epoch ms.
     pub created_at: f64,
+    /// Where it is in its life.
     pub state: State,
     /// Attempts that reached a verdict other than auth (sent, retry, dead).
     pub attempts: u32,

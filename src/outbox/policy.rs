@@ -27,7 +27,9 @@ impl Default for Policy {
 /// What the drainer must do after applying an outcome.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
+    /// Applied: go on with the next entry.
     Sent,
+    /// Refused for good: go on with the next entry (dependants will be blocked).
     Dead,
     /// Wait until the entry's `next_attempt_at`; `offline` when there was no answer at all.
     Retry { offline: bool },

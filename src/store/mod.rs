@@ -57,15 +57,18 @@ pub struct Quarantined {
     pub seq: u64,
     /// The record as it was (JSON), or null if it was not even JSON-shaped.
     pub raw: Value,
+    /// Why it could not be read.
     pub reason: String,
-    /// Epoch ms.
+    /// When it was moved, epoch ms.
     pub at: f64,
 }
 
 /// Every entry in creation order, and the records moved to the quarantine by this read.
 #[derive(Debug, Default)]
 pub struct Listing {
+    /// Readable entries, in creation order.
     pub entries: Vec<Entry>,
+    /// Records this read moved to the quarantine.
     pub quarantined: Vec<Quarantined>,
     /// Size of all entry records as JSON, bytes.
     pub bytes: u64,

@@ -44,15 +44,23 @@ pub struct AuthPause(pub RefCell<Option<(String, Option<String>)>>);
 
 /// Everything a pass needs.
 pub struct Drain<'a, S, T, C, K> {
+    /// Where the entries are.
     pub store: &'a S,
+    /// How requests go out.
     pub transport: &'a T,
+    /// Time and jitter.
     pub clock: &'a C,
+    /// Bearer tokens, read at send time.
     pub tokens: &'a K,
+    /// Backoff and attempt limits.
     pub policy: Policy,
+    /// Only this user's entries are sent.
     pub user: &'a str,
     /// GraphQL endpoint of an API, if the client has one.
     pub endpoint: &'a dyn Fn(&str) -> Option<String>,
+    /// Reports what happens to entries.
     pub emit: &'a dyn Fn(Event),
+    /// The auth pause, shared across passes.
     pub pause: &'a AuthPause,
     /// Read every record (quarantine the unreadable, delete old tombstones) rather than only
     /// this user's live entries: on open and `sync()`; the cheap read otherwise.

@@ -9,11 +9,17 @@ use serde_json::{json, Value};
 pub struct Event {
     /// `queued`, `sending`, `sent`, `retrying`, `paused`, `blocked`, `dead`, `discarded`, `quarantined`.
     pub kind: &'static str,
+    /// The entry's id (for `quarantined`, the record's id if readable, else `seq:<n>`).
     pub id: String,
+    /// API name.
     pub api: String,
+    /// Mutation name.
     pub operation: String,
+    /// Whose entry.
     pub user: String,
+    /// Attempts so far.
     pub attempts: u32,
+    /// The entry's state after the event.
     pub state: &'static str,
     /// `retrying`: epoch ms of the next attempt.
     pub next_attempt_at: Option<f64>,

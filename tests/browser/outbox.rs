@@ -212,3 +212,32 @@ async fn events_of_another_context_reach_this_ones_subscribers() {
     a.close();
     b.close();
 }
+
+#[wasm_bindgen_test]
+async fn bad_outbox_options_are_config_errors_naming_the_option() {
+    for (opts, named) in [
+        (r#"{"user":"u","endpoints":{},"outbox":{"baseDelayMs":-1}}"#, "outbox.baseDelayMs"),
+        (r#"{"user":"u","endpoints":{},"outbox":{"maxHttpAttempts":0}}"#, "outbox.maxHttpAttempts"),
+        (r#"{"user":"u","endpoints":{},"outbox":"fast"}"#, "options.outbox"),
+        (r#"{"user":"u","endpoints":{},"database":""}"#, "options.database"),
+    ] {
+        let e = graphql_outbox::Client::open(js(opts)).await.err().expect(opts);
+        let (name, message, _) = error_parts(&e);
+        assert_eq!(name, "ConfigError", "{opts}");
+        assert!(message.contains(named), "{opts}: {message}");
+    }
+}
+
+#[wasm_bindgen_test]
+async fn list_shows_the_documented_entry_shape() {
+    let c = open(options_in(&fresh_db(), "shape", UNREACHABLE, ADMIN)).await;
+    let r = settle(c.gcdirectory().modify_profile(profile("4", "Shape"))).await.unwrap();
+    let e = list(&c, None).await.remove(0);
+    let mut keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["api", "attempts", "createdAt", "data", "dependsOn", "id", "lastError", "nextAttemptAt", "operation", "seq", "state", "user", "variables"]);
+    assert_eq!((&e["id"], &e["operation"], &e["user"]), (&r["id"], &json!("modifyProfile"), &json!("shape")));
+    assert_eq!(e["variables"], json!({ "gcId": "4", "data": { "name": "Shape" } }));
+    assert_eq!(e["lastError"]["kind"], "network", "{e}");
+    c.close();
+}
