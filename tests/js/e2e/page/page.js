@@ -12,12 +12,23 @@ window.outboxReady = init().then(() => {
   return true;
 });
 
-/** Opens a client on this origin's GC Directory endpoint as `window.client`. */
-window.openClient = async ({ user = "alice", database = "e2e", token = "gc-admin-token", outbox } = {}) => {
+/** Whether this build of the package has the Worksome API (`client.worksome`). */
+window.hasWorksome = () => Object.getOwnPropertyDescriptor(sdk.Client.prototype, "worksome") !== undefined;
+/** The Worksome token the `token` callback returns (the fixtures' company user). */
+window.currentWorksomeToken = "ws-company-token";
+
+/**
+ * Opens a client on this origin's GC Directory endpoint (and Worksome's, with `worksome: true`)
+ * as `window.client`.
+ */
+window.openClient = async ({ user = "alice", database = "e2e", token = "gc-admin-token", worksome = false, outbox } = {}) => {
   window.currentToken = token;
+  const endpoints = { gcdirectory: `${location.origin}/graphql/gcdirectory` };
+  if (worksome) endpoints.worksome = `${location.origin}/graphql/worksome`;
   const options = {
-    endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` },
-    token: async () => window.currentToken,
+    endpoints,
+    // Tokens are per API on the reference server.
+    token: async (api) => (api === "worksome" ? window.currentWorksomeToken : window.currentToken),
     user,
     database,
   };
@@ -28,19 +39,19 @@ window.openClient = async ({ user = "alice", database = "e2e", token = "gc-admin
   return true;
 };
 
-/** Calls `client.gcdirectory[operation](args)`; a rejection comes back as `{ error }`. */
-window.call = async (operation, args) => {
+/** Calls `client[api][operation](args)` (api defaults to gcdirectory); a rejection comes back as `{ error }`. */
+window.call = async (operation, args, api = "gcdirectory") => {
   try {
-    return await window.client.gcdirectory[operation](args);
+    return await window.client[api][operation](args);
   } catch (e) {
     return { error: { name: e.name, message: e.message, details: e.details } };
   }
 };
 
-/** Makes the calls one after another; returns their results in order. */
+/** Makes the calls (`[operation, args, api?]`) one after another; returns their results in order. */
 window.callAll = async (calls) => {
   const results = [];
-  for (const [operation, args] of calls) results.push(await window.call(operation, args));
+  for (const [operation, args, api] of calls) results.push(await window.call(operation, args, api));
   return results;
 };
 
