@@ -241,3 +241,21 @@ async fn list_shows_the_documented_entry_shape() {
     assert_eq!(e["lastError"]["kind"], "network", "{e}");
     c.close();
 }
+
+#[wasm_bindgen_test]
+async fn the_auth_pause_ends_when_the_token_callback_returns_a_new_token() {
+    let global = js_sys::global();
+    js_sys::Reflect::set(&global, &"__outboxTestToken".into(), &"stale-token".into()).unwrap();
+    let opts = options_in(&fresh_db(), "callback-user", &gc_endpoint(), "unused");
+    let f = js_sys::Function::new_with_args("api", "return Promise.resolve(globalThis.__outboxTestToken)");
+    js_sys::Reflect::set(&opts, &"token".into(), &f).unwrap();
+    let c = open(opts).await;
+    let e = settle(c.gcdirectory().modify_profile(profile("5", "Callback Refreshed"))).await.unwrap_err();
+    let id = error_parts(&e).2["id"].as_str().unwrap().to_string();
+    JsFuture::from(c.sync()).await.unwrap();
+    assert_eq!(list(&c, Some("auth")).await.len(), 1, "same token: still paused");
+    js_sys::Reflect::set(&global, &"__outboxTestToken".into(), &ADMIN.into()).unwrap();
+    JsFuture::from(c.sync()).await.unwrap();
+    assert_eq!(settle(c.outbox().settled(id)).await.unwrap()["status"], "sent");
+    c.close();
+}
