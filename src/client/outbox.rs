@@ -23,7 +23,7 @@ fn entry_json(e: &Entry) -> Value {
     let mut v = e.to_record();
     let m = v.as_object_mut().expect("object");
     // Internal bookkeeping, not part of the JS shape (`OutboxEntry`).
-    for k in ["entities", "settledAt", "active"] {
+    for k in ["entities", "settledAt", "active", "httpFailures"] {
         m.remove(k);
     }
     v

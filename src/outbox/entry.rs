@@ -79,6 +79,9 @@ pub struct Entry {
     pub state: State,
     /// Attempts that reached a verdict other than auth (sent, retry, dead).
     pub attempts: u32,
+    /// Retryable HTTP answers (5xx/408/429) so far; `maxHttpAttempts` of them make it dead.
+    #[serde(default)]
+    pub http_failures: u32,
     /// Not before this time (epoch ms); 0 = now.
     #[serde(default)]
     pub next_attempt_at: f64,
@@ -112,6 +115,7 @@ impl Entry {
             created_at: now,
             state: State::Queued,
             attempts: 0,
+            http_failures: 0,
             next_attempt_at: 0.0,
             last_error: None,
             depends_on: vec![],

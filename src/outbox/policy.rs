@@ -14,7 +14,7 @@ pub struct Policy {
     pub base_delay_ms: f64,
     /// Largest backoff ceiling, ms.
     pub max_delay_ms: f64,
-    /// After this many retryable HTTP failures the entry goes dead.
+    /// After this many retryable HTTP answers (not counting network errors) the entry goes dead.
     pub max_http_attempts: u32,
 }
 
@@ -71,7 +71,10 @@ impl Policy {
             Outcome::Retry { reason, status, retry_after_ms } => {
                 let offline = status.is_none();
                 e.last_error = Some(json!({ "kind": if offline { "network" } else { "http" }, "status": status, "message": reason }));
-                if !offline && e.attempts >= self.max_http_attempts {
+                if !offline {
+                    e.http_failures += 1;
+                }
+                if !offline && e.http_failures >= self.max_http_attempts {
                     e.state = State::Dead;
                     e.settled_at = now;
                     return Verdict::Dead;

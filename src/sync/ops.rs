@@ -61,6 +61,7 @@ pub async fn retry<S: OutboxStore>(store: &S, id: &str, user: &str) -> Result<Ev
     e.next_attempt_at = 0.0;
     e.settled_at = 0.0;
     e.attempts = 0;
+    e.http_failures = 0;
     store.update(&e).await?;
     Ok(Event::of("queued", &e))
 }

@@ -206,12 +206,15 @@ fn network_errors_retry_without_limit_but_http_errors_die_after_max_attempts() {
         h.clock.advance(120_000.0);
     }
     assert_eq!((h.state("e1"), h.get("e1").attempts), (State::Retrying, 25));
-    for _ in 0..10 {
+    for _ in 0..9 {
         h.transport.push(status(500, "", None));
         h.drain();
         h.clock.advance(120_000.0);
     }
-    assert_eq!(h.state("e1"), State::Dead, "{:?}", h.get("e1"));
+    assert_eq!(h.state("e1"), State::Retrying, "network errors do not count towards the HTTP limit");
+    h.transport.push(status(500, "", None));
+    h.drain();
+    assert_eq!(h.state("e1"), State::Dead, "the 10th HTTP failure: {:?}", h.get("e1"));
 }
 
 #[test]
