@@ -58,6 +58,18 @@ impl OutboxStore for MemoryStore {
         }
     }
 
+    fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        let mut recs = self.records.borrow_mut();
+        let done = match recs.get_mut(&entry.seq) {
+            Some(r) => {
+                *r = entry.to_record();
+                Ok(())
+            }
+            None => Err(StoreError::NotFound(entry.id.clone())),
+        };
+        std::future::ready(done)
+    }
+
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         Ok(self.list().await?.entries.into_iter().find(|e| e.id == id))
     }

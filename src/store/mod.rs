@@ -88,6 +88,10 @@ pub trait OutboxStore {
     async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
         self.update(entry).await
     }
+    /// Issues `update` at once and returns a future that reports how it went. The write goes
+    /// ahead whether or not the future is polled yet, and writes land in the order they were
+    /// issued, so a drain can send the next entry while the last outcome is being written.
+    fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_;
     /// The entry with this id (`None` if absent or unreadable; unreadable goes to the quarantine).
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
     /// Every readable entry in creation order; unreadable records are moved to the quarantine.

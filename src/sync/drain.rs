@@ -71,9 +71,22 @@ pub struct Drain<'a, S, T, C, K> {
     pub network_back: bool,
 }
 
-impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
-    /// Runs one pass.
+/// An outcome write in flight.
+type Write<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), StoreError>> + 'a>>;
+
+impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K> {
+    /// Runs one pass. Outcome writes are issued without waiting, so the next request goes out
+    /// while the last outcome is written; the pass ends only when all of them are on disk.
     pub async fn run(&self) -> Result<Stop, StoreError> {
+        let mut writes = vec![];
+        let stop = self.pass(&mut writes).await;
+        for w in writes {
+            w.await?;
+        }
+        stop
+    }
+
+    async fn pass(&self, writes: &mut Vec<Write<'a>>) -> Result<Stop, StoreError> {
         let mut entries = if self.full { self.full_read().await? } else { self.store.list_active(self.user).await? };
         for i in 0..entries.len() {
             let (earlier, rest) = entries.split_at_mut(i);
@@ -93,7 +106,7 @@ impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
                 }
                 continue;
             }
-            if let Some(stop) = self.attempt(e).await? {
+            if let Some(stop) = self.attempt(e, writes).await? {
                 return Ok(stop);
             }
         }
@@ -140,7 +153,7 @@ impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
     }
 
     /// One attempt at `e`, or the reason the pass must stop before it.
-    async fn attempt(&self, e: &mut Entry) -> Result<Option<Stop>, StoreError> {
+    async fn attempt(&self, e: &mut Entry, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
         let no_answer = e.last_error.as_ref().is_some_and(|l| l["kind"] == "network");
         if e.state == State::Retrying && e.next_attempt_at > self.clock.now_ms() && !(self.network_back && no_answer) {
             return Ok(Some(Stop::WaitUntil(e.next_attempt_at)));
@@ -180,9 +193,9 @@ impl<S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'_, S, T, C, K> {
         (self.emit)(Event::of("sending", e));
         let answer = self.transport.send(&req).await;
         let verdict = self.policy.apply(e, classify(&e.operation, answer), self.clock.now_ms(), self.clock.random());
-        if !self.save(e).await? {
-            return Ok(None);
-        }
+        // Discard and purge take the drain lock, so the entry cannot vanish meanwhile.
+        let store: &'a S = self.store;
+        writes.push(Box::pin(store.update_issued(e.clone())));
         Ok(match verdict {
             Verdict::Sent => {
                 let mut ev = Event::of("sent", e);

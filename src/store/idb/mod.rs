@@ -65,12 +65,14 @@ impl IdbStore {
     /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
     /// write chained in the check's success callback (no await in between, so the transaction
     /// cannot commit early): a discarded or purged entry is never revived.
-    fn put_existing(&self, entry: &Entry, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> {
-        let issued = self.issue_put(entry, strict);
+    fn put_existing(&self, entry: &Entry, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + 'static {
+        // `done` is called now (it hooks the transaction's events at once): this future may
+        // first be polled after the transaction has completed.
+        let issued = self.issue_put(entry, strict).map(|(tx, found)| (done(&tx), found));
         let id = entry.id.clone();
         async move {
-            let (tx, found) = issued?;
-            done(&tx).await?;
+            let (committed, found) = issued?;
+            committed.await?;
             if found.get() { Ok(()) } else { Err(StoreError::NotFound(id)) }
         }
     }
@@ -124,6 +126,10 @@ impl OutboxStore for IdbStore {
             let _ = done.await;
         });
         Ok(())
+    }
+
+    fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        self.put_existing(&entry, true)
     }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
