@@ -72,9 +72,10 @@ fn migrate_v1(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
             let entries = tx.object_store(ENTRIES)?;
             let quarantine = tx.object_store(QUARANTINE)?;
             let records: js_sys::Array = all2.result()?.unchecked_into();
-            let mut rows: Vec<(Value, JsValue)> = records.iter().map(|r| (super::req::to_json(&r).map(|j| j.0).unwrap_or(Value::Null), r)).collect();
-            rows.sort_by(|a, b| a.0["createdAt"].as_f64().unwrap_or(0.0).total_cmp(&b.0["createdAt"].as_f64().unwrap_or(0.0)));
-            for (json, raw) in rows {
+            let mut rows: Vec<Value> = records.iter().map(|r| super::req::to_json(&r).map(|j| j.0).unwrap_or(Value::Null)).collect();
+            // v1 keys were the idempotency keys (random): creation order is `createdAt`.
+            rows.sort_by(|a, b| a["createdAt"].as_f64().unwrap_or(0.0).total_cmp(&b["createdAt"].as_f64().unwrap_or(0.0)));
+            for json in rows {
                 match from_v1(&json) {
                     Ok(rec) => {
                         entries.add(&super::req::to_js(&rec))?;
@@ -82,7 +83,6 @@ fn migrate_v1(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
                     Err(reason) => {
                         let q = json!({ "seq": null, "raw": json, "reason": format!("schema upgrade: {reason}"), "at": js_sys::Date::now() });
                         quarantine.add(&super::req::to_js(&q))?;
-                        let _ = raw;
                     }
                 }
             }
