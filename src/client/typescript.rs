@@ -121,6 +121,7 @@ export interface Outbox {
   /**
    * Runs `call` (which makes one mutation call) so that the entry it makes depends on the
    * entries `ids`: it is not sent while one of them is dead. Returns what `call` returns.
+   * `call` must make the mutation call synchronously (before its first `await`).
    */
   after<T>(ids: string[], call: () => Promise<MutationResult<T>>): Promise<MutationResult<T>>;
 }
