@@ -22,7 +22,7 @@ pub trait Tokens {
     async fn token(&self, api: &str) -> Result<Option<String>, String>;
 }
 
-/// Sent and discarded tombstones older than this are deleted at the start of a pass (24 h).
+/// Sent and discarded tombstones older than this are deleted by a full pass (24 h).
 pub const TOMBSTONE_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
 /// Why a pass ended.
