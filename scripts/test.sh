@@ -3,7 +3,9 @@
 #   1. native tests (generator, SDK policy/validation, reference server over HTTP),
 #   2. the npm package build and its TypeScript consumer tests,
 #   3. browser tests (wasm-bindgen-test in headless Chromium) against a reference server
-#      this script starts on a free port and stops on exit.
+#      this script starts on a free port and stops on exit,
+#   4. end-to-end tests: Playwright (playwright-core, system Chromium) driving the built package
+#      in a page against reference servers the test files start themselves.
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_wasm_target
 ensure_wasm_bindgen
@@ -46,6 +48,12 @@ say "reference server at $url"
 # The URL is compiled into the test wasm (option_env!), so only that crate rebuilds per run.
 OUTBOX_TEST_SERVER="$url" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown -p graphql-outbox --test browser
+  cargo test --target wasm32-unknown-unknown -p graphql-outbox --test browser --test worker
 done_stage "browser tests"
+
+stage "end-to-end tests (Playwright, headless Chromium, reference server in test mode)"
+# Each file is one scenario of issue 4 and starts its own server (the binary built above) and
+# browser, stopping both even when it fails.
+(cd tests/js && CARGO_TARGET_DIR="$TARGET" node --test e2e/*.test.mjs)
+done_stage "end-to-end tests"
 say "all tests passed"

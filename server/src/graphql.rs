@@ -1,12 +1,17 @@
 //! `POST /graphql/<api>`: auth, idempotency, one transaction per request, execution.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use axum::body::Bytes;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::conn::Conn;
 use crate::db::{caller_for_token, Db};
+use crate::faults::RequestFacts;
 use crate::http_error::json_error;
 use crate::idempotency::{self, Prior};
 use crate::resolve::RequestCtx;
@@ -23,8 +28,48 @@ struct Body {
     operation_name: Option<String>,
 }
 
-/// Handles one request to the API at index `api` of `st.apis`.
-pub async fn handle(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> Response {
+/// Handles one request to the API at index `api` of `st.apis`, applying test mode's fault for it
+/// (if any): a delay and an injected status before anything runs, a cut connection after commit.
+pub async fn handle(
+    st: AppState,
+    api: usize,
+    conn: Option<Conn>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let fault = st.test_mode.as_ref().and_then(|tm| {
+        let facts = RequestFacts::of(st.apis[api].def.name, &headers, &body);
+        tm.faults.take(&facts)
+    });
+    let Some(fault) = fault else {
+        return execute(st, api, headers, body).await;
+    };
+    if let Some(ms) = fault.delay_ms {
+        // Outside the request gate: a slow request does not hold up the others.
+        tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+    }
+    if let Some(early) = fault.early_response() {
+        return early;
+    }
+    let response = execute(st, api, headers, body).await;
+    if fault.drop_after_commit {
+        // `execute` has committed (or replayed, or refused); the client must not learn which.
+        match conn {
+            Some(conn) => conn.cut(),
+            None => {
+                return json_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "INTERNAL",
+                    "dropAfterCommit needs a connection served by outbox_server::serve",
+                )
+            }
+        }
+    }
+    response
+}
+
+/// Auth, idempotency, one transaction, execution: the request as a real server handles it.
+async fn execute(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> Response {
     let rt = &st.apis[api];
     let api_name = rt.def.name;
     // One request at a time through the database (see `AppState::gate`).
@@ -132,6 +177,7 @@ pub async fn handle(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -
             )
         }
     };
+    let applied_fields = Arc::new(AtomicUsize::new(0));
     let mut gql = async_graphql::Request::new(req.query)
         .variables(async_graphql::Variables::from_json(variables))
         .data(RequestCtx {
@@ -139,6 +185,7 @@ pub async fn handle(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -
             caller,
             idempotency_key: key.clone(),
             record_applied: st.test_mode.is_some(),
+            applied_fields: applied_fields.clone(),
         });
     if let Some(op) = req.operation_name {
         gql = gql.operation_name(op);
@@ -158,8 +205,13 @@ pub async fn handle(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -
     };
     let status = StatusCode::OK;
 
+    // A request that failed without applying anything is not stored under its key (like a 401
+    // or 400): re-running it cannot apply twice, and the client may retry the same key once the
+    // cause is fixed (an outbox entry keeps its key for life, and `retry(id)` must be able to
+    // succeed). Anything that applied, or succeeded, is stored and replayed.
+    let store = response.errors.is_empty() || applied_fields.load(Ordering::SeqCst) > 0;
     let committed = st.db.with(|c| -> rusqlite::Result<()> {
-        if let Some(k) = &key {
+        if let (Some(k), true) = (&key, store) {
             idempotency::store(
                 c,
                 k,

@@ -7,6 +7,7 @@
 //! - for an interface or union, the JSON object carries `__typename`, or is a reference
 //!   `{"__typename": "T", "__ref": "<id>"}`.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_graphql::dynamic::{FieldFuture, FieldValue, ResolverContext, TypeRef};
@@ -28,6 +29,9 @@ pub struct RequestCtx {
     pub idempotency_key: Option<String>,
     /// Whether executed mutation fields are recorded in the applied log (test mode only).
     pub record_applied: bool,
+    /// How many mutation fields of this request succeeded (and so wrote); the handler stores
+    /// the idempotency record only if the request applied something or had no errors.
+    pub applied_fields: Arc<AtomicUsize>,
 }
 
 /// What the resolvers of one schema share: the API definition and the kinds of its types.
@@ -136,6 +140,7 @@ fn run_mutation(
         match out {
             Ok(v) => {
                 c.execute_batch("RELEASE mutation_field")?;
+                req.applied_fields.fetch_add(1, Ordering::SeqCst);
                 Ok(v)
             }
             Err(e) => {

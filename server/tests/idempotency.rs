@@ -123,15 +123,33 @@ fn concurrent_duplicates_apply_once() {
 }
 
 #[test]
-fn a_failed_mutation_is_replayed_not_retried() {
+fn a_failed_mutation_is_not_stored_so_its_key_can_run_after_a_fix() {
     let s = Server::start();
-    let forbidden = "mutation { modifyProfile(gcId: \"3\", data: {name: \"x\"}) { gcId } }";
-    let first = s.gql(Some(UMA), forbidden, json!({}), Some("key-f"));
-    assert_eq!(first.code().as_deref(), Some("FORBIDDEN"));
-    let second = s.gql(Some(UMA), forbidden, json!({}), Some("key-f"));
-    assert_eq!(second.body, first.body);
-    assert_eq!(second.header("idempotency-replayed"), Some("true"));
+    // Tier 3 does not exist yet: the mutation fails and applies nothing.
+    let edit = "mutation { modifyOrgTier(id: \"3\", data: {nameEn: \"Later\"}) { nameEn } }";
+    let first = s.gql(Some(ADMIN), edit, json!({}), Some("key-f"));
+    assert_eq!(first.code().as_deref(), Some("E2TeamNotExist"));
+    let second = s.gql(Some(ADMIN), edit, json!({}), Some("key-f"));
+    assert_eq!(second.code().as_deref(), Some("E2TeamNotExist"));
+    assert_eq!(
+        second.header("idempotency-replayed"),
+        None,
+        "a failure is executed again, not replayed"
+    );
     assert_eq!(s.applied(), json!([]));
+    // Fix the state: the same key now runs and applies, once; after that it is replayed.
+    s.data("mutation { createOrgTier(nameEn: \"T\", nameFr: \"T\", organization: {id: 1}, owner: {gcID: 1}) { id } }");
+    let third = s.gql(Some(ADMIN), edit, json!({}), Some("key-f"));
+    assert_eq!(
+        third.json()["data"]["modifyOrgTier"]["nameEn"],
+        "Later",
+        "{}",
+        third.body
+    );
+    let fourth = s.gql(Some(ADMIN), edit, json!({}), Some("key-f"));
+    assert_eq!(fourth.header("idempotency-replayed"), Some("true"));
+    assert_eq!(fourth.body, third.body);
+    assert_eq!(times_applied(&s, Some("key-f")), vec![1]);
 }
 
 #[test]

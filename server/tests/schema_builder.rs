@@ -99,6 +99,7 @@ async fn run(query: &str) -> Value {
         },
         idempotency_key: None,
         record_applied: false,
+        applied_fields: Default::default(),
     };
     let resp = schema()
         .execute(async_graphql::Request::new(query).data(ctx))

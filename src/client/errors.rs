@@ -18,6 +18,23 @@ pub enum SdkError {
     GraphQl { status: u16, message: String, errors: Value },
     /// No usable answer: offline, refused, 5xx, 408, 429.
     Network { status: Option<u16>, message: String, retry_after_ms: Option<u64> },
+    /// IndexedDB failed (`reason`: `quota`, `unavailable`, `other`); nothing stored was lost.
+    Storage { reason: &'static str, message: String },
+    /// No outbox entry with this id for this user.
+    NotFound(String),
+}
+
+impl From<crate::store::StoreError> for SdkError {
+    fn from(e: crate::store::StoreError) -> SdkError {
+        use crate::store::StoreError as E;
+        let reason = match &e {
+            E::Quota(_) => "quota",
+            E::Unavailable(_) => "unavailable",
+            E::NotFound(id) => return SdkError::NotFound(id.clone()),
+            E::Other(_) => "other",
+        };
+        SdkError::Storage { reason, message: e.to_string() }
+    }
 }
 
 impl SdkError {
@@ -29,6 +46,8 @@ impl SdkError {
             SdkError::Auth { .. } => "AuthError",
             SdkError::GraphQl { .. } => "GraphQLError",
             SdkError::Network { .. } => "NetworkError",
+            SdkError::Storage { .. } => "StorageError",
+            SdkError::NotFound(_) => "NotFoundError",
         }
     }
 
@@ -39,6 +58,8 @@ impl SdkError {
             SdkError::Auth { message, .. } | SdkError::GraphQl { message, .. } | SdkError::Network { message, .. } => {
                 message.clone()
             }
+            SdkError::Storage { message, .. } => message.clone(),
+            SdkError::NotFound(id) => format!("no outbox entry {id} for this user"),
         }
     }
 
@@ -51,15 +72,28 @@ impl SdkError {
             SdkError::Auth { status, .. } => json!({ "status": status }),
             SdkError::GraphQl { status, errors, .. } => json!({ "status": status, "errors": errors }),
             SdkError::Network { status, retry_after_ms, .. } => json!({ "status": status, "retryAfterMs": retry_after_ms }),
+            SdkError::Storage { reason, .. } => json!({ "reason": reason }),
+            SdkError::NotFound(id) => json!({ "id": id }),
         }
+    }
+}
+
+impl SdkError {
+    /// The JS error, with `extra` fields merged into `details` (the entry `id`, ...).
+    pub fn to_js_with(&self, extra: Value) -> JsValue {
+        let err = js_sys::Error::new(&self.message());
+        err.set_name(self.code());
+        let mut details = self.details();
+        if let (Some(d), Value::Object(x)) = (details.as_object_mut(), extra) {
+            d.extend(x);
+        }
+        let _ = js_sys::Reflect::set(&err, &"details".into(), &super::js::to_js(&details));
+        err.into()
     }
 }
 
 impl From<SdkError> for JsValue {
     fn from(e: SdkError) -> JsValue {
-        let err = js_sys::Error::new(&e.message());
-        err.set_name(e.code());
-        let _ = js_sys::Reflect::set(&err, &"details".into(), &super::js::to_js(&e.details()));
-        err.into()
+        e.to_js_with(Value::Null)
     }
 }

@@ -1,14 +1,18 @@
-//! The public JS surface: `Client`, the generated API classes, errors and shared TypeScript.
-//! The only layer with `#[wasm_bindgen]` exports.
+//! The public JS surface: `Client`, the generated API classes, the `Outbox` view, errors and
+//! shared TypeScript. The only layer with `#[wasm_bindgen]` exports.
 
 mod apis;
 mod call;
+mod drive;
 mod errors;
+mod inner;
 mod js;
 mod open;
 mod options;
+mod outbox;
 mod typescript;
 
 pub use apis::*;
 pub use errors::SdkError;
 pub use open::{Client, ClientRef};
+pub use outbox::Outbox;

@@ -1,19 +1,20 @@
-//! `Client`: what `Client.open` returns. Holds the options; each API is a getter generated from
-//! the schemas (`client.gcdirectory`, `client.worksome`).
+//! `Client`: what `Client.open` returns. Opens the outbox database, starts listening and
+//! draining; each API is a getter generated from the schemas (`client.gcdirectory`, ...).
 
+use super::drive::Trigger;
 use super::errors::SdkError;
-use super::options::{self, Options};
+use super::inner::Inner;
+use super::options;
+use super::outbox::Outbox;
+use crate::outbox::clock::SystemClock;
+use crate::store::idb::IdbStore;
+use crate::sync::AuthPause;
 use crate::transport::FetchTransport;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
-/// State shared by the client and every API object it hands out.
-pub struct Inner {
-    pub options: Options,
-    pub transport: FetchTransport,
-}
-
-/// A cheap handle the generated API classes keep.
+/// A cheap handle the generated API classes and the `Outbox` view keep.
 #[derive(Clone)]
 pub struct ClientRef(pub(crate) Rc<Inner>);
 
@@ -25,17 +26,76 @@ pub struct Client {
 
 #[wasm_bindgen]
 impl Client {
-    /// Opens a client. Rejects with a `ConfigError` naming the bad option.
+    /// Opens a client and its outbox, and starts sending what this user has queued. Rejects
+    /// with a `ConfigError` naming the bad option, or a `StorageError` if IndexedDB is unusable.
     #[wasm_bindgen(js_name = open)]
     pub async fn open(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue) -> Result<Client, JsValue> {
         let options = options::read(&options)?;
-        Ok(Client { inner: ClientRef(Rc::new(Inner { options, transport: FetchTransport })) })
+        let store = IdbStore::open(options.database.as_deref()).await.map_err(SdkError::from)?;
+        let inner = ClientRef(Rc::new(Inner {
+            options,
+            transport: FetchTransport,
+            store,
+            clock: SystemClock,
+            pause: AuthPause::default(),
+            tokens: RefCell::new(vec![]),
+            subscribers: RefCell::new(vec![]),
+            next_subscriber: Cell::new(0),
+            waiters: RefCell::new(vec![]),
+            channel: RefCell::new(None),
+            pending_depends: RefCell::new(None),
+            queued_pass: RefCell::new(None),
+            timer: Cell::new(None),
+            pass_flags: Cell::new((false, false)),
+            waiting_until: Cell::new(0.0),
+            online_listener: RefCell::new(None),
+            closed: Cell::new(false),
+        }));
+        inner.listen();
+        inner.kick(Trigger::Open);
+        Ok(Client { inner })
     }
 
     /// The `user` this client was opened for.
     #[wasm_bindgen(getter)]
     pub fn user(&self) -> String {
         self.inner.0.options.user.clone()
+    }
+
+    /// The outbox of this client's user: events, entries, retry/discard, stats.
+    #[wasm_bindgen(getter)]
+    pub fn outbox(&self) -> Outbox {
+        Outbox { client: self.inner.clone() }
+    }
+
+    /// Drains now (ignoring `navigator.onLine`); resolves when the pass ends.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn sync(&self) -> js_sys::Promise {
+        let this = self.inner.clone();
+        wasm_bindgen_futures::future_to_promise(async move {
+            this.drain(Trigger::Sync).await?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    /// Uses `token` (a string, or null for none) instead of the `token` callback, for `api` or
+    /// for every API; kept in memory only. Ends an auth pause and drains.
+    /// (TypeScript in `typescript.rs`: `api` is optional.)
+    #[wasm_bindgen(js_name = setToken, skip_typescript)]
+    pub fn set_token(&self, token: Option<String>, api: Option<String>) {
+        {
+            let mut t = self.inner.0.tokens.borrow_mut();
+            t.retain(|(a, _)| *a != api);
+            t.push((api, token));
+        }
+        *self.inner.0.pause.0.borrow_mut() = None;
+        self.inner.kick(Trigger::Nudge);
+    }
+
+    /// Stops this client's timers and listeners and closes its database connection.
+    pub fn close(&self) {
+        self.inner.shutdown();
+        self.inner.0.store.close();
     }
 }
 

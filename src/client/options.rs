@@ -2,6 +2,7 @@
 
 use super::errors::SdkError;
 use crate::api;
+use crate::outbox::policy::Policy;
 use wasm_bindgen::prelude::*;
 
 /// What `Client.open` was given.
@@ -12,6 +13,42 @@ pub struct Options {
     pub token: Option<js_sys::Function>,
     /// Whose outbox this is.
     pub user: String,
+    /// Names the IndexedDB database (`graphql-outbox:<database>`); default: one per origin.
+    pub database: Option<String>,
+    /// Retry settings (`outbox: { baseDelayMs, maxDelayMs, maxHttpAttempts }`).
+    pub policy: Policy,
+}
+
+fn number(obj: &JsValue, key: &str, min: f64) -> Result<Option<f64>, SdkError> {
+    let v = get(obj, key);
+    if v.is_undefined() {
+        return Ok(None);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= min => Ok(Some(n)),
+        _ => Err(SdkError::Config(format!("Client.open: options.outbox.{key} must be a number >= {min}"))),
+    }
+}
+
+fn policy(options: &JsValue) -> Result<Policy, SdkError> {
+    let o = get(options, "outbox");
+    let mut p = Policy::default();
+    if o.is_undefined() || o.is_null() {
+        return Ok(p);
+    }
+    if !o.is_object() {
+        return Err(SdkError::Config("Client.open: options.outbox must be an object { baseDelayMs, maxDelayMs, maxHttpAttempts }".into()));
+    }
+    if let Some(n) = number(&o, "baseDelayMs", 0.0)? {
+        p.base_delay_ms = n;
+    }
+    if let Some(n) = number(&o, "maxDelayMs", 0.0)? {
+        p.max_delay_ms = n;
+    }
+    if let Some(n) = number(&o, "maxHttpAttempts", 1.0)? {
+        p.max_http_attempts = n as u32;
+    }
+    Ok(p)
 }
 
 fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -48,5 +85,11 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
         let url = url.ok_or_else(|| SdkError::Config(format!("Client.open: endpoints.{name} must be an http(s) URL or an absolute path")))?;
         endpoints.push((name, url));
     }
-    Ok(Options { endpoints, token, user })
+    let database = match get(options, "database") {
+        d if d.is_undefined() || d.is_null() => None,
+        d => Some(d.as_string().filter(|s| !s.is_empty()).ok_or_else(|| {
+            SdkError::Config("Client.open: options.database must be a non-empty string".into())
+        })?),
+    };
+    Ok(Options { endpoints, token, user, database, policy: policy(options)? })
 }

@@ -18,6 +18,124 @@ export interface ClientOptions {
   token?: (api: ApiName) => string | null | undefined | Promise<string | null | undefined>;
   /** The signed-in account; partitions the outbox (another user's entries are never sent). */
   user: string;
+  /**
+   * Names the IndexedDB database (`graphql-outbox:<database>`); default: one outbox per origin
+   * (`graphql-outbox`). Clients opened with the same name share their entries.
+   */
+  database?: string;
+  /** Retry settings of the outbox. */
+  outbox?: RetryOptions;
+}
+
+/** Retry settings. Network errors (no answer at all) are retried without limit. */
+export interface RetryOptions {
+  /** First backoff ceiling in ms (default 1000); doubles per failed attempt, full jitter. */
+  baseDelayMs?: number;
+  /** Largest backoff ceiling in ms (default 60000). `Retry-After` may ask for longer. */
+  maxDelayMs?: number;
+  /** After this many HTTP 5xx/408/429 answers in a row the entry goes dead (default 10). */
+  maxHttpAttempts?: number;
+}
+
+/** Where an outbox entry is in its life. */
+export type EntryState = "queued" | "sending" | "retrying" | "auth" | "blocked" | "dead" | "sent" | "discarded";
+
+/** Why an entry last failed. `kind`: `network` (no answer), `http` (5xx/408/429), `auth`
+ * (401/403 or the token callback failed), `graphql` (errors in the answer, or another 4xx),
+ * `config` (no endpoint for its API). */
+export interface EntryError {
+  kind: "network" | "http" | "auth" | "graphql" | "config";
+  status: number | null;
+  message: string;
+  /** The server's GraphQL errors (`kind: "graphql"`). */
+  errors?: GraphQLErrorItem[];
+}
+
+/** One error of a GraphQL answer. */
+export interface GraphQLErrorItem {
+  message: string;
+  path?: (string | number)[];
+  extensions?: { code?: string; [key: string]: JsonValue | undefined };
+}
+
+/** An outbox entry as `outbox.list()` returns it. */
+export interface OutboxEntry {
+  /** Made once at the call; also the `Idempotency-Key` of every attempt. */
+  id: string;
+  /** Creation number: entries of a user are sent in this order. */
+  seq: number;
+  api: ApiName;
+  operation: string;
+  variables: { [arg: string]: JsonValue };
+  user: string;
+  /** Epoch ms. */
+  createdAt: number;
+  state: EntryState;
+  /** Attempts that got an answer other than 401/403, or none at all. */
+  attempts: number;
+  /** Epoch ms before which it is not retried (0: now). */
+  nextAttemptAt: number;
+  lastError: EntryError | null;
+  /** Entries it was declared to depend on (`outbox.after`). */
+  dependsOn: string[];
+  /** The mutation's data once sent. */
+  data: JsonValue | null;
+}
+
+/** What `subscribe` listeners receive. Events of other tabs/workers on the same database arrive too. */
+export type OutboxEvent = {
+  type: "queued" | "sending" | "sent" | "retrying" | "paused" | "blocked" | "dead" | "discarded" | "quarantined";
+  id: string;
+  api: ApiName | "";
+  operation: string;
+  user: string;
+  attempts: number;
+  state: EntryState;
+  /** `retrying`: epoch ms of the next attempt. */
+  nextAttemptAt?: number;
+  /** `paused`: `"auth"` or `"offline"`; `blocked`: the id it waits for; `quarantined`: why. */
+  reason?: string;
+  /** `retrying`, `paused`, `dead`: the failure. */
+  error?: EntryError;
+  /** `sent`: the mutation's data. */
+  data?: JsonValue;
+};
+
+/** How an entry ended, as `outbox.settled(id)` resolves. */
+export type SettledOutcome =
+  | { status: "sent"; id: string; data: JsonValue }
+  | { status: "dead"; id: string; errors: GraphQLErrorItem[]; error: EntryError | null }
+  | { status: "discarded"; id: string };
+
+export interface Client {
+  /**
+   * Uses `token` (a string, or null for none) instead of the `token` callback, for `api` or for
+   * every API; kept in memory only. Ends an auth pause and drains.
+   */
+  setToken(token: string | null, api?: ApiName): void;
+}
+
+export interface Outbox {
+  /** This user's entries in creation order, optionally only those in `filter.state`. */
+  list(filter?: { state?: EntryState }): Promise<OutboxEntry[]>;
+  /**
+   * Runs `call` (which makes one mutation call) so that the entry it makes depends on the
+   * entries `ids`: it is not sent while one of them is dead. Returns what `call` returns.
+   * `call` must make the mutation call synchronously (before its first `await`).
+   */
+  after<T>(ids: string[], call: () => Promise<MutationResult<T>>): Promise<MutationResult<T>>;
+}
+
+/** `outbox.stats()`. */
+export interface OutboxStats {
+  byState: Record<EntryState, number>;
+  total: number;
+  /** Age in ms of the oldest entry not yet sent (pending or dead); null when none. */
+  oldestAgeMs: number | null;
+  /** Size of all stored entries (every user) as JSON, bytes. */
+  bytes: number;
+  /** Records moved to the quarantine because they could not be read. */
+  quarantined: number;
 }
 
 /** How a mutation call ended: sent now (with its data), or queued in the outbox. */
@@ -26,5 +144,6 @@ export type MutationResult<T> =
   | { status: "queued"; id: string };
 
 /** The `name` of every error the SDK rejects with. */
-export type ErrorCode = "ValidationError" | "ConfigError" | "AuthError" | "GraphQLError" | "NetworkError";
+export type ErrorCode =
+  | "ValidationError" | "ConfigError" | "AuthError" | "GraphQLError" | "NetworkError" | "StorageError" | "NotFoundError";
 "#;

@@ -1,5 +1,11 @@
-//! The outbox's policy: how a server answer is classified, and the idempotency key each
-//! mutation carries. Plain Rust, tested natively.
+//! The outbox's model and policy: entries and their states, how a server answer is
+//! classified, retry/backoff and the auth pause, dependencies, idempotency keys and the clock.
+//! Plain Rust, tested natively.
 
 pub mod classify;
+pub mod clock;
+pub mod deps;
+pub mod entry;
 pub mod key;
+pub mod policy;
+pub mod request;

@@ -146,6 +146,9 @@ async fn an_unknown_token_is_an_auth_error() {
     let (name, _, details) = error_parts(&e);
     assert_eq!(name, "AuthError");
     assert_eq!(details["status"], 401);
+    // With the outbox the entry is kept (state "auth", the queue paused for a new token) and
+    // the error names it, so the app can discard it rather than call again.
+    assert!(details["id"].is_string(), "{details}");
     let read = query("gcdirectory", ADMIN, r#"{ orgTier(id: "1") { id } }"#).await;
     assert_eq!(read["orgTier"]["id"], "1", "nothing was deleted");
 }

@@ -5,4 +5,6 @@
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 mod gcdirectory;
+mod outbox;
+mod store;
 mod support;

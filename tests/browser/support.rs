@@ -28,19 +28,46 @@ pub fn json(v: &JsValue) -> Value {
     serde_json::from_str(&String::from(js_sys::JSON::stringify(v).expect("stringify"))).expect("JSON")
 }
 
-/// Options for `Client.open` whose token callback returns `token` (asynchronously, as apps do).
-pub fn options(token: &str) -> JsValue {
-    let opts = js(&format!(
-        r#"{{"user":"test-user","endpoints":{{"gcdirectory":"{SERVER}/graphql/gcdirectory"}}}}"#
-    ));
+/// The GC Directory endpoint of the reference server.
+pub fn gc_endpoint() -> String {
+    format!("{SERVER}/graphql/gcdirectory")
+}
+
+/// An endpoint where nothing listens: fetch fails as it does offline.
+pub const UNREACHABLE: &str = "http://127.0.0.1:9/graphql/gcdirectory";
+
+/// A database name no other test uses (each test gets its own outbox).
+pub fn fresh_db() -> String {
+    format!("test-{}", js_sys::Math::random().to_string().trim_start_matches("0."))
+}
+
+/// Options for `Client.open` on database `db` as `user`, sending to `endpoint`, whose token
+/// callback returns `token` (asynchronously, as apps do).
+pub fn options_in(db: &str, user: &str, endpoint: &str, token: &str) -> JsValue {
+    let opts = js(&format!(r#"{{"user":{user:?},"database":{db:?},"endpoints":{{"gcdirectory":{endpoint:?}}}}}"#));
     let f = js_sys::Function::new_with_args("api", &format!("return Promise.resolve({token:?})"));
     js_sys::Reflect::set(&opts, &"token".into(), &f).unwrap();
     opts
 }
 
-/// Opens a client acting with `token`.
+/// Options for a client of its own (fresh database) acting with `token`.
+pub fn options(token: &str) -> JsValue {
+    options_in(&fresh_db(), "test-user", &gc_endpoint(), token)
+}
+
+/// Opens a client with these options.
+pub async fn open(options: JsValue) -> graphql_outbox::Client {
+    graphql_outbox::Client::open(options).await.unwrap_or_else(|e| panic!("Client.open: {:?}", error_parts(&e)))
+}
+
+/// Opens a client (own database) acting with `token`.
 pub async fn client(token: &str) -> graphql_outbox::Client {
-    graphql_outbox::Client::open(options(token)).await.unwrap_or_else(|e| panic!("Client.open: {:?}", error_parts(&e)))
+    open(options(token)).await
+}
+
+/// Idempotency keys the server applied, with how many times each.
+pub async fn applied_keys() -> Vec<(String, u64)> {
+    applied().await.as_array().unwrap().iter().map(|r| (r["idempotencyKey"].as_str().unwrap_or("").to_string(), r["timesApplied"].as_u64().unwrap_or(0))).collect()
 }
 
 /// Awaits a call's promise: Ok(result as JSON) or Err(the JS error).
@@ -73,4 +100,13 @@ pub async fn applied() -> Value {
     let url = format!("{SERVER}/__test/applied");
     let resp: web_sys::Response = JsFuture::from(global_fetch(&url, &JsValue::UNDEFINED)).await.unwrap().unchecked_into();
     json(&JsFuture::from(resp.json().unwrap()).await.unwrap())
+}
+
+/// Waits `ms` milliseconds (the global `setTimeout`: window or worker).
+pub async fn sleep(ms: i32) {
+    let p = js_sys::Promise::new(&mut |resolve, _| {
+        let set_timeout: js_sys::Function = js_sys::Reflect::get(&js_sys::global(), &"setTimeout".into()).unwrap().unchecked_into();
+        set_timeout.call2(&JsValue::NULL, &resolve, &JsValue::from(ms)).unwrap();
+    });
+    JsFuture::from(p).await.unwrap();
 }

@@ -26,7 +26,8 @@ function typecheck(file) {
   }
 }
 
-for (const api of ["gcdirectory"]) {
+// One good/bad pair per API, and one for the outbox API.
+for (const api of ["gcdirectory", "outbox"]) {
   test(`${api}: a correct consumer type-checks under --strict`, () => {
     const r = typecheck(`${api}.ok.ts`);
     assert.ok(r.ok, r.output);
@@ -44,7 +45,7 @@ for (const api of ["gcdirectory"]) {
 
 test("the API classes and their types declare no `any`", () => {
   const text = readFileSync(dts, "utf8");
-  const classes = [...text.matchAll(/export class (\w+Api) \{[\s\S]*?\n\}/g)];
+  const classes = [...text.matchAll(/export (?:class|interface) (\w+Api|Client|Outbox) \{[\s\S]*?\n\}/g)];
   assert.ok(classes.length >= 1, "no API class found in the .d.ts");
   for (const [body, name] of classes) assert.doesNotMatch(body, /\bany\b/, `${name} mentions any`);
   const namespaces = [...text.matchAll(/export namespace (\w+) \{[\s\S]*?\n\}/g)];

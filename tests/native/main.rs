@@ -1,8 +1,12 @@
 //! Native tests of the plain-Rust layers (no browser): input formats and validation against
-//! the generated tables, answer classification, and coverage of the mutation list.
+//! the generated tables, answer classification, coverage of the mutation list, the store
+//! conformance suite on MemoryStore, and the outbox policy with fakes.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod classify;
 mod coverage;
+mod drain;
+mod fakes;
 mod formats;
+mod store;
 mod validate;

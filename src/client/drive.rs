@@ -1,0 +1,201 @@
+//! When this context drains: on `Client.open`, `client.sync()`, each new call, the `online`
+//! event, a message from another context, and the backoff timer. Every pass runs under the
+//! Web Lock for this database and user, so one context drains at a time.
+
+use super::errors::SdkError;
+use super::inner::TokenSource;
+use super::open::ClientRef;
+use crate::sync::{lock, Drain, Event, Stop};
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
+
+#[wasm_bindgen]
+extern "C" {
+    // The global scope's timers (window, worker and service worker alike).
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(f: &JsValue, ms: f64) -> f64;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: f64);
+}
+
+/// `navigator.onLine`, a hint only: false means "do not even try"; true proves nothing.
+pub fn online_hint() -> bool {
+    let nav = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
+    js_sys::Reflect::get(&nav, &"onLine".into()).ok().and_then(|v| v.as_bool()).unwrap_or(true)
+}
+
+/// What asked for a pass; it decides how thorough the pass is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// `Client.open`.
+    Open,
+    /// `client.sync()`.
+    Sync,
+    /// The global `online` event.
+    Online,
+    /// A new mutation call.
+    Call,
+    /// The backoff timer.
+    Timer,
+    /// Another context queued an entry, or the app changed the queue (retry, discard, token).
+    Nudge,
+}
+
+impl Trigger {
+    /// Read every record (quarantine, tombstone cleanup): on open and `sync()`.
+    fn full(self) -> bool {
+        matches!(self, Trigger::Open | Trigger::Sync)
+    }
+    /// The network may be back: retry "no answer" failures without waiting out their backoff.
+    fn network_back(self) -> bool {
+        matches!(self, Trigger::Open | Trigger::Sync | Trigger::Online)
+    }
+}
+
+impl ClientRef {
+    /// True while the head entry waits out a backoff: a new call need not run a pass, since
+    /// its entry comes after the head anyway (order).
+    pub fn head_waiting(&self) -> bool {
+        js_sys::Date::now() < self.0.waiting_until.get()
+    }
+
+    /// Runs a pass (sharing one requested but not yet started); resolves when it ends.
+    pub async fn drain(&self, trigger: Trigger) -> Result<(), SdkError> {
+        let (full, back) = self.0.pass_flags.get();
+        self.0.pass_flags.set((full || trigger.full(), back || trigger.network_back()));
+        let existing = self.0.queued_pass.borrow().clone();
+        let pass = match existing {
+            Some(p) => p,
+            None => {
+                let p = self.start_pass();
+                *self.0.queued_pass.borrow_mut() = Some(p.clone());
+                p
+            }
+        };
+        JsFuture::from(pass).await.map(|_| ()).map_err(|e| SdkError::Storage {
+            reason: "other",
+            message: js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default(),
+        })
+    }
+
+    /// Drains in the background if the browser does not say it is offline.
+    pub fn kick(&self, trigger: Trigger) {
+        if self.0.closed.get() || !online_hint() || (trigger == Trigger::Nudge && self.head_waiting()) {
+            return;
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            if let Err(e) = this.drain(trigger).await {
+                web_sys::console::warn_2(&"graphql-outbox: drain failed".into(), &JsValue::from(e));
+            }
+        });
+    }
+
+    fn start_pass(&self) -> js_sys::Promise {
+        let this = self.clone();
+        future_to_promise(async move {
+            let name = format!("{}:{}", this.0.store.name(), this.0.options.user);
+            let inner = this.clone();
+            let stop = lock::with_lock(&name, move || async move {
+                // From here on, a new request needs a new pass: this one may have listed already.
+                *inner.0.queued_pass.borrow_mut() = None;
+                let flags = inner.0.pass_flags.replace((false, false));
+                if inner.0.closed.get() {
+                    return Ok(Stop::Idle);
+                }
+                inner.pass(flags).await
+            })
+            .await
+            .map_err(JsValue::from)?;
+            this.schedule(&stop);
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+
+    async fn pass(&self, (full, network_back): (bool, bool)) -> Result<Stop, SdkError> {
+        let inner = &*self.0;
+        let endpoint = |api: &str| inner.endpoint(api);
+        let emit = |e: Event| inner.emit(e);
+        let tokens = TokenSource(inner);
+        let drain = Drain {
+            store: &inner.store,
+            transport: &inner.transport,
+            clock: &inner.clock,
+            tokens: &tokens,
+            policy: inner.options.policy,
+            user: &inner.options.user,
+            endpoint: &endpoint,
+            emit: &emit,
+            pause: &inner.pause,
+            full,
+            network_back,
+        };
+        Ok(drain.run().await?)
+    }
+
+    /// Sets the backoff timer for a pass that stopped on a wait (replacing an earlier one).
+    fn schedule(&self, stop: &Stop) {
+        if let Some(id) = self.0.timer.take() {
+            clear_timeout(id);
+        }
+        let at = match stop {
+            Stop::WaitUntil(t) | Stop::Offline(t) => *t,
+            Stop::Idle | Stop::Auth => 0.0,
+        };
+        self.0.waiting_until.set(at);
+        if at == 0.0 {
+            return;
+        }
+        if self.0.closed.get() {
+            return;
+        }
+        let weak: Weak<_> = Rc::downgrade(&self.0);
+        let fire = Closure::once_into_js(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.timer.set(None);
+                ClientRef(inner).kick(Trigger::Timer);
+            }
+        });
+        let delay = (at - js_sys::Date::now()).max(0.0);
+        self.0.timer.set(Some(set_timeout(&fire, delay)));
+    }
+
+    /// Stops timers and listeners; later calls still store entries but nothing drains here.
+    pub fn shutdown(&self) {
+        self.0.closed.set(true);
+        if let Some(id) = self.0.timer.take() {
+            clear_timeout(id);
+        }
+        if let Some(l) = self.0.online_listener.borrow_mut().take() {
+            let target: web_sys::EventTarget = js_sys::global().unchecked_into();
+            let _ = target.remove_event_listener_with_callback("online", l.as_ref().unchecked_ref());
+        }
+        if let Some(ch) = self.0.channel.borrow_mut().take() {
+            ch.close();
+        }
+    }
+
+    /// Listens for `online` and for other contexts' events.
+    pub fn listen(&self) {
+        let weak = Rc::downgrade(&self.0);
+        let on_online = Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                ClientRef(inner).kick(Trigger::Online);
+            }
+        });
+        let target: web_sys::EventTarget = js_sys::global().unchecked_into();
+        let _ = target.add_event_listener_with_callback("online", on_online.as_ref().unchecked_ref());
+        *self.0.online_listener.borrow_mut() = Some(on_online);
+        let weak = Rc::downgrade(&self.0);
+        let channel = crate::sync::broadcast::Channel::open(self.0.store.name(), move |msg| {
+            let Some(inner) = weak.upgrade() else { return };
+            let Some(ev) = msg.get("event") else { return };
+            inner.deliver(ev);
+            if ev["type"] == "queued" && ev["user"] == inner.options.user.as_str() {
+                ClientRef(inner).kick(Trigger::Nudge);
+            }
+        });
+        *self.0.channel.borrow_mut() = channel;
+    }
+}

@@ -1,0 +1,166 @@
+//! `client.outbox`: the app's view of its user's queue. Changes to the queue (retry, discard,
+//! purge) run under the drain lock so they never race a pass in any context.
+
+use super::drive::Trigger;
+use super::errors::SdkError;
+use super::js;
+use super::open::ClientRef;
+use crate::outbox::clock::Clock;
+use crate::outbox::entry::{Entry, State};
+use crate::store::OutboxStore;
+use crate::sync::{lock, ops, Event};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// The outbox of one client's user.
+#[wasm_bindgen]
+pub struct Outbox {
+    pub(crate) client: ClientRef,
+}
+
+fn entry_json(e: &Entry) -> Value {
+    let mut v = e.to_record();
+    let m = v.as_object_mut().expect("object");
+    // Internal bookkeeping, not part of the JS shape (`OutboxEntry`).
+    for k in ["entities", "settledAt", "active", "httpFailures"] {
+        m.remove(k);
+    }
+    v
+}
+
+fn promise<F>(f: F) -> js_sys::Promise
+where
+    F: std::future::Future<Output = Result<Value, SdkError>> + 'static,
+{
+    future_to_promise(async move { f.await.map(|v| js::to_js(&v)).map_err(JsValue::from) })
+}
+
+impl ClientRef {
+    /// Runs `f` under this user's drain lock.
+    async fn locked<R: 'static, Fut: std::future::Future<Output = R> + 'static>(&self, f: impl FnOnce(ClientRef) -> Fut + 'static) -> R {
+        let name = format!("{}:{}", self.0.store.name(), self.0.options.user);
+        let this = self.clone();
+        lock::with_lock(&name, move || f(this)).await
+    }
+}
+
+#[wasm_bindgen]
+impl Outbox {
+    /// Calls `listener` with every outbox event of this user (from every tab and worker); returns
+    /// a function that unsubscribes it.
+    #[wasm_bindgen(unchecked_return_type = "() => void")]
+    pub fn subscribe(&self, #[wasm_bindgen(unchecked_param_type = "(event: OutboxEvent) => void")] listener: js_sys::Function) -> JsValue {
+        let inner = &self.client.0;
+        let n = inner.next_subscriber.get() + 1;
+        inner.next_subscriber.set(n);
+        inner.subscribers.borrow_mut().push((n, listener));
+        let weak = std::rc::Rc::downgrade(inner);
+        Closure::once_into_js(move || {
+            if let Some(i) = weak.upgrade() {
+                i.subscribers.borrow_mut().retain(|(k, _)| *k != n);
+            }
+        })
+    }
+
+    /// This user's entries in creation order, optionally only those in `filter.state`.
+    /// (TypeScript in `typescript.rs`: the filter is optional.)
+    #[wasm_bindgen(skip_typescript)]
+    pub fn list(&self, filter: JsValue) -> js_sys::Promise {
+        let c = self.client.clone();
+        promise(async move {
+            let state = (!filter.is_undefined() && !filter.is_null()).then(|| js_sys::Reflect::get(&filter, &"state".into()).ok()).flatten().filter(|s| !s.is_undefined() && !s.is_null());
+            let state = match state {
+                None => None,
+                Some(s) => Some(s.as_string().as_deref().and_then(State::parse).ok_or_else(|| {
+                    SdkError::Config(format!("outbox.list: state must be one of {}", State::ALL.map(|s| s.name()).join(", ")))
+                })?),
+            };
+            let entries = ops::list(&c.0.store, &c.0.options.user, state).await?;
+            Ok(Value::Array(entries.iter().map(entry_json).collect()))
+        })
+    }
+
+    /// Puts a dead (or waiting) entry back at its place in the queue and drains.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn retry(&self, id: String) -> js_sys::Promise {
+        let c = self.client.clone();
+        promise(async move {
+            let ev = c.locked(move |c| async move { ops::retry(&c.0.store, &id, &c.0.options.user).await }).await?;
+            c.0.emit(ev);
+            c.0.waiting_until.set(0.0);
+            c.kick(Trigger::Nudge);
+            Ok(Value::Null)
+        })
+    }
+
+    /// Drops an entry that was not sent; `settled(id)` resolves `{ status: "discarded" }`.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn discard(&self, id: String) -> js_sys::Promise {
+        let c = self.client.clone();
+        promise(async move {
+            let now = c.0.clock.now_ms();
+            let ev: Event = c.locked(move |c| async move { ops::discard(&c.0.store, &id, &c.0.options.user, now).await }).await?;
+            c.0.emit(ev);
+            c.kick(Trigger::Nudge);
+            Ok(Value::Null)
+        })
+    }
+
+    /// Resolves once the entry is sent, dead or discarded (at once if it already is), from
+    /// this or another context, also after a reload. Rejects `NotFoundError` for an unknown id.
+    #[wasm_bindgen(unchecked_return_type = "Promise<SettledOutcome>")]
+    pub fn settled(&self, id: String) -> js_sys::Promise {
+        let c = self.client.clone();
+        let mut resolve_fn: Option<js_sys::Function> = None;
+        let waiting = js_sys::Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
+        let resolve = resolve_fn.expect("Promise::new runs its executor at once");
+        // Wait first, then look: an event between the look and the wait is not missed.
+        c.0.waiters.borrow_mut().push((id.clone(), resolve.clone()));
+        future_to_promise(async move {
+            // One index lookup: apps call this for many ids at once.
+            let found = c.0.store.get(&id).await.map_err(SdkError::from)?.filter(|e| e.user == c.0.options.user);
+            match found {
+                None => {
+                    c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);
+                    Err(SdkError::NotFound(id).into())
+                }
+                Some(e) => {
+                    if let Some(outcome) = ops::outcome(&e) {
+                        c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);
+                        let _ = resolve.call1(&JsValue::NULL, &js::to_js(&outcome));
+                    }
+                    wasm_bindgen_futures::JsFuture::from(waiting).await
+                }
+            }
+        })
+    }
+
+    /// `{ byState, total, oldestAgeMs, bytes, quarantined }` for this user.
+    #[wasm_bindgen(unchecked_return_type = "Promise<OutboxStats>")]
+    pub fn stats(&self) -> js_sys::Promise {
+        let c = self.client.clone();
+        promise(async move { Ok(ops::stats(&c.0.store, &c.0.options.user, c.0.clock.now_ms()).await?) })
+    }
+
+    /// Deletes every entry of `user` (in every state, sent or not); resolves with how many.
+    #[wasm_bindgen(unchecked_return_type = "Promise<number>")]
+    pub fn purge(&self, user: String) -> js_sys::Promise {
+        let c = self.client.clone();
+        promise(async move {
+            let n = c.locked(move |c| async move { ops::purge(&c.0.store, &user).await }).await?;
+            Ok(json!(n))
+        })
+    }
+
+    /// Runs `call` (which makes one mutation call) so that the entry it makes depends on the
+    /// entries `ids`: it is not sent while one of them is dead. Returns what `call` returns.
+    /// (Its TypeScript is generic, declared in `typescript.rs`.)
+    #[wasm_bindgen(skip_typescript)]
+    pub fn after(&self, ids: Vec<String>, call: js_sys::Function) -> Result<JsValue, JsValue> {
+        *self.client.0.pending_depends.borrow_mut() = Some(ids);
+        let r = call.call0(&JsValue::NULL);
+        *self.client.0.pending_depends.borrow_mut() = None;
+        r
+    }
+}

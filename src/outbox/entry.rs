@@ -1,0 +1,146 @@
+//! One outbox entry: a validated mutation waiting to be sent, and what has happened to it.
+//! Stored as JSON-shaped records; `seq` is the store's creation number (the send order).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Where an entry is in its life. Terminal: `Sent`, `Discarded`; `Dead` waits for the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Waiting to be sent.
+    Queued,
+    /// An attempt is in flight (or was, when the page died: it is sent again with the same key).
+    Sending,
+    /// A retryable failure; waits until `next_attempt_at`.
+    Retrying,
+    /// Held by the auth pause (401/403) until a new token; not counted as a failure.
+    Auth,
+    /// Depends on a dead entry; waits until that one is retried (or discarded).
+    Blocked,
+    /// Refused by the server for good; kept until `retry(id)` or `discard(id)`.
+    Dead,
+    /// Applied by the server; kept as a tombstone so `settled(id)` works after a reload.
+    Sent,
+    /// Dropped by the app; kept as a tombstone.
+    Discarded,
+}
+
+impl State {
+    /// Every state, in the order `stats()` lists them.
+    pub const ALL: [State; 8] =
+        [State::Queued, State::Sending, State::Retrying, State::Auth, State::Blocked, State::Dead, State::Sent, State::Discarded];
+
+    /// The JS name (`"queued"`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Queued => "queued",
+            State::Sending => "sending",
+            State::Retrying => "retrying",
+            State::Auth => "auth",
+            State::Blocked => "blocked",
+            State::Dead => "dead",
+            State::Sent => "sent",
+            State::Discarded => "discarded",
+        }
+    }
+
+    /// Parses a JS name.
+    pub fn parse(s: &str) -> Option<State> {
+        State::ALL.into_iter().find(|st| st.name() == s)
+    }
+
+    /// Still to be sent (the drainer looks at these).
+    pub fn pending(self) -> bool {
+        matches!(self, State::Queued | State::Sending | State::Retrying | State::Auth | State::Blocked)
+    }
+}
+
+/// One mutation in the outbox. Field names are the stored (and JS `list()`) names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// Made once at the call; also the `Idempotency-Key` sent on every attempt.
+    pub id: String,
+    /// Creation number given by the store (0 until stored); entries are sent in this order.
+    #[serde(default)]
+    pub seq: u64,
+    /// API name (`gcdirectory`, `worksome`).
+    pub api: String,
+    /// Mutation name (the operation's name).
+    pub operation: String,
+    /// The validated `variables` object.
+    pub variables: Value,
+    /// Whose entry this is; only a client opened for this user sends it.
+    pub user: String,
+    /// Creation time, epoch ms.
+    pub created_at: f64,
+    /// Where it is in its life.
+    pub state: State,
+    /// Attempts that reached a verdict other than auth (sent, retry, dead).
+    pub attempts: u32,
+    /// Retryable HTTP answers (5xx/408/429) so far; `maxHttpAttempts` of them make it dead.
+    #[serde(default)]
+    pub http_failures: u32,
+    /// Not before this time (epoch ms); 0 = now.
+    #[serde(default)]
+    pub next_attempt_at: f64,
+    /// The last failure: `{ kind, status, message, errors? }`.
+    #[serde(default)]
+    pub last_error: Option<Value>,
+    /// Ids the caller declared this entry depends on (`outbox.after`).
+    #[serde(default)]
+    pub depends_on: Vec<String>,
+    /// `api:value` of every ID-typed value in the variables: entries sharing one are related.
+    #[serde(default)]
+    pub entities: Vec<String>,
+    /// When it became dead/sent/discarded (epoch ms); 0 while pending.
+    #[serde(default)]
+    pub settled_at: f64,
+    /// The mutation's data once sent.
+    #[serde(default)]
+    pub data: Option<Value>,
+}
+
+impl Entry {
+    /// A new queued entry (not yet stored).
+    pub fn new(id: String, api: &str, operation: &str, variables: Value, user: &str, now: f64) -> Entry {
+        Entry {
+            id,
+            seq: 0,
+            api: api.into(),
+            operation: operation.into(),
+            variables,
+            user: user.into(),
+            created_at: now,
+            state: State::Queued,
+            attempts: 0,
+            http_failures: 0,
+            next_attempt_at: 0.0,
+            last_error: None,
+            depends_on: vec![],
+            entities: vec![],
+            settled_at: 0.0,
+            data: None,
+        }
+    }
+
+    /// The stored record. It also carries `active: user` while the entry is not sent or
+    /// discarded, so the store can index just the live entries of a user.
+    pub fn to_record(&self) -> Value {
+        let mut v = serde_json::to_value(self).expect("an entry is always JSON");
+        if !matches!(self.state, State::Sent | State::Discarded) {
+            v.as_object_mut().expect("object").insert("active".into(), Value::String(self.user.clone()));
+        }
+        v
+    }
+
+    /// Reads a stored record; the error says what is wrong (it goes to the quarantine).
+    pub fn from_record(v: &Value) -> Result<Entry, String> {
+        let e: Entry = serde_json::from_value(v.clone()).map_err(|e| format!("unreadable entry: {e}"))?;
+        if e.id.is_empty() || e.user.is_empty() || !e.variables.is_object() {
+            return Err("unreadable entry: empty id or user, or variables not an object".into());
+        }
+        Ok(e)
+    }
+}

@@ -1,0 +1,22 @@
+//! The HTTP request for one attempt at an entry: the operation's document, the stored
+//! variables, the entry id as `Idempotency-Key`, and the token read at send time.
+
+use super::entry::Entry;
+use crate::api;
+use crate::transport::HttpRequest;
+use serde_json::json;
+
+/// Builds the request, or says why it cannot be built (an API or operation this build lacks).
+pub fn build(e: &Entry, url: &str, token: Option<&str>) -> Result<HttpRequest, String> {
+    let api = api::ALL.iter().find(|a| a.name == e.api).ok_or_else(|| format!("unknown API {}", e.api))?;
+    let op = api.operation(&e.operation).ok_or_else(|| format!("unknown operation {}.{}", e.api, e.operation))?;
+    let mut headers = vec![
+        ("content-type".to_string(), "application/json".to_string()),
+        ("idempotency-key".to_string(), e.id.clone()),
+    ];
+    if let Some(t) = token {
+        headers.push(("authorization".to_string(), format!("Bearer {t}")));
+    }
+    let body = json!({ "query": op.document, "variables": e.variables, "operationName": op.name }).to_string();
+    Ok(HttpRequest { url: url.to_string(), headers, body })
+}

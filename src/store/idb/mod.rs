@@ -1,0 +1,215 @@
+//! `OutboxStore` on IndexedDB. Writes are "strict" transactions awaited to `complete`, so a
+//! call resolves only once its entry is on disk. Records are plain JSON-shaped objects; their
+//! out-of-line auto-increment key is the entry's `seq`.
+
+mod req;
+pub mod schema;
+
+use super::{decode, Listing, OutboxStore, Quarantined, StoreError};
+use crate::outbox::entry::Entry;
+use req::{done, request, store_error, to_js, to_json, transaction};
+use schema::{ENTRIES, QUARANTINE};
+use serde_json::{json, Value};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use web_sys::IdbDatabase;
+
+/// The IndexedDB outbox store.
+#[derive(Clone)]
+pub struct IdbStore {
+    db: IdbDatabase,
+    name: String,
+}
+
+fn record(e: &Entry) -> JsValue {
+    let mut rec = e.to_record();
+    // `seq` is the record's key, not part of the value.
+    rec.as_object_mut().expect("object").remove("seq");
+    to_js(&rec)
+}
+
+fn js_err(e: JsValue) -> StoreError {
+    store_error(&e)
+}
+
+impl IdbStore {
+    /// Opens `graphql-outbox` (or `graphql-outbox:<name>`), creating or upgrading it.
+    pub async fn open(name: Option<&str>) -> Result<IdbStore, StoreError> {
+        let name = schema::database_name(name);
+        Ok(IdbStore { db: schema::open(&name).await?, name })
+    }
+
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Closes the connection (the store is unusable after).
+    pub fn close(&self) {
+        self.db.close();
+    }
+
+    /// Deletes the database `graphql-outbox[:name]` (tests).
+    pub async fn delete(name: Option<&str>) -> Result<(), StoreError> {
+        schema::delete(&schema::database_name(name)).await
+    }
+
+    async fn add(&self, value: &JsValue) -> Result<u64, StoreError> {
+        let tx = transaction(&self.db, &[ENTRIES], true)?;
+        let req = tx.object_store(ENTRIES).map_err(js_err)?.add(value).map_err(js_err)?;
+        done(&tx).await?;
+        req.result().map_err(js_err)?.as_f64().map(|k| k as u64).ok_or_else(|| StoreError::Other("no key for the new entry".into()))
+    }
+
+    /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
+    /// write chained in the check's success callback (no await in between, so the transaction
+    /// cannot commit early): a discarded or purged entry is never revived.
+    fn put_existing(&self, entry: &Entry, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + 'static {
+        // `done` is called now (it hooks the transaction's events at once): this future may
+        // first be polled after the transaction has completed.
+        let issued = self.issue_put(entry, strict).map(|(tx, found)| (done(&tx), found));
+        let id = entry.id.clone();
+        async move {
+            let (committed, found) = issued?;
+            committed.await?;
+            if found.get() { Ok(()) } else { Err(StoreError::NotFound(id)) }
+        }
+    }
+
+    /// The synchronous half of `put_existing`: the transaction and its requests.
+    fn issue_put(&self, entry: &Entry, strict: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<bool>>), StoreError> {
+        let tx = if strict { transaction(&self.db, &[ENTRIES], true)? } else { req::transaction_relaxed(&self.db, &[ENTRIES])? };
+        let store = tx.object_store(ENTRIES).map_err(js_err)?;
+        let key = JsValue::from_f64(entry.seq as f64);
+        let get = store.count_with_key(&key).map_err(js_err)?;
+        let found = Rc::new(Cell::new(false));
+        let (g2, s2, f2, value) = (get.clone(), store.clone(), found.clone(), record(entry));
+        let on = Closure::once_into_js(move |_: web_sys::Event| {
+            if g2.result().ok().and_then(|c| c.as_f64()).unwrap_or(0.0) > 0.0 {
+                f2.set(true);
+                let _ = s2.put_with_key(&value, &key);
+            }
+        });
+        get.set_onsuccess(Some(on.unchecked_ref()));
+        Ok((tx, found))
+    }
+
+    async fn quarantine_records(&self, bad: &[Quarantined]) -> Result<(), StoreError> {
+        let tx = transaction(&self.db, &[ENTRIES, QUARANTINE], true)?;
+        let entries = tx.object_store(ENTRIES).map_err(js_err)?;
+        let q = tx.object_store(QUARANTINE).map_err(js_err)?;
+        for b in bad {
+            q.add(&to_js(&json!({ "seq": b.seq, "raw": b.raw, "reason": b.reason, "at": b.at }))).map_err(js_err)?;
+            entries.delete(&JsValue::from_f64(b.seq as f64)).map_err(js_err)?;
+        }
+        done(&tx).await
+    }
+}
+
+impl OutboxStore for IdbStore {
+    async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError> {
+        let seq = self.add(&record(entry)).await?;
+        entry.seq = seq;
+        Ok(seq)
+    }
+
+    async fn update(&self, entry: &Entry) -> Result<(), StoreError> {
+        self.put_existing(entry, true).await
+    }
+
+    async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
+        // Issued, not awaited: it runs while the request is in flight. Later readwrite
+        // transactions on the store run after it, so the final state always lands last.
+        let done = self.put_existing(entry, false);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = done.await;
+        });
+        Ok(())
+    }
+
+    fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        self.put_existing(&entry, true)
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
+        let tx = transaction(&self.db, &[ENTRIES], false)?;
+        let index = tx.object_store(ENTRIES).map_err(js_err)?.index("id").map_err(js_err)?;
+        let key = request(index.get_key(&JsValue::from_str(id)).map_err(js_err)?);
+        let value = request(index.get(&JsValue::from_str(id)).map_err(js_err)?);
+        let (key, value) = (key.await?, value.await?);
+        let Some(seq) = key.as_f64() else { return Ok(None) };
+        Ok(to_json(&value).ok().and_then(|(j, _)| decode(seq as u64, &j).ok()))
+    }
+
+    async fn list(&self) -> Result<Listing, StoreError> {
+        let tx = transaction(&self.db, &[ENTRIES], false)?;
+        let store = tx.object_store(ENTRIES).map_err(js_err)?;
+        let keys = request(store.get_all_keys().map_err(js_err)?);
+        let values = request(store.get_all().map_err(js_err)?);
+        let (keys, values): (js_sys::Array, js_sys::Array) = (keys.await?.unchecked_into(), values.await?.unchecked_into());
+        let mut listing = Listing::default();
+        let now = js_sys::Date::now();
+        for (k, v) in keys.iter().zip(values.iter()) {
+            let seq = k.as_f64().unwrap_or(0.0) as u64;
+            let read = to_json(&v).and_then(|(j, n)| {
+                listing.bytes += n;
+                decode(seq, &j).map_err(|r| (r, j)).map_err(|(r, _)| r)
+            });
+            match read {
+                Ok(e) => listing.entries.push(e),
+                Err(reason) => {
+                    let raw = to_json(&v).map(|(j, _)| j).unwrap_or(Value::Null);
+                    listing.quarantined.push(Quarantined { seq, raw, reason, at: now });
+                }
+            }
+        }
+        if !listing.quarantined.is_empty() {
+            self.quarantine_records(&listing.quarantined).await?;
+        }
+        Ok(listing)
+    }
+
+    async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
+        let tx = transaction(&self.db, &[ENTRIES], false)?;
+        let index = tx.object_store(ENTRIES).map_err(js_err)?.index("active").map_err(js_err)?;
+        let user = JsValue::from_str(user);
+        let keys = request(index.get_all_keys_with_key(&user).map_err(js_err)?);
+        let values = request(index.get_all_with_key(&user).map_err(js_err)?);
+        let (keys, values): (js_sys::Array, js_sys::Array) = (keys.await?.unchecked_into(), values.await?.unchecked_into());
+        // Equal index keys come in primary-key order: creation order.
+        Ok(keys
+            .iter()
+            .zip(values.iter())
+            .filter_map(|(k, v)| to_json(&v).ok().and_then(|(j, _)| decode(k.as_f64().unwrap_or(0.0) as u64, &j).ok()))
+            .collect())
+    }
+
+    async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        let tx = transaction(&self.db, &[ENTRIES], true)?;
+        let store = tx.object_store(ENTRIES).map_err(js_err)?;
+        for s in seqs {
+            store.delete(&JsValue::from_f64(*s as f64)).map_err(js_err)?;
+        }
+        done(&tx).await
+    }
+
+    async fn quarantine(&self) -> Result<Vec<Quarantined>, StoreError> {
+        let tx = transaction(&self.db, &[QUARANTINE], false)?;
+        let all: js_sys::Array = request(tx.object_store(QUARANTINE).map_err(js_err)?.get_all().map_err(js_err)?).await?.unchecked_into();
+        Ok(all
+            .iter()
+            .filter_map(|v| to_json(&v).ok())
+            .map(|(j, _)| Quarantined {
+                seq: j["seq"].as_u64().unwrap_or(0),
+                raw: j["raw"].clone(),
+                reason: j["reason"].as_str().unwrap_or("").to_string(),
+                at: j["at"].as_f64().unwrap_or(0.0),
+            })
+            .collect())
+    }
+
+    async fn insert_raw(&self, raw: Value) -> Result<u64, StoreError> {
+        self.add(&to_js(&raw)).await
+    }
+}

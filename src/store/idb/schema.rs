@@ -1,0 +1,137 @@
+//! The database's name, version, object stores and upgrade path. The one place that knows them.
+//!
+//! Version 2 (current): `entries` (out-of-line auto-increment keys = creation order; indexes
+//! `id` unique, `user`, and `active` = user of entries neither sent nor discarded), `quarantine` (auto-increment; `{ seq, raw, reason, at }`).
+//! Version 1 (the first prototype's layout): one store `outbox`, key path `key`, records
+//! `{ key, api, operation, variables, user, createdAt }`. Upgrading moves each v1 record into
+//! `entries` as a queued entry (in `createdAt` order) and drops `outbox`; a v1 record that
+//! cannot be read goes to the quarantine.
+
+use super::req::store_error;
+use crate::outbox::entry::Entry;
+use crate::store::StoreError;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use web_sys::{IdbDatabase, IdbFactory, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest, IdbTransaction};
+
+/// Current schema version.
+pub const VERSION: u32 = 2;
+/// Store of entries (current layout).
+pub const ENTRIES: &str = "entries";
+/// Store of unreadable records.
+pub const QUARANTINE: &str = "quarantine";
+const V1_STORE: &str = "outbox";
+
+/// The database name: `graphql-outbox`, or `graphql-outbox:<name>` for a named outbox.
+pub fn database_name(name: Option<&str>) -> String {
+    match name {
+        Some(n) if !n.is_empty() => format!("graphql-outbox:{n}"),
+        _ => "graphql-outbox".into(),
+    }
+}
+
+/// `indexedDB` of the global scope (window, worker, service worker).
+pub fn factory() -> Result<IdbFactory, StoreError> {
+    let f = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).map_err(|e| store_error(&e))?;
+    f.dyn_into::<IdbFactory>().map_err(|_| StoreError::Unavailable("no indexedDB in this context".into()))
+}
+
+/// Converts a v1 record into a current entry record.
+pub fn from_v1(v: &Value) -> Result<Value, String> {
+    let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("v1 record without {k}"));
+    let mut e = Entry::new(s("key")?, &s("api")?, &s("operation")?, v.get("variables").cloned().unwrap_or(json!({})), &s("user")?, 0.0);
+    e.created_at = v.get("createdAt").and_then(Value::as_f64).unwrap_or(0.0);
+    let mut rec = e.to_record();
+    rec.as_object_mut().expect("object").remove("seq");
+    Entry::from_record(&rec)?;
+    Ok(rec)
+}
+
+fn create_current(db: &IdbDatabase) -> Result<(), JsValue> {
+    let params = IdbObjectStoreParameters::new();
+    params.set_auto_increment(true);
+    let entries = db.create_object_store_with_optional_parameters(ENTRIES, &params)?;
+    let unique = web_sys::IdbIndexParameters::new();
+    unique.set_unique(true);
+    entries.create_index_with_str_and_optional_parameters("id", "id", &unique)?;
+    entries.create_index_with_str("user", "user")?;
+    // Sparse: only live entries carry `active` (= their user), so a drain reads just those.
+    entries.create_index_with_str("active", "active")?;
+    db.create_object_store_with_optional_parameters(QUARANTINE, &params)?;
+    Ok(())
+}
+
+/// Moves v1 records into `entries` inside the upgrade transaction (callbacks only: awaiting
+/// would let the version-change transaction commit half done).
+fn migrate_v1(db: &IdbDatabase, tx: &IdbTransaction) -> Result<(), JsValue> {
+    let old: IdbObjectStore = tx.object_store(V1_STORE)?;
+    let all = old.get_all()?;
+    let (db, tx, all2) = (db.clone(), tx.clone(), all.clone());
+    let on = Closure::once_into_js(move |_: web_sys::Event| {
+        let step = || -> Result<(), JsValue> {
+            let entries = tx.object_store(ENTRIES)?;
+            let quarantine = tx.object_store(QUARANTINE)?;
+            let records: js_sys::Array = all2.result()?.unchecked_into();
+            let mut rows: Vec<Value> = records.iter().map(|r| super::req::to_json(&r).map(|j| j.0).unwrap_or(Value::Null)).collect();
+            // v1 keys were the idempotency keys (random): creation order is `createdAt`.
+            rows.sort_by(|a, b| a["createdAt"].as_f64().unwrap_or(0.0).total_cmp(&b["createdAt"].as_f64().unwrap_or(0.0)));
+            for json in rows {
+                match from_v1(&json) {
+                    Ok(rec) => {
+                        entries.add(&super::req::to_js(&rec))?;
+                    }
+                    Err(reason) => {
+                        let q = json!({ "seq": null, "raw": json, "reason": format!("schema upgrade: {reason}"), "at": js_sys::Date::now() });
+                        quarantine.add(&super::req::to_js(&q))?;
+                    }
+                }
+            }
+            db.delete_object_store(V1_STORE)
+        };
+        if let Err(e) = step() {
+            web_sys::console::error_2(&"graphql-outbox: schema upgrade failed".into(), &e);
+            let _ = tx.abort();
+        }
+    });
+    all.set_onsuccess(Some(on.unchecked_ref()));
+    Ok(())
+}
+
+/// Opens (creating or upgrading) the database.
+pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
+    let req: IdbOpenDbRequest = factory()?.open_with_u32(name, VERSION).map_err(|e| store_error(&e))?;
+    let r2 = req.clone();
+    let upgrade = Closure::once_into_js(move |ev: web_sys::IdbVersionChangeEvent| {
+        let run = || -> Result<(), JsValue> {
+            let db: IdbDatabase = r2.result()?.unchecked_into();
+            let tx = r2.transaction().ok_or_else(|| JsValue::from_str("no upgrade transaction"))?;
+            let old = ev.old_version() as u32;
+            create_current(&db)?;
+            if old == 1 {
+                migrate_v1(&db, &tx)?;
+            }
+            Ok(())
+        };
+        if let Err(e) = run() {
+            web_sys::console::error_2(&"graphql-outbox: schema upgrade failed".into(), &e);
+            if let Some(tx) = r2.transaction() {
+                let _ = tx.abort();
+            }
+        }
+    });
+    req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    let db: IdbDatabase = super::req::request(req.clone().unchecked_into()).await?.unchecked_into();
+    // Another context upgrading (a newer SDK in another tab) must not be blocked by us.
+    let d2 = db.clone();
+    let close = Closure::<dyn FnMut()>::new(move || d2.close());
+    db.set_onversionchange(Some(close.as_ref().unchecked_ref()));
+    close.forget();
+    Ok(db)
+}
+
+/// Deletes the database (tests and `purge` of everything).
+pub async fn delete(name: &str) -> Result<(), StoreError> {
+    let req = factory()?.delete_database(name).map_err(|e| store_error(&e))?;
+    super::req::request(req.unchecked_into()).await.map(|_| ())
+}
+

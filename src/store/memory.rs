@@ -1,0 +1,115 @@
+//! `OutboxStore` in memory, for native tests. Same record handling as IndexedDB (JSON values,
+//! quarantine on read), plus an optional byte limit that behaves like a full disk.
+
+use super::{decode, Listing, OutboxStore, Quarantined, StoreError};
+use crate::outbox::entry::Entry;
+use serde_json::Value;
+use std::cell::{Cell, RefCell};
+use std::collections::BTreeMap;
+
+/// In-memory store; `limit_bytes` makes inserts past it fail with `Quota`.
+#[derive(Debug, Default)]
+pub struct MemoryStore {
+    records: RefCell<BTreeMap<u64, Value>>,
+    quarantine: RefCell<Vec<Quarantined>>,
+    next: Cell<u64>,
+    /// Total record bytes allowed (None = unlimited).
+    pub limit_bytes: Cell<Option<u64>>,
+}
+
+impl MemoryStore {
+    /// An empty store.
+    pub fn new() -> MemoryStore {
+        MemoryStore::default()
+    }
+
+    fn bytes(&self) -> u64 {
+        self.records.borrow().values().map(|v| v.to_string().len() as u64).sum()
+    }
+
+    fn put_new(&self, raw: Value) -> Result<u64, StoreError> {
+        if let Some(limit) = self.limit_bytes.get() {
+            if self.bytes() + raw.to_string().len() as u64 > limit {
+                return Err(StoreError::Quota(format!("memory limit of {limit} bytes")));
+            }
+        }
+        let seq = self.next.get() + 1;
+        self.next.set(seq);
+        self.records.borrow_mut().insert(seq, raw);
+        Ok(seq)
+    }
+}
+
+impl OutboxStore for MemoryStore {
+    async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError> {
+        let seq = self.put_new(entry.to_record())?;
+        entry.seq = seq;
+        Ok(seq)
+    }
+
+    async fn update(&self, entry: &Entry) -> Result<(), StoreError> {
+        let mut recs = self.records.borrow_mut();
+        match recs.get_mut(&entry.seq) {
+            Some(r) => {
+                *r = entry.to_record();
+                Ok(())
+            }
+            None => Err(StoreError::NotFound(entry.id.clone())),
+        }
+    }
+
+    fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        let mut recs = self.records.borrow_mut();
+        let done = match recs.get_mut(&entry.seq) {
+            Some(r) => {
+                *r = entry.to_record();
+                Ok(())
+            }
+            None => Err(StoreError::NotFound(entry.id.clone())),
+        };
+        std::future::ready(done)
+    }
+
+    async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
+        Ok(self.list().await?.entries.into_iter().find(|e| e.id == id))
+    }
+
+    async fn list(&self) -> Result<Listing, StoreError> {
+        let mut listing = Listing { bytes: self.bytes(), ..Listing::default() };
+        let mut bad = vec![];
+        for (seq, raw) in self.records.borrow().iter() {
+            match decode(*seq, raw) {
+                Ok(e) => listing.entries.push(e),
+                Err(reason) => bad.push(Quarantined { seq: *seq, raw: raw.clone(), reason, at: 0.0 }),
+            }
+        }
+        for q in &bad {
+            self.records.borrow_mut().remove(&q.seq);
+            self.quarantine.borrow_mut().push(q.clone());
+        }
+        listing.quarantined = bad;
+        Ok(listing)
+    }
+
+    async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
+        let recs = self.records.borrow();
+        let live = recs.iter().filter(|(_, r)| r.get("active").and_then(Value::as_str) == Some(user));
+        Ok(live.filter_map(|(seq, r)| decode(*seq, r).ok()).collect())
+    }
+
+    async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        let mut recs = self.records.borrow_mut();
+        seqs.iter().for_each(|s| {
+            recs.remove(s);
+        });
+        Ok(())
+    }
+
+    async fn quarantine(&self) -> Result<Vec<Quarantined>, StoreError> {
+        Ok(self.quarantine.borrow().clone())
+    }
+
+    async fn insert_raw(&self, raw: Value) -> Result<u64, StoreError> {
+        self.put_new(raw)
+    }
+}

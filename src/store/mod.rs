@@ -1,0 +1,117 @@
+//! Where entries live: `trait OutboxStore`, `MemoryStore` (native tests) and `IdbStore`
+//! (IndexedDB, wasm only). Records are JSON-shaped; one that does not read back as an entry is
+//! moved to the quarantine with the reason, so a bad record never stops the drain.
+
+mod memory;
+pub use memory::MemoryStore;
+#[cfg(target_arch = "wasm32")]
+pub mod idb;
+#[doc(hidden)]
+pub mod conformance;
+
+use crate::outbox::entry::Entry;
+use serde_json::Value;
+
+/// Why the store failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StoreError {
+    /// The browser refused to store more (`QuotaExceededError`); nothing stored was lost.
+    Quota(String),
+    /// The database cannot be opened or used (private mode, blocked upgrade, closed).
+    Unavailable(String),
+    /// An entry with this id (or seq) is not in the store.
+    NotFound(String),
+    /// Anything else the backend reported.
+    Other(String),
+}
+
+impl StoreError {
+    /// From a `DOMException` name: `QuotaExceededError` → `Quota`; a closed, blocked or
+    /// forbidden database → `Unavailable`; the rest → `Other`.
+    pub fn from_dom(name: &str, message: String) -> StoreError {
+        match name {
+            "QuotaExceededError" => StoreError::Quota(message),
+            "InvalidStateError" | "UnknownError" | "VersionError" | "SecurityError" => {
+                StoreError::Unavailable(format!("{name}: {message}"))
+            }
+            _ => StoreError::Other(format!("{name}: {message}")),
+        }
+    }
+}
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::Quota(m) => write!(f, "storage quota exceeded: {m}"),
+            StoreError::Unavailable(m) => write!(f, "storage unavailable: {m}"),
+            StoreError::NotFound(m) => write!(f, "no outbox entry {m}"),
+            StoreError::Other(m) => write!(f, "storage error: {m}"),
+        }
+    }
+}
+
+/// A record that could not be read as an entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quarantined {
+    /// The record's key in the entries store.
+    pub seq: u64,
+    /// The record as it was (JSON), or null if it was not even JSON-shaped.
+    pub raw: Value,
+    /// Why it could not be read.
+    pub reason: String,
+    /// When it was moved, epoch ms.
+    pub at: f64,
+}
+
+/// Every entry in creation order, and the records moved to the quarantine by this read.
+#[derive(Debug, Default)]
+pub struct Listing {
+    /// Readable entries, in creation order.
+    pub entries: Vec<Entry>,
+    /// Records this read moved to the quarantine.
+    pub quarantined: Vec<Quarantined>,
+    /// Size of all entry records as JSON, bytes.
+    pub bytes: u64,
+}
+
+/// Storage of outbox entries. Futures are not `Send` (one thread in the browser).
+#[allow(async_fn_in_trait)]
+pub trait OutboxStore {
+    /// Stores a new entry, giving it the next creation number (`seq`, also returned).
+    async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError>;
+    /// Replaces a stored entry (matched by `seq`); `NotFound` if it is gone.
+    async fn update(&self, entry: &Entry) -> Result<(), StoreError>;
+    /// Like `update`, for a change that may be lost in a crash without harm (the `sending`
+    /// mark: a lost one reads back as the earlier state, which is sent again with the same
+    /// key anyway). IndexedDB issues it with durability "relaxed" and does not wait for it
+    /// (nor report `NotFound`: the drain lock keeps discard and purge out meanwhile).
+    async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
+        self.update(entry).await
+    }
+    /// Issues `update` at once and returns a future that reports how it went. The write goes
+    /// ahead whether or not the future is polled yet, and writes land in the order they were
+    /// issued, so a drain can send the next entry while the last outcome is being written.
+    fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_;
+    /// The entry with this id (`None` if absent or unreadable; unreadable goes to the quarantine).
+    async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
+    /// Every readable entry in creation order; unreadable records are moved to the quarantine.
+    async fn list(&self) -> Result<Listing, StoreError>;
+    /// The live (neither sent nor discarded) readable entries of `user`, in creation order.
+    /// Cheap: tombstones and other users' entries are not read. Unreadable ones are skipped
+    /// here; `list` moves them to the quarantine.
+    async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError>;
+    /// Deletes the entries with these creation numbers.
+    async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError>;
+    /// What the quarantine holds.
+    async fn quarantine(&self) -> Result<Vec<Quarantined>, StoreError>;
+    /// Test hook: stores any record as if it were an entry (to test the quarantine).
+    #[doc(hidden)]
+    async fn insert_raw(&self, raw: Value) -> Result<u64, StoreError>;
+}
+
+/// Reads a record as an entry whose `seq` is its key; the error is the quarantine reason.
+pub fn decode(seq: u64, raw: &Value) -> Result<Entry, String> {
+    let mut e = Entry::from_record(raw)?;
+    e.seq = seq;
+    Ok(e)
+}

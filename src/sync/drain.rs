@@ -1,0 +1,243 @@
+//! One drain pass over a user's entries: in creation order, skipping settled ones and those
+//! blocked by a dead dependency, stopping at the first entry that must wait (backoff, offline,
+//! auth) so order is kept. Generic over store, transport, clock and token source, so the whole
+//! policy runs natively against fakes. The caller makes sure only one pass runs at a time.
+
+use super::event::Event;
+use crate::outbox::classify::classify;
+use crate::outbox::clock::Clock;
+use crate::outbox::deps;
+use crate::outbox::entry::{Entry, State};
+use crate::outbox::policy::{Policy, Verdict};
+use crate::outbox::request;
+use crate::store::{OutboxStore, StoreError};
+use crate::transport::Transport;
+use serde_json::json;
+use std::cell::RefCell;
+
+/// Where tokens come from at send time (the app's callback, or `setToken`). Never stored.
+#[allow(async_fn_in_trait)]
+pub trait Tokens {
+    /// The bearer token for `api`, none, or why it could not be had.
+    async fn token(&self, api: &str) -> Result<Option<String>, String>;
+}
+
+/// Sent and discarded tombstones older than this are deleted by a full pass (24 h).
+pub const TOMBSTONE_MS: f64 = 24.0 * 3600.0 * 1000.0;
+
+/// Why a pass ended.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Stop {
+    /// Nothing left that can be sent now.
+    Idle,
+    /// The head entry retries at this time (epoch ms): HTTP 5xx/408/429.
+    WaitUntil(f64),
+    /// No answer at all; retry at this time or when the browser says it is online.
+    Offline(f64),
+    /// 401/403 or the token callback failed: paused until a different token.
+    Auth,
+}
+
+/// The auth pause: the token that was refused (per API), kept in memory only.
+#[derive(Debug, Default)]
+pub struct AuthPause(pub RefCell<Option<(String, Option<String>)>>);
+
+/// Everything a pass needs.
+pub struct Drain<'a, S, T, C, K> {
+    /// Where the entries are.
+    pub store: &'a S,
+    /// How requests go out.
+    pub transport: &'a T,
+    /// Time and jitter.
+    pub clock: &'a C,
+    /// Bearer tokens, read at send time.
+    pub tokens: &'a K,
+    /// Backoff and attempt limits.
+    pub policy: Policy,
+    /// Only this user's entries are sent.
+    pub user: &'a str,
+    /// GraphQL endpoint of an API, if the client has one.
+    pub endpoint: &'a dyn Fn(&str) -> Option<String>,
+    /// Reports what happens to entries.
+    pub emit: &'a dyn Fn(Event),
+    /// The auth pause, shared across passes.
+    pub pause: &'a AuthPause,
+    /// Read every record (quarantine the unreadable, delete old tombstones) rather than only
+    /// this user's live entries: on open and `sync()`; the cheap read otherwise.
+    pub full: bool,
+    /// Do not wait out the backoff of an entry whose last failure was "no answer": the
+    /// trigger (open, `online`, `sync()`) says the network may be back. HTTP backoff and
+    /// `Retry-After` are still honoured.
+    pub network_back: bool,
+}
+
+/// An outcome write in flight.
+type Write<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), StoreError>> + 'a>>;
+
+impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K> {
+    /// Runs one pass. Outcome writes are issued without waiting, so the next request goes out
+    /// while the last outcome is written; the pass ends only when all of them are on disk.
+    pub async fn run(&self) -> Result<Stop, StoreError> {
+        let mut writes = vec![];
+        let stop = self.pass(&mut writes).await;
+        for w in writes {
+            w.await?;
+        }
+        stop
+    }
+
+    async fn pass(&self, writes: &mut Vec<Write<'a>>) -> Result<Stop, StoreError> {
+        let mut entries = if self.full { self.full_read().await? } else { self.store.list_active(self.user).await? };
+        for i in 0..entries.len() {
+            let (earlier, rest) = entries.split_at_mut(i);
+            let e = &mut rest[0];
+            if !e.state.pending() {
+                continue;
+            }
+            if let Some(b) = deps::blocker(e, earlier.iter()) {
+                if e.state != State::Blocked {
+                    e.state = State::Blocked;
+                    let blocker = b.id.clone();
+                    if self.save(e).await? {
+                        let mut ev = Event::of("blocked", e);
+                        ev.reason = Some(blocker);
+                        (self.emit)(ev);
+                    }
+                }
+                continue;
+            }
+            if let Some(stop) = self.attempt(e, writes).await? {
+                return Ok(stop);
+            }
+        }
+        Ok(Stop::Idle)
+    }
+
+    /// Every record: reports the quarantined, deletes expired tombstones, returns this user's
+    /// live entries.
+    async fn full_read(&self) -> Result<Vec<Entry>, StoreError> {
+        let listing = self.store.list().await?;
+        for q in &listing.quarantined {
+            let id = q.raw.get("id").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("seq:{}", q.seq));
+            let mut ev = Event::of("quarantined", &Entry::new(id, "", "", json!({}), self.user, 0.0));
+            ev.reason = Some(q.reason.clone());
+            (self.emit)(ev);
+        }
+        let now = self.clock.now_ms();
+        let old: Vec<u64> = listing
+            .entries
+            .iter()
+            .filter(|e| matches!(e.state, State::Sent | State::Discarded) && e.settled_at + TOMBSTONE_MS < now)
+            .map(|e| e.seq)
+            .collect();
+        if !old.is_empty() {
+            self.store.remove(&old).await?;
+        }
+        Ok(listing.entries.into_iter().filter(|e| e.user == self.user && !matches!(e.state, State::Sent | State::Discarded)).collect())
+    }
+
+    /// Saves `e`; false if it is gone (discarded or purged meanwhile).
+    async fn save(&self, e: &Entry) -> Result<bool, StoreError> {
+        match self.store.update(e).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(err) => Err(err),
+        }
+    }
+
+    fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {
+        let mut ev = Event::of(kind, e);
+        ev.reason = Some(reason.into());
+        ev.error = e.last_error.clone();
+        (self.emit)(ev);
+    }
+
+    /// One attempt at `e`, or the reason the pass must stop before it.
+    async fn attempt(&self, e: &mut Entry, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
+        let no_answer = e.last_error.as_ref().is_some_and(|l| l["kind"] == "network");
+        if e.state == State::Retrying && e.next_attempt_at > self.clock.now_ms() && !(self.network_back && no_answer) {
+            return Ok(Some(Stop::WaitUntil(e.next_attempt_at)));
+        }
+        let token = match self.tokens.token(&e.api).await {
+            Ok(t) => t,
+            Err(message) => {
+                e.state = State::Auth;
+                e.last_error = Some(json!({ "kind": "auth", "status": null, "message": message }));
+                self.save(e).await?;
+                *self.pause.0.borrow_mut() = Some((e.api.clone(), None));
+                self.paused(e, "paused", "auth");
+                return Ok(Some(Stop::Auth));
+            }
+        };
+        if let Some((api, refused)) = self.pause.0.borrow().as_ref() {
+            if *api == e.api && *refused == token {
+                return Ok(Some(Stop::Auth));
+            }
+        }
+        *self.pause.0.borrow_mut() = None;
+        let Some(url) = (self.endpoint)(&e.api) else {
+            return self.dead_locally(e, "config", format!("no endpoint for the {} API: pass endpoints.{} to Client.open", e.api, e.api)).await;
+        };
+        let req = match request::build(e, &url, token.as_deref()) {
+            Ok(r) => r,
+            Err(m) => return self.dead_locally(e, "config", m).await,
+        };
+        e.state = State::Sending;
+        e.attempts += 1;
+        // The mark may be lost in a crash without harm: the entry is then sent again anyway.
+        match self.store.update_relaxed(e).await {
+            Ok(()) => {}
+            Err(StoreError::NotFound(_)) => return Ok(None),
+            Err(err) => return Err(err),
+        }
+        (self.emit)(Event::of("sending", e));
+        let answer = self.transport.send(&req).await;
+        let verdict = self.policy.apply(e, classify(&e.operation, answer), self.clock.now_ms(), self.clock.random());
+        // Discard and purge take the drain lock, so the entry cannot vanish meanwhile.
+        let store: &'a S = self.store;
+        writes.push(Box::pin(store.update_issued(e.clone())));
+        Ok(match verdict {
+            Verdict::Sent => {
+                let mut ev = Event::of("sent", e);
+                ev.data = e.data.clone();
+                (self.emit)(ev);
+                None
+            }
+            Verdict::Dead => {
+                let mut ev = Event::of("dead", e);
+                ev.error = e.last_error.clone();
+                (self.emit)(ev);
+                None
+            }
+            Verdict::Retry { offline } => {
+                let mut ev = Event::of("retrying", e);
+                ev.next_attempt_at = Some(e.next_attempt_at);
+                ev.error = e.last_error.clone();
+                (self.emit)(ev);
+                if offline {
+                    self.paused(e, "paused", "offline");
+                    Some(Stop::Offline(e.next_attempt_at))
+                } else {
+                    Some(Stop::WaitUntil(e.next_attempt_at))
+                }
+            }
+            Verdict::Auth => {
+                *self.pause.0.borrow_mut() = Some((e.api.clone(), token));
+                self.paused(e, "paused", "auth");
+                Some(Stop::Auth)
+            }
+        })
+    }
+
+    async fn dead_locally(&self, e: &mut Entry, kind: &str, message: String) -> Result<Option<Stop>, StoreError> {
+        e.state = State::Dead;
+        e.settled_at = self.clock.now_ms();
+        e.last_error = Some(json!({ "kind": kind, "status": null, "message": message }));
+        if self.save(e).await? {
+            let mut ev = Event::of("dead", e);
+            ev.error = e.last_error.clone();
+            (self.emit)(ev);
+        }
+        Ok(None)
+    }
+}

@@ -1,0 +1,14 @@
+//! Draining: one pass over a user's queue (`drain`, plain Rust), the events it reports, and in
+//! the browser who may run it (`lock`: Web Locks across tabs, workers and service workers) and
+//! how other contexts hear of changes (`broadcast`: BroadcastChannel).
+
+pub mod drain;
+pub mod event;
+pub mod ops;
+#[cfg(target_arch = "wasm32")]
+pub mod lock;
+#[cfg(target_arch = "wasm32")]
+pub mod broadcast;
+
+pub use drain::{AuthPause, Drain, Stop, Tokens};
+pub use event::Event;

@@ -1,0 +1,138 @@
+//! IndexedDB store: the conformance suite on `IdbStore`, the upgrade from the previous schema
+//! version (a database written with the v1 layout by this test), quarantine via the client.
+
+use crate::support::*;
+use graphql_outbox::outbox::entry::State;
+use graphql_outbox::store::idb::{schema, IdbStore};
+use graphql_outbox::store::{conformance, OutboxStore};
+use serde_json::json;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+async fn idb_store_passes_the_conformance_suite() {
+    conformance::run_all(async || IdbStore::open(Some(&fresh_db())).await.expect("opens")).await;
+}
+
+/// Resolves when `req` succeeds (the v1 writer below uses raw IndexedDB, as the old SDK did).
+async fn done(req: &web_sys::IdbRequest) -> JsValue {
+    let r = req.clone();
+    let p = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = r.clone();
+        let on_ok = Closure::once_into_js(move |_: web_sys::Event| {
+            resolve.call1(&JsValue::NULL, &ok.result().unwrap()).unwrap();
+        });
+        let on_err = Closure::once_into_js(move |e: web_sys::Event| {
+            reject.call1(&JsValue::NULL, &e).unwrap();
+        });
+        r.set_onsuccess(Some(on_ok.unchecked_ref()));
+        r.set_onerror(Some(on_err.unchecked_ref()));
+    });
+    JsFuture::from(p).await.expect("IndexedDB request")
+}
+
+/// Writes `db` with the version-1 layout: store `outbox`, key path `key`.
+async fn write_v1(db: &str, records: &[serde_json::Value]) {
+    let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
+    let open = factory.open_with_u32(&schema::database_name(Some(db)), 1).unwrap();
+    let o2 = open.clone();
+    let upgrade = Closure::once_into_js(move |_: web_sys::Event| {
+        let d: web_sys::IdbDatabase = o2.result().unwrap().unchecked_into();
+        let params = web_sys::IdbObjectStoreParameters::new();
+        params.set_key_path(&"key".into());
+        d.create_object_store_with_optional_parameters("outbox", &params).unwrap();
+    });
+    open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    let d: web_sys::IdbDatabase = done(&open).await.unchecked_into();
+    let tx = d.transaction_with_str_and_mode("outbox", web_sys::IdbTransactionMode::Readwrite).unwrap();
+    let store = tx.object_store("outbox").unwrap();
+    let mut last = None;
+    for r in records {
+        last = Some(store.put(&js(&r.to_string())).unwrap());
+    }
+    done(&last.unwrap()).await;
+    d.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_v1_database_is_upgraded_and_its_entries_are_found_and_sent() {
+    let db = fresh_db();
+    let v1 = |key: &str, tier: &str, at: f64| {
+        json!({ "key": key, "api": "gcdirectory", "operation": "modifyProfile", "user": "v1-user", "createdAt": at,
+                "variables": { "gcId": tier, "data": { "name": format!("V1 {key}") } } })
+    };
+    let k1 = format!("{db}-k1");
+    let k2 = format!("{db}-k2");
+    write_v1(&db, &[v1(&k2, "3", 2000.0), v1(&k1, "4", 1000.0), json!({ "key": "broken", "api": 7 })]).await;
+
+    let store = IdbStore::open(Some(&db)).await.expect("upgrade runs");
+    let entries = store.list().await.unwrap().entries;
+    let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, [k1.as_str(), k2.as_str()], "both v1 entries, in their creation order");
+    assert!(entries.iter().all(|e| e.state == State::Queued && e.user == "v1-user"));
+    let q = store.quarantine().await.unwrap();
+    assert_eq!(q.len(), 1, "the unreadable v1 record is quarantined: {q:?}");
+    assert!(q[0].reason.contains("schema upgrade"), "{}", q[0].reason);
+    store.close();
+
+    let c = open(options_in(&db, "v1-user", &gc_endpoint(), "gc-admin-token")).await;
+    JsFuture::from(c.sync()).await.unwrap();
+    let keys = applied_keys().await;
+    for k in [&k1, &k2] {
+        assert_eq!(keys.iter().filter(|(a, _)| a == k).count(), 1, "{k} applied once: {keys:?}");
+    }
+    let p1 = keys.iter().position(|(a, _)| *a == k1).unwrap();
+    let p2 = keys.iter().position(|(a, _)| *a == k2).unwrap();
+    assert!(p1 < p2, "sent in creation order");
+    c.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_corrupt_record_is_quarantined_reported_and_the_rest_is_sent() {
+    let db = fresh_db();
+    let c = open(options_in(&db, "test-user", &gc_endpoint(), "gc-admin-token")).await;
+    let events = std::rc::Rc::new(std::cell::RefCell::new(vec![]));
+    let e2 = events.clone();
+    let cb = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| e2.borrow_mut().push(json(&e)));
+    let _ = c.outbox().subscribe(cb.as_ref().unchecked_ref::<js_sys::Function>().clone());
+    cb.forget();
+    let store = IdbStore::open(Some(&db)).await.unwrap();
+    store.insert_raw(json!({ "id": "corrupt-1", "user": "test-user", "state": "exploded" })).await.unwrap();
+    store.close();
+    JsFuture::from(c.sync()).await.unwrap();
+    let q: Vec<serde_json::Value> = events.borrow().iter().filter(|e| e["type"] == "quarantined").cloned().collect();
+    assert_eq!(q.len(), 1, "{:?}", events.borrow());
+    assert_eq!(q[0]["id"], "corrupt-1");
+    assert!(q[0]["reason"].as_str().unwrap().contains("unknown variant"), "{}", q[0]);
+    let r = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"5","data":{"name":"After Corruption"}}"#))).await.expect("sent");
+    assert_eq!(r["status"], "sent");
+    let stats = settle(c.outbox().stats()).await.unwrap();
+    assert_eq!(stats["quarantined"], 1, "{stats}");
+    assert_eq!(stats["byState"]["sent"], 1, "{stats}");
+    c.close();
+}
+
+#[wasm_bindgen_test]
+async fn tokens_are_never_written_to_storage() {
+    let db = fresh_db();
+    let c = open(options_in(&db, "token-user", UNREACHABLE, "secret-token-4711")).await;
+    settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"4","data":{"name":"T"}}"#))).await.expect("queued");
+    c.set_token(Some("secret-token-0815".into()), None);
+    JsFuture::from(c.sync()).await.unwrap();
+    c.close();
+    // Read every store of the database raw, past the SDK.
+    let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
+    let d: web_sys::IdbDatabase = done(&factory.open(&schema::database_name(Some(&db))).unwrap()).await.unchecked_into();
+    let names = d.object_store_names();
+    let mut dump = String::new();
+    for i in 0..names.length() {
+        let name = names.get(i).unwrap();
+        let tx = d.transaction_with_str(&name).unwrap();
+        let all = done(&tx.object_store(&name).unwrap().get_all().unwrap()).await;
+        dump.push_str(&String::from(js_sys::JSON::stringify(&all).unwrap()));
+    }
+    d.close();
+    assert!(dump.contains("token-user") && dump.contains("modifyProfile"), "the dump holds the entry: {dump}");
+    assert!(!dump.contains("secret-token"), "a token reached storage: {dump}");
+}

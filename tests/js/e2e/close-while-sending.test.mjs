@@ -1,0 +1,45 @@
+// Scenario 6 of issue 4: the page is closed while entries are being sent (each request is slowed
+// down by the server so some are in flight); a new page of the same origin finds the rest and
+// sends them: nothing lost, nothing applied twice.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startAll, openPage, waitFor } from "./harness.mjs";
+
+let env;
+before(async () => { env = await startAll(); });
+after(async () => { await env?.stop(); });
+
+test("closing the page mid-drain loses nothing and applies nothing twice", { timeout: 120_000 }, async () => {
+  const context = await env.browser.newContext();
+  try {
+    let page = await openPage(context, env.url);
+    await context.setOffline(true);
+    await page.evaluate(() => openClient({ database: "s6" }));
+    const calls = Array.from({ length: 12 }, (_, i) => ["modifyProfile", { gcId: ["1", "2", "4", "5"][i % 4], data: { titleEn: `Entry ${i + 1}` } }]);
+    const results = await page.evaluate((c) => callAll(c), calls);
+    results.forEach((r, i) => assert.equal(r.status, "queued", `call ${i}: ${JSON.stringify(r)}`));
+    const ids = results.map((r) => r.id);
+    await env.server.addFaults({ delayMs: 400, times: 1000 });
+
+    await context.setOffline(false);
+    await waitFor("some entries applied and one sending", async () => {
+      if ((await env.server.applied()).length < 2) return false;
+      const listed = await page.evaluate(() => window.client.outbox.list());
+      return listed.some((e) => e.state === "sending");
+    });
+    await page.close();
+    const appliedAtClose = (await env.server.applied()).length;
+    assert.ok(appliedAtClose < ids.length, "everything was sent before the page closed; the test proves nothing");
+
+    await env.server.clearFaults();
+    page = await openPage(context, env.url);
+    await page.evaluate(() => openClient({ database: "s6" }));
+    const settled = await page.evaluate((i) => settleAll(i), ids);
+    settled.forEach((s, i) => assert.equal(s.status, "sent", `entry ${i + 1}: ${JSON.stringify(s)}`));
+    const applied = await env.server.applied();
+    assert.deepEqual(applied.map((a) => a.idempotencyKey), ids, "each entry applied, in creation order");
+    for (const a of applied) assert.equal(a.timesApplied, 1, JSON.stringify(a));
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,163 @@
+// Shared by the Playwright end-to-end tests and bench/outbox.mjs: starts the built reference
+// server (test mode, in-memory database, serving the test page and pkg/) on a free loopback port,
+// launches the system Chromium through playwright-core (no browser download), and talks to the
+// server's /__test/* endpoints. Everything started here is stopped by the returned `stop`.
+import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** The repository root. */
+export const ROOT = resolve(here, "..", "..", "..");
+
+/** Chromium flags known to work headless on this machine kind (see DESIGN.md). */
+export const CHROMIUM_FLAGS = [
+  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+/** The server binary: $OUTBOX_SERVER_BIN, else $CARGO_TARGET_DIR/debug, else target/debug. */
+export function serverBinary() {
+  const candidates = [
+    process.env.OUTBOX_SERVER_BIN,
+    process.env.CARGO_TARGET_DIR && join(resolve(ROOT, process.env.CARGO_TARGET_DIR), "debug", "outbox-server"),
+    join(ROOT, "target", "debug", "outbox-server"),
+  ].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found) throw new Error(`outbox-server not built (looked at ${candidates.join(", ")}); run cargo build -p outbox-server`);
+  return found;
+}
+
+/** Starts the reference server (test mode unless `testMode: false`); resolves `{ url, stop }` once it printed its `listening on` line. */
+export function startServer({ www = join(here, "page"), pkg = join(ROOT, "pkg"), testMode = true } = {}) {
+  if (!existsSync(join(pkg, "graphql_outbox.js"))) {
+    throw new Error(`${pkg} has no built package; run scripts/build-pkg.sh`);
+  }
+  const child = spawn(
+    serverBinary(),
+    ["--port", "0", "--db", ":memory:", ...(testMode ? ["--test-mode"] : []), "--www", www, "--pkg", pkg],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr.on("data", (d) => { stderr += d; });
+  const exited = new Promise((res) => child.once("exit", res));
+  // If the test process dies without running its hooks, do not leave the server behind.
+  const onExit = () => child.kill("SIGKILL");
+  process.once("exit", onExit);
+  const stop = async () => {
+    process.removeListener("exit", onExit);
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  return new Promise((res, rej) => {
+    let out = "";
+    const timer = setTimeout(() => { stop(); rej(new Error(`server did not start in 10 s: ${stderr}`)); }, 10_000);
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = out.match(/^listening on (http:\/\/127\.0\.0\.1:\d+)$/m);
+      if (m) { clearTimeout(timer); res({ url: m[1], stop }); }
+    });
+    child.once("exit", (code) => { clearTimeout(timer); rej(new Error(`server exited (${code}): ${stderr}`)); });
+  });
+}
+
+/** Launches headless system Chromium. */
+export function launchBrowser() {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS, headless: true });
+}
+
+/**
+ * Starts a server and a browser for one test file; `stop()` ends both (browser first), whatever
+ * state they are in. Use with node:test's before/after so a failing test still cleans up.
+ */
+export async function startAll() {
+  const server = await startServer();
+  let browser;
+  try {
+    browser = await launchBrowser();
+  } catch (e) {
+    await server.stop();
+    throw e;
+  }
+  return {
+    url: server.url,
+    browser,
+    server: new TestServer(server.url),
+    stop: async () => {
+      try { await browser.close(); } finally { await server.stop(); }
+    },
+  };
+}
+
+/** Opens the test page in `context` and waits until the SDK is initialised in it. */
+export async function openPage(context, url) {
+  const page = await context.newPage();
+  page.on("pageerror", (e) => console.error(`[page error] ${e.message}`));
+  await page.goto(`${url}/index.html`);
+  await page.evaluate(() => window.outboxReady);
+  return page;
+}
+
+/** The reference server's test endpoints. */
+export class TestServer {
+  constructor(url) { this.url = url; }
+
+  async #json(method, path, body) {
+    const r = await fetch(`${this.url}${path}`, {
+      method,
+      headers: { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await r.text();
+    if (!r.ok) throw new Error(`${method} ${path}: HTTP ${r.status} ${text}`);
+    return JSON.parse(text);
+  }
+
+  /** Rows of the applied-mutations log, in order of first application. */
+  applied() { return this.#json("GET", "/__test/applied"); }
+  /** Adds fault rules (see server/README.md). */
+  addFaults(rules) { return this.#json("POST", "/__test/faults", rules); }
+  /** Removes every fault rule. */
+  clearFaults() { return this.#json("DELETE", "/__test/faults"); }
+  /** Adds a token for the caller `sameAs` names. */
+  addToken(api, token, sameAs) { return this.#json("POST", "/__test/tokens", { api, token, sameAs }); }
+
+  /** Sends one GraphQL request directly (not through the SDK); returns the parsed body. */
+  async graphql(api, token, query, variables = {}) {
+    const r = await fetch(`${this.url}/graphql/${api}`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    return r.json();
+  }
+}
+
+/** Polls `check` (async, returns truthy when done) until it holds or `ms` pass. */
+export async function waitFor(what, check, ms = 20_000, every = 50) {
+  const deadline = Date.now() + ms;
+  let last;
+  for (;;) {
+    last = await check();
+    if (last) return last;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, every));
+  }
+}
+
+/**
+ * The i-th of a mixed run of GC Directory mutations that all succeed for the Admin token, in any
+ * number: profile edits, new org tiers, org tier edits. Returns `[operation, args]`.
+ */
+export function gcMutation(i) {
+  switch (i % 3) {
+    case 0:
+      return ["modifyProfile", { gcId: ["1", "2", "4", "5"][i % 4], data: { titleEn: `Title ${i}` } }];
+    case 1:
+      return ["createOrgTier", { nameEn: `Team ${i}`, nameFr: `Équipe ${i}`, organization: { id: "1" }, owner: { gcID: "1" } }];
+    default:
+      return ["modifyOrgTier", { id: ["1", "2"][i % 2], data: { descriptionEn: `Description ${i}` } }];
+  }
+}

@@ -1,0 +1,32 @@
+//! The store conformance suite on `MemoryStore`, and its quota behaviour.
+
+use crate::fakes::block_on;
+use graphql_outbox::outbox::entry::Entry;
+use graphql_outbox::store::{conformance, MemoryStore, OutboxStore, StoreError};
+use serde_json::json;
+
+#[test]
+fn memory_store_passes_the_conformance_suite() {
+    block_on(conformance::run_all(async || MemoryStore::new()));
+}
+
+#[test]
+fn a_full_store_refuses_the_new_entry_and_keeps_the_others() {
+    block_on(async {
+        let s = MemoryStore::new();
+        let mut a = Entry::new("a".into(), "gcdirectory", "deleteOrgTier", json!({"id": "1"}), "u", 1.0);
+        s.insert(&mut a).await.unwrap();
+        s.limit_bytes.set(Some(s.list().await.unwrap().bytes + 10));
+        let mut b = Entry::new("b".into(), "gcdirectory", "deleteOrgTier", json!({"id": "2"}), "u", 2.0);
+        assert!(matches!(s.insert(&mut b).await, Err(StoreError::Quota(_))));
+        let ids: Vec<String> = s.list().await.unwrap().entries.into_iter().map(|e| e.id).collect();
+        assert_eq!(ids, ["a"]);
+    });
+}
+
+#[test]
+fn dom_exception_names_map_to_store_errors() {
+    assert_eq!(StoreError::from_dom("QuotaExceededError", "full".into()), StoreError::Quota("full".into()));
+    assert!(matches!(StoreError::from_dom("InvalidStateError", "closed".into()), StoreError::Unavailable(m) if m.contains("closed")));
+    assert!(matches!(StoreError::from_dom("DataError", "bad key".into()), StoreError::Other(m) if m.contains("DataError")));
+}
