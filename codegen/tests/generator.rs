@@ -14,6 +14,9 @@ fn committed_operations_follow_the_selection_rule() {
     // a hand edit or a schema change without `outbox-codegen write-operations` fails here.
     for entry in std::fs::read_dir(repo().join("schemas")).unwrap() {
         let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "graphql") {
+            continue; // schemas/overlay/ holds inputs of prune-schema, not APIs
+        }
         let api = path.file_stem().unwrap().to_string_lossy().to_string();
         let mut expected = expected_documents(&std::fs::read_to_string(&path).unwrap()).unwrap();
         expected.sort();
