@@ -6,3 +6,4 @@ mod classify;
 mod coverage;
 mod formats;
 mod validate;
+mod worksome;
