@@ -31,7 +31,7 @@ pub fn json(v: &JsValue) -> Value {
 /// Options for `Client.open` whose token callback returns `token` (asynchronously, as apps do).
 pub fn options(token: &str) -> JsValue {
     let opts = js(&format!(
-        r#"{{"user":"test-user","endpoints":{{"gcdirectory":"{SERVER}/graphql/gcdirectory"}}}}"#
+        r#"{{"user":"test-user","endpoints":{{"gcdirectory":"{SERVER}/graphql/gcdirectory","worksome":"{SERVER}/graphql/worksome"}}}}"#
     ));
     let f = js_sys::Function::new_with_args("api", &format!("return Promise.resolve({token:?})"));
     js_sys::Reflect::set(&opts, &"token".into(), &f).unwrap();

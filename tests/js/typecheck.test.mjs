@@ -26,7 +26,7 @@ function typecheck(file) {
   }
 }
 
-for (const api of ["gcdirectory"]) {
+for (const api of ["gcdirectory", "worksome"]) {
   test(`${api}: a correct consumer type-checks under --strict`, () => {
     const r = typecheck(`${api}.ok.ts`);
     assert.ok(r.ok, r.output);
@@ -42,12 +42,27 @@ for (const api of ["gcdirectory"]) {
   });
 }
 
-test("the API classes and their types declare no `any`", () => {
+test("the Worksome class declares all 80 functions, and the consumer calls each one", () => {
   const text = readFileSync(dts, "utf8");
+  const body = text.match(/export class WorksomeApi \{[\s\S]*?\n\}/)[0];
+  const declared = [...body.matchAll(/^ +(\w+)\(/gm)].map((m) => m[1]).filter((n) => n !== "free" && n !== "constructor");
+  const listed = readFileSync(join(here, "..", "data", "mutations.tsv"), "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("worksome\t"))
+    .map((l) => l.split("\t")[1]);
+  assert.equal(listed.length, 80);
+  assert.deepEqual([...new Set(declared)].sort(), [...listed].sort());
+  const consumer = readFileSync(join(here, "types", "worksome.ok.ts"), "utf8");
+  for (const name of listed) assert.match(consumer, new RegExp(`\\bw\\.${name}\\(`), `worksome.ok.ts does not call ${name}`);
+});
+
+test("the API classes and their types declare no `any`", () => {
+  // Doc comments are prose ("any event types") and are left out of the check.
+  const text = readFileSync(dts, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
   const classes = [...text.matchAll(/export class (\w+Api) \{[\s\S]*?\n\}/g)];
-  assert.ok(classes.length >= 1, "no API class found in the .d.ts");
+  assert.deepEqual(classes.map((c) => c[1]).sort(), ["GcdirectoryApi", "WorksomeApi"], "one class per API");
   for (const [body, name] of classes) assert.doesNotMatch(body, /\bany\b/, `${name} mentions any`);
   const namespaces = [...text.matchAll(/export namespace (\w+) \{[\s\S]*?\n\}/g)];
-  assert.ok(namespaces.length >= 1, "no API namespace found in the .d.ts");
+  assert.deepEqual(namespaces.map((n) => n[1]).sort(), ["Gcdirectory", "Worksome"], "one namespace per API");
   for (const [body, name] of namespaces) assert.doesNotMatch(body, /\bany\b/, `namespace ${name} mentions any`);
 });
