@@ -18,6 +18,8 @@ pub enum SdkError {
     GraphQl { status: u16, message: String, errors: Value },
     /// No usable answer: offline, refused, 5xx, 408, 429.
     Network { status: Option<u16>, message: String, retry_after_ms: Option<u64> },
+    /// A file upload target refused the bytes (a 4xx other than 408/429).
+    Upload { status: u16, message: String },
 }
 
 impl SdkError {
@@ -29,6 +31,7 @@ impl SdkError {
             SdkError::Auth { .. } => "AuthError",
             SdkError::GraphQl { .. } => "GraphQLError",
             SdkError::Network { .. } => "NetworkError",
+            SdkError::Upload { .. } => "UploadError",
         }
     }
 
@@ -36,9 +39,10 @@ impl SdkError {
         match self {
             SdkError::Validation { operation, invalid } => format!("{operation}: {invalid}"),
             SdkError::Config(m) => m.clone(),
-            SdkError::Auth { message, .. } | SdkError::GraphQl { message, .. } | SdkError::Network { message, .. } => {
-                message.clone()
-            }
+            SdkError::Auth { message, .. }
+            | SdkError::GraphQl { message, .. }
+            | SdkError::Network { message, .. }
+            | SdkError::Upload { message, .. } => message.clone(),
         }
     }
 
@@ -51,6 +55,7 @@ impl SdkError {
             SdkError::Auth { status, .. } => json!({ "status": status }),
             SdkError::GraphQl { status, errors, .. } => json!({ "status": status, "errors": errors }),
             SdkError::Network { status, retry_after_ms, .. } => json!({ "status": status, "retryAfterMs": retry_after_ms }),
+            SdkError::Upload { status, .. } => json!({ "status": status }),
         }
     }
 }

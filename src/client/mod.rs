@@ -8,6 +8,7 @@ mod js;
 mod open;
 mod options;
 mod typescript;
+mod upload;
 
 pub use apis::*;
 pub use errors::SdkError;

@@ -26,5 +26,5 @@ export type MutationResult<T> =
   | { status: "queued"; id: string };
 
 /** The `name` of every error the SDK rejects with. */
-export type ErrorCode = "ValidationError" | "ConfigError" | "AuthError" | "GraphQLError" | "NetworkError";
+export type ErrorCode = "ValidationError" | "ConfigError" | "AuthError" | "GraphQLError" | "NetworkError" | "UploadError";
 "#;

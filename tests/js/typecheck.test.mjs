@@ -45,13 +45,14 @@ for (const api of ["gcdirectory", "worksome"]) {
 test("the Worksome class declares all 80 functions, and the consumer calls each one", () => {
   const text = readFileSync(dts, "utf8");
   const body = text.match(/export class WorksomeApi \{[\s\S]*?\n\}/)[0];
-  const declared = [...body.matchAll(/^ +(\w+)\(/gm)].map((m) => m[1]).filter((n) => n !== "free" && n !== "constructor");
+  const declared = [...body.matchAll(/^ +(\w+)\(/gm)].map((m) => m[1]).filter((n) => n !== "free" && n !== "constructor" && n !== "uploadFile");
   const listed = readFileSync(join(here, "..", "data", "mutations.tsv"), "utf8")
     .split("\n")
     .filter((l) => l.startsWith("worksome\t"))
     .map((l) => l.split("\t")[1]);
   assert.equal(listed.length, 80);
   assert.deepEqual([...new Set(declared)].sort(), [...listed].sort());
+  assert.match(body, /uploadFile\(file: Blob, options: WorksomeUploadOptions\): Promise<Worksome\.MarkFilesAsUploadedResult\[number\]>/);
   const consumer = readFileSync(join(here, "types", "worksome.ok.ts"), "utf8");
   for (const name of listed) assert.match(consumer, new RegExp(`\\bw\\.${name}\\(`), `worksome.ok.ts does not call ${name}`);
 });

@@ -27,6 +27,11 @@ async function main(): Promise<void> {
     console.log(removed.data.phoneNumber); // ERROR: only SmsMultiFactor has phoneNumber
   }
   await w.impersonateUser({ user: "u2" }).then((r) => r.data.token); // ERROR: data only exists when sent
+  await w.uploadFile("hello", { owner: "c1" }); // ERROR: takes a Blob, not a string
+  await w.uploadFile(new Blob(["x"]), { name: "x.txt" }); // ERROR: owner is required
+  const up = await w.uploadFile(new Blob(["x"]), { owner: "c1", name: "x.txt" });
+  const url: number = up.url; // ERROR: url is a string
+  console.log(url);
   await w.noSuchMutation({}); // ERROR: no such function
 }
 

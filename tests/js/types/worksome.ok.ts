@@ -58,6 +58,12 @@ async function realistic(w: Client["worksome"]): Promise<void> {
     const urls: Worksome.URL[] = files.data.map((f) => f.url);
     console.log(urls);
   }
+  // The upload helper: one call for uploadFiles + PUT + markFilesAsUploaded.
+  const file = new File(["hello"], "hello.txt", { type: "text/plain" });
+  const uploaded: Worksome.MarkFilesAsUploadedResult[number] = await w.uploadFile(file, { owner: "c1" });
+  const size: number = uploaded.size;
+  console.log(uploaded.id, uploaded.name, size);
+  await w.uploadFile(new Blob([new Uint8Array([1, 2])]), { owner: 5, name: "raw.bin", mimeType: "application/octet-stream" });
   // A mutation without arguments takes nothing.
   const v = await w.sendVerificationEmail();
   if (v.status === "sent") console.log(v.data.id);
