@@ -1,0 +1,60 @@
+//! The query root: `viewer` and one by-id lookup per mutated type, so tests and apps can read
+//! back what mutations did. An id of another type (or a deleted object) reads as null.
+
+use rusqlite::Connection;
+use serde_json::Value;
+
+use super::store;
+use crate::api::{id_of, ApiError, Caller, Handler};
+
+fn by_id(c: &Connection, args: &Value, types: &[&str]) -> Result<Value, ApiError> {
+    let id = args
+        .get("id")
+        .and_then(id_of)
+        .ok_or_else(|| ApiError::bad_input("id is required"))?;
+    match store::get_any(c, &id)? {
+        Some((ty, o)) if types.contains(&ty.as_str()) => store::complete(c, &ty, o),
+        _ => Ok(Value::Null),
+    }
+}
+
+macro_rules! lookups {
+    ($($field:literal => $f:ident [$($ty:literal),+]),* $(,)?) => {
+        $(fn $f(c: &Connection, _: &Caller, args: Value) -> Result<Value, ApiError> {
+            by_id(c, &args, &[$($ty),+])
+        })*
+        /// Query handlers by field name.
+        pub const QUERIES: &[(&str, Handler)] =
+            &[("viewer", viewer), ("workflow", super::workflows::query), $(($field, $f)),*];
+    };
+}
+
+lookups! {
+    "approvalRule" => approval_rule ["ApprovalRule"],
+    "approval" => approval ["Approval"],
+    "approver" => approver ["Approver"],
+    "approvalApprovable" => approval_approvable ["ApprovalApprovable"],
+    "company" => company ["Company"],
+    "companyRecruiter" => company_recruiter ["CompanyRecruiter"],
+    "customField" => custom_field ["CustomField"],
+    "file" => file ["File"],
+    "hire" => hire ["Hire"],
+    "job" => job ["Job"],
+    "jobCandidate" => job_candidate ["JobCandidate"],
+    "multiFactor" => multi_factor ["SmsMultiFactor", "TotpMultiFactor"],
+    "paymentRequest" => payment_request ["PaymentRequest"],
+    "project" => project ["Project"],
+    "recruiter" => recruiter ["Recruiter"],
+    "recruiterCandidate" => recruiter_candidate ["RecruiterCandidate"],
+    "timesheet" => timesheet ["Timesheet"],
+    "trustedContact" => trusted_contact ["TrustedContact"],
+    "userGroup" => user_group ["UserGroup"],
+    "webhook" => webhook ["Webhook"],
+    "worker" => worker ["Worker"],
+}
+
+/// `viewer`: the calling user.
+fn viewer(c: &Connection, caller: &Caller, _: Value) -> Result<Value, ApiError> {
+    let u = store::must(c, "User", &caller.subject)?;
+    store::complete(c, "User", u)
+}
