@@ -101,6 +101,8 @@ fn result_types_follow_the_selection() {
         g.facade
     );
     assert!(g.facade.contains("pub fn count(&self) -> js_sys::Promise"), "no-argument mutations take nothing");
+    // Documents are sent compacted: one line, single spaces.
+    assert!(g.tables.contains("document: \"mutation count { count }\""), "{}", g.tables);
     // A defaulted non-null argument may be omitted, so it is checked as nullable.
     assert!(g.tables.contains("(\"tags\", \"[String!]\")"), "{}", g.tables);
 }
