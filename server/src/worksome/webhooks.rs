@@ -48,10 +48,11 @@ fn sync_company(c: &Connection, company: &str) -> Result<(), ApiError> {
     store::save(c, &mut co)
 }
 
+/// A client id gets a generated secret; without one there is no secret either.
 fn client_secret(o: &mut Obj) {
-    if o.get("clientId").is_some_and(|v| !v.is_null())
-        && o.get("clientSecret").is_none_or(Value::is_null)
-    {
+    if o.get("clientId").is_none_or(Value::is_null) {
+        o.remove("clientSecret");
+    } else if o.get("clientSecret").is_none_or(Value::is_null) {
         o.insert("clientSecret".into(), json!(totp::random_hex(16)));
     }
 }
