@@ -13,7 +13,10 @@ fn totp(secret_b32: &str, secs: u64) -> String {
     let mut key = Vec::new();
     let (mut buf, mut bits) = (0u64, 0);
     for ch in secret_b32.bytes() {
-        let v = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".iter().position(|&a| a == ch).expect("base32") as u64;
+        let v = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+            .iter()
+            .position(|&a| a == ch)
+            .expect("base32") as u64;
         buf = (buf << 5) | v;
         bits += 5;
         if bits >= 8 {
@@ -30,7 +33,10 @@ fn totp(secret_b32: &str, secs: u64) -> String {
 }
 
 fn now() -> u64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
 }
 
 fn factor(s: &Server, id: &str) -> Value {
@@ -40,130 +46,380 @@ fn factor(s: &Server, id: &str) -> Value {
 #[test]
 fn totp_factor_verifies_with_a_computed_code_and_rejects_a_wrong_one() {
     let s = Server::start();
-    let created = s.op(WS_COMPANY, "createTotpMultiFactor", json!({ "name": "Phone app" }));
+    let created = s.op(
+        WS_COMPANY,
+        "createTotpMultiFactor",
+        json!({ "name": "Phone app" }),
+    );
     let secret = created["secret"].as_str().unwrap().to_string();
     let id = created["multiFactor"]["id"].as_str().unwrap().to_string();
-    assert!(created["qrCode"].as_str().unwrap().contains(&format!("secret={secret}")));
+    assert!(created["qrCode"]
+        .as_str()
+        .unwrap()
+        .contains(&format!("secret={secret}")));
     assert_eq!(factor(&s, &id)["status"], "PENDING");
 
-    let wrong = format!("{:06}", (totp(&secret, now()).parse::<u32>().unwrap() + 1) % 1_000_000);
-    assert_eq!(s.op_err(WS_COMPANY, "verifyTotpMultiFactor", json!({ "id": id, "code": wrong })), "INVALID_MFA_CODE");
+    let wrong = format!(
+        "{:06}",
+        (totp(&secret, now()).parse::<u32>().unwrap() + 1) % 1_000_000
+    );
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "verifyTotpMultiFactor",
+            json!({ "id": id, "code": wrong })
+        ),
+        "INVALID_MFA_CODE"
+    );
     // Another user cannot verify (or see the secret of) this factor.
     let code = totp(&secret, now());
-    assert_eq!(s.op_err(WS_COLLEAGUE, "verifyTotpMultiFactor", json!({ "id": id, "code": code })), "FORBIDDEN");
+    assert_eq!(
+        s.op_err(
+            WS_COLLEAGUE,
+            "verifyTotpMultiFactor",
+            json!({ "id": id, "code": code })
+        ),
+        "FORBIDDEN"
+    );
 
-    let v = s.op(WS_COMPANY, "verifyTotpMultiFactor", json!({ "id": id, "code": totp(&secret, now()) }));
+    let v = s.op(
+        WS_COMPANY,
+        "verifyTotpMultiFactor",
+        json!({ "id": id, "code": totp(&secret, now()) }),
+    );
     assert_eq!(v["status"], "APPROVED");
     assert_eq!(factor(&s, &id)["status"], "APPROVED");
     assert!(factor(&s, &id)["verifiedAt"].is_string());
     let again = json!({ "id": id, "code": totp(&secret, now()) });
-    assert_eq!(s.op_err(WS_COMPANY, "verifyTotpMultiFactor", again), "MFA_ALREADY_VERIFIED");
+    assert_eq!(
+        s.op_err(WS_COMPANY, "verifyTotpMultiFactor", again),
+        "MFA_ALREADY_VERIFIED"
+    );
 
-    assert_eq!(s.op_err(WS_WORKER, "removeMultiFactor", json!({ "id": id })), "FORBIDDEN");
+    assert_eq!(
+        s.op_err(WS_WORKER, "removeMultiFactor", json!({ "id": id })),
+        "FORBIDDEN"
+    );
     let removed = s.op(WS_COMPANY, "removeMultiFactor", json!({ "id": id }));
-    assert_eq!((removed["__typename"].as_str(), removed["id"].as_str()), (Some("TotpMultiFactor"), Some(id.as_str())));
+    assert_eq!(
+        (removed["__typename"].as_str(), removed["id"].as_str()),
+        (Some("TotpMultiFactor"), Some(id.as_str()))
+    );
     assert!(factor(&s, &id).is_null());
 }
 
 #[test]
 fn sms_factor_verifies_with_the_code_sent() {
     let s = Server::start();
-    let id = s.op(WS_WORKER, "createSmsMultiFactor", json!({ "name": "Mobile" }))["multiFactor"]["id"].as_str().unwrap().to_string();
+    let id = s.op(
+        WS_WORKER,
+        "createSmsMultiFactor",
+        json!({ "name": "Mobile" }),
+    )["multiFactor"]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let r = s.request("GET", "/__test/sms?user=31", &[], "");
     let sent = r.json();
     let last = sent.as_array().unwrap().last().unwrap().clone();
-    assert_eq!((last["factor"].as_str(), last["phoneNumber"].as_str()), (Some(id.as_str()), Some("+4520000031")));
+    assert_eq!(
+        (last["factor"].as_str(), last["phoneNumber"].as_str()),
+        (Some(id.as_str()), Some("+4520000031"))
+    );
     let code = last["code"].as_str().unwrap().to_string();
     let bad = if code == "000000" { "111111" } else { "000000" };
-    assert_eq!(s.op_err(WS_WORKER, "verifySmsMultiFactor", json!({ "id": id, "code": bad })), "INVALID_MFA_CODE");
-    let v = s.op(WS_WORKER, "verifySmsMultiFactor", json!({ "id": id, "code": code }));
-    assert_eq!((v["status"].as_str(), v["phoneNumber"].as_str()), (Some("APPROVED"), Some("+4520000031")));
+    assert_eq!(
+        s.op_err(
+            WS_WORKER,
+            "verifySmsMultiFactor",
+            json!({ "id": id, "code": bad })
+        ),
+        "INVALID_MFA_CODE"
+    );
+    let v = s.op(
+        WS_WORKER,
+        "verifySmsMultiFactor",
+        json!({ "id": id, "code": code }),
+    );
+    assert_eq!(
+        (v["status"].as_str(), v["phoneNumber"].as_str()),
+        (Some("APPROVED"), Some("+4520000031"))
+    );
     // A user without a phone number gets a clear error.
-    assert_eq!(s.op_err(WS_OTHER_COMPANY, "createSmsMultiFactor", json!({})), "PHONE_NUMBER_MISSING");
+    assert_eq!(
+        s.op_err(WS_OTHER_COMPANY, "createSmsMultiFactor", json!({})),
+        "PHONE_NUMBER_MISSING"
+    );
 }
 
 #[test]
-fn sms_test_endpoint_exists_only_in_test_mode() {
-    let s = Server::with(outbox_server::Config { db: ":memory:".into(), test_mode: false, ..Default::default() });
+fn sent_message_endpoints_exist_only_in_test_mode() {
+    let s = Server::with(outbox_server::Config {
+        db: ":memory:".into(),
+        test_mode: false,
+        ..Default::default()
+    });
     assert_eq!(s.request("GET", "/__test/sms", &[], "").status, 404);
+    assert_eq!(s.request("GET", "/__test/emails", &[], "").status, 404);
 }
 
 #[test]
 fn passwords_create_update_and_their_rules() {
     let s = Server::start();
     assert_eq!(s.op_err(WS_WORKER, "updatePassword", json!({ "currentPassword": "x", "password": "new-pass-123", "passwordConfirmation": "new-pass-123" })), "PASSWORD_NOT_SET");
-    assert_eq!(s.op_err(WS_WORKER, "createPassword", json!({ "password": "short" })), "PASSWORD_TOO_SHORT");
-    let u = s.op(WS_WORKER, "createPassword", json!({ "password": "worker-pass-1" }));
-    assert_eq!((u["id"].as_str(), u["canCreatePassword"].as_bool()), (Some("31"), Some(false)));
-    assert_eq!(s.op_err(WS_WORKER, "createPassword", json!({ "password": "worker-pass-2" })), "PASSWORD_ALREADY_SET");
+    assert_eq!(
+        s.op_err(WS_WORKER, "createPassword", json!({ "password": "short" })),
+        "PASSWORD_TOO_SHORT"
+    );
+    let u = s.op(
+        WS_WORKER,
+        "createPassword",
+        json!({ "password": "worker-pass-1" }),
+    );
+    assert_eq!(
+        (u["id"].as_str(), u["canCreatePassword"].as_bool()),
+        (Some("31"), Some(false))
+    );
+    assert_eq!(
+        s.op_err(
+            WS_WORKER,
+            "createPassword",
+            json!({ "password": "worker-pass-2" })
+        ),
+        "PASSWORD_ALREADY_SET"
+    );
 
     let upd = |cur: &str, new: &str, conf: &str| json!({ "currentPassword": cur, "password": new, "passwordConfirmation": conf });
-    assert_eq!(s.op_err(WS_COMPANY, "updatePassword", upd("wrong-pass", "company-pass-2", "company-pass-2")), "INVALID_PASSWORD");
-    assert_eq!(s.op_err(WS_COMPANY, "updatePassword", upd("company-pass-1", "company-pass-2", "company-pass-3")), "PASSWORD_CONFIRMATION_MISMATCH");
-    s.op(WS_COMPANY, "updatePassword", upd("company-pass-1", "company-pass-2", "company-pass-2"));
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "updatePassword",
+            upd("wrong-pass", "company-pass-2", "company-pass-2")
+        ),
+        "INVALID_PASSWORD"
+    );
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "updatePassword",
+            upd("company-pass-1", "company-pass-2", "company-pass-3")
+        ),
+        "PASSWORD_CONFIRMATION_MISMATCH"
+    );
+    s.op(
+        WS_COMPANY,
+        "updatePassword",
+        upd("company-pass-1", "company-pass-2", "company-pass-2"),
+    );
     // The new password is the one forceLogoutUser now checks; the old one no longer works.
-    assert_eq!(s.op_err(WS_COMPANY, "forceLogoutUser", json!({ "password": "company-pass-1" })), "INVALID_PASSWORD");
-    s.op(WS_COMPANY, "forceLogoutUser", json!({ "password": "company-pass-2" }));
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "forceLogoutUser",
+            json!({ "password": "company-pass-1" })
+        ),
+        "INVALID_PASSWORD"
+    );
+    s.op(
+        WS_COMPANY,
+        "forceLogoutUser",
+        json!({ "password": "company-pass-2" }),
+    );
 }
 
 #[test]
 fn change_email_unverifies_and_verification_email_rules() {
     let s = Server::start();
-    assert_eq!(s.op_err(WS_COMPANY, "sendVerificationEmail", json!(null)), "EMAIL_ALREADY_VERIFIED");
-    assert_eq!(s.op_err(WS_COMPANY, "changeEmail", json!({ "email": "colin@acme.test" })), "EMAIL_TAKEN");
-    assert_eq!(s.op_err(WS_COMPANY, "changeEmail", json!({ "email": "not-an-email" })), "BAD_USER_INPUT");
-    let u = s.op(WS_COMPANY, "changeEmail", json!({ "email": "cleo.new@acme.test" }));
-    assert_eq!((u["email"].as_str(), u["hasVerifiedEmail"].as_bool()), (Some("cleo.new@acme.test"), Some(false)));
-    let v = s.wq(WS_COMPANY, "{ viewer { email hasVerifiedEmail emailVerifiedAt } }")["viewer"].clone();
-    assert_eq!(v, json!({ "email": "cleo.new@acme.test", "hasVerifiedEmail": false, "emailVerifiedAt": null }));
-    assert_eq!(s.op(WS_COMPANY, "sendVerificationEmail", json!(null))["id"], "11");
+    assert_eq!(
+        s.op_err(WS_COMPANY, "sendVerificationEmail", json!(null)),
+        "EMAIL_ALREADY_VERIFIED"
+    );
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "changeEmail",
+            json!({ "email": "colin@acme.test" })
+        ),
+        "EMAIL_TAKEN"
+    );
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "changeEmail",
+            json!({ "email": "not-an-email" })
+        ),
+        "BAD_USER_INPUT"
+    );
+    let u = s.op(
+        WS_COMPANY,
+        "changeEmail",
+        json!({ "email": "cleo.new@acme.test" }),
+    );
+    assert_eq!(
+        (u["email"].as_str(), u["hasVerifiedEmail"].as_bool()),
+        (Some("cleo.new@acme.test"), Some(false))
+    );
+    let v = s.wq(
+        WS_COMPANY,
+        "{ viewer { email hasVerifiedEmail emailVerifiedAt } }",
+    )["viewer"]
+        .clone();
+    assert_eq!(
+        v,
+        json!({ "email": "cleo.new@acme.test", "hasVerifiedEmail": false, "emailVerifiedAt": null })
+    );
+    assert_eq!(
+        s.op(WS_COMPANY, "sendVerificationEmail", json!(null))["id"],
+        "11"
+    );
+    let sent = s.request("GET", "/__test/emails?user=11", &[], "").json();
+    let to: Vec<_> = sent
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["email"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(
+        to,
+        ["cleo.new@acme.test", "cleo.new@acme.test"],
+        "one for the change, one on request"
+    );
     // A company user may change a colleague's email; a worker may not change someone else's.
-    assert_eq!(s.op(WS_COMPANY, "changeEmail", json!({ "user": "12", "email": "colin2@acme.test" }))["email"], "colin2@acme.test");
-    assert_eq!(s.op_err(WS_WORKER, "changeEmail", json!({ "user": "11", "email": "x@y.test" })), "COMPANY_ONLY");
-    assert_eq!(s.op_err(WS_OTHER_COMPANY, "changeEmail", json!({ "user": "11", "email": "x@y.test" })), "FORBIDDEN");
+    assert_eq!(
+        s.op(
+            WS_COMPANY,
+            "changeEmail",
+            json!({ "user": "12", "email": "colin2@acme.test" })
+        )["email"],
+        "colin2@acme.test"
+    );
+    assert_eq!(
+        s.op_err(
+            WS_WORKER,
+            "changeEmail",
+            json!({ "user": "11", "email": "x@y.test" })
+        ),
+        "COMPANY_ONLY"
+    );
+    assert_eq!(
+        s.op_err(
+            WS_OTHER_COMPANY,
+            "changeEmail",
+            json!({ "user": "11", "email": "x@y.test" })
+        ),
+        "FORBIDDEN"
+    );
 }
 
 #[test]
 fn force_logout_invalidates_the_users_other_tokens_only() {
     let s = Server::start();
-    assert_eq!(s.ws(WS_COMPANY_2ND, "{ viewer { id } }", json!({}), None).status, 200);
-    let r = s.op(WS_COMPANY, "forceLogoutUser", json!({ "password": "company-pass-1" }));
-    assert_eq!(r, json!({ "user": { "id": "11" }, "invalidatedSessions": 1 }));
-    assert_eq!(s.ws(WS_COMPANY_2ND, "{ viewer { id } }", json!({}), None).status, 401);
+    assert_eq!(
+        s.ws(WS_COMPANY_2ND, "{ viewer { id } }", json!({}), None)
+            .status,
+        200
+    );
+    let r = s.op(
+        WS_COMPANY,
+        "forceLogoutUser",
+        json!({ "password": "company-pass-1" }),
+    );
+    assert_eq!(
+        r,
+        json!({ "user": { "id": "11" }, "invalidatedSessions": 1 })
+    );
+    assert_eq!(
+        s.ws(WS_COMPANY_2ND, "{ viewer { id } }", json!({}), None)
+            .status,
+        401
+    );
     assert_eq!(s.wq(WS_COMPANY, "{ viewer { id } }")["viewer"]["id"], "11");
     // Other users' tokens are untouched.
-    assert_eq!(s.wq(WS_COLLEAGUE, "{ viewer { id } }")["viewer"]["id"], "12");
+    assert_eq!(
+        s.wq(WS_COLLEAGUE, "{ viewer { id } }")["viewer"]["id"],
+        "12"
+    );
 }
 
 #[test]
 fn impersonation_token_acts_as_the_selected_user() {
     let s = Server::start();
     let t = s.op(WS_COMPANY, "impersonateUser", json!({ "user": "31" }));
-    assert_eq!((t["user"]["id"].as_str(), t["impersonator"]["id"].as_str()), (Some("31"), Some("11")));
+    assert_eq!(
+        (t["user"]["id"].as_str(), t["impersonator"]["id"].as_str()),
+        (Some("31"), Some("11"))
+    );
     let token = t["token"].as_str().unwrap().to_string();
     assert_eq!(s.wq(&token, "{ viewer { id } }")["viewer"]["id"], "31");
     // It has the worker's role: worker-only mutations work, company-only ones do not.
-    let ts = s.op(&token, "createTimesheet", json!({ "worker": "3", "hire": "110", "startDate": "2026-11-02", "endDate": "2026-11-08" }));
+    let ts = s.op(
+        &token,
+        "createTimesheet",
+        json!({ "worker": "3", "hire": "110", "startDate": "2026-11-02", "endDate": "2026-11-08" }),
+    );
     assert_eq!(ts["worker"]["id"], "3");
-    assert_eq!(s.op_err(&token, "createJob", json!({ "company": "1", "name": "x", "skills": [] })), "COMPANY_ONLY");
+    assert_eq!(
+        s.op_err(
+            &token,
+            "createJob",
+            json!({ "company": "1", "name": "x", "skills": [] })
+        ),
+        "COMPANY_ONLY"
+    );
     // The old token still acts as the impersonator.
     assert_eq!(s.wq(WS_COMPANY, "{ viewer { id } }")["viewer"]["id"], "11");
     // Not a colleague nor a hired worker; workers cannot impersonate at all.
-    assert_eq!(s.op_err(WS_COMPANY, "impersonateUser", json!({ "user": "21" })), "FORBIDDEN");
-    assert_eq!(s.op_err(WS_COMPANY, "impersonateUser", json!({ "user": "41" })), "FORBIDDEN");
-    assert_eq!(s.op_err(WS_WORKER, "impersonateUser", json!({ "user": "11" })), "COMPANY_ONLY");
-    assert_eq!(s.op(WS_COMPANY, "impersonateUser", json!({ "user": "12" }))["user"]["id"], "12");
+    assert_eq!(
+        s.op_err(WS_COMPANY, "impersonateUser", json!({ "user": "21" })),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        s.op_err(WS_COMPANY, "impersonateUser", json!({ "user": "41" })),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        s.op_err(WS_WORKER, "impersonateUser", json!({ "user": "11" })),
+        "COMPANY_ONLY"
+    );
+    assert_eq!(
+        s.op(WS_COMPANY, "impersonateUser", json!({ "user": "12" }))["user"]["id"],
+        "12"
+    );
 }
 
 #[test]
 fn update_worker_persists_for_the_worker_only() {
     let s = Server::start();
-    let w = s.op(WS_WORKER, "updateWorker", json!({ "id": "3", "firstName": "Wendy", "jobTitle": "Staff engineer",
-        "skills": ["Rust", "SQL"], "address": { "city": "Aarhus", "country": "DK" } }));
-    assert_eq!((w["name"].as_str(), w["initials"].as_str()), (Some("Wendy Worker"), Some("WW")));
+    let w = s.op(
+        WS_WORKER,
+        "updateWorker",
+        json!({ "id": "3", "firstName": "Wendy", "jobTitle": "Staff engineer",
+        "skills": ["Rust", "SQL"], "address": { "city": "Aarhus", "country": "DK" } }),
+    );
+    assert_eq!(
+        (w["name"].as_str(), w["initials"].as_str()),
+        (Some("Wendy Worker"), Some("WW"))
+    );
     let q = s.wq(WS_COMPANY, "{ worker(id: \"3\") { firstName jobTitle skills { name } address { city country { isoCode } } } }");
-    assert_eq!(q["worker"], json!({ "firstName": "Wendy", "jobTitle": "Staff engineer", "skills": [{ "name": "Rust" }, { "name": "SQL" }],
-                                    "address": { "city": "Aarhus", "country": { "isoCode": "DK" } } }));
-    assert_eq!(s.op_err(WS_WORKER2, "updateWorker", json!({ "id": "3", "firstName": "X" })), "FORBIDDEN");
-    assert_eq!(s.op_err(WS_WORKER, "updateWorker", json!({ "id": "3", "address": { "country": "XX" } })), "BAD_USER_INPUT");
+    assert_eq!(
+        q["worker"],
+        json!({ "firstName": "Wendy", "jobTitle": "Staff engineer", "skills": [{ "name": "Rust" }, { "name": "SQL" }],
+                                    "address": { "city": "Aarhus", "country": { "isoCode": "DK" } } })
+    );
+    assert_eq!(
+        s.op_err(
+            WS_WORKER2,
+            "updateWorker",
+            json!({ "id": "3", "firstName": "X" })
+        ),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        s.op_err(
+            WS_WORKER,
+            "updateWorker",
+            json!({ "id": "3", "address": { "country": "XX" } })
+        ),
+        "BAD_USER_INPUT"
+    );
 }

@@ -1,20 +1,13 @@
 //! Multi-factor authentication: SMS and TOTP factors, created PENDING and APPROVED by a
-//! verification code. SMS codes are "sent" by recording them; in test mode
-//! `GET /__test/sms?user=<id>` reads the last one (there is no real SMS gateway).
+//! verification code. SMS codes are "sent" by recording them (see `sent.rs`).
 
-use axum::extract::{Query, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
-use axum::{Json, Router};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{Connection, OptionalExtension};
 use serde_json::{json, Value};
 
 use super::auth::{actor, input, req_id, Actor};
 use super::store::{self, Obj};
 use super::totp;
 use crate::api::{str_of, ApiError, Caller};
-use crate::state::AppState;
 
 fn new_factor(a: &Actor, name: &str) -> Obj {
     let mut o = Obj::new();
@@ -78,10 +71,7 @@ pub fn create_sms(c: &Connection, caller: &Caller, args: Value) -> Result<Value,
         "{:06}",
         u32::from_be_bytes(totp::random_bytes(4).try_into().unwrap_or([0; 4])) % 1_000_000
     );
-    c.execute(
-        "INSERT INTO ws_sms (user_id, factor_id, phone, code, sent_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![a.user, id, phone, code, store::now()],
-    )?;
+    super::sent::sms(c, &a.user, &id, &phone, &code)?;
     Ok(json!({ "multiFactor": id }))
 }
 
@@ -139,37 +129,4 @@ pub fn remove(c: &Connection, caller: &Caller, args: Value) -> Result<Value, Api
     let out = store::complete(c, &ty, o)?;
     store::delete(c, &id)?;
     Ok(out)
-}
-
-/// Routes that exist only in test mode: `GET /__test/sms[?user=<id>]`.
-pub fn test_routes() -> Router<AppState> {
-    Router::new().route("/__test/sms", get(sent_sms))
-}
-
-#[derive(serde::Deserialize)]
-struct SmsQuery {
-    user: Option<String>,
-}
-
-/// Every SMS "sent", oldest first: `[{"user","factor","phoneNumber","code","sentAt"}]`.
-async fn sent_sms(State(st): State<AppState>, Query(q): Query<SmsQuery>) -> Response {
-    let _turn = st.gate.lock().await;
-    let rows = st.db.with(|c| -> rusqlite::Result<Vec<Value>> {
-        let mut stmt = c.prepare(
-            "SELECT user_id, factor_id, phone, code, sent_at FROM ws_sms WHERE ?1 IS NULL OR user_id = ?1 ORDER BY seq",
-        )?;
-        let rows = stmt.query_map([&q.user], |r| {
-            Ok(json!({ "user": r.get::<_, String>(0)?, "factor": r.get::<_, String>(1)?, "phoneNumber": r.get::<_, String>(2)?,
-                       "code": r.get::<_, String>(3)?, "sentAt": r.get::<_, String>(4)? }))
-        })?;
-        rows.collect()
-    });
-    match rows {
-        Ok(v) => Json(Value::Array(v)).into_response(),
-        Err(e) => crate::http_error::json_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL",
-            &e.to_string(),
-        ),
-    }
 }

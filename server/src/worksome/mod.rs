@@ -23,6 +23,7 @@ mod projects;
 mod queries;
 mod recruiters;
 mod seed;
+mod sent;
 mod store;
 mod timesheets;
 mod totp;
@@ -37,7 +38,7 @@ use rusqlite::Connection;
 use crate::api::{ApiDef, Handler, Loader};
 
 pub use files::routes;
-pub use mfa::test_routes;
+pub use sent::test_routes;
 
 /// The API's name: its route segment, token namespace and fixtures section.
 pub const NAME: &str = "worksome";

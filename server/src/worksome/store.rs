@@ -32,6 +32,13 @@ CREATE TABLE IF NOT EXISTS ws_uploads (
     content_type TEXT,
     uploaded_at  TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS ws_emails (
+    seq     INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL,
+    email   TEXT NOT NULL,
+    kind    TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS ws_sms (
     seq       INTEGER PRIMARY KEY AUTOINCREMENT,
     user_id   TEXT NOT NULL,
