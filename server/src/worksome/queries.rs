@@ -25,7 +25,7 @@ macro_rules! lookups {
         })*
         /// Query handlers by field name.
         pub const QUERIES: &[(&str, Handler)] =
-            &[("viewer", viewer), ("workflow", super::workflows::query), $(($field, $f)),*];
+            &[("viewer", viewer), ("workflow", super::workflows::query), ("timesheets", timesheets), $(($field, $f)),*];
     };
 }
 
@@ -57,4 +57,36 @@ lookups! {
 fn viewer(c: &Connection, caller: &Caller, _: Value) -> Result<Value, ApiError> {
     let u = store::must(c, "User", &caller.subject)?;
     store::complete(c, "User", u)
+}
+
+/// `timesheets(accounts, first, page)`: timesheets of the given accounts (default: the caller's),
+/// a worker's own or those of a company's hires, oldest first; only the caller's own account
+/// may be named (`FORBIDDEN` otherwise).
+fn timesheets(c: &Connection, caller: &Caller, args: Value) -> Result<Value, ApiError> {
+    let a = super::auth::actor(c, caller)?;
+    let mut accounts = super::auth::ids(&args, "accounts");
+    if args.get("accounts").is_none_or(Value::is_null) {
+        accounts = vec![a.account.clone()];
+    }
+    if let Some(other) = accounts.iter().find(|acc| **acc != a.account) {
+        return Err(ApiError::forbidden(format!(
+            "account {other} is not the caller's"
+        )));
+    }
+    let mut ids = Vec::new();
+    for ts in store::all(c, "Timesheet")? {
+        let worker = ts.get("worker").and_then(Value::as_str).unwrap_or_default();
+        let hire = ts.get("hire").and_then(Value::as_str).unwrap_or_default();
+        let company = store::get_any(c, hire)?
+            .and_then(|(_, h)| h.get("company").and_then(Value::as_str).map(String::from));
+        if accounts
+            .iter()
+            .any(|acc| acc == worker || Some(acc) == company.as_ref())
+        {
+            ids.push(ts["id"].clone());
+        }
+    }
+    let first = args.get("first").and_then(Value::as_i64).unwrap_or(10);
+    let page = args.get("page").and_then(Value::as_i64).unwrap_or(1);
+    store::page(c, "TimesheetPaginator", ids, first, page)
 }

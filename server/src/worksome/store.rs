@@ -172,6 +172,53 @@ pub fn find(c: &Connection, ty: &str, field: &str, value: &str) -> Result<Vec<Ob
     Ok(out)
 }
 
+/// Every live object of type `ty`, in id order.
+pub fn all(c: &Connection, ty: &str) -> Result<Vec<Obj>, ApiError> {
+    let mut stmt = c.prepare(
+        "SELECT data FROM ws_objects WHERE type = ?1 AND deleted_at IS NULL ORDER BY CAST(id AS INTEGER)",
+    )?;
+    let rows = stmt.query_map([ty], |r| r.get::<_, String>(0))?;
+    let mut out = Vec::new();
+    for r in rows {
+        if let Ok(Value::Object(m)) = serde_json::from_str(&r?) {
+            out.push(m);
+        }
+    }
+    Ok(out)
+}
+
+/// A Lighthouse paginator of type `ty` over `ids`: page `page` (1-based) of `first` items.
+pub fn page(
+    c: &Connection,
+    ty: &str,
+    ids: Vec<Value>,
+    first: i64,
+    page: i64,
+) -> Result<Value, ApiError> {
+    if first < 1 || page < 1 {
+        return Err(ApiError::bad_input(format!(
+            "first ({first}) and page ({page}) must be at least 1"
+        )));
+    }
+    let total = ids.len() as i64;
+    let start = ((page - 1) * first).min(total);
+    let data: Vec<Value> = ids
+        .into_iter()
+        .skip(start as usize)
+        .take(first as usize)
+        .collect();
+    let n = data.len() as i64;
+    let mut o = Obj::new();
+    o.insert("data".into(), Value::Array(data));
+    o.insert(
+        "paginatorInfo".into(),
+        json!({ "count": n, "currentPage": page, "firstItem": if n > 0 { json!(start + 1) } else { Value::Null },
+                "hasMorePages": start + n < total, "lastItem": if n > 0 { json!(start + n) } else { Value::Null },
+                "lastPage": ((total + first - 1) / first).max(1), "perPage": first, "total": total }),
+    );
+    complete(c, ty, o)
+}
+
 /// The loader registered for every stored type: an object by id, completed. Deleted objects
 /// load too: completion already dropped dead ids from lists, so an id reaching the loader was
 /// live when its parent was read (a delete mutation returns children it deleted after reading).
