@@ -10,56 +10,153 @@ use serde_json::{json, Value};
 fn bank_details_are_stored_once_per_account() {
     let s = Server::start();
     let input = json!({ "accountId": "3", "bankAddress": "Main St 1", "bankCountry": "DK", "bankName": "Danske", "beneficiaryName": "Wanda Worker", "iban": "DK5000400440116243" });
-    assert_eq!(s.op_err(WS_COMPANY, "storeBankDetails", input.clone()), "FORBIDDEN");
+    assert_eq!(
+        s.op_err(WS_COMPANY, "storeBankDetails", input.clone()),
+        "FORBIDDEN"
+    );
     let mut no_account = input.clone();
     no_account.as_object_mut().unwrap().remove("iban");
-    assert_eq!(s.op_err(WS_WORKER, "storeBankDetails", no_account), "BANK_ACCOUNT_REQUIRED");
+    assert_eq!(
+        s.op_err(WS_WORKER, "storeBankDetails", no_account),
+        "BANK_ACCOUNT_REQUIRED"
+    );
     let first = s.op(WS_WORKER, "storeBankDetails", input);
     let second = s.op(WS_WORKER, "storeBankDetails", json!({ "accountId": "3", "bankAddress": "Main St 1", "bankCountry": "DK", "bankName": "Nordea",
         "beneficiaryName": "Wanda Worker", "bban": { "accountNumber": "12345678", "sortCode": "1234" } }));
     assert_eq!(first["id"], second["id"]);
-    assert_eq!((second["bankName"].as_str(), second["iban"].is_null()), (Some("Nordea"), true));
+    assert_eq!(
+        (second["bankName"].as_str(), second["iban"].is_null()),
+        (Some("Nordea"), true)
+    );
     assert_eq!(second["bban"]["accountNumber"], "12345678");
 }
 
 #[test]
 fn invite_link_is_regenerated() {
     let s = Server::start();
-    assert_eq!(s.op_err(WS_WORKER, "generateInviteLink", json!({ "company": "1" })), "COMPANY_ONLY");
-    let a = s.op(WS_COMPANY, "generateInviteLink", json!({ "company": "1" }))["contactInviteUrl"].clone();
-    let b = s.op(WS_COMPANY, "generateInviteLink", json!({ "company": "1" }))["contactInviteUrl"].clone();
+    assert_eq!(
+        s.op_err(WS_WORKER, "generateInviteLink", json!({ "company": "1" })),
+        "COMPANY_ONLY"
+    );
+    let a = s.op(WS_COMPANY, "generateInviteLink", json!({ "company": "1" }))["contactInviteUrl"]
+        .clone();
+    let b = s.op(WS_COMPANY, "generateInviteLink", json!({ "company": "1" }))["contactInviteUrl"]
+        .clone();
     assert!(a.as_str().unwrap().starts_with("https://") && a != b);
-    assert_eq!(s.wq(WS_COMPANY, "{ company(id: \"1\") { contactInviteUrl } }")["company"]["contactInviteUrl"], b);
+    assert_eq!(
+        s.wq(WS_COMPANY, "{ company(id: \"1\") { contactInviteUrl } }")["company"]
+            ["contactInviteUrl"],
+        b
+    );
 }
 
 #[test]
 fn company_recruiter_relationships() {
     let s = Server::start();
     let input = json!({ "company": "1", "name": "Hunt & Co", "email": "boss@hunt.test", "recruiterFee": 12.5, "tags": ["it"], "managesWorkers": true });
-    assert_eq!(s.op_err(WS_RECRUITER, "createCompanyRecruiter", input.clone()), "COMPANY_ONLY");
+    assert_eq!(
+        s.op_err(WS_RECRUITER, "createCompanyRecruiter", input.clone()),
+        "COMPANY_ONLY"
+    );
     let cr = s.op(WS_COMPANY, "createCompanyRecruiter", input);
     let id = cr["id"].as_str().unwrap().to_string();
     let rid = cr["recruiter"]["id"].as_str().unwrap().to_string();
-    assert_eq!((cr["status"].as_str(), cr["recruiterManagesWorkers"].as_bool()), (Some("INVITED"), Some(true)));
-    let rec = s.wq(WS_COMPANY, &format!("{{ recruiter(id: \"{rid}\") {{ name owner {{ email }} clients {{ id }} }} }}"))["recruiter"].clone();
-    assert_eq!(rec, json!({ "name": "Hunt & Co", "owner": { "email": "boss@hunt.test" }, "clients": [{ "id": id }] }));
+    assert_eq!(
+        (
+            cr["status"].as_str(),
+            cr["recruiterManagesWorkers"].as_bool()
+        ),
+        (Some("INVITED"), Some(true))
+    );
+    let rec = s.wq(
+        WS_COMPANY,
+        &format!("{{ recruiter(id: \"{rid}\") {{ name owner {{ email }} clients {{ id }} }} }}"),
+    )["recruiter"]
+        .clone();
+    assert_eq!(
+        rec,
+        json!({ "name": "Hunt & Co", "owner": { "email": "boss@hunt.test" }, "clients": [{ "id": id }] })
+    );
     let again = json!({ "company": "1", "name": "Hunt & Co", "email": "boss@hunt.test" });
-    assert_eq!(s.op_err(WS_COMPANY, "createCompanyRecruiter", again), "ALREADY_EXISTS");
+    assert_eq!(
+        s.op_err(WS_COMPANY, "createCompanyRecruiter", again),
+        "ALREADY_EXISTS"
+    );
 
-    assert_eq!(s.op_err(WS_RECRUITER, "updateCompanyRecruiter", json!({ "id": "140", "recruiterFee": 50.0 })), "COMPANY_ONLY");
-    s.op(WS_COMPANY, "updateCompanyRecruiter", json!({ "id": id, "recruiterFee": 15.0, "tags": ["it", "finance"] }));
-    let got = s.wq(WS_COMPANY, &format!("{{ companyRecruiter(id: \"{id}\") {{ recruiterFee tags {{ name }} }} }}"))["companyRecruiter"].clone();
-    assert_eq!(got, json!({ "recruiterFee": 15.0, "tags": [{ "name": "it" }, { "name": "finance" }] }));
+    assert_eq!(
+        s.op_err(
+            WS_RECRUITER,
+            "updateCompanyRecruiter",
+            json!({ "id": "140", "recruiterFee": 50.0 })
+        ),
+        "COMPANY_ONLY"
+    );
+    s.op(
+        WS_COMPANY,
+        "updateCompanyRecruiter",
+        json!({ "id": id, "recruiterFee": 15.0, "tags": ["it", "finance"] }),
+    );
+    let got = s.wq(
+        WS_COMPANY,
+        &format!("{{ companyRecruiter(id: \"{id}\") {{ recruiterFee tags {{ name }} }} }}"),
+    )["companyRecruiter"]
+        .clone();
+    assert_eq!(
+        got,
+        json!({ "recruiterFee": 15.0, "tags": [{ "name": "it" }, { "name": "finance" }] })
+    );
 
     // The recruiter side deletes its relationship; the company can then invite it again.
-    assert_eq!(s.op(WS_RECRUITER, "deleteCompanyRecruiter", json!({ "id": "140" }))["id"], "140");
-    assert!(s.wq(WS_COMPANY, "{ companyRecruiter(id: \"140\") { id } }")["companyRecruiter"].is_null());
-    assert_eq!(s.op_err(WS_WORKER, "inviteCompanyRecruiter", json!({ "id": "5", "company": "1" })), "COMPANY_ONLY");
-    let inv = s.op(WS_COMPANY, "inviteCompanyRecruiter", json!({ "id": "5", "company": "1", "message": "Welcome back" }));
-    assert_eq!((inv["status"].as_str(), inv["email"].as_str(), inv["message"].as_str()), (Some("INVITED"), Some("rita@recruiting.test"), Some("Welcome back")));
-    assert_eq!(s.op_err(WS_COMPANY, "inviteCompanyRecruiter", json!({ "id": "5", "company": "1" })), "ALREADY_EXISTS");
+    assert_eq!(
+        s.op(
+            WS_RECRUITER,
+            "deleteCompanyRecruiter",
+            json!({ "id": "140" })
+        )["id"],
+        "140"
+    );
+    assert!(
+        s.wq(WS_COMPANY, "{ companyRecruiter(id: \"140\") { id } }")["companyRecruiter"].is_null()
+    );
+    assert_eq!(
+        s.op_err(
+            WS_WORKER,
+            "inviteCompanyRecruiter",
+            json!({ "id": "5", "company": "1" })
+        ),
+        "COMPANY_ONLY"
+    );
+    let inv = s.op(
+        WS_COMPANY,
+        "inviteCompanyRecruiter",
+        json!({ "id": "5", "company": "1", "message": "Welcome back" }),
+    );
+    assert_eq!(
+        (
+            inv["status"].as_str(),
+            inv["email"].as_str(),
+            inv["message"].as_str()
+        ),
+        (
+            Some("INVITED"),
+            Some("rita@recruiting.test"),
+            Some("Welcome back")
+        )
+    );
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "inviteCompanyRecruiter",
+            json!({ "id": "5", "company": "1" })
+        ),
+        "ALREADY_EXISTS"
+    );
     s.op(WS_COMPANY, "deleteCompanyRecruiter", json!({ "id": id }));
-    let staff = s.wq(WS_COMPANY, "{ company(id: \"1\") { staffingAgencies { data { id } } } }")["company"]["staffingAgencies"]["data"].clone();
+    let staff = s.wq(
+        WS_COMPANY,
+        "{ company(id: \"1\") { staffingAgencies { data { id } } } }",
+    )["company"]["staffingAgencies"]["data"]
+        .clone();
     assert_eq!(staff, json!([{ "id": inv["id"] }]));
 }
 
@@ -70,16 +167,48 @@ fn recruiter_candidates() {
         "email": "cara@cand.test", "currency": "EUR", "hourlyRate": 90.0, "tags": ["java"], "links": ["https://cara.test"] }));
     let id = c["id"].as_str().unwrap().to_string();
     let wid = c["worker"]["id"].as_str().unwrap().to_string();
-    s.op(WS_RECRUITER, "updateRecruiterCandidate", json!({ "id": id, "jobTitle": "Architect", "dailyRate": 700.0 }));
+    s.op(
+        WS_RECRUITER,
+        "updateRecruiterCandidate",
+        json!({ "id": id, "jobTitle": "Architect", "dailyRate": 700.0 }),
+    );
     let got = s.wq(WS_RECRUITER, &format!("{{ recruiterCandidate(id: \"{id}\") {{ jobTitle links tags {{ name }} hourly: rate(rateType: HOURLY) daily: rate(rateType: DAILY) monthly: rate(rateType: MONTHLY) worker {{ name }} }} }}"))["recruiterCandidate"].clone();
-    assert_eq!(got, json!({ "jobTitle": "Architect", "links": ["https://cara.test"], "tags": [{ "name": "java" }], "hourly": 90.0, "daily": 700.0,
-        "monthly": null, "worker": { "name": "Cara Candidate" } }));
-    assert_eq!(s.op_err(WS_COMPANY, "updateRecruiterCandidate", json!({ "id": id, "jobTitle": "x" })), "RECRUITER_ONLY");
-    assert_eq!(s.wq(WS_RECRUITER, "{ recruiter(id: \"5\") { candidates { id } } }")["recruiter"]["candidates"], json!([{ "id": "180" }, { "id": id }]));
+    assert_eq!(
+        got,
+        json!({ "jobTitle": "Architect", "links": ["https://cara.test"], "tags": [{ "name": "java" }], "hourly": 90.0, "daily": 700.0,
+        "monthly": null, "worker": { "name": "Cara Candidate" } })
+    );
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "updateRecruiterCandidate",
+            json!({ "id": id, "jobTitle": "x" })
+        ),
+        "RECRUITER_ONLY"
+    );
+    assert_eq!(
+        s.wq(
+            WS_RECRUITER,
+            "{ recruiter(id: \"5\") { candidates { id } } }"
+        )["recruiter"]["candidates"],
+        json!([{ "id": "180" }, { "id": id }])
+    );
     // The candidate (worker 4) ends relationship 180 themself.
-    s.op(WS_WORKER2, "deleteRecruiterCandidate", json!({ "id": "180" }));
-    assert_eq!(s.wq(WS_RECRUITER, "{ recruiter(id: \"5\") { candidates { id } } }")["recruiter"]["candidates"], json!([{ "id": id }]));
-    assert!(s.wq(WS_COMPANY, &format!("{{ worker(id: \"{wid}\") {{ id }} }}"))["worker"].is_object());
+    s.op(
+        WS_WORKER2,
+        "deleteRecruiterCandidate",
+        json!({ "id": "180" }),
+    );
+    assert_eq!(
+        s.wq(
+            WS_RECRUITER,
+            "{ recruiter(id: \"5\") { candidates { id } } }"
+        )["recruiter"]["candidates"],
+        json!([{ "id": id }])
+    );
+    assert!(
+        s.wq(WS_COMPANY, &format!("{{ worker(id: \"{wid}\") {{ id }} }}"))["worker"].is_object()
+    );
 }
 
 fn field(s: &Server, id: &str) -> Value {
@@ -93,22 +222,55 @@ fn custom_fields_with_options() {
         "settings": {}, "visibility": "INTERNAL", "options": [{ "value": "R&D", "displayOrder": 1 }, { "value": "Sales", "displayOrder": 2 }] });
     let mut no_options = base.clone();
     no_options["options"] = json!([]);
-    assert_eq!(s.op_err(WS_COMPANY, "createCustomField", no_options), "OPTIONS_REQUIRED");
-    assert_eq!(s.op_err(WS_WORKER, "createCustomField", base.clone()), "FORBIDDEN");
+    assert_eq!(
+        s.op_err(WS_COMPANY, "createCustomField", no_options),
+        "OPTIONS_REQUIRED"
+    );
+    assert_eq!(
+        s.op_err(WS_WORKER, "createCustomField", base.clone()),
+        "FORBIDDEN"
+    );
     let f = s.op(WS_COMPANY, "createCustomField", base.clone());
     let id = f["id"].as_str().unwrap().to_string();
-    assert_eq!(s.op_err(WS_COMPANY, "createCustomField", base), "SLUG_TAKEN");
+    assert_eq!(
+        s.op_err(WS_COMPANY, "createCustomField", base),
+        "SLUG_TAKEN"
+    );
     let opts = field(&s, &id)["customFieldOptions"].clone();
     assert_eq!(opts.as_array().unwrap().len(), 2);
     let keep = opts[0]["id"].as_str().unwrap().to_string();
     s.op(WS_COMPANY, "updateCustomField", json!({ "customField": id, "fieldType": "SINGLE_SELECT", "title": "Cost center", "slug": "cost-center",
         "settings": {}, "visibility": "WORKER", "options": [{ "option": keep, "value": "Research", "displayOrder": 2 }, { "value": "Ops", "displayOrder": 1 }] }));
     let got = field(&s, &id);
-    assert_eq!((got["title"].as_str(), got["slug"].as_str(), got["visibility"].as_str()), (Some("Cost center"), Some("cost-center"), Some("WORKER")));
-    let values: Vec<_> = got["customFieldOptions"].as_array().unwrap().iter().map(|o| (o["value"].as_str().unwrap().to_string(), o["displayOrder"].as_i64().unwrap())).collect();
-    assert_eq!(values, [("Research".to_string(), 2), ("Ops".to_string(), 1)]);
+    assert_eq!(
+        (
+            got["title"].as_str(),
+            got["slug"].as_str(),
+            got["visibility"].as_str()
+        ),
+        (Some("Cost center"), Some("cost-center"), Some("WORKER"))
+    );
+    let values: Vec<_> = got["customFieldOptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            (
+                o["value"].as_str().unwrap().to_string(),
+                o["displayOrder"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        values,
+        [("Research".to_string(), 2), ("Ops".to_string(), 1)]
+    );
     assert_eq!(got["customFieldOptions"][0]["id"], keep.as_str());
-    let d = s.op(WS_COMPANY, "deleteCustomField", json!({ "customField": id }));
+    let d = s.op(
+        WS_COMPANY,
+        "deleteCustomField",
+        json!({ "customField": id }),
+    );
     assert!(d["deletedAt"].is_string());
     assert!(field(&s, &id).is_null());
 }
@@ -116,18 +278,56 @@ fn custom_fields_with_options() {
 #[test]
 fn notes_on_notable_objects() {
     let s = Server::start();
-    assert_eq!(s.op_err(WS_OTHER_COMPANY, "createNote", json!({ "body": "x", "accountId": "2", "notableId": "100" })), "FORBIDDEN");
-    assert_eq!(s.op_err(WS_COMPANY, "createNote", json!({ "body": "x", "accountId": "1", "notableId": "110" })), "NOT_FOUND");
+    assert_eq!(
+        s.op_err(
+            WS_OTHER_COMPANY,
+            "createNote",
+            json!({ "body": "x", "accountId": "2", "notableId": "100" })
+        ),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "createNote",
+            json!({ "body": "x", "accountId": "1", "notableId": "110" })
+        ),
+        "NOT_FOUND"
+    );
     let n = s.op(WS_COMPANY, "createNote", json!({ "body": "Strong candidate pool", "title": "Pool", "accountId": "1", "notableId": "130" }));
     let id = n["id"].as_str().unwrap().to_string();
-    assert_eq!(n["notable"], json!({ "__typename": "TrustedContact", "id": "130" }));
-    s.op(WS_COMPANY, "updateNote", json!({ "id": id, "body": "Very strong" }));
-    let notes = s.wq(WS_COMPANY, "{ trustedContact(id: \"130\") { notes { data { id title body author { id } } } } }")["trustedContact"]["notes"]["data"].clone();
-    assert_eq!(notes, json!([{ "id": id, "title": "Pool", "body": "Very strong", "author": { "id": "11" } }]));
-    assert_eq!(s.op_err(WS_COMPANY, "updateNote", json!({ "id": id, "body": "  " })), "BAD_USER_INPUT");
-    assert_eq!(s.op_err(WS_OTHER_COMPANY, "deleteNote", json!({ "id": id })), "FORBIDDEN");
+    assert_eq!(
+        n["notable"],
+        json!({ "__typename": "TrustedContact", "id": "130" })
+    );
+    s.op(
+        WS_COMPANY,
+        "updateNote",
+        json!({ "id": id, "body": "Very strong" }),
+    );
+    let notes = s.wq(
+        WS_COMPANY,
+        "{ trustedContact(id: \"130\") { notes { data { id title body author { id } } } } }",
+    )["trustedContact"]["notes"]["data"]
+        .clone();
+    assert_eq!(
+        notes,
+        json!([{ "id": id, "title": "Pool", "body": "Very strong", "author": { "id": "11" } }])
+    );
+    assert_eq!(
+        s.op_err(WS_COMPANY, "updateNote", json!({ "id": id, "body": "  " })),
+        "BAD_USER_INPUT"
+    );
+    assert_eq!(
+        s.op_err(WS_OTHER_COMPANY, "deleteNote", json!({ "id": id })),
+        "FORBIDDEN"
+    );
     s.op(WS_COMPANY, "deleteNote", json!({ "id": id }));
-    let notes = s.wq(WS_COMPANY, "{ trustedContact(id: \"130\") { notes { data { id } } } }")["trustedContact"]["notes"]["data"].clone();
+    let notes = s.wq(
+        WS_COMPANY,
+        "{ trustedContact(id: \"130\") { notes { data { id } } } }",
+    )["trustedContact"]["notes"]["data"]
+        .clone();
     assert_eq!(notes, json!([]));
 }
 
@@ -135,31 +335,83 @@ fn notes_on_notable_objects() {
 fn webhooks() {
     let s = Server::start();
     let input = json!({ "title": "Hires", "url": "https://hooks.acme.test/worksome", "company": "1", "clientId": "acme", "subscribedEvents": [] });
-    assert_eq!(s.op_err(WS_WORKER, "createWebhook", input.clone()), "COMPANY_ONLY");
-    assert_eq!(s.op_err(WS_COMPANY, "createWebhook", json!({ "title": "x", "url": "ftp://x", "company": "1" })), "BAD_USER_INPUT");
+    assert_eq!(
+        s.op_err(WS_WORKER, "createWebhook", input.clone()),
+        "COMPANY_ONLY"
+    );
+    assert_eq!(
+        s.op_err(
+            WS_COMPANY,
+            "createWebhook",
+            json!({ "title": "x", "url": "ftp://x", "company": "1" })
+        ),
+        "BAD_USER_INPUT"
+    );
     let w = s.op(WS_COMPANY, "createWebhook", input);
     let id = w["id"].as_str().unwrap().to_string();
     assert!(w["clientSecret"].is_string());
-    assert_eq!(s.wq(WS_COMPANY, "{ company(id: \"1\") { hasActiveWebhooks } }")["company"]["hasActiveWebhooks"], true);
+    assert_eq!(
+        s.wq(WS_COMPANY, "{ company(id: \"1\") { hasActiveWebhooks } }")["company"]
+            ["hasActiveWebhooks"],
+        true
+    );
     s.op(WS_COMPANY, "updateWebhook", json!({ "id": id, "title": "Hires v2", "url": "https://hooks.acme.test/v2", "isActive": false }));
-    let got = s.wq(WS_COMPANY, &format!("{{ webhook(id: \"{id}\") {{ title url isActive clientId clientSecret }} }}"))["webhook"].clone();
-    assert_eq!(got, json!({ "title": "Hires v2", "url": "https://hooks.acme.test/v2", "isActive": false, "clientId": null, "clientSecret": null }));
-    assert_eq!(s.wq(WS_COMPANY, "{ company(id: \"1\") { hasActiveWebhooks } }")["company"]["hasActiveWebhooks"], false);
-    assert_eq!(s.op_err(WS_OTHER_COMPANY, "deleteWebhook", json!({ "id": id })), "FORBIDDEN");
+    let got = s.wq(
+        WS_COMPANY,
+        &format!("{{ webhook(id: \"{id}\") {{ title url isActive clientId clientSecret }} }}"),
+    )["webhook"]
+        .clone();
+    assert_eq!(
+        got,
+        json!({ "title": "Hires v2", "url": "https://hooks.acme.test/v2", "isActive": false, "clientId": null, "clientSecret": null })
+    );
+    assert_eq!(
+        s.wq(WS_COMPANY, "{ company(id: \"1\") { hasActiveWebhooks } }")["company"]
+            ["hasActiveWebhooks"],
+        false
+    );
+    assert_eq!(
+        s.op_err(WS_OTHER_COMPANY, "deleteWebhook", json!({ "id": id })),
+        "FORBIDDEN"
+    );
     s.op(WS_COMPANY, "deleteWebhook", json!({ "id": id }));
-    assert!(s.wq(WS_COMPANY, &format!("{{ webhook(id: \"{id}\") {{ id }} }}"))["webhook"].is_null());
+    assert!(
+        s.wq(WS_COMPANY, &format!("{{ webhook(id: \"{id}\") {{ id }} }}"))["webhook"].is_null()
+    );
 }
 
 #[test]
 fn exports_count_the_callers_rows() {
     let s = Server::start();
-    let export = |ty: &str| json!({ "userId": 11, "accountId": 1, "accountType": "company", "type": ty, "generatorType": "csv",
-        "deliveries": ["email"], "args": { "companies": [1] } });
-    assert_eq!(s.op(WS_COMPANY, "createExport", export("jobs"))["message"].as_str().unwrap().split(": ").nth(1), Some("2 rows of jobs"));
-    s.op(WS_COMPANY, "createJob", json!({ "company": "1", "name": "One more", "skills": [] }));
+    let export = |ty: &str| {
+        json!({ "userId": 11, "accountId": 1, "accountType": "company", "type": ty, "generatorType": "csv",
+        "deliveries": ["email"], "args": { "companies": [1] } })
+    };
+    assert_eq!(
+        s.op(WS_COMPANY, "createExport", export("jobs"))["message"]
+            .as_str()
+            .unwrap()
+            .split(": ")
+            .nth(1),
+        Some("2 rows of jobs")
+    );
+    s.op(
+        WS_COMPANY,
+        "createJob",
+        json!({ "company": "1", "name": "One more", "skills": [] }),
+    );
     let r = s.op(WS_COMPANY, "createExport", export("jobs"));
-    assert_eq!((r["status"].as_str(), r["message"].as_str().unwrap().ends_with("3 rows of jobs")), (Some("SUCCESS"), true));
-    assert_eq!(s.op(WS_COMPANY, "createExport", export("spaceships"))["status"], "ERROR");
+    assert_eq!(
+        (
+            r["status"].as_str(),
+            r["message"].as_str().unwrap().ends_with("3 rows of jobs")
+        ),
+        (Some("SUCCESS"), true)
+    );
+    assert_eq!(
+        s.op(WS_COMPANY, "createExport", export("spaceships"))["status"],
+        "ERROR"
+    );
     let mut other = export("jobs");
     other["args"]["companies"] = json!([2]);
     assert_eq!(s.op_err(WS_COMPANY, "createExport", other), "FORBIDDEN");
