@@ -59,6 +59,13 @@ async fn sms_code(user: &str, factor: &str) -> String {
     code.unwrap_or_else(|| panic!("no SMS for factor {factor}: {sent}")).as_str().unwrap().to_string()
 }
 
+/// The verification emails the server recorded for `user` (test mode), oldest first.
+async fn emails(user: &str) -> Vec<Value> {
+    let (status, body) = http("GET", &format!("{SERVER}/__test/emails?user={user}"), None).await;
+    assert_eq!(status, 200, "{body}");
+    serde_json::from_str::<Value>(&body).unwrap().as_array().unwrap().clone()
+}
+
 async fn passwords_and_email(run: &Run) {
     let worker = api(WORKER).await;
     let u = run.sent("createPassword", worker.create_password(arg(json!({"password": "wanda-pass-1"})))).await;
@@ -76,13 +83,18 @@ async fn passwords_and_email(run: &Run) {
     assert_eq!(code, "INVALID_PASSWORD", "the old password no longer works");
 
     let colleague = api("ws-company-colleague-token").await;
+    let before = emails("12").await.len();
     let u = run.sent("sendVerificationEmail", colleague.send_verification_email()).await;
     assert_eq!((u["id"].as_str(), u["hasVerifiedEmail"].as_bool()), (Some("12"), Some(false)));
+    let sent = emails("12").await;
+    assert_eq!(sent.len(), before + 1, "the server recorded one more verification email: {sent:?}");
+    assert_eq!(sent.last().unwrap()["email"], "colin@acme.test");
 
     let walt = api(WORKER_2).await;
     let u = run.sent("changeEmail", walt.change_email(arg(json!({"email": "walt.walker@worker.test"})))).await;
     assert_eq!((u["email"].as_str(), u["hasVerifiedEmail"].as_bool()), (Some("walt.walker@worker.test"), Some(false)));
     assert_eq!(read(WORKER_2, "{ viewer { email hasVerifiedEmail } }").await["viewer"], json!({"email": "walt.walker@worker.test", "hasVerifiedEmail": false}));
+    assert_eq!(emails("41").await.last().map(|e| e["email"].clone()), Some(json!("walt.walker@worker.test")), "a verification email went to the new address");
     // An unverified email can be sent a verification email now.
     run.sent("sendVerificationEmail", walt.send_verification_email()).await;
 }
