@@ -246,3 +246,43 @@ fn idempotency_key_applies_a_worksome_mutation_once() {
     let other = s.ws(WS_COLLEAGUE, &ws_op("createJob"), vars, Some("ws-key-1"));
     assert_eq!(other.status, 422, "{}", other.body);
 }
+
+#[test]
+fn bad_worksome_fixtures_fail_at_start_naming_the_problem() {
+    let cases = [
+        (
+            json!({ "objects": [{ "type": "Company", "id": "c1", "name": "x" }] }),
+            "must be digits",
+        ),
+        (
+            json!({ "objects": [{ "type": "Nope", "id": "1" }] }),
+            "Nope is not an object type",
+        ),
+        (
+            json!({ "users": [{ "id": "1", "account": "99", "email": "a@b.test" }] }),
+            "account 99 is not an object",
+        ),
+        (
+            json!({ "objects": [{ "type": "Job", "id": "1", "name": "j" }], "users": [{ "id": "2", "account": "1", "email": "a@b.test" }] }),
+            "not a Company, Worker or Recruiter",
+        ),
+        (
+            json!({ "objects": [{ "type": "Worker", "id": "1", "name": "w" }], "users": [{ "id": "2", "account": "1", "email": "nope" }] }),
+            "well-formed `email`",
+        ),
+    ];
+    for (section, expected) in cases {
+        let config = outbox_server::Config {
+            db: ":memory:".into(),
+            fixtures: json!({ "worksome": section }).to_string(),
+            ..Default::default()
+        };
+        let err = outbox_server::AppState::new(&config)
+            .err()
+            .unwrap_or_else(|| panic!("accepted {section}"));
+        assert!(
+            err.contains("worksome") && err.contains(expected),
+            "{expected:?} not in {err:?}"
+        );
+    }
+}
