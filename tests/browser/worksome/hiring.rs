@@ -25,8 +25,8 @@ async fn jobs(run: &Run) {
         )
         .await;
     assert_eq!((j["description"].as_str(), j["startDate"].as_str(), j["status"].as_str()), (Some("Pipelines in Rust"), Some("2026-12-01"), Some("ACTIVE")));
-    let j = run.sent("setInternalBudgetOnJob", cleo.set_internal_budget_on_job(arg(json!({"job": job, "amount": 125000.45})))).await;
-    assert_eq!(j["internalBudget"], 125000.45);
+    let j = run.sent("setInternalBudgetOnJob", cleo.set_internal_budget_on_job(arg(json!({"job": job, "amount": 125000.456})))).await;
+    assert_eq!(j["internalBudget"], 125000.45, "up to 2 decimal points are stored, the rest is omitted");
     let q = format!(r#"{{ job(id: "{job}") {{ description internalBudget status }} }}"#);
     assert_eq!(read(COMPANY, &q).await["job"], json!({"description": "Pipelines in Rust", "internalBudget": 125000.45, "status": "ACTIVE"}));
 
