@@ -96,3 +96,35 @@ async fn upload_file_errors_name_the_failing_step() {
     let (name, _, details) = error_parts(&e);
     assert_eq!((name.as_str(), details["path"].as_str(), details["step"].as_str()), ("ValidationError", Some("input[0].owner"), Some("uploadFiles")));
 }
+
+/// Runs `uploadFile` while the page's `fetch` answers every PUT with `status` (other requests pass
+/// through), then restores `fetch` before anything is asserted.
+async fn upload_with_put_answering(status: u16) -> wasm_bindgen::JsValue {
+    let patch = js_sys::Function::new_with_args(
+        "status",
+        "const real = globalThis.fetch; globalThis.__realFetch = real;
+         globalThis.fetch = (input, init) => {
+           const method = (init && init.method) || (input instanceof Request ? input.method : 'GET');
+           return method === 'PUT' ? Promise.resolve(new Response('{\"error\":{\"code\":\"TEST\"}}', { status })) : real(input, init);
+         };",
+    );
+    let restore = js_sys::Function::new_no_args("globalThis.fetch = globalThis.__realFetch;");
+    let w = api(COMPANY).await;
+    patch.call1(&wasm_bindgen::JsValue::NULL, &status.into()).unwrap();
+    let r = settle(w.upload_file(file("bytes", "p.txt", "text/plain"), arg(json!({"owner": "1"})))).await;
+    restore.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    r.expect_err("the PUT was refused")
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_put_is_an_upload_error_and_nothing_is_marked() {
+    let before = applied().await.as_array().unwrap().len();
+    let (name, message, details) = error_parts(&upload_with_put_answering(403).await);
+    assert_eq!((name.as_str(), details["step"].as_str(), details["status"].as_u64()), ("UploadError", Some("put"), Some(403)), "{message}");
+    assert!(message.starts_with("uploadFile: put: PUT http"), "{message}");
+    let (name, _, details) = error_parts(&upload_with_put_answering(503).await);
+    assert_eq!((name.as_str(), details["step"].as_str()), ("NetworkError", Some("put")), "a 5xx may be retried");
+    let log = applied().await;
+    let ops: Vec<&str> = log.as_array().unwrap()[before..].iter().map(|e| e["operation"].as_str().unwrap()).collect();
+    assert_eq!(ops, ["uploadFiles", "uploadFiles"], "markFilesAsUploaded never ran");
+}
