@@ -55,7 +55,9 @@ fn invalid(path: &str, reason: &str) -> SdkError {
 impl WorksomeApi {
     /// Runs one generated mutation by name and returns its `data`, or the rejection marked with its step.
     async fn step(&self, name: &str, args: Value) -> Result<Value, JsValue> {
-        let index = API.operations.iter().position(|o| o.name == name).expect("the Worksome schema has this mutation");
+        let Some(index) = API.operations.iter().position(|o| o.name == name) else {
+            return Err(at_step(name, SdkError::Config(format!("the Worksome schema has no mutation {name}")).into()));
+        };
         let answer = JsFuture::from(self.client.call(&API, index, js::to_js(&args))).await.map_err(|e| at_step(name, e))?;
         let answer = js::to_json(&answer).map_err(|e| at_step(name, SdkError::Config(e).into()))?;
         if answer["status"] != "sent" {
