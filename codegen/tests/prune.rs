@@ -113,3 +113,29 @@ type Lone { q: Int }
     let err = run(&["make"]).unwrap_err();
     assert!(err.contains("designs Mutation.extra, which the mutation list does not name"), "{err}");
 }
+
+#[test]
+fn the_generators_own_model_agrees_with_the_reference() {
+    // Independent of the canonical printer: the parsed model (kinds, fields, argument and field
+    // types, descriptions, defaults present) of every kept type equals the reference's.
+    let ours = outbox_codegen::Schema::parse(&read("schemas/worksome.graphql")).unwrap();
+    let reference = outbox_codegen::Schema::parse(&read(REFERENCE)).unwrap();
+    let mut compared = 0;
+    for (name, t) in &ours.types {
+        let Some(r) = reference.types.get(name) else { continue };
+        if *name == ours.query || *name == ours.mutation {
+            let (Some(fs), Some(rfs)) = (ours.fields(name), reference.fields(name)) else { panic!("{name} has no fields") };
+            for f in fs {
+                if let Some(rf) = rfs.iter().find(|rf| rf.name == f.name) {
+                    assert_eq!(format!("{f:?}"), format!("{rf:?}"), "{name}.{}", f.name);
+                }
+            }
+            continue;
+        }
+        assert_eq!(t.description, r.description, "{name}");
+        assert_eq!(format!("{:?}", t.kind), format!("{:?}", r.kind), "{name}");
+        assert_eq!(t.implements, r.implements, "{name}");
+        compared += 1;
+    }
+    assert!(compared > 300, "{compared}");
+}
