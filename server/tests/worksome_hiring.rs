@@ -93,6 +93,14 @@ fn job_create_update_budget_end() {
         q(&s, &format!("{{ job(id: \"{id}\") {{ name status }} }}"))["job"],
         json!({ "name": "Data engineer", "status": "COMPLETED" })
     );
+    for (amount, stored) in [(125000.456, 125000.45), (0.29, 0.29), (7.0, 7.0)] {
+        let r = s.op(
+            WS_COMPANY,
+            "setInternalBudgetOnJob",
+            json!({ "job": id, "amount": amount }),
+        );
+        assert_eq!(r["internalBudget"].as_f64(), Some(stored), "{amount}");
+    }
 }
 
 #[test]

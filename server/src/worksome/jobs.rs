@@ -243,7 +243,10 @@ pub fn set_internal_budget(
             "input.amount must not be negative, got {amount}"
         )));
     }
-    j.insert("internalBudget".into(), json!(amount));
+    // "Up to 2 decimal points are stored, the rest is omitted": truncated, not rounded. The
+    // epsilon keeps binary fractions such as 0.29 * 100 = 28.999... from losing a cent.
+    let stored = (amount * 100.0 + 1e-6).floor() / 100.0;
+    j.insert("internalBudget".into(), json!(stored));
     store::save(c, &mut j)?;
     if let Some(pid) = j.get("project").and_then(Value::as_str) {
         if let Some((_, mut p)) = store::get_any(c, pid)? {
