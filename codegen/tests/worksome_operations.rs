@@ -39,3 +39,22 @@ fn a_document_the_reference_rejects_is_caught() {
     let err = check_operation(&reference, "createNote", doc).unwrap_err();
     assert!(err.contains("Note has no field colour"), "{err}");
 }
+
+#[test]
+fn every_mutation_has_the_documented_return_and_input_types() {
+    // tests/data/mutations.tsv records each mutation's return and argument types as the API's
+    // documents give them; the schema (including the two designed mutations) must agree.
+    let ours = schema("schemas/worksome.graphql");
+    let tsv = std::fs::read_to_string(repo().join("tests/data/mutations.tsv")).unwrap();
+    let mut checked = 0;
+    for cols in tsv.lines().filter(|l| l.starts_with("worksome\t")).map(|l| l.split('\t').collect::<Vec<_>>()) {
+        let (name, ret, args) = (cols[1], cols[2], cols[3].trim());
+        let m = ours.mutations().unwrap().iter().find(|m| m.name == name).unwrap_or_else(|| panic!("no mutation {name}"));
+        assert_eq!(m.ty.to_string(), ret, "{name} returns");
+        let have: Vec<String> = m.args.iter().map(|a| format!("{}: {}", a.name, a.ty)).collect();
+        let want: Vec<String> = if args == "input: -" { vec![] } else { vec![args.to_string()] };
+        assert_eq!(have, want, "{name} takes");
+        checked += 1;
+    }
+    assert_eq!(checked, 80);
+}
