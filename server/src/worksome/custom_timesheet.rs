@@ -55,11 +55,11 @@ fn check(r: &Value) -> Result<(), Rejected> {
         return Err(missing(format!("unknown property {k:?}")));
     }
     for k in ["hireId", "externalId"] {
-        if !str_of(r, k).is_some_and(|s| !s.is_empty()) {
+        if str_of(r, k).is_none_or(|s| s.is_empty()) {
             return Err(missing(format!("{k} is required (a non-empty string)")));
         }
     }
-    if !str_of(r, "reportedDate").is_some_and(|d| parse_date(d).is_some()) {
+    if str_of(r, "reportedDate").is_none_or(|d| parse_date(d).is_none()) {
         return Err(missing("reportedDate is required (YYYY-MM-DD)".into()));
     }
     if !r
