@@ -64,7 +64,8 @@ impl From<rusqlite::Error> for ApiError {
 }
 
 /// Resolves one field: root Query/Mutation fields get their arguments as a JSON object; fields of
-/// other types get their arguments plus the parent object under `"__parent"`.
+/// other types get their arguments plus the parent object under `"__parent"` and the field's
+/// name under `"__field"`.
 pub type Handler = fn(&Connection, &Caller, Value) -> Result<Value, ApiError>;
 
 /// Loads one object of a type by id as JSON (related objects as ids), or `None` if unknown.

@@ -196,3 +196,47 @@ fn user_group_lifecycle() {
         "NOT_FOUND"
     );
 }
+
+#[test]
+fn nested_paginators_honour_first_and_page() {
+    let s = Server::start();
+    let p = s.op(
+        WS_COMPANY,
+        "createProject",
+        json!({ "name": "Many jobs", "company": "1" }),
+    );
+    let id = p["id"].as_str().unwrap().to_string();
+    let mut jobs = Vec::new();
+    for i in 0..11 {
+        let j = s.op(
+            WS_COMPANY,
+            "createJob",
+            json!({ "company": "1", "name": format!("Job {i}"), "skills": [] }),
+        );
+        jobs.push(j["id"].as_str().unwrap().to_string());
+    }
+    s.op(
+        WS_COMPANY,
+        "attachJobsToProject",
+        json!({ "project": id, "jobs": jobs }),
+    );
+    let page = |args: &str| {
+        s.wq(WS_COMPANY, &format!("{{ project(id: \"{id}\") {{ jobs{args} {{ paginatorInfo {{ count currentPage perPage total lastPage hasMorePages }} data {{ id }} }} }} }}"))["project"]["jobs"].clone()
+    };
+    // The schema's default is first: 10.
+    let first = page("");
+    assert_eq!(
+        first["paginatorInfo"],
+        json!({ "count": 10, "currentPage": 1, "perPage": 10, "total": 11, "lastPage": 2, "hasMorePages": true })
+    );
+    let last = page("(first: 10, page: 2)");
+    assert_eq!(last["data"], json!([{ "id": jobs[10] }]));
+    assert_eq!(last["paginatorInfo"]["hasMorePages"], false);
+    let r = s.ws(
+        WS_COMPANY,
+        &format!("{{ project(id: \"{id}\") {{ jobs(first: 0) {{ data {{ id }} }} }} }}"),
+        json!({}),
+        None,
+    );
+    assert_eq!(r.code().as_deref(), Some("BAD_USER_INPUT"), "{}", r.body);
+}

@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
-use async_graphql_parser::types::{BaseType, Type, TypeKind, TypeSystemDefinition};
+use async_graphql_parser::types::{BaseType, FieldDefinition, TypeKind, TypeSystemDefinition};
 
 /// One field of an object type, reduced to what completion needs.
 #[derive(Clone, Debug)]
@@ -19,6 +19,8 @@ pub struct FieldMeta {
     pub list: bool,
     /// Whether the outermost type is non-null.
     pub non_null: bool,
+    /// Names of the field's arguments.
+    pub args: Vec<String>,
 }
 
 /// The SDL facts completion reads.
@@ -60,11 +62,7 @@ fn parse(sdl: &str) -> Meta {
         let name = t.node.name.node.to_string();
         match &t.node.kind {
             TypeKind::Object(o) => {
-                let fields: Vec<FieldMeta> = o
-                    .fields
-                    .iter()
-                    .map(|f| field(&f.node.name.node, &f.node.ty.node))
-                    .collect();
+                let fields: Vec<FieldMeta> = o.fields.iter().map(|f| field(&f.node)).collect();
                 if fields.iter().any(|f| f.name == "id") {
                     m.with_id.insert(name.clone());
                 }
@@ -72,10 +70,7 @@ fn parse(sdl: &str) -> Meta {
             }
             TypeKind::Interface(i) => {
                 m.abstracts.insert(name.clone());
-                let fields = i
-                    .fields
-                    .iter()
-                    .map(|f| field(&f.node.name.node, &f.node.ty.node));
+                let fields = i.fields.iter().map(|f| field(&f.node));
                 m.objects.entry(name).or_default().extend(fields);
             }
             TypeKind::Union(_) => {
@@ -91,7 +86,8 @@ fn parse(sdl: &str) -> Meta {
     m
 }
 
-fn field(name: &str, ty: &Type) -> FieldMeta {
+fn field(f: &FieldDefinition) -> FieldMeta {
+    let (name, ty) = (f.name.node.as_str(), &f.ty.node);
     let mut list = false;
     let mut t = ty;
     let base = loop {
@@ -108,5 +104,10 @@ fn field(name: &str, ty: &Type) -> FieldMeta {
         base,
         list,
         non_null: !ty.nullable,
+        args: f
+            .arguments
+            .iter()
+            .map(|a| a.node.name.node.to_string())
+            .collect(),
     }
 }

@@ -146,6 +146,17 @@ pub fn api() -> ApiDef {
         handlers.insert(("Query", name), *h);
     }
     handlers.insert(("RecruiterCandidate", "rate"), recruiters::rate);
+    let m = meta::meta();
+    // Root fields have their own handlers (the `timesheets` query pages by itself).
+    let nested = |t: &str| m.is_object(t) && t != "Query" && t != "Mutation";
+    for (ty, fields) in m.objects.iter().filter(|(t, _)| nested(t)) {
+        for f in fields
+            .iter()
+            .filter(|f| f.base.ends_with("Paginator") && f.args.iter().any(|a| a == "first"))
+        {
+            handlers.insert((ty.as_str(), f.name.as_str()), queries::paged_field);
+        }
+    }
     // Every stored type loads through the one generic loader (ids are global).
     let loaders: HashMap<&'static str, Loader> = meta::meta()
         .with_id

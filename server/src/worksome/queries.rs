@@ -90,3 +90,15 @@ fn timesheets(c: &Connection, caller: &Caller, args: Value) -> Result<Value, Api
     let page = args.get("page").and_then(Value::as_i64).unwrap_or(1);
     store::page(c, "TimesheetPaginator", ids, first, page)
 }
+
+/// Every `*Paginator` field with a `first` argument (`Job.hires(first, page)`, ...): the page the
+/// arguments ask for of the list the parent holds. Registered for each such field in `api()`.
+pub fn paged_field(c: &Connection, _: &Caller, args: Value) -> Result<Value, ApiError> {
+    let field = args["__field"].as_str().unwrap_or_default();
+    let full = &args["__parent"][field];
+    let ty = full["__typename"].as_str().unwrap_or_default().to_string();
+    let items = full["data"].as_array().cloned().unwrap_or_default();
+    let first = args.get("first").and_then(Value::as_i64).unwrap_or(10);
+    let page = args.get("page").and_then(Value::as_i64).unwrap_or(1);
+    store::page(c, &ty, items, first, page)
+}
