@@ -8,6 +8,7 @@ mod approvals;
 mod auth;
 mod candidates;
 mod companies;
+mod complete;
 mod contacts;
 mod custom_fields;
 mod custom_timesheet;
