@@ -7,11 +7,14 @@ mod inputs;
 mod model;
 mod naming;
 mod operations;
+mod prune;
 mod scalars;
+pub mod sdl;
 mod selection;
 
 pub use model::{Kind, Schema, TypeRef};
 pub use operations::{check as check_operation, Operation};
+pub use prune::{prune, PruneSpec, Types};
 pub use selection::default_document;
 
 use std::path::Path;
@@ -125,4 +128,43 @@ pub fn index(apis: &[Generated]) -> (String, String) {
     )
     .unwrap();
     (tables, facades)
+}
+
+/// The mutations `tests/data/mutations.tsv` lists for `api`, in its order.
+pub fn listed_mutations(root: &Path, api: &str) -> Result<Vec<String>, String> {
+    let path = root.join("tests/data/mutations.tsv");
+    let tsv = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    Ok(tsv
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            (cols.next() == Some(api)).then(|| cols.next().unwrap_or_default().to_string())
+        })
+        .collect())
+}
+
+/// `schemas/<api>.graphql` as derived from `reference`: the mutations of `tests/data/mutations.tsv`,
+/// the queries named in `schemas/overlay/<api>.queries`, the designs of
+/// `schemas/overlay/<api>.graphql`, and every type those reach.
+/// `reference_path` is how the header names the reference file (as passed on the command line).
+pub fn prune_for_repo(root: &Path, api: &str, reference_path: &str, reference: &str) -> Result<String, String> {
+    let read = |p: std::path::PathBuf| std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+    let overlay = root.join("schemas/overlay");
+    let designed = read(overlay.join(format!("{api}.graphql")))?;
+    let queries: Vec<String> = read(overlay.join(format!("{api}.queries")))?
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    let mutations = listed_mutations(root, api)?;
+    let header = format!(
+        "# The {api} API as this project serves and generates it. Do not edit: regenerate with\n\
+         #   cargo run -p outbox-codegen -- prune-schema {api} {reference_path} > schemas/{api}.graphql\n\
+         # Derived from the reference schema (kept: the mutations of tests/data/mutations.tsv, the queries of\n\
+         # schemas/overlay/{api}.queries, every type they reach); definitions marked `# designed here` come\n\
+         # from schemas/overlay/{api}.graphql because the reference lacks them.\n"
+    );
+    prune(&PruneSpec { reference, mutations: &mutations, queries: &queries, designed: &designed, header: &header })
 }

@@ -17,6 +17,10 @@ pub struct Caller {
     pub subject: String,
     /// The caller's role as the API names it (`User`, `Admin`, `company`, ...).
     pub role: String,
+    /// The bearer token this request came with (Worksome's forceLogoutUser keeps it valid).
+    pub token: String,
+    /// `http://<Host header>` of the request, for absolute URLs a handler hands out (uploads).
+    pub origin: String,
 }
 
 /// A business-rule failure; becomes a GraphQL error with `extensions.code = code`.
@@ -60,7 +64,8 @@ impl From<rusqlite::Error> for ApiError {
 }
 
 /// Resolves one field: root Query/Mutation fields get their arguments as a JSON object; fields of
-/// other types get their arguments plus the parent object under `"__parent"`.
+/// other types get their arguments plus the parent object under `"__parent"` and the field's
+/// name under `"__field"`.
 pub type Handler = fn(&Connection, &Caller, Value) -> Result<Value, ApiError>;
 
 /// Loads one object of a type by id as JSON (related objects as ids), or `None` if unknown.
@@ -91,7 +96,7 @@ pub struct ApiDef {
 
 /// Every API this server knows, in route order.
 pub fn apis() -> Vec<ApiDef> {
-    vec![crate::gcdirectory::api()]
+    vec![crate::gcdirectory::api(), crate::worksome::api()]
 }
 
 /// Reads an id argument that GraphQL may deliver as a string or an integer.

@@ -30,8 +30,11 @@ pub fn app(state: AppState) -> Router {
         };
         router = router.route(&format!("/graphql/{}", rt.def.name), post(handler));
     }
+    router = router.merge(crate::worksome::routes());
     if state.test_mode.is_some() {
-        router = router.merge(crate::test_mode::routes());
+        router = router
+            .merge(crate::test_mode::routes())
+            .merge(crate::worksome::test_routes());
     }
     let test_mode = state.test_mode.is_some();
     let mut router = router

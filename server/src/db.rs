@@ -110,6 +110,8 @@ pub fn caller_for_token(
                 api: api.to_string(),
                 subject: r.get(0)?,
                 role: r.get(1)?,
+                token: token.to_string(),
+                origin: String::new(),
             })
         },
     )

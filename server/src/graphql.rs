@@ -83,7 +83,11 @@ async fn execute(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> R
         );
     };
     let caller = match st.db.with(|c| caller_for_token(c, api_name, token)) {
-        Ok(Some(caller)) => caller,
+        Ok(Some(mut caller)) => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+            caller.origin = format!("http://{}", host.unwrap_or("127.0.0.1"));
+            caller
+        }
         Ok(None) => {
             return json_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "unknown token")
         }

@@ -20,6 +20,7 @@ pub mod sql_json;
 pub mod state;
 pub mod static_files;
 pub mod test_mode;
+pub mod worksome;
 
 pub use app::{app, serve};
 pub use state::{AppState, Config};

@@ -101,8 +101,11 @@ fn resolve(
         (Role::Nested, Some(h)) => {
             let mut args = args_json(shared, arg_defs, rctx)?;
             let parent = rctx.parent_value.try_downcast_ref::<Value>()?.clone();
-            args.as_object_mut()
-                .map(|m| m.insert("__parent".into(), parent));
+            if let Some(m) = args.as_object_mut() {
+                m.insert("__parent".into(), parent);
+                // One handler may serve many fields (Worksome's paged lists), so name the field.
+                m.insert("__field".into(), Value::String(field.to_string()));
+            }
             req.db
                 .with(|c| h(c, &req.caller, args))
                 .map_err(api_error)?

@@ -13,6 +13,9 @@ pub fn validator(name: &str) -> Option<fn(&Value) -> bool> {
         "Email" => Some(|v| as_str(v).is_some_and(is_email)),
         "PhoneNumber" => Some(|v| as_str(v).is_some_and(is_phone_number)),
         "PostalCode" => Some(|v| as_str(v).is_some_and(is_postal_code)),
+        // Worksome's documented formats: Date is YYYY-MM-DD, Time is 24-hour H:i (12:34).
+        "Date" => Some(|v| as_str(v).is_some_and(is_date)),
+        "Time" => Some(|v| as_str(v).is_some_and(is_time)),
         _ => None,
     }
 }
@@ -66,9 +69,67 @@ pub fn is_postal_code(s: &str) -> bool {
     canadian(&compact) || zip5(b) || zip9
 }
 
+/// `YYYY-MM-DD` naming a real day (leap years included).
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    if b.len() != 10
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !digits(0..4)
+        || !digits(5..7)
+        || !digits(8..10)
+    {
+        return false;
+    }
+    let n = |r: std::ops::Range<usize>| s[r].parse::<u32>().unwrap_or(0);
+    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}
+
+/// 24-hour `HH:MM` (strict two-digit hours, as the SDK validates it).
+pub fn is_time(s: &str) -> bool {
+    let Some((h, m)) = s.split_once(':') else {
+        return false;
+    };
+    let num = |x: &str, max: u32| {
+        x.len() == 2
+            && x.bytes().all(|c| c.is_ascii_digit())
+            && x.parse::<u32>().is_ok_and(|v| v <= max)
+    };
+    num(h, 23) && num(m, 59)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_and_times() {
+        assert!(is_date("2024-02-29") && is_date("2026-11-02"));
+        assert!(
+            !is_date("2026-02-29")
+                && !is_date("2026-13-01")
+                && !is_date("2026-1-02")
+                && !is_date("02-11-2026")
+        );
+        assert!(is_time("09:30") && is_time("00:00") && is_time("23:59"));
+        assert!(
+            !is_time("24:00")
+                && !is_time("12:60")
+                && !is_time("1230")
+                && !is_time("12:5")
+                && !is_time("9:30")
+        );
+    }
 
     #[test]
     fn formats() {

@@ -96,6 +96,8 @@ async fn run(query: &str) -> Value {
             api: "toy".into(),
             subject: "u1".into(),
             role: "worker".into(),
+            token: "t1".into(),
+            origin: String::new(),
         },
         idempotency_key: None,
         record_applied: false,

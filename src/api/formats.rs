@@ -27,19 +27,18 @@ pub fn date(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// `HH:MM` (24-hour), optionally `:SS`.
+/// `HH:MM` (24-hour): the Worksome `Time` scalar is "formatted as H:i (12:34)", no seconds.
 pub fn time(s: &str) -> Result<(), String> {
-    let parts: Vec<&str> = s.split(':').collect();
-    let ok = match parts.as_slice() {
-        [h, m] => num(h, 2, 23).is_some() && num(m, 2, 59).is_some(),
-        [h, m, sec] => num(h, 2, 23).is_some() && num(m, 2, 59).is_some() && num(sec, 2, 59).is_some(),
-        _ => false,
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(format!("{s:?} is not a 24-hour time in the form HH:MM"))
+    match s.split(':').collect::<Vec<_>>().as_slice() {
+        [h, m] if num(h, 2, 23).is_some() && num(m, 2, 59).is_some() => Ok(()),
+        _ => Err(format!("{s:?} is not a 24-hour time in the form HH:MM")),
     }
+}
+
+/// `HH:MM:SS` (24-hour), the time part of a date-time.
+fn time_of_day(s: &str) -> bool {
+    matches!(s.split(':').collect::<Vec<_>>().as_slice(),
+        [h, m, sec] if num(h, 2, 23).is_some() && num(m, 2, 59).is_some() && num(sec, 2, 59).is_some())
 }
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`; a space may stand for the `T`.
@@ -51,7 +50,7 @@ pub fn date_time(s: &str) -> Result<(), String> {
     let (d, rest) = s.split_at(10);
     let (sep, rest) = rest.split_at(1);
     let (t, mut zone) = rest.split_at(8);
-    if date(d).is_err() || !(sep == "T" || sep == " ") || time(t).is_err() || t.len() != 8 {
+    if date(d).is_err() || !(sep == "T" || sep == " ") || !time_of_day(t) {
         return bad();
     }
     if let Some(frac) = zone.strip_prefix('.') {

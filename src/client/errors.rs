@@ -22,6 +22,8 @@ pub enum SdkError {
     Storage { reason: &'static str, message: String },
     /// No outbox entry with this id for this user.
     NotFound(String),
+    /// A file upload target refused the bytes (a 4xx other than 408/429).
+    Upload { status: u16, message: String },
 }
 
 impl From<crate::store::StoreError> for SdkError {
@@ -48,6 +50,7 @@ impl SdkError {
             SdkError::Network { .. } => "NetworkError",
             SdkError::Storage { .. } => "StorageError",
             SdkError::NotFound(_) => "NotFoundError",
+            SdkError::Upload { .. } => "UploadError",
         }
     }
 
@@ -55,10 +58,11 @@ impl SdkError {
         match self {
             SdkError::Validation { operation, invalid } => format!("{operation}: {invalid}"),
             SdkError::Config(m) => m.clone(),
-            SdkError::Auth { message, .. } | SdkError::GraphQl { message, .. } | SdkError::Network { message, .. } => {
-                message.clone()
-            }
-            SdkError::Storage { message, .. } => message.clone(),
+            SdkError::Auth { message, .. }
+            | SdkError::GraphQl { message, .. }
+            | SdkError::Network { message, .. }
+            | SdkError::Upload { message, .. }
+            | SdkError::Storage { message, .. } => message.clone(),
             SdkError::NotFound(id) => format!("no outbox entry {id} for this user"),
         }
     }
@@ -74,6 +78,7 @@ impl SdkError {
             SdkError::Network { status, retry_after_ms, .. } => json!({ "status": status, "retryAfterMs": retry_after_ms }),
             SdkError::Storage { reason, .. } => json!({ "reason": reason }),
             SdkError::NotFound(id) => json!({ "id": id }),
+            SdkError::Upload { status, .. } => json!({ "status": status }),
         }
     }
 }

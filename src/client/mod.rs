@@ -11,6 +11,7 @@ mod open;
 mod options;
 mod outbox;
 mod typescript;
+mod upload;
 
 pub use apis::*;
 pub use errors::SdkError;

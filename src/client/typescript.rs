@@ -145,5 +145,6 @@ export type MutationResult<T> =
 
 /** The `name` of every error the SDK rejects with. */
 export type ErrorCode =
-  | "ValidationError" | "ConfigError" | "AuthError" | "GraphQLError" | "NetworkError" | "StorageError" | "NotFoundError";
+  | "ValidationError" | "ConfigError" | "AuthError" | "GraphQLError" | "NetworkError" | "StorageError" | "NotFoundError"
+  | "UploadError";
 "#;

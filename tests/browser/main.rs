@@ -8,3 +8,4 @@ mod gcdirectory;
 mod outbox;
 mod store;
 mod support;
+mod worksome;

@@ -44,7 +44,7 @@ pub fn fresh_db() -> String {
 /// Options for `Client.open` on database `db` as `user`, sending to `endpoint`, whose token
 /// callback returns `token` (asynchronously, as apps do).
 pub fn options_in(db: &str, user: &str, endpoint: &str, token: &str) -> JsValue {
-    let opts = js(&format!(r#"{{"user":{user:?},"database":{db:?},"endpoints":{{"gcdirectory":{endpoint:?}}}}}"#));
+    let opts = js(&format!(r#"{{"user":{user:?},"database":{db:?},"endpoints":{{"gcdirectory":{endpoint:?},"worksome":"{SERVER}/graphql/worksome"}}}}"#));
     let f = js_sys::Function::new_with_args("api", &format!("return Promise.resolve({token:?})"));
     js_sys::Reflect::set(&opts, &"token".into(), &f).unwrap();
     opts

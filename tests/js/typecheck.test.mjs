@@ -27,7 +27,7 @@ function typecheck(file) {
 }
 
 // One good/bad pair per API, and one for the outbox API.
-for (const api of ["gcdirectory", "outbox"]) {
+for (const api of ["gcdirectory", "worksome", "outbox"]) {
   test(`${api}: a correct consumer type-checks under --strict`, () => {
     const r = typecheck(`${api}.ok.ts`);
     assert.ok(r.ok, r.output);
@@ -43,12 +43,30 @@ for (const api of ["gcdirectory", "outbox"]) {
   });
 }
 
-test("the API classes and their types declare no `any`", () => {
+test("the Worksome class declares all 80 functions, and the consumer calls each one", () => {
   const text = readFileSync(dts, "utf8");
+  const body = text.match(/export class WorksomeApi \{[\s\S]*?\n\}/)[0];
+  const declared = [...body.matchAll(/^ +(\w+)\(/gm)].map((m) => m[1]).filter((n) => n !== "free" && n !== "constructor" && n !== "uploadFile");
+  const listed = readFileSync(join(here, "..", "data", "mutations.tsv"), "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("worksome\t"))
+    .map((l) => l.split("\t")[1]);
+  assert.equal(listed.length, 80);
+  assert.deepEqual([...new Set(declared)].sort(), [...listed].sort());
+  assert.match(body, /uploadFile\(file: Blob, options: WorksomeUploadOptions\): Promise<Worksome\.MarkFilesAsUploadedResult\[number\]>/);
+  const consumer = readFileSync(join(here, "types", "worksome.ok.ts"), "utf8");
+  for (const name of listed) assert.match(consumer, new RegExp(`\\bw\\.${name}\\(`), `worksome.ok.ts does not call ${name}`);
+});
+
+test("the API classes and their types declare no `any`", () => {
+  // Doc comments are prose ("any event types") and are left out of the check.
+  const text = readFileSync(dts, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
   const classes = [...text.matchAll(/export (?:class|interface) (\w+Api|Client|Outbox) \{[\s\S]*?\n\}/g)];
-  assert.ok(classes.length >= 1, "no API class found in the .d.ts");
+  const apis = classes.map((c) => c[1]).filter((n) => n.endsWith("Api")).sort();
+  assert.deepEqual(apis, ["GcdirectoryApi", "WorksomeApi"], "one class per API");
+  assert.ok(classes.some((c) => c[1] === "Client") && classes.some((c) => c[1] === "Outbox"), "Client and Outbox are checked too");
   for (const [body, name] of classes) assert.doesNotMatch(body, /\bany\b/, `${name} mentions any`);
   const namespaces = [...text.matchAll(/export namespace (\w+) \{[\s\S]*?\n\}/g)];
-  assert.ok(namespaces.length >= 1, "no API namespace found in the .d.ts");
+  assert.deepEqual(namespaces.map((n) => n[1]).sort(), ["Gcdirectory", "Worksome"], "one namespace per API");
   for (const [body, name] of namespaces) assert.doesNotMatch(body, /\bany\b/, `namespace ${name} mentions any`);
 });

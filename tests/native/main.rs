@@ -10,3 +10,4 @@ mod fakes;
 mod formats;
 mod store;
 mod validate;
+mod worksome;

@@ -238,3 +238,77 @@ pub fn temp_dir(tag: &str) -> PathBuf {
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
+
+// ---- Worksome -------------------------------------------------------------------------------
+
+/// Worksome fixture tokens (server/README.md lists who they are).
+pub const WS_COMPANY: &str = "ws-company-token";
+pub const WS_COMPANY_2ND: &str = "ws-company-token-2";
+pub const WS_COLLEAGUE: &str = "ws-company-colleague-token";
+pub const WS_OTHER_COMPANY: &str = "ws-other-company-token";
+pub const WS_WORKER: &str = "ws-worker-token";
+pub const WS_WORKER2: &str = "ws-worker2-token";
+pub const WS_WORKER3: &str = "ws-worker3-token";
+pub const WS_RECRUITER: &str = "ws-recruiter-token";
+
+/// The SDK's operation document for a Worksome mutation (`operations/worksome/<name>.graphql`),
+/// so these tests select exactly what the generated client selects.
+pub fn ws_op(name: &str) -> String {
+    let path = format!(
+        "{}/../operations/worksome/{name}.graphql",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+impl Server {
+    /// POST /graphql/worksome.
+    pub fn ws(&self, token: &str, query: &str, variables: Value, key: Option<&str>) -> Resp {
+        let body = json!({ "query": query, "variables": variables }).to_string();
+        let auth = format!("Bearer {token}");
+        let mut headers = vec![
+            ("content-type", "application/json"),
+            ("authorization", auth.as_str()),
+        ];
+        if let Some(k) = key {
+            headers.push(("idempotency-key", k));
+        }
+        self.request("POST", "/graphql/worksome", &headers, &body)
+    }
+
+    /// Runs the SDK's document for mutation `name` with `{input}` and returns `data.<name>`,
+    /// failing on any error.
+    pub fn op(&self, token: &str, name: &str, input: Value) -> Value {
+        let r = self.ws(token, &ws_op(name), json!({ "input": input }), None);
+        let v = r.json();
+        assert!(
+            v.get("errors").is_none(),
+            "{name}: unexpected errors: {}",
+            r.body
+        );
+        v["data"][name].clone()
+    }
+
+    /// Runs mutation `name` expecting a GraphQL error; returns its `extensions.code`.
+    pub fn op_err(&self, token: &str, name: &str, input: Value) -> String {
+        let r = self.ws(token, &ws_op(name), json!({ "input": input }), None);
+        let v = r.json();
+        assert!(
+            v["data"].is_null() || v["data"][name].is_null(),
+            "{name}: expected an error: {}",
+            r.body
+        );
+        v["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name}: no error code: {}", r.body))
+            .to_string()
+    }
+
+    /// Runs a Worksome query and returns `data`, failing on any error.
+    pub fn wq(&self, token: &str, query: &str) -> Value {
+        let r = self.ws(token, query, json!({}), None);
+        let v = r.json();
+        assert!(v.get("errors").is_none(), "unexpected errors: {}", r.body);
+        v["data"].clone()
+    }
+}

@@ -1,0 +1,147 @@
+//! `client.worksome.uploadFile(blob, options)`: the three steps of a Worksome file upload in one
+//! call — `uploadFiles` for a temporary URL, a `PUT` of the bytes to it, `markFilesAsUploaded` —
+//! resolving with the `File` record. Each step's failure rejects with the usual coded error and
+//! `details.step` naming the step ("uploadFiles", "put", "markFilesAsUploaded"), so an app knows
+//! whether a temporary file was created and whether its bytes arrived.
+
+use super::errors::SdkError;
+use super::js;
+use super::WorksomeApi;
+use crate::api::validate::Invalid;
+use crate::api::worksome::API;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::{future_to_promise, JsFuture};
+
+#[wasm_bindgen]
+extern "C" {
+    // The global `fetch` (window, worker or service worker), as in the transport.
+    #[wasm_bindgen(js_name = fetch)]
+    fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_UPLOAD: &'static str = r#"
+/** Options of `client.worksome.uploadFile`. */
+export interface WorksomeUploadOptions {
+  /** The ID of the account that owns the file. */
+  owner: string | number;
+  /** The file's name; defaults to `file.name` when a `File` is given (required for a bare `Blob`). */
+  name?: string;
+  /** The IANA MIME type; defaults to the blob's `type`, else `application/octet-stream`. */
+  mimeType?: string;
+}
+"#;
+
+/// Which step failed, for `details.step` and the message.
+const STEPS: [&str; 3] = ["uploadFiles", "put", "markFilesAsUploaded"];
+
+/// Adds `details.step` and a "uploadFile: <step>: " message prefix to a rejected call's error.
+fn at_step(step: &str, err: JsValue) -> JsValue {
+    if let Some(e) = err.dyn_ref::<js_sys::Error>() {
+        e.set_message(&format!("uploadFile: {step}: {}", String::from(e.message())));
+        let details = js_sys::Reflect::get(e, &"details".into()).unwrap_or(JsValue::UNDEFINED);
+        let details = if details.is_object() { details } else { js_sys::Object::new().into() };
+        let _ = js_sys::Reflect::set(&details, &"step".into(), &step.into());
+        let _ = js_sys::Reflect::set(e, &"details".into(), &details);
+    }
+    err
+}
+
+fn invalid(path: &str, reason: &str) -> SdkError {
+    SdkError::Validation { operation: "uploadFile".into(), invalid: Invalid { path: path.into(), reason: reason.into() } }
+}
+
+impl WorksomeApi {
+    /// Runs one generated mutation by name and returns its `data`, or the rejection marked with its step.
+    async fn step(&self, name: &str, args: Value) -> Result<Value, JsValue> {
+        let Some(index) = API.operations.iter().position(|o| o.name == name) else {
+            return Err(at_step(name, SdkError::Config(format!("the Worksome schema has no mutation {name}")).into()));
+        };
+        let answer = JsFuture::from(self.client.call(&API, index, js::to_js(&args))).await.map_err(|e| at_step(name, e))?;
+        let answer = js::to_json(&answer).map_err(|e| at_step(name, SdkError::Config(e).into()))?;
+        if answer["status"] != "sent" {
+            // Queued: the temporary URL is needed now, so an upload cannot wait in the outbox.
+            let e = SdkError::Network { status: None, message: format!("{name} was not sent (queued as {}); uploading needs a connection", answer["id"]), retry_after_ms: None };
+            return Err(at_step(name, e.into()));
+        }
+        Ok(answer["data"].clone())
+    }
+
+    async fn put(&self, url: &str, file: &web_sys::Blob, mime: &str) -> Result<(), JsValue> {
+        let fail = |e: SdkError| at_step(STEPS[1], e.into());
+        let network = |e: JsValue| {
+            let message = e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| "fetch failed".into());
+            fail(SdkError::Network { status: None, message: format!("PUT {url}: {message}"), retry_after_ms: None })
+        };
+        let init = web_sys::RequestInit::new();
+        init.set_method("PUT");
+        init.set_body(file);
+        let headers = web_sys::Headers::new().map_err(network)?;
+        headers.set("content-type", mime).map_err(network)?;
+        init.set_headers(&headers);
+        let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(network)?;
+        let response: web_sys::Response = JsFuture::from(global_fetch(&request)).await.map_err(network)?.unchecked_into();
+        let status = response.status();
+        if (200..300).contains(&status) {
+            return Ok(());
+        }
+        let body = match response.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()).unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        let message = format!("PUT {url} answered HTTP {status}: {}", body.chars().take(300).collect::<String>());
+        Err(fail(if status >= 500 || status == 408 || status == 429 {
+            SdkError::Network { status: Some(status), message, retry_after_ms: None }
+        } else {
+            SdkError::Upload { status, message }
+        }))
+    }
+
+    async fn upload(&self, file: web_sys::Blob, options: JsValue) -> Result<JsValue, JsValue> {
+        let opts = js::to_json(&options).map_err(|r| JsValue::from(invalid("options", &r)))?;
+        if !opts.is_object() {
+            return Err(invalid("options", "expected an object with owner (and name, mimeType)").into());
+        }
+        let name = match (&opts["name"], file.dyn_ref::<web_sys::File>()) {
+            (Value::String(n), _) => n.clone(),
+            (Value::Null, Some(f)) => f.name(),
+            (Value::Null, None) => return Err(invalid("options.name", "is required when uploading a Blob that is not a File").into()),
+            (other, _) => return Err(invalid("options.name", &format!("expected a string, got {other}")).into()),
+        };
+        let mime = match &opts["mimeType"] {
+            Value::String(m) => m.clone(),
+            Value::Null if !file.type_().is_empty() => file.type_(),
+            Value::Null => "application/octet-stream".to_string(),
+            other => return Err(invalid("options.mimeType", &format!("expected a string, got {other}")).into()),
+        };
+        // `owner` is checked by uploadFiles' own validation (path input[0].owner).
+        let input = json!([{ "owner": opts["owner"], "name": name, "size": file.size() as u64, "mimeType": mime }]);
+        let temporary = self.step(STEPS[0], input).await?;
+        let (Some(id), Some(url)) = (temporary[0]["id"].as_str(), temporary[0]["url"].as_str()) else {
+            return Err(at_step(STEPS[0], SdkError::Config(format!("the answer has no id and url: {temporary}")).into()));
+        };
+        self.put(url, &file, &mime).await?;
+        let files = self.step(STEPS[2], json!({ "files": [id] })).await?;
+        match files.as_array().and_then(|fs| fs.iter().find(|f| f["id"] == id)) {
+            Some(f) => Ok(js::to_js(f)),
+            None => Err(at_step(STEPS[2], SdkError::Config(format!("the answer does not include file {id}: {files}")).into())),
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl WorksomeApi {
+    /// Uploads a `Blob`/`File` in one call: temporary URL, PUT of the bytes, mark as uploaded.
+    /// Resolves with the `File` record; rejects with a coded error whose `details.step` says which
+    /// step failed. Needs a connection (it does not queue).
+    #[wasm_bindgen(js_name = uploadFile, unchecked_return_type = "Promise<Worksome.MarkFilesAsUploadedResult[number]>")]
+    pub fn upload_file(
+        &self,
+        file: web_sys::Blob,
+        #[wasm_bindgen(unchecked_param_type = "WorksomeUploadOptions")] options: JsValue,
+    ) -> js_sys::Promise {
+        let this = WorksomeApi { client: self.client.clone() };
+        future_to_promise(async move { this.upload(file, options).await })
+    }
+}
