@@ -1,8 +1,7 @@
 // Scenario 1 of issue 4: offline, a mixed run of 200 mutations all queue; they survive a reload;
 // back online they are all sent, and the server applied each idempotency key exactly once, in
-// creation order. Every fourth mutation is a Worksome createJob when the built package has
-// client.worksome; a build without it (the outbox branch before the Worksome API is merged) runs
-// GC Directory mutations only and says so in the test's diagnostics.
+// creation order. Every fourth mutation is a Worksome createJob, the rest GC Directory ones, so
+// both APIs share one ordered outbox.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startAll, openPage, gcMutation } from "./harness.mjs";
@@ -11,15 +10,15 @@ let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 
-test("200 mutations queued offline survive a reload and are applied once each, in order", { timeout: 120_000 }, async (t) => {
+test("200 mutations queued offline survive a reload and are applied once each, in order", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
   try {
     const page = await openPage(context, env.url);
     const worksome = await page.evaluate(() => hasWorksome());
-    if (!worksome) t.diagnostic("this build has no client.worksome: GC Directory mutations only");
+    assert.ok(worksome, "the package must have client.worksome: the run mixes both APIs");
     await context.setOffline(true);
     await page.evaluate((w) => openClient({ database: "s1", worksome: w }), worksome);
-    const calls = Array.from({ length: 200 }, (_, i) => (worksome && i % 4 === 3
+    const calls = Array.from({ length: 200 }, (_, i) => (i % 4 === 3
       ? ["createJob", { company: "1", name: `Job ${i}`, skills: ["rust"] }, "worksome"]
       : gcMutation(i)));
     const results = await page.evaluate((c) => callAll(c), calls);
