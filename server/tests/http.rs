@@ -206,7 +206,10 @@ fn the_binary_prints_its_port_and_serves() {
         r#"{"query":"{ organization(id: 1) { acronymFr } }"}"#,
     );
     // SIGTERM ends it cleanly (exit status 0) within a few seconds.
-    let sent = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let sent = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
     assert!(sent.success());
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
     let status = loop {
@@ -221,5 +224,8 @@ fn the_binary_prints_its_port_and_serves() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     };
     assert_eq!(r.body, r#"{"data":{"organization":{"acronymFr":"SCT"}}}"#);
-    assert!(status.expect("still running 5 s after SIGTERM").success(), "{status:?}");
+    assert!(
+        status.expect("still running 5 s after SIGTERM").success(),
+        "{status:?}"
+    );
 }

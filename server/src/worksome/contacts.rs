@@ -8,6 +8,7 @@ use serde_json::{json, Value};
 use super::auth::{self, actor, input, req_id, Actor};
 use super::companies::push;
 use super::store::{self, Obj};
+use super::users;
 use crate::api::{str_of, ApiError, Caller};
 
 fn apply(c: &Connection, a: &Actor, o: &mut Obj, inp: &Value) -> Result<(), ApiError> {
@@ -43,40 +44,7 @@ fn worker_for(c: &Connection, inp: &Value, email: &str) -> Result<String, ApiErr
         }
         return Ok(acc);
     }
-    let part = |k: &str| str_of(inp, k).unwrap_or_default().to_string();
-    let name = [part("firstName"), part("middleName"), part("lastName")]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut w = Obj::new();
-    for (k, v) in [
-        ("firstName", json!(part("firstName"))),
-        ("lastName", json!(part("lastName"))),
-        ("name", json!(name)),
-        ("email", json!(email)),
-    ] {
-        w.insert(k.into(), v);
-    }
-    auth::copy(&mut w, inp, &["middleName"]);
-    let initials: String = [part("firstName"), part("lastName")]
-        .iter()
-        .filter_map(|s| s.chars().next())
-        .collect();
-    w.insert("initials".into(), json!(initials));
-    let wid = store::insert(c, "Worker", w)?;
-    let mut u = Obj::new();
-    for (k, v) in [
-        ("name", json!(name)),
-        ("email", json!(email)),
-        ("_account", json!(wid)),
-        ("canCreatePassword", json!(true)),
-        ("missingAuthentication", json!(true)),
-    ] {
-        u.insert(k.into(), v);
-    }
-    store::insert(c, "User", u)?;
-    Ok(wid)
+    users::new_worker_account(c, inp, email, Obj::new())
 }
 
 /// `createTrustedContact`: the worker by email (created if new) invited to the company's pool.

@@ -8,6 +8,7 @@ use super::auth::{self, actor, input, req_id, Actor, Kind};
 use super::companies::push;
 use super::store::{self, Obj};
 use super::totp;
+use super::users;
 use crate::api::{str_of, ApiError, Caller};
 
 const RATES: &[(&str, &str)] = &[
@@ -98,52 +99,18 @@ pub fn create(c: &Connection, caller: &Caller, args: Value) -> Result<Value, Api
     Ok(json!(id))
 }
 
+/// A worker account for a candidate invited by email, with the recruiter's job title and currency.
 fn new_worker(c: &Connection, inp: &Value, email: &str) -> Result<String, ApiError> {
-    let part = |k: &str| str_of(inp, k).unwrap_or_default().to_string();
-    let name = [part("firstName"), part("middleName"), part("lastName")]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ");
-    let mut w = Obj::new();
-    for (k, v) in [
-        ("firstName", json!(part("firstName"))),
-        (
-            "middleName",
-            inp.get("middleName").cloned().unwrap_or(Value::Null),
-        ),
-        ("lastName", json!(part("lastName"))),
-        ("name", json!(name)),
-        ("email", json!(email)),
-        (
-            "jobTitle",
-            inp.get("jobTitle").cloned().unwrap_or(Value::Null),
-        ),
-        (
-            "currency",
-            inp.get("currency").cloned().unwrap_or(json!("DKK")),
-        ),
-    ] {
-        w.insert(k.into(), v);
-    }
-    let initials: String = [part("firstName"), part("lastName")]
-        .iter()
-        .filter_map(|s| s.chars().next())
-        .collect();
-    w.insert("initials".into(), json!(initials));
-    let wid = store::insert(c, "Worker", w)?;
-    let mut u = Obj::new();
-    for (k, v) in [
-        ("name", json!(name)),
-        ("email", json!(email)),
-        ("_account", json!(wid)),
-        ("canCreatePassword", json!(true)),
-        ("missingAuthentication", json!(true)),
-    ] {
-        u.insert(k.into(), v);
-    }
-    store::insert(c, "User", u)?;
-    Ok(wid)
+    let mut extra = Obj::new();
+    extra.insert(
+        "jobTitle".into(),
+        inp.get("jobTitle").cloned().unwrap_or(Value::Null),
+    );
+    extra.insert(
+        "currency".into(),
+        inp.get("currency").cloned().unwrap_or(json!("DKK")),
+    );
+    users::new_worker_account(c, inp, email, extra)
 }
 
 /// `updateRecruiterCandidate`.

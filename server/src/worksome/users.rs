@@ -242,3 +242,48 @@ pub fn address(inp: &Value) -> Result<Value, ApiError> {
     }
     Ok(Value::Object(o))
 }
+
+/// A new worker account and its user, for someone invited by email (a trusted contact, a
+/// recruiter's candidate): names from the input's firstName/middleName/lastName, plus `extra`
+/// fields. The user has no password yet, so it can create one.
+pub fn new_worker_account(
+    c: &Connection,
+    inp: &Value,
+    email: &str,
+    extra: Obj,
+) -> Result<String, ApiError> {
+    let part = |k: &str| str_of(inp, k).unwrap_or_default().to_string();
+    let name = [part("firstName"), part("middleName"), part("lastName")]
+        .into_iter()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let initials: String = [part("firstName"), part("lastName")]
+        .iter()
+        .filter_map(|s| s.chars().next())
+        .collect();
+    let mut w = extra;
+    for (k, v) in [
+        ("firstName", json!(part("firstName"))),
+        ("lastName", json!(part("lastName"))),
+        ("name", json!(name)),
+        ("email", json!(email)),
+        ("initials", json!(initials)),
+    ] {
+        w.insert(k.into(), v);
+    }
+    auth::copy(&mut w, inp, &["middleName"]);
+    let wid = store::insert(c, "Worker", w)?;
+    let mut u = Obj::new();
+    for (k, v) in [
+        ("name", json!(name)),
+        ("email", json!(email)),
+        ("_account", json!(wid)),
+        ("canCreatePassword", json!(true)),
+        ("missingAuthentication", json!(true)),
+    ] {
+        u.insert(k.into(), v);
+    }
+    store::insert(c, "User", u)?;
+    Ok(wid)
+}
