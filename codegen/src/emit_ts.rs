@@ -30,9 +30,12 @@ fn doc(out: &mut String, indent: &str, text: Option<&str>) {
 fn ts_input(ty: &TypeRef) -> String {
     let (inner, nn) = match ty {
         TypeRef::List(i, nn) => (format!("Array<{}>", ts_input(i)), *nn),
-        TypeRef::Named(n, nn) if scalars::is_builtin(n) => {
-            (scalars::lookup(n).map(|s| s.ts_input.to_string()).unwrap_or_default(), *nn)
-        }
+        TypeRef::Named(n, nn) if scalars::is_builtin(n) => (
+            scalars::lookup(n)
+                .map(|s| s.ts_input.to_string())
+                .unwrap_or_default(),
+            *nn,
+        ),
         TypeRef::Named(n, nn) => (n.clone(), *nn),
     };
     if nn {
@@ -45,7 +48,14 @@ fn ts_input(ty: &TypeRef) -> String {
 fn member(out: &mut String, v: &InputValue) {
     doc(out, "    ", v.description.as_deref());
     let optional = !v.ty.non_null() || v.has_default;
-    writeln!(out, "    {}{}: {};", v.name, if optional { "?" } else { "" }, ts_input(&v.ty)).unwrap();
+    writeln!(
+        out,
+        "    {}{}: {};",
+        v.name,
+        if optional { "?" } else { "" },
+        ts_input(&v.ty)
+    )
+    .unwrap();
 }
 
 /// The `export namespace <Api> { ... }` block.
@@ -59,7 +69,9 @@ pub fn namespace(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String
     // Scalars and enums used in results must be declared too, not only those reachable from inputs.
     let mut names: Vec<String> = reachable.into_iter().collect();
     for t in schema.types.values() {
-        if matches!(t.kind, Kind::Enum(_)) || (matches!(t.kind, Kind::Scalar) && !scalars::is_builtin(&t.name)) {
+        if matches!(t.kind, Kind::Enum(_))
+            || (matches!(t.kind, Kind::Scalar) && !scalars::is_builtin(&t.name))
+        {
             names.push(t.name.clone());
         }
     }
@@ -97,12 +109,23 @@ pub fn namespace(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String
         let result_name = format!("{upper}Result");
         for n in [&args_name, &result_name] {
             if declared.contains(n) {
-                return Err(format!("generated TypeScript name {ns}.{n} collides with a schema type"));
+                return Err(format!(
+                    "generated TypeScript name {ns}.{n} collides with a schema type"
+                ));
             }
         }
-        doc(&mut out, "  ", Some(&format!("What `client.{api}.{}` takes.", op.name)));
+        doc(
+            &mut out,
+            "  ",
+            Some(&format!("What `client.{api}.{}` takes.", op.name)),
+        );
         if op.single_input() {
-            writeln!(out, "  export type {args_name} = {};", ts_input(&op.args[0].ty)).unwrap();
+            writeln!(
+                out,
+                "  export type {args_name} = {};",
+                ts_input(&op.args[0].ty)
+            )
+            .unwrap();
         } else if !op.args.is_empty() {
             writeln!(out, "  export interface {args_name} {{").unwrap();
             for a in &op.args {
@@ -110,7 +133,14 @@ pub fn namespace(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String
             }
             writeln!(out, "  }}").unwrap();
         }
-        doc(&mut out, "  ", Some(&format!("The data `client.{api}.{}` resolves with: the fields its document selects.", op.name)));
+        doc(
+            &mut out,
+            "  ",
+            Some(&format!(
+                "The data `client.{api}.{}` resolves with: the fields its document selects.",
+                op.name
+            )),
+        );
         writeln!(out, "  export type {result_name} = {};", op.result_ts).unwrap();
         declared.push(args_name);
         declared.push(result_name);

@@ -18,7 +18,11 @@ pub fn reachable(schema: &Schema) -> Result<BTreeSet<String>, String> {
         match &schema.get(&name)?.kind {
             Kind::Input(fields) => stack.extend(fields.iter().map(|f| f.ty.named().to_string())),
             Kind::Scalar | Kind::Enum(_) => {}
-            _ => return Err(format!("{name} is used as an argument type but is not an input type")),
+            _ => {
+                return Err(format!(
+                    "{name} is used as an argument type but is not an input type"
+                ))
+            }
         }
     }
     Ok(seen)

@@ -39,7 +39,9 @@ pub fn generate(api: &str, sdl: &str, documents: &[(String, String)]) -> Result<
     let mutations = schema.mutations()?;
     for (stem, _) in documents {
         if !mutations.iter().any(|m| &m.name == stem) {
-            return Err(format!("operations/{api}/{stem}.graphql names no mutation of schemas/{api}.graphql"));
+            return Err(format!(
+                "operations/{api}/{stem}.graphql names no mutation of schemas/{api}.graphql"
+            ));
         }
     }
     let mut ops = vec![];
@@ -47,8 +49,16 @@ pub fn generate(api: &str, sdl: &str, documents: &[(String, String)]) -> Result<
         let (_, text) = documents
             .iter()
             .find(|(stem, _)| *stem == m.name)
-            .ok_or_else(|| format!("mutation {} has no document operations/{api}/{}.graphql", m.name, m.name))?;
-        ops.push(operations::check(&schema, &m.name, text).map_err(|e| format!("operations/{api}/{e}"))?);
+            .ok_or_else(|| {
+                format!(
+                    "mutation {} has no document operations/{api}/{}.graphql",
+                    m.name, m.name
+                )
+            })?;
+        ops.push(
+            operations::check(&schema, &m.name, text)
+                .map_err(|e| format!("operations/{api}/{e}"))?,
+        );
     }
     let ts = emit_ts::namespace(api, &schema, &ops)?;
     Ok(Generated {
@@ -62,12 +72,14 @@ pub fn generate(api: &str, sdl: &str, documents: &[(String, String)]) -> Result<
 /// Reads every operation document of one API from `dir` (stem -> text), sorted by stem.
 pub fn read_documents(dir: &Path) -> Result<Vec<(String, String)>, String> {
     let mut docs = vec![];
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for entry in entries {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.extension().is_some_and(|e| e == "graphql") {
             let stem = path.file_stem().unwrap().to_string_lossy().to_string();
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
             docs.push((stem, text));
         }
     }
@@ -75,29 +87,48 @@ pub fn read_documents(dir: &Path) -> Result<Vec<(String, String)>, String> {
     Ok(docs)
 }
 
-/// Generates every API under `root` (`schemas/*.graphql` with `operations/<api>/`), sorted by name.
-pub fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
-    let mut apis = vec![];
-    let schemas = root.join("schemas");
-    let mut entries: Vec<_> = std::fs::read_dir(&schemas)
-        .map_err(|e| format!("cannot read {}: {e}", schemas.display()))?
+/// Every API under `root`: (name, SDL) of each `schemas/*.graphql`, sorted by name.
+pub fn schemas(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let dir = root.join("schemas");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|e| e == "graphql"))
         .collect();
-    entries.sort();
-    for path in entries {
-        let api = path.file_stem().unwrap().to_string_lossy().to_string();
-        let sdl = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        let docs = read_documents(&root.join("operations").join(&api))?;
-        apis.push(generate(&api, &sdl, &docs)?);
-    }
-    Ok(apis)
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|path| {
+            let api = path.file_stem().unwrap().to_string_lossy().to_string();
+            let sdl = std::fs::read_to_string(&path)
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+            Ok((api, sdl))
+        })
+        .collect()
+}
+
+/// Generates every API under `root` (`schemas/*.graphql` with `operations/<api>/`), sorted by name.
+pub fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
+    schemas(root)?
+        .into_iter()
+        .map(|(api, sdl)| {
+            generate(
+                &api,
+                &sdl,
+                &read_documents(&root.join("operations").join(&api))?,
+            )
+        })
+        .collect()
 }
 
 /// The documents the selection rule gives for every mutation of a schema: (mutation, text).
 pub fn expected_documents(sdl: &str) -> Result<Vec<(String, String)>, String> {
     let schema = Schema::parse(sdl)?;
-    Ok(schema.mutations()?.iter().map(|m| (m.name.clone(), default_document(&schema, m))).collect())
+    Ok(schema
+        .mutations()?
+        .iter()
+        .map(|m| (m.name.clone(), default_document(&schema, m)))
+        .collect())
 }
 
 /// `apis.rs` (one module per API plus `ALL`) and `facades.rs` (the classes, the `Client`
@@ -117,9 +148,22 @@ pub fn index(apis: &[Generated]) -> (String, String) {
         .unwrap();
     }
     let names: Vec<String> = apis.iter().map(|g| format!("&{}::API", g.api)).collect();
-    writeln!(tables, "/// Every API of the SDK.\npub static ALL: &[&model::Api] = &[{}];", names.join(", ")).unwrap();
+    writeln!(
+        tables,
+        "/// Every API of the SDK.\npub static ALL: &[&model::Api] = &[{}];",
+        names.join(", ")
+    )
+    .unwrap();
     let union: Vec<String> = apis.iter().map(|g| format!("\"{}\"", g.api)).collect();
-    let endpoints: Vec<String> = apis.iter().map(|g| format!("  /** GraphQL endpoint URL of the {0} API. */\n  {0}?: string;", g.api)).collect();
+    let endpoints: Vec<String> = apis
+        .iter()
+        .map(|g| {
+            format!(
+                "  /** GraphQL endpoint URL of the {0} API. */\n  {0}?: string;",
+                g.api
+            )
+        })
+        .collect();
     writeln!(
         facades,
         "#[wasm_bindgen(typescript_custom_section)]\nconst TS_APIS: &'static str = r#\"\n/** The APIs this SDK speaks. */\nexport type ApiName = {};\n/** Where each API is served; an API without an endpoint rejects its calls with a ConfigError. */\nexport interface Endpoints {{\n{}\n}}\n\"#;",
@@ -133,7 +177,8 @@ pub fn index(apis: &[Generated]) -> (String, String) {
 /// The mutations `tests/data/mutations.tsv` lists for `api`, in its order.
 pub fn listed_mutations(root: &Path, api: &str) -> Result<Vec<String>, String> {
     let path = root.join("tests/data/mutations.tsv");
-    let tsv = std::fs::read_to_string(&path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let tsv = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     Ok(tsv
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
@@ -148,8 +193,15 @@ pub fn listed_mutations(root: &Path, api: &str) -> Result<Vec<String>, String> {
 /// the queries named in `schemas/overlay/<api>.queries`, the designs of
 /// `schemas/overlay/<api>.graphql`, and every type those reach.
 /// `reference_path` is how the header names the reference file (as passed on the command line).
-pub fn prune_for_repo(root: &Path, api: &str, reference_path: &str, reference: &str) -> Result<String, String> {
-    let read = |p: std::path::PathBuf| std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()));
+pub fn prune_for_repo(
+    root: &Path,
+    api: &str,
+    reference_path: &str,
+    reference: &str,
+) -> Result<String, String> {
+    let read = |p: std::path::PathBuf| {
+        std::fs::read_to_string(&p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+    };
     let overlay = root.join("schemas/overlay");
     let designed = read(overlay.join(format!("{api}.graphql")))?;
     let queries: Vec<String> = read(overlay.join(format!("{api}.queries")))?
@@ -166,5 +218,11 @@ pub fn prune_for_repo(root: &Path, api: &str, reference_path: &str, reference: &
          # schemas/overlay/{api}.queries, every type they reach); definitions marked `# designed here` come\n\
          # from schemas/overlay/{api}.graphql because the reference lacks them.\n"
     );
-    prune(&PruneSpec { reference, mutations: &mutations, queries: &queries, designed: &designed, header: &header })
+    prune(&PruneSpec {
+        reference,
+        mutations: &mutations,
+        queries: &queries,
+        designed: &designed,
+        header: &header,
+    })
 }

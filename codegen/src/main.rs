@@ -15,13 +15,20 @@ fn fail(msg: String) -> ! {
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+    match args
+        .iter()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .as_slice()
+    {
         ["write-operations"] => write_operations(Path::new(".")),
         ["write-operations", root] => write_operations(Path::new(root)),
         ["prune-schema", api, reference] | ["prune-schema", api, reference, _] => {
             let root = PathBuf::from(args.get(3).map(String::as_str).unwrap_or("."));
-            let text = std::fs::read_to_string(reference).unwrap_or_else(|e| fail(format!("cannot read {reference}: {e}")));
-            let sdl = outbox_codegen::prune_for_repo(&root, api, reference, &text).unwrap_or_else(|e| fail(e));
+            let text = std::fs::read_to_string(reference)
+                .unwrap_or_else(|e| fail(format!("cannot read {reference}: {e}")));
+            let sdl = outbox_codegen::prune_for_repo(&root, api, reference, &text)
+                .unwrap_or_else(|e| fail(e));
             print!("{sdl}");
         }
         _ => {
@@ -32,17 +39,9 @@ fn main() {
 }
 
 fn write_operations(root: &Path) {
-    let schemas = root.join("schemas");
-    let mut paths: Vec<_> = std::fs::read_dir(&schemas)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", schemas.display()))
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|e| e == "graphql"))
-        .collect();
-    paths.sort();
-    for path in paths {
-        let api = path.file_stem().unwrap().to_string_lossy().to_string();
-        let sdl = std::fs::read_to_string(&path).expect("schema readable");
-        let docs = outbox_codegen::expected_documents(&sdl).unwrap_or_else(|e| fail(format!("{}: {e}", path.display())));
+    for (api, sdl) in outbox_codegen::schemas(root).unwrap_or_else(|e| fail(e)) {
+        let docs = outbox_codegen::expected_documents(&sdl)
+            .unwrap_or_else(|e| fail(format!("schemas/{api}.graphql: {e}")));
         let dir = root.join("operations").join(&api);
         std::fs::create_dir_all(&dir).expect("operations dir");
         for (name, text) in &docs {

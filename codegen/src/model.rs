@@ -114,12 +114,18 @@ fn input_value(v: &async_graphql_parser::types::InputValueDefinition) -> InputVa
 impl Schema {
     /// Parses SDL. Fails with the parser's message, or when a referenced type is not defined.
     pub fn parse(sdl: &str) -> Result<Schema, String> {
-        let doc = async_graphql_parser::parse_schema(sdl).map_err(|e| format!("SDL does not parse: {e}"))?;
+        let doc = async_graphql_parser::parse_schema(sdl)
+            .map_err(|e| format!("SDL does not parse: {e}"))?;
         let mut types = BTreeMap::new();
         for name in BUILTIN_SCALARS {
             types.insert(
                 name.to_string(),
-                TypeDef { name: name.to_string(), description: None, kind: Kind::Scalar, implements: vec![] },
+                TypeDef {
+                    name: name.to_string(),
+                    description: None,
+                    kind: Kind::Scalar,
+                    implements: vec![],
+                },
             );
         }
         let (mut query, mut mutation) = ("Query".to_string(), "Mutation".to_string());
@@ -136,38 +142,72 @@ impl Schema {
                 TypeSystemDefinition::Directive(_) => {}
                 TypeSystemDefinition::Type(t) => {
                     let t = &t.node;
-                    let fields = |fs: &Vec<async_graphql_parser::Positioned<async_graphql_parser::types::FieldDefinition>>| {
+                    let fields = |fs: &Vec<
+                        async_graphql_parser::Positioned<
+                            async_graphql_parser::types::FieldDefinition,
+                        >,
+                    >| {
                         fs.iter()
                             .map(|f| Field {
                                 name: f.node.name.node.to_string(),
                                 ty: TypeRef::from_ast(&f.node.ty.node),
-                                args: f.node.arguments.iter().map(|a| input_value(&a.node)).collect(),
+                                args: f
+                                    .node
+                                    .arguments
+                                    .iter()
+                                    .map(|a| input_value(&a.node))
+                                    .collect(),
                                 description: desc(&f.node.description),
                             })
                             .collect::<Vec<_>>()
                     };
                     let kind = match &t.kind {
                         TypeKind::Scalar => Kind::Scalar,
-                        TypeKind::Enum(e) => Kind::Enum(e.values.iter().map(|v| v.node.value.node.to_string()).collect()),
+                        TypeKind::Enum(e) => Kind::Enum(
+                            e.values
+                                .iter()
+                                .map(|v| v.node.value.node.to_string())
+                                .collect(),
+                        ),
                         TypeKind::Object(o) => Kind::Object(fields(&o.fields)),
                         TypeKind::Interface(i) => Kind::Interface(fields(&i.fields)),
-                        TypeKind::Union(u) => Kind::Union(u.members.iter().map(|m| m.node.to_string()).collect()),
-                        TypeKind::InputObject(i) => Kind::Input(i.fields.iter().map(|f| input_value(&f.node)).collect()),
+                        TypeKind::Union(u) => {
+                            Kind::Union(u.members.iter().map(|m| m.node.to_string()).collect())
+                        }
+                        TypeKind::InputObject(i) => {
+                            Kind::Input(i.fields.iter().map(|f| input_value(&f.node)).collect())
+                        }
                     };
                     let implements = match &t.kind {
-                        TypeKind::Object(o) => o.implements.iter().map(|i| i.node.to_string()).collect(),
-                        TypeKind::Interface(i) => i.implements.iter().map(|i| i.node.to_string()).collect(),
+                        TypeKind::Object(o) => {
+                            o.implements.iter().map(|i| i.node.to_string()).collect()
+                        }
+                        TypeKind::Interface(i) => {
+                            i.implements.iter().map(|i| i.node.to_string()).collect()
+                        }
                         _ => vec![],
                     };
                     let name = t.name.node.to_string();
                     if t.extend {
                         return Err(format!("type extensions are not supported (extend {name})"));
                     }
-                    types.insert(name.clone(), TypeDef { name, description: desc(&t.description), kind, implements });
+                    types.insert(
+                        name.clone(),
+                        TypeDef {
+                            name,
+                            description: desc(&t.description),
+                            kind,
+                            implements,
+                        },
+                    );
                 }
             }
         }
-        let schema = Schema { types, query, mutation };
+        let schema = Schema {
+            types,
+            query,
+            mutation,
+        };
         schema.check_references()?;
         Ok(schema)
     }
@@ -177,7 +217,10 @@ impl Schema {
             if self.types.contains_key(ty.named()) {
                 Ok(())
             } else {
-                Err(format!("{owner}.{member} refers to undefined type {}", ty.named()))
+                Err(format!(
+                    "{owner}.{member} refers to undefined type {}",
+                    ty.named()
+                ))
             }
         };
         for t in self.types.values() {
@@ -198,7 +241,10 @@ impl Schema {
                 Kind::Union(ms) => {
                     for m in ms {
                         if !matches!(self.types.get(m).map(|t| &t.kind), Some(Kind::Object(_))) {
-                            return Err(format!("union {} has member {m}, which is not an object type", t.name));
+                            return Err(format!(
+                                "union {} has member {m}, which is not an object type",
+                                t.name
+                            ));
                         }
                     }
                 }
@@ -210,7 +256,9 @@ impl Schema {
 
     /// A named type, or an error naming it.
     pub fn get(&self, name: &str) -> Result<&TypeDef, String> {
-        self.types.get(name).ok_or_else(|| format!("unknown type {name}"))
+        self.types
+            .get(name)
+            .ok_or_else(|| format!("unknown type {name}"))
     }
 
     /// The fields of an object or interface type.
@@ -223,12 +271,16 @@ impl Schema {
 
     /// The mutation fields, in SDL order.
     pub fn mutations(&self) -> Result<&[Field], String> {
-        self.fields(&self.mutation).ok_or_else(|| format!("the schema has no {} type", self.mutation))
+        self.fields(&self.mutation)
+            .ok_or_else(|| format!("the schema has no {} type", self.mutation))
     }
 
     /// Whether a named type is a scalar or an enum (a leaf: selected without a sub-selection).
     pub fn is_leaf(&self, name: &str) -> bool {
-        matches!(self.types.get(name).map(|t| &t.kind), Some(Kind::Scalar | Kind::Enum(_)))
+        matches!(
+            self.types.get(name).map(|t| &t.kind),
+            Some(Kind::Scalar | Kind::Enum(_))
+        )
     }
 
     /// The object types that can stand where `name` (an object, interface or union) stands.
@@ -249,6 +301,8 @@ impl Schema {
     /// Whether object `obj` declares `implements iface`: only the declaration counts, not a
     /// match of field names.
     fn implements(&self, obj: &str, iface: &str) -> bool {
-        self.types.get(obj).is_some_and(|t| t.implements.iter().any(|i| i == iface))
+        self.types
+            .get(obj)
+            .is_some_and(|t| t.implements.iter().any(|i| i == iface))
     }
 }

@@ -35,34 +35,60 @@ pub fn check(schema: &Schema, name: &str, document: &str) -> Result<Operation, S
         .iter()
         .find(|f| f.name == name)
         .ok_or_else(|| format!("{name}.graphql: the schema has no mutation {name}"))?;
-    let doc = async_graphql_parser::parse_query(document).map_err(|e| format!("{name}.graphql does not parse: {e}"))?;
+    let doc = async_graphql_parser::parse_query(document)
+        .map_err(|e| format!("{name}.graphql does not parse: {e}"))?;
     if !doc.fragments.is_empty() {
-        return Err(format!("{name}.graphql: named fragments are not supported; use inline fragments"));
+        return Err(format!(
+            "{name}.graphql: named fragments are not supported; use inline fragments"
+        ));
     }
     let op = match &doc.operations {
         DocumentOperations::Single(op) => op,
         DocumentOperations::Multiple(ops) => match ops.iter().collect::<Vec<_>>().as_slice() {
             [(n, op)] if n.as_str() == name => *op,
-            [(n, _)] => return Err(format!("{name}.graphql: the operation must be named {name}, not {n}")),
-            _ => return Err(format!("{name}.graphql must hold exactly one operation, named {name}")),
+            [(n, _)] => {
+                return Err(format!(
+                    "{name}.graphql: the operation must be named {name}, not {n}"
+                ))
+            }
+            _ => {
+                return Err(format!(
+                    "{name}.graphql must hold exactly one operation, named {name}"
+                ))
+            }
         },
     };
     if op.node.ty != OperationType::Mutation {
         return Err(format!("{name}.graphql: the operation must be a mutation"));
     }
-    if !document.trim_start().starts_with(&format!("mutation {name}")) {
-        return Err(format!("{name}.graphql: the operation must be named {name}"));
+    if !document
+        .trim_start()
+        .starts_with(&format!("mutation {name}"))
+    {
+        return Err(format!(
+            "{name}.graphql: the operation must be named {name}"
+        ));
     }
     check_variables(name, field, op)?;
     let roots = &op.node.selection_set.node.items;
     let root = match roots.as_slice() {
-        [Positioned { node: Selection::Field(f), .. }] if f.node.name.node == name && f.node.alias.is_none() => f,
-        _ => return Err(format!("{name}.graphql must select exactly the field {name}, without an alias")),
+        [Positioned {
+            node: Selection::Field(f),
+            ..
+        }] if f.node.name.node == name && f.node.alias.is_none() => f,
+        _ => {
+            return Err(format!(
+                "{name}.graphql must select exactly the field {name}, without an alias"
+            ))
+        }
     };
     for (arg, value) in &root.node.arguments {
         let expected = format!("${}", arg.node);
         if value.node.to_string() != expected {
-            return Err(format!("{name}.graphql: argument {} must be passed as {expected}", arg.node));
+            return Err(format!(
+                "{name}.graphql: argument {} must be passed as {expected}",
+                arg.node
+            ));
         }
     }
     let result_ts = ts_of(schema, &field.ty, &root.node.selection_set.node, name)?;
@@ -84,11 +110,25 @@ fn check_variables(
         .node
         .variable_definitions
         .iter()
-        .map(|v| (v.node.name.node.to_string(), v.node.var_type.node.to_string()))
+        .map(|v| {
+            (
+                v.node.name.node.to_string(),
+                v.node.var_type.node.to_string(),
+            )
+        })
         .collect();
-    let expected: Vec<(String, String)> = field.args.iter().map(|a| (a.name.clone(), a.ty.to_string())).collect();
+    let expected: Vec<(String, String)> = field
+        .args
+        .iter()
+        .map(|a| (a.name.clone(), a.ty.to_string()))
+        .collect();
     if declared != expected {
-        let show = |vs: &[(String, String)]| vs.iter().map(|(n, t)| format!("${n}: {t}")).collect::<Vec<_>>().join(", ");
+        let show = |vs: &[(String, String)]| {
+            vs.iter()
+                .map(|(n, t)| format!("${n}: {t}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         return Err(format!(
             "{name}.graphql declares variables ({}) but the schema's arguments are ({})",
             show(&declared),
@@ -104,7 +144,11 @@ fn ts_of(schema: &Schema, ty: &TypeRef, sel: &SelectionSet, at: &str) -> Result<
         TypeRef::List(inner, nn) => (format!("Array<{}>", ts_of(schema, inner, sel, at)?), *nn),
         TypeRef::Named(n, nn) => (ts_named(schema, n, sel, at)?, *nn),
     };
-    Ok(if non_null { inner } else { format!("{inner} | null") })
+    Ok(if non_null {
+        inner
+    } else {
+        format!("{inner} | null")
+    })
 }
 
 fn ts_named(schema: &Schema, name: &str, sel: &SelectionSet, at: &str) -> Result<String, String> {
@@ -112,14 +156,18 @@ fn ts_named(schema: &Schema, name: &str, sel: &SelectionSet, at: &str) -> Result
     match &def.kind {
         Kind::Scalar | Kind::Enum(_) => {
             if !sel.items.is_empty() {
-                return Err(format!("{at}: {name} is a leaf type and takes no selection"));
+                return Err(format!(
+                    "{at}: {name} is a leaf type and takes no selection"
+                ));
             }
             Ok(match &def.kind {
                 Kind::Scalar => scalars::lookup(name)?.ts_output.to_string(),
                 _ => name.to_string(),
             })
         }
-        _ if sel.items.is_empty() => Err(format!("{at}: {name} is not a leaf type and needs a selection")),
+        _ if sel.items.is_empty() => Err(format!(
+            "{at}: {name} is not a leaf type and needs a selection"
+        )),
         Kind::Object(_) => object_ts(schema, name, sel, None, at),
         Kind::Interface(_) | Kind::Union(_) => {
             let variants = schema
@@ -130,7 +178,11 @@ fn ts_named(schema: &Schema, name: &str, sel: &SelectionSet, at: &str) -> Result
             if variants.is_empty() {
                 return Err(format!("{at}: {name} has no possible object types"));
             }
-            Ok(variants.iter().map(|v| format!("({v})")).collect::<Vec<_>>().join(" | "))
+            Ok(variants
+                .iter()
+                .map(|v| format!("({v})"))
+                .collect::<Vec<_>>()
+                .join(" | "))
         }
         Kind::Input(_) => Err(format!("{at}: {name} is an input type")),
     }
@@ -138,9 +190,22 @@ fn ts_named(schema: &Schema, name: &str, sel: &SelectionSet, at: &str) -> Result
 
 /// The selected fields of object `obj`, seen through `abstract_parent` when the selection is on
 /// an interface or union (its inline fragments then apply only to their own type).
-fn object_ts(schema: &Schema, obj: &str, sel: &SelectionSet, abstract_parent: Option<&str>, at: &str) -> Result<String, String> {
+fn object_ts(
+    schema: &Schema,
+    obj: &str,
+    sel: &SelectionSet,
+    abstract_parent: Option<&str>,
+    at: &str,
+) -> Result<String, String> {
     let mut members: Vec<(String, String)> = vec![];
-    collect(schema, obj, sel, abstract_parent.unwrap_or(obj), at, &mut members)?;
+    collect(
+        schema,
+        obj,
+        sel,
+        abstract_parent.unwrap_or(obj),
+        at,
+        &mut members,
+    )?;
     let body: Vec<String> = members.iter().map(|(k, t)| format!("{k}: {t}")).collect();
     Ok(format!("{{ {} }}", body.join("; ")))
 }
@@ -169,16 +234,27 @@ fn collect(
                         .and_then(|fs| fs.iter().find(|x| x.name == fname))
                         .ok_or_else(|| format!("{at}: {scope} has no field {fname}"))?;
                     if !f.arguments.is_empty() {
-                        return Err(format!("{at}: field arguments are not supported ({scope}.{fname})"));
+                        return Err(format!(
+                            "{at}: field arguments are not supported ({scope}.{fname})"
+                        ));
                     }
-                    ts_of(schema, &field.ty, &f.selection_set.node, &format!("{at}.{fname}"))?
+                    ts_of(
+                        schema,
+                        &field.ty,
+                        &f.selection_set.node,
+                        &format!("{at}.{fname}"),
+                    )?
                 };
                 if !out.iter().any(|(k, _)| *k == fname) {
                     out.push((fname, ts));
                 }
             }
             Selection::InlineFragment(frag) => {
-                let on = frag.node.type_condition.as_ref().map(|c| c.node.on.node.to_string());
+                let on = frag
+                    .node
+                    .type_condition
+                    .as_ref()
+                    .map(|c| c.node.on.node.to_string());
                 let on = on.unwrap_or_else(|| scope.to_string());
                 if !schema.possible_types(scope).contains(&on.as_str()) && on != scope {
                     return Err(format!("{at}: fragment on {on} can never apply to {scope}"));
@@ -187,7 +263,9 @@ fn collect(
                     collect(schema, obj, &frag.node.selection_set.node, &on, at, out)?;
                 }
             }
-            Selection::FragmentSpread(_) => return Err(format!("{at}: fragment spreads are not supported")),
+            Selection::FragmentSpread(_) => {
+                return Err(format!("{at}: fragment spreads are not supported"))
+            }
         }
     }
     Ok(())

@@ -5,7 +5,9 @@
 //! reference.
 
 use crate::sdl;
-use async_graphql_parser::types::{ServiceDocument, TypeDefinition, TypeKind, TypeSystemDefinition};
+use async_graphql_parser::types::{
+    ServiceDocument, TypeDefinition, TypeKind, TypeSystemDefinition,
+};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// What to keep and what is designed here.
@@ -35,8 +37,15 @@ pub struct Types {
 impl Types {
     /// Parses SDL into its type definitions; fails on extensions and duplicate names.
     pub fn parse(sdl: &str, what: &str) -> Result<Types, String> {
-        let doc: ServiceDocument = async_graphql_parser::parse_schema(sdl).map_err(|e| format!("{what} does not parse: {e}"))?;
-        let mut t = Types { order: vec![], defs: BTreeMap::new(), lines: BTreeMap::new(), query: "Query".into(), mutation: "Mutation".into() };
+        let doc: ServiceDocument = async_graphql_parser::parse_schema(sdl)
+            .map_err(|e| format!("{what} does not parse: {e}"))?;
+        let mut t = Types {
+            order: vec![],
+            defs: BTreeMap::new(),
+            lines: BTreeMap::new(),
+            query: "Query".into(),
+            mutation: "Mutation".into(),
+        };
         for def in doc.definitions {
             match def {
                 TypeSystemDefinition::Schema(s) => {
@@ -51,7 +60,9 @@ impl Types {
                 TypeSystemDefinition::Type(def) => {
                     let name = def.node.name.node.to_string();
                     if def.node.extend {
-                        return Err(format!("{what}: type extensions are not supported (extend {name})"));
+                        return Err(format!(
+                            "{what}: type extensions are not supported (extend {name})"
+                        ));
                     }
                     t.lines.insert(name.clone(), def.pos.line);
                     if t.defs.insert(name.clone(), def.node).is_some() {
@@ -65,9 +76,16 @@ impl Types {
     }
 
     /// A root type's field by name.
-    fn root_field(&self, root: &str, name: &str) -> Option<&async_graphql_parser::types::FieldDefinition> {
+    fn root_field(
+        &self,
+        root: &str,
+        name: &str,
+    ) -> Option<&async_graphql_parser::types::FieldDefinition> {
         let t = self.defs.get(root)?;
-        sdl::fields_of(t).iter().map(|f| &f.node).find(|f| f.name.node == name)
+        sdl::fields_of(t)
+            .iter()
+            .map(|f| &f.node)
+            .find(|f| f.name.node == name)
     }
 }
 
@@ -90,7 +108,9 @@ fn references(t: &TypeDefinition) -> Vec<String> {
 }
 
 fn base(ty: &async_graphql_parser::types::Type) -> String {
-    ty.to_string().trim_matches(|c| c == '[' || c == ']' || c == '!').to_string()
+    ty.to_string()
+        .trim_matches(|c| c == '[' || c == ']' || c == '!')
+        .to_string()
 }
 
 fn is_builtin(name: &str) -> bool {
@@ -104,7 +124,9 @@ pub fn prune(spec: &PruneSpec) -> Result<String, String> {
     let (query, mutation) = (reference.query.clone(), reference.mutation.clone());
     for name in &designed.order {
         if reference.defs.contains_key(name) && *name != query && *name != mutation {
-            return Err(format!("the overlay redefines {name}, which the reference defines"));
+            return Err(format!(
+                "the overlay redefines {name}, which the reference defines"
+            ));
         }
     }
     // Types still to visit, starting from the kept root fields' types and arguments.
@@ -113,10 +135,18 @@ pub fn prune(spec: &PruneSpec) -> Result<String, String> {
         let from_ref = reference.root_field(root, name);
         let from_design = designed.root_field(root, name);
         let (f, is_designed) = match (from_ref, from_design) {
-            (Some(_), Some(_)) => return Err(format!("the overlay redefines {root}.{name}, which the reference defines")),
+            (Some(_), Some(_)) => {
+                return Err(format!(
+                    "the overlay redefines {root}.{name}, which the reference defines"
+                ))
+            }
             (Some(f), None) => (f, false),
             (None, Some(f)) => (f, true),
-            (None, None) => return Err(format!("{root}.{name} is in neither the reference nor the overlay")),
+            (None, None) => {
+                return Err(format!(
+                    "{root}.{name} is in neither the reference nor the overlay"
+                ))
+            }
         };
         stack.push(base(&f.ty.node));
         stack.extend(f.arguments.iter().map(|a| base(&a.node.ty.node)));
@@ -131,11 +161,18 @@ pub fn prune(spec: &PruneSpec) -> Result<String, String> {
         query_fields.push(take(&query, q)?);
     }
     for (root, listed) in [(&mutation, spec.mutations), (&query, spec.queries)] {
-        for f in designed.defs.get(root.as_str()).map(sdl::fields_of).unwrap_or(&[]) {
+        for f in designed
+            .defs
+            .get(root.as_str())
+            .map(sdl::fields_of)
+            .unwrap_or(&[])
+        {
             let name = f.node.name.node.to_string();
             if !listed.contains(&name) {
                 if root == &mutation {
-                    return Err(format!("the overlay designs {root}.{name}, which the mutation list does not name"));
+                    return Err(format!(
+                        "the overlay designs {root}.{name}, which the mutation list does not name"
+                    ));
                 }
                 query_fields.push(take(root, &name)?);
             }
@@ -151,7 +188,10 @@ pub fn prune(spec: &PruneSpec) -> Result<String, String> {
                 _ => continue,
             };
             for i in ifaces {
-                implementors.entry(i.node.to_string()).or_default().push(name.clone());
+                implementors
+                    .entry(i.node.to_string())
+                    .or_default()
+                    .push(name.clone());
             }
         }
     }
@@ -164,16 +204,25 @@ pub fn prune(spec: &PruneSpec) -> Result<String, String> {
             .defs
             .get(&name)
             .or_else(|| designed.defs.get(&name))
-            .ok_or_else(|| format!("type {name} is reached but defined in neither the reference nor the overlay"))?;
+            .ok_or_else(|| {
+                format!(
+                    "type {name} is reached but defined in neither the reference nor the overlay"
+                )
+            })?;
         stack.extend(references(t));
         if matches!(t.kind, TypeKind::Interface(_)) {
             stack.extend(implementors.get(&name).cloned().unwrap_or_default());
         }
     }
     let mut out = String::from(spec.header);
-    out.push_str(&format!("\nschema {{\n  query: {query}\n  mutation: {mutation}\n}}\n"));
+    out.push_str(&format!(
+        "\nschema {{\n  query: {query}\n  mutation: {mutation}\n}}\n"
+    ));
     for (root, fields) in [(&query, &query_fields), (&mutation, &mutation_fields)] {
-        let t = reference.defs.get(root.as_str()).ok_or_else(|| format!("the reference has no {root} type"))?;
+        let t = reference
+            .defs
+            .get(root.as_str())
+            .ok_or_else(|| format!("the reference has no {root} type"))?;
         out.push('\n');
         out.push_str(&sdl::type_with_fields(t, false, fields));
     }
@@ -185,10 +234,15 @@ pub fn prune(spec: &PruneSpec) -> Result<String, String> {
         out.push('\n');
         out.push_str(&sdl::type_def(&designed.defs[name], true));
     }
-    let unused: Vec<&String> =
-        designed.order.iter().filter(|n| !seen.contains(*n) && **n != query && **n != mutation).collect();
+    let unused: Vec<&String> = designed
+        .order
+        .iter()
+        .filter(|n| !seen.contains(*n) && **n != query && **n != mutation)
+        .collect();
     if !unused.is_empty() {
-        return Err(format!("the overlay defines types no kept field reaches: {unused:?}"));
+        return Err(format!(
+            "the overlay defines types no kept field reaches: {unused:?}"
+        ));
     }
     Ok(out)
 }

@@ -13,8 +13,18 @@ pub struct ScalarSpec {
     pub format: &'static str,
 }
 
-const fn spec(name: &'static str, ts_input: &'static str, ts_output: &'static str, format: &'static str) -> ScalarSpec {
-    ScalarSpec { name, ts_input, ts_output, format }
+const fn spec(
+    name: &'static str,
+    ts_input: &'static str,
+    ts_output: &'static str,
+    format: &'static str,
+) -> ScalarSpec {
+    ScalarSpec {
+        name,
+        ts_input,
+        ts_output,
+        format,
+    }
 }
 
 /// The scalars known to the generator; built-ins first.
@@ -33,13 +43,28 @@ pub const SCALARS: &[ScalarSpec] = &[
     spec("Time", "string", "string", "Time"),
     spec("DateTime", "string", "string", "DateTime"),
     spec("Decimal", "number | string", "number | string", "Decimal2"),
-    spec("DecimalTwo", "number | string", "number | string", "Decimal2"),
-    spec("DecimalFour", "number | string", "number | string", "Decimal4"),
+    spec(
+        "DecimalTwo",
+        "number | string",
+        "number | string",
+        "Decimal2",
+    ),
+    spec(
+        "DecimalFour",
+        "number | string",
+        "number | string",
+        "Decimal4",
+    ),
     spec("Percentage", "number", "number", "Float"),
     spec("StrictPercentage", "number", "number", "StrictPercentage"),
     spec("URL", "string", "string", "Url"),
     spec("JSON", "JsonValue", "JsonValue", "Json"),
-    spec("Dictionary", "{ [key: string]: JsonValue }", "{ [key: string]: JsonValue }", "Dictionary"),
+    spec(
+        "Dictionary",
+        "{ [key: string]: JsonValue }",
+        "{ [key: string]: JsonValue }",
+        "Dictionary",
+    ),
     spec("Upload", "never", "never", "Upload"),
 ];
 
@@ -47,7 +72,10 @@ pub const SCALARS: &[ScalarSpec] = &[
 pub fn lookup(name: &str) -> Result<&'static ScalarSpec, String> {
     SCALARS.iter().find(|s| s.name == name).ok_or_else(|| {
         let known: Vec<&str> = SCALARS.iter().map(|s| s.name).collect();
-        format!("scalar {name} has no known format; add it to codegen/src/scalars.rs (known: {})", known.join(", "))
+        format!(
+            "scalar {name} has no known format; add it to codegen/src/scalars.rs (known: {})",
+            known.join(", ")
+        )
     })
 }
 

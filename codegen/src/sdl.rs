@@ -4,7 +4,8 @@
 //! directives do).
 
 use async_graphql_parser::types::{
-    ConstDirective, EnumValueDefinition, FieldDefinition, InputValueDefinition, TypeDefinition, TypeKind,
+    ConstDirective, EnumValueDefinition, FieldDefinition, InputValueDefinition, TypeDefinition,
+    TypeKind,
 };
 use async_graphql_parser::Positioned;
 use std::fmt::Write;
@@ -35,7 +36,12 @@ fn directives(ds: &[Positioned<ConstDirective>]) -> String {
     for d in ds {
         write!(out, " @{}", d.node.name.node).unwrap();
         if !d.node.arguments.is_empty() {
-            let args: Vec<String> = d.node.arguments.iter().map(|(n, v)| format!("{}: {}", n.node, v.node)).collect();
+            let args: Vec<String> = d
+                .node
+                .arguments
+                .iter()
+                .map(|(n, v)| format!("{}: {}", n.node, v.node))
+                .collect();
             write!(out, "({})", args.join(", ")).unwrap();
         }
     }
@@ -43,8 +49,17 @@ fn directives(ds: &[Positioned<ConstDirective>]) -> String {
 }
 
 fn input_value(v: &InputValueDefinition) -> String {
-    let default = v.default_value.as_ref().map(|d| format!(" = {}", d.node)).unwrap_or_default();
-    format!("{}: {}{default}{}", v.name.node, v.ty.node, directives(&v.directives))
+    let default = v
+        .default_value
+        .as_ref()
+        .map(|d| format!(" = {}", d.node))
+        .unwrap_or_default();
+    format!(
+        "{}: {}{default}{}",
+        v.name.node,
+        v.ty.node,
+        directives(&v.directives)
+    )
 }
 
 /// One field of an object or interface at two-space indent, with its description.
@@ -82,7 +97,14 @@ fn implements<T: std::fmt::Display>(names: &[Positioned<T>]) -> String {
     if names.is_empty() {
         String::new()
     } else {
-        format!(" implements {}", names.iter().map(|n| n.node.to_string()).collect::<Vec<_>>().join(" & "))
+        format!(
+            " implements {}",
+            names
+                .iter()
+                .map(|n| n.node.to_string())
+                .collect::<Vec<_>>()
+                .join(" & ")
+        )
     }
 }
 
@@ -122,7 +144,9 @@ pub fn type_with_fields(t: &TypeDefinition, designed: bool, fields: &[String]) -
         }
         TypeKind::Enum(e) => {
             out.push_str(" {\n");
-            e.values.iter().for_each(|v| out.push_str(&enum_value(&v.node)));
+            e.values
+                .iter()
+                .for_each(|v| out.push_str(&enum_value(&v.node)));
             out.push_str("}\n");
         }
         TypeKind::InputObject(i) => {

@@ -13,7 +13,11 @@ pub fn key_field<'a>(schema: &'a Schema, type_name: &str) -> Option<&'a str> {
     }
     fields
         .iter()
-        .find(|f| f.ty.named() == "ID" && f.ty.non_null() && matches!(f.ty, crate::model::TypeRef::Named(..)))
+        .find(|f| {
+            f.ty.named() == "ID"
+                && f.ty.non_null()
+                && matches!(f.ty, crate::model::TypeRef::Named(..))
+        })
         .map(|f| f.name.as_str())
 }
 
@@ -100,10 +104,27 @@ impl Printer<'_> {
 
 /// The operation document the rule gives for one mutation field.
 pub fn default_document(schema: &Schema, mutation: &Field) -> String {
-    let mut p = Printer { schema, out: String::new() };
-    let vars: Vec<String> = mutation.args.iter().map(|a| format!("${}: {}", a.name, a.ty)).collect();
-    let pass: Vec<String> = mutation.args.iter().map(|a| format!("{0}: ${0}", a.name)).collect();
-    let wrap = |items: &[String]| if items.is_empty() { String::new() } else { format!("({})", items.join(", ")) };
+    let mut p = Printer {
+        schema,
+        out: String::new(),
+    };
+    let vars: Vec<String> = mutation
+        .args
+        .iter()
+        .map(|a| format!("${}: {}", a.name, a.ty))
+        .collect();
+    let pass: Vec<String> = mutation
+        .args
+        .iter()
+        .map(|a| format!("{0}: ${0}", a.name))
+        .collect();
+    let wrap = |items: &[String]| {
+        if items.is_empty() {
+            String::new()
+        } else {
+            format!("({})", items.join(", "))
+        }
+    };
     p.line(0, &format!("mutation {}{} {{", mutation.name, wrap(&vars)));
     let target = mutation.ty.named();
     if schema.is_leaf(target) {

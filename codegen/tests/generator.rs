@@ -5,23 +5,26 @@ use outbox_codegen::{expected_documents, generate, generate_all, read_documents}
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 #[test]
 fn committed_operations_follow_the_selection_rule() {
     // The rule (every scalar/enum field, ids of related objects) is applied by the generator;
     // a hand edit or a schema change without `outbox-codegen write-operations` fails here.
-    for entry in std::fs::read_dir(repo().join("schemas")).unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "graphql") {
-            continue; // schemas/overlay/ holds inputs of prune-schema, not APIs
-        }
-        let api = path.file_stem().unwrap().to_string_lossy().to_string();
-        let mut expected = expected_documents(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    // schemas/overlay/ holds inputs of prune-schema, not APIs; `schemas()` reads only *.graphql.
+    for (api, sdl) in outbox_codegen::schemas(&repo()).unwrap() {
+        let mut expected = expected_documents(&sdl).unwrap();
         expected.sort();
         let committed = read_documents(&repo().join("operations").join(&api)).unwrap();
-        assert_eq!(committed.len(), expected.len(), "{api}: one document per mutation");
+        assert_eq!(
+            committed.len(),
+            expected.len(),
+            "{api}: one document per mutation"
+        );
         for ((name, want), (file, have)) in expected.iter().zip(&committed) {
             assert_eq!(name, file);
             assert_eq!(have, want, "operations/{api}/{name}.graphql differs from the rule; run `cargo run -p outbox-codegen -- write-operations`");
@@ -32,11 +35,25 @@ fn committed_operations_follow_the_selection_rule() {
 #[test]
 fn every_repo_api_generates() {
     let apis = generate_all(&repo()).expect("the repo's schemas and operations generate");
-    let gc = apis.iter().find(|g| g.api == "gcdirectory").expect("gcdirectory");
+    let gc = apis
+        .iter()
+        .find(|g| g.api == "gcdirectory")
+        .expect("gcdirectory");
     let names: Vec<&str> = gc.operations.iter().map(|o| o.name.as_str()).collect();
-    assert_eq!(names, ["modifyProfile", "createOrgTier", "modifyOrgTier", "deleteOrgTier", "modifyApproval"]);
+    assert_eq!(
+        names,
+        [
+            "modifyProfile",
+            "createOrgTier",
+            "modifyOrgTier",
+            "deleteOrgTier",
+            "modifyApproval"
+        ]
+    );
     assert!(gc.facade.contains("js_name = \"modifyApproval\""));
-    assert!(gc.facade.contains("export type Status = \"Pending\" | \"Approved\" | \"Denied\";"));
+    assert!(gc
+        .facade
+        .contains("export type Status = \"Pending\" | \"Approved\" | \"Denied\";"));
     assert!(
         gc.facade.contains("export interface ModifyApprovalArgs {\n    id: string | number;\n    data: ModifyApprovalInput;\n  }"),
         "{}",
@@ -82,7 +99,12 @@ fn the_rule_selects_keys_of_entities_and_all_of_values() {
     let count = &docs.iter().find(|(n, _)| n == "count").unwrap().1;
     assert_eq!(count, "mutation count {\n  count\n}\n");
     let tag = &docs.iter().find(|(n, _)| n == "tagThing").unwrap().1;
-    assert!(tag.contains("tagThing(id: $id, tags: $tags) {\n    __typename\n    ... on Thing {\n      id\n"), "{tag}");
+    assert!(
+        tag.contains(
+            "tagThing(id: $id, tags: $tags) {\n    __typename\n    ... on Thing {\n      id\n"
+        ),
+        "{tag}"
+    );
 }
 
 #[test]
@@ -100,11 +122,22 @@ fn result_types_follow_the_selection() {
         "{}",
         g.facade
     );
-    assert!(g.facade.contains("pub fn count(&self) -> js_sys::Promise"), "no-argument mutations take nothing");
+    assert!(
+        g.facade.contains("pub fn count(&self) -> js_sys::Promise"),
+        "no-argument mutations take nothing"
+    );
     // Documents are sent compacted: one line, single spaces.
-    assert!(g.tables.contains("document: \"mutation count { count }\""), "{}", g.tables);
+    assert!(
+        g.tables.contains("document: \"mutation count { count }\""),
+        "{}",
+        g.tables
+    );
     // A defaulted non-null argument may be omitted, so it is checked as nullable.
-    assert!(g.tables.contains("(\"tags\", \"[String!]\")"), "{}", g.tables);
+    assert!(
+        g.tables.contains("(\"tags\", \"[String!]\")"),
+        "{}",
+        g.tables
+    );
 }
 
 fn with(name: &str, text: &str) -> Vec<(String, String)> {
@@ -134,17 +167,33 @@ fn bad_documents_fail_with_a_message_naming_the_problem() {
     }
     let mut missing = rule_docs();
     missing.retain(|(n, _)| n != "count");
-    assert!(generated(missing).err().unwrap().contains("count has no document"));
+    assert!(generated(missing)
+        .err()
+        .unwrap()
+        .contains("count has no document"));
     let mut extra = rule_docs();
     extra.push(("ghost".into(), "mutation ghost { ghost }".into()));
-    assert!(generated(extra).err().unwrap().contains("ghost.graphql names no mutation"));
+    assert!(generated(extra)
+        .err()
+        .unwrap()
+        .contains("ghost.graphql names no mutation"));
 }
 
 #[test]
 fn bad_schemas_fail_with_a_message_naming_the_problem() {
-    let unknown_scalar = SDL.replace("scalar Date", "scalar Date\nscalar Mystery\ninput Extra { m: Mystery }").replace("on: Date", "on: Date, extra: Extra");
-    let err = generate("demo", &unknown_scalar, &rule_docs()).err().unwrap();
+    let unknown_scalar = SDL
+        .replace(
+            "scalar Date",
+            "scalar Date\nscalar Mystery\ninput Extra { m: Mystery }",
+        )
+        .replace("on: Date", "on: Date, extra: Extra");
+    let err = generate("demo", &unknown_scalar, &rule_docs())
+        .err()
+        .unwrap();
     assert!(err.contains("scalar Mystery has no known format"), "{err}");
     let undefined = SDL.replace("owner: Person", "owner: Persona");
-    assert!(generate("demo", &undefined, &[]).err().unwrap().contains("Thing.owner refers to undefined type Persona"));
+    assert!(generate("demo", &undefined, &[])
+        .err()
+        .unwrap()
+        .contains("Thing.owner refers to undefined type Persona"));
 }

@@ -5,7 +5,10 @@ use outbox_codegen::{prune, prune_for_repo, sdl, PruneSpec, Types};
 use std::path::{Path, PathBuf};
 
 fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 fn read(rel: &str) -> String {
@@ -25,7 +28,11 @@ fn committed_schema_is_what_prune_schema_derives() {
 
 /// Whether the line just before 1-based line `line` is the designed marker (at any indent).
 fn marked(text: &str, line: usize) -> bool {
-    line >= 2 && text.lines().nth(line - 2).is_some_and(|l| l.trim() == sdl::DESIGNED)
+    line >= 2
+        && text
+            .lines()
+            .nth(line - 2)
+            .is_some_and(|l| l.trim() == sdl::DESIGNED)
 }
 
 #[test]
@@ -41,26 +48,49 @@ fn every_undesigned_definition_equals_the_reference() {
             Some(r) if is_root => {
                 for f in sdl::fields_of(t) {
                     let fname = f.node.name.node.to_string();
-                    match sdl::fields_of(r).iter().find(|rf| rf.node.name.node == fname) {
+                    match sdl::fields_of(r)
+                        .iter()
+                        .find(|rf| rf.node.name.node == fname)
+                    {
                         Some(rf) => {
-                            assert!(!marked(&text, f.pos.line), "{name}.{fname} is marked designed but is the reference's");
-                            assert_eq!(sdl::field(&f.node, false), sdl::field(&rf.node, false), "{name}.{fname}");
+                            assert!(
+                                !marked(&text, f.pos.line),
+                                "{name}.{fname} is marked designed but is the reference's"
+                            );
+                            assert_eq!(
+                                sdl::field(&f.node, false),
+                                sdl::field(&rf.node, false),
+                                "{name}.{fname}"
+                            );
                             same += 1;
                         }
                         None => {
-                            assert!(marked(&text, f.pos.line), "{name}.{fname} is not in the reference and not marked designed");
+                            assert!(
+                                marked(&text, f.pos.line),
+                                "{name}.{fname} is not in the reference and not marked designed"
+                            );
                             designed.push(format!("{name}.{fname}"));
                         }
                     }
                 }
             }
             Some(r) => {
-                assert!(!marked(&text, ours.lines[name]), "{name} is marked designed but is the reference's");
-                assert_eq!(sdl::type_def(t, false), sdl::type_def(r, false), "{name} differs from the reference");
+                assert!(
+                    !marked(&text, ours.lines[name]),
+                    "{name} is marked designed but is the reference's"
+                );
+                assert_eq!(
+                    sdl::type_def(t, false),
+                    sdl::type_def(r, false),
+                    "{name} differs from the reference"
+                );
                 same += 1;
             }
             None => {
-                assert!(marked(&text, ours.lines[name]), "{name} is not in the reference and not marked designed");
+                assert!(
+                    marked(&text, ours.lines[name]),
+                    "{name} is not in the reference and not marked designed"
+                );
                 designed.push(name.clone());
             }
         }
@@ -77,7 +107,10 @@ fn every_undesigned_definition_equals_the_reference() {
             "Mutation.impersonateUser"
         ]
     );
-    assert!(same > 300, "only {same} definitions kept from the reference");
+    assert!(
+        same > 300,
+        "only {same} definitions kept from the reference"
+    );
 }
 
 #[test]
@@ -99,19 +132,44 @@ type Lone { q: Int }
     let queries = ["a".to_string()];
     let run = |mutations: &[&str]| {
         let mutations: Vec<String> = mutations.iter().map(|m| m.to_string()).collect();
-        prune(&PruneSpec { reference, mutations: &mutations, queries: &queries, designed, header: "# h\n" })
+        prune(&PruneSpec {
+            reference,
+            mutations: &mutations,
+            queries: &queries,
+            designed,
+            header: "# h\n",
+        })
     };
     let out = run(&["make", "extra"]).unwrap();
-    for kept in ["enum Kind", "input In", "interface Node", "type A implements Node", "type B implements Node", "union U = C", "type C", "input Arg", "# designed here\ntype New", "  # designed here\n  \"New.\"\n  extra(input: In!): New!", "k: Kind = ONE", "@deprecated(reason: \"old\")"] {
+    for kept in [
+        "enum Kind",
+        "input In",
+        "interface Node",
+        "type A implements Node",
+        "type B implements Node",
+        "union U = C",
+        "type C",
+        "input Arg",
+        "# designed here\ntype New",
+        "  # designed here\n  \"New.\"\n  extra(input: In!): New!",
+        "k: Kind = ONE",
+        "@deprecated(reason: \"old\")",
+    ] {
         assert!(out.contains(kept), "missing {kept:?} in\n{out}");
     }
     for dropped in ["Lone", "unrelated", "other"] {
-        assert!(!out.contains(dropped), "{dropped} should be dropped:\n{out}");
+        assert!(
+            !out.contains(dropped),
+            "{dropped} should be dropped:\n{out}"
+        );
     }
     let err = run(&["make", "extra", "ghost"]).unwrap_err();
     assert!(err.contains("Mutation.ghost is in neither"), "{err}");
     let err = run(&["make"]).unwrap_err();
-    assert!(err.contains("designs Mutation.extra, which the mutation list does not name"), "{err}");
+    assert!(
+        err.contains("designs Mutation.extra, which the mutation list does not name"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -122,9 +180,13 @@ fn the_generators_own_model_agrees_with_the_reference() {
     let reference = outbox_codegen::Schema::parse(&read(REFERENCE)).unwrap();
     let mut compared = 0;
     for (name, t) in &ours.types {
-        let Some(r) = reference.types.get(name) else { continue };
+        let Some(r) = reference.types.get(name) else {
+            continue;
+        };
         if *name == ours.query || *name == ours.mutation {
-            let (Some(fs), Some(rfs)) = (ours.fields(name), reference.fields(name)) else { panic!("{name} has no fields") };
+            let (Some(fs), Some(rfs)) = (ours.fields(name), reference.fields(name)) else {
+                panic!("{name} has no fields")
+            };
             for f in fs {
                 if let Some(rf) = rfs.iter().find(|rf| rf.name == f.name) {
                     assert_eq!(format!("{f:?}"), format!("{rf:?}"), "{name}.{}", f.name);
