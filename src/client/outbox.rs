@@ -43,6 +43,15 @@ impl ClientRef {
         let this = self.clone();
         lock::with_lock(&name, move || f(this)).await
     }
+
+    /// Drops an entry that was not sent (under the drain lock) and tells subscribers.
+    pub(super) async fn discard_entry(&self, id: String) -> Result<(), SdkError> {
+        let now = self.0.clock.now_ms();
+        let ev: Event = self.locked(move |c| async move { ops::discard(&c.0.store, &id, &c.0.options.user, now).await }).await?;
+        self.0.emit(ev);
+        self.kick(Trigger::Nudge);
+        Ok(())
+    }
 }
 
 #[wasm_bindgen]
@@ -99,10 +108,7 @@ impl Outbox {
     pub fn discard(&self, id: String) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
-            let now = c.0.clock.now_ms();
-            let ev: Event = c.locked(move |c| async move { ops::discard(&c.0.store, &id, &c.0.options.user, now).await }).await?;
-            c.0.emit(ev);
-            c.kick(Trigger::Nudge);
+            c.discard_entry(id).await?;
             Ok(Value::Null)
         })
     }

@@ -61,9 +61,15 @@ impl WorksomeApi {
         let answer = JsFuture::from(self.client.call(&API, index, js::to_js(&args))).await.map_err(|e| at_step(name, e))?;
         let answer = js::to_json(&answer).map_err(|e| at_step(name, SdkError::Config(e).into()))?;
         if answer["status"] != "sent" {
-            // Queued: the temporary URL is needed now, so an upload cannot wait in the outbox.
-            let e = SdkError::Network { status: None, message: format!("{name} was not sent (queued as {}); uploading needs a connection", answer["id"]), retry_after_ms: None };
-            return Err(at_step(name, e.into()));
+            // Queued: the temporary URL is needed now, so an upload cannot wait in the outbox. The
+            // entry is dropped, or it would create an orphan temporary file when it drains later.
+            let id = answer["id"].as_str().unwrap_or_default().to_string();
+            let kept = match self.client.discard_entry(id.clone()).await {
+                Ok(()) => String::new(),
+                Err(e) => format!(" (and discarding entry {id} failed: {e:?}; discard it with client.outbox.discard)"),
+            };
+            let message = format!("{name} could not be sent now; uploading needs a connection{kept}");
+            return Err(at_step(name, SdkError::Network { status: None, message, retry_after_ms: None }.into()));
         }
         Ok(answer["data"].clone())
     }

@@ -97,6 +97,26 @@ async fn upload_file_errors_name_the_failing_step() {
     assert_eq!((name.as_str(), details["path"].as_str(), details["step"].as_str()), ("ValidationError", Some("input[0].owner"), Some("uploadFiles")));
 }
 
+#[wasm_bindgen_test]
+async fn an_offline_upload_rejects_and_leaves_nothing_in_the_outbox() {
+    // The Worksome endpoint is unreachable: uploadFiles would queue, but the temporary URL is
+    // needed now, so the call fails and its entry must not drain later (an orphan file record).
+    let opts = js(&format!(r#"{{"user":"uploader","database":"{}","endpoints":{{"worksome":"http://127.0.0.1:9/graphql/worksome"}}}}"#, fresh_db()));
+    let token = js_sys::Function::new_with_args("api", &format!("return {COMPANY:?}"));
+    js_sys::Reflect::set(&opts, &"token".into(), &token).unwrap();
+    let c = open(opts).await;
+    let e = settle(c.worksome().upload_file(file("bytes", "offline.txt", "text/plain"), arg(json!({"owner": "1"}))))
+        .await
+        .expect_err("no connection");
+    let (name, message, details) = error_parts(&e);
+    assert_eq!((name.as_str(), details["step"].as_str()), ("NetworkError", Some("uploadFiles")), "{message}");
+    assert!(message.contains("uploading needs a connection"), "{message}");
+    let left = settle(c.outbox().list(wasm_bindgen::JsValue::UNDEFINED)).await.expect("list");
+    let states: Vec<(&str, &str)> = left.as_array().unwrap().iter().map(|e| (e["operation"].as_str().unwrap(), e["state"].as_str().unwrap())).collect();
+    // Discarded entries stay listed as tombstones (so settled() can answer); they are never sent.
+    assert_eq!(states, [("uploadFiles", "discarded")], "the queued uploadFiles entry was discarded");
+}
+
 /// Runs `uploadFile` while the page's `fetch` answers every PUT with `status` (other requests pass
 /// through), then restores `fetch` before anything is asserted.
 async fn upload_with_put_answering(status: u16) -> wasm_bindgen::JsValue {
