@@ -1,7 +1,7 @@
 //! All 80 Worksome mutations through the SDK against the reference server, in an order that makes
 //! sense (create, then update, then delete), each typed result asserted and each effect read back
 //! by a later call or query; role rules; MFA with codes computed here; the upload helper.
-//! Fixture ids and tokens: server/fixtures/seed.json (documented in NOTES-W2.md / server/README.md).
+//! Fixture ids and tokens: server/fixtures/seed.json (documented in server/README.md).
 //!
 //! Every successful call goes through `Run::sent`, which also finds the call's idempotency key in
 //! the server's applied log and checks that exactly this mutation ran, so the coverage assertion
