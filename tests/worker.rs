@@ -21,7 +21,7 @@ async fn a_worker_queues_then_a_new_client_in_it_sends() {
     let db = fresh_db();
     let args = || js(&json!({ "gcId": "4", "data": { "name": "From A Worker" } }).to_string());
     let offline = open(options_in(&db, "worker-user", UNREACHABLE, "gc-admin-token")).await;
-    let r = settle(offline.gcdirectory().modify_profile(args())).await.expect("queued");
+    let r = settle(offline.gcdirectory().modify_profile(args(), None)).await.expect("queued");
     assert_eq!(r["status"], "queued");
     let id = r["id"].as_str().unwrap().to_string();
     offline.close();
@@ -29,7 +29,7 @@ async fn a_worker_queues_then_a_new_client_in_it_sends() {
     let done = settle(online.outbox().settled(id.clone())).await.unwrap();
     assert_eq!((&done["status"], &done["data"]["name"]), (&json!("sent"), &json!("From A Worker")));
     assert_eq!(applied_keys().await.iter().filter(|(k, _)| *k == id).count(), 1);
-    let r = settle(online.gcdirectory().modify_profile(args())).await.expect("sent online");
+    let r = settle(online.gcdirectory().modify_profile(args(), None)).await.expect("sent online");
     assert_eq!(r["status"], "sent");
     online.close();
 }

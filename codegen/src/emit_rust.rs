@@ -118,22 +118,22 @@ pub fn facade(api: &str, ops: &[Operation], ts: &str) -> String {
         if op.args.is_empty() {
             writeln!(
                 out,
-                "    pub fn {}(&self) -> js_sys::Promise {{",
+                "    pub fn {}(&self, options: Option<CallOptions>) -> js_sys::Promise {{",
                 snake(&op.name)
             )
             .unwrap();
-            writeln!(out, "        self.client.call(&crate::api::{api}::API, {i}, JsValue::UNDEFINED)\n    }}").unwrap();
+            writeln!(out, "        self.client.call_with(&crate::api::{api}::API, {i}, JsValue::UNDEFINED, options)\n    }}").unwrap();
         } else {
             let param = format!("{ns}.{}", crate::emit_ts::args_type_name(op));
             writeln!(
                 out,
-                "    pub fn {}(&self, #[wasm_bindgen(unchecked_param_type = {param:?})] args: JsValue) -> js_sys::Promise {{",
+                "    pub fn {}(&self, #[wasm_bindgen(unchecked_param_type = {param:?})] args: JsValue, options: Option<CallOptions>) -> js_sys::Promise {{",
                 snake(&op.name)
             )
             .unwrap();
             writeln!(
                 out,
-                "        self.client.call(&crate::api::{api}::API, {i}, args)\n    }}"
+                "        self.client.call_with(&crate::api::{api}::API, {i}, args, options)\n    }}"
             )
             .unwrap();
         }

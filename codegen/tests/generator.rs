@@ -123,8 +123,8 @@ fn result_types_follow_the_selection() {
         g.facade
     );
     assert!(
-        g.facade.contains("pub fn count(&self) -> js_sys::Promise"),
-        "no-argument mutations take nothing"
+        g.facade.contains("pub fn count(&self, options: Option<CallOptions>) -> js_sys::Promise"),
+        "no-argument mutations take only the optional call options"
     );
     // Documents are sent compacted: one line, single spaces.
     assert!(

@@ -1,5 +1,6 @@
 //! The generated API classes (`GcdirectoryApi`, ...) and the `Client` getters for them.
 
+use super::call::CallOptions;
 use super::open::{Client, ClientRef};
 use wasm_bindgen::prelude::*;
 

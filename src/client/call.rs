@@ -17,14 +17,48 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+#[wasm_bindgen]
+extern "C" {
+    /// The optional last argument of every mutation function: `{ dependsOn?: string[] }`.
+    #[wasm_bindgen(typescript_type = "CallOptions")]
+    pub type CallOptions;
+}
+
+/// `options.dependsOn` as entry ids; anything but an array of strings is a bad call.
+fn declared_dependencies(options: Option<CallOptions>) -> Result<Vec<String>, String> {
+    let Some(options) = options else { return Ok(vec![]) };
+    let deps = js_sys::Reflect::get(&options, &"dependsOn".into()).unwrap_or(JsValue::UNDEFINED);
+    if deps.is_undefined() || deps.is_null() {
+        return Ok(vec![]);
+    }
+    let list = deps.dyn_ref::<js_sys::Array>().ok_or("expected an array of entry ids")?;
+    list.iter().map(|v| v.as_string().ok_or_else(|| "expected an array of entry ids (strings)".to_string())).collect()
+}
+
 impl ClientRef {
     /// Runs mutation `index` of `api` with the JS arguments; the promise settles with
     /// `{ status, id, data? }` or rejects with a coded error.
     pub fn call(&self, api: &'static Api, index: usize, args: JsValue) -> js_sys::Promise {
+        self.call_with(api, index, args, None)
+    }
+
+    /// `call` with the function's optional `{ dependsOn }`: the entry waits for those entries.
+    pub fn call_with(&self, api: &'static Api, index: usize, args: JsValue, options: Option<CallOptions>) -> js_sys::Promise {
         let this = self.clone();
         // Read now, synchronously: `outbox.after(ids, fn)` sets it only while `fn` runs.
-        let depends_on = self.0.pending_depends.borrow().clone().unwrap_or_default();
-        future_to_promise(async move { this.run(api, index, args, depends_on).await })
+        let mut depends_on = self.0.pending_depends.borrow().clone().unwrap_or_default();
+        let declared = declared_dependencies(options);
+        future_to_promise(async move {
+            match declared {
+                Ok(ids) => depends_on.extend(ids),
+                Err(reason) => {
+                    let operation = api.operations[index].name.to_string();
+                    let invalid = validate::Invalid { path: "options.dependsOn".into(), reason };
+                    return Err(SdkError::Validation { operation, invalid }.into());
+                }
+            }
+            this.run(api, index, args, depends_on).await
+        })
     }
 
     async fn run(&self, api: &'static Api, index: usize, args: JsValue, depends_on: Vec<String>) -> Result<JsValue, JsValue> {

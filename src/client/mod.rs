@@ -14,6 +14,7 @@ mod typescript;
 mod upload;
 
 pub use apis::*;
+pub use call::CallOptions;
 pub use errors::SdkError;
 pub use open::{Client, ClientRef};
 pub use outbox::Outbox;

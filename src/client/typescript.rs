@@ -8,6 +8,15 @@ const TS_COMMON: &'static str = r#"
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
 /** Options of `Client.open`. */
+/** The optional last argument of every mutation function. */
+export interface CallOptions {
+  /**
+   * Ids of earlier entries this one depends on: it is not sent while one of them is dead, and
+   * waits until they are sent (the same as wrapping the call in `client.outbox.after(ids, ...)`).
+   */
+  dependsOn?: string[];
+}
+
 export interface ClientOptions {
   /** GraphQL endpoint of each API the app calls. */
   endpoints: Endpoints;

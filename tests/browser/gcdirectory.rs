@@ -15,7 +15,7 @@ async fn modify_profile_returns_the_profile_and_persists() {
     let c = client(ADMIN).await;
     let args = js(r#"{"gcId":"4","data":{"name":"Val V. Viewer","mobilePhone":"+1 613-555-0199",
         "address":{"streetAddress":"90 Elgin St","city":"Ottawa","province":"ON","postalCode":"K1P 5E9","country":"Canada"}}}"#);
-    let r = settle(c.gcdirectory().modify_profile(args)).await.expect("sent");
+    let r = settle(c.gcdirectory().modify_profile(args, None)).await.expect("sent");
     assert_eq!(r["status"], "sent");
     assert_eq!(r["id"].as_str().unwrap().len(), 36, "the id is the idempotency key (a UUID)");
     assert_eq!(r["data"]["gcId"], "4");
@@ -29,7 +29,7 @@ async fn modify_profile_returns_the_profile_and_persists() {
 #[wasm_bindgen_test]
 async fn a_user_may_not_modify_another_profile() {
     let c = client(UMA).await;
-    let e = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"1","data":{"name":"Hacked"}}"#))).await.unwrap_err();
+    let e = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"1","data":{"name":"Hacked"}}"#), None)).await.unwrap_err();
     let (name, _, details) = error_parts(&e);
     assert_eq!(name, "GraphQLError");
     assert_eq!(details["errors"][0]["extensions"]["code"], "FORBIDDEN", "{details}");
@@ -42,7 +42,7 @@ async fn create_org_tier_by_owner_email_persists() {
     let c = client(ADMIN).await;
     let args = js(r#"{"nameEn":"Open Data","nameFr":"Données ouvertes","descriptionEn":"Publishes datasets",
         "descriptionFr":"Publie des jeux de données","organization":{"id":"2"},"owner":{"email":"sam.supervisor@canada.ca"}}"#);
-    let r = settle(c.gcdirectory().create_org_tier(args)).await.expect("sent");
+    let r = settle(c.gcdirectory().create_org_tier(args, None)).await.expect("sent");
     let tier = &r["data"];
     assert_eq!(tier["nameEn"], "Open Data");
     assert_eq!(tier["descriptionFr"], "Publie des jeux de données");
@@ -60,7 +60,7 @@ async fn create_org_tier_by_owner_email_persists() {
 async fn new_tier(token: &str, name: &str) -> String {
     let c = client(token).await;
     let args = js(&format!(r#"{{"nameEn":"{name}","nameFr":"{name} FR","organization":{{"id":1}},"owner":{{"gcID":"3"}}}}"#));
-    let r = settle(c.gcdirectory().create_org_tier(args)).await.expect("created");
+    let r = settle(c.gcdirectory().create_org_tier(args, None)).await.expect("created");
     r["data"]["id"].as_str().unwrap().to_string()
 }
 
@@ -69,7 +69,7 @@ async fn modify_org_tier_by_its_owner_persists() {
     let id = new_tier(SAM, "Policy Lab").await;
     let c = client(SAM).await;
     let args = js(&format!(r#"{{"id":"{id}","data":{{"nameEn":"Policy Innovation Lab","descriptionEn":"Tries things","owner":{{"gcID":"2"}}}}}}"#));
-    let r = settle(c.gcdirectory().modify_org_tier(args)).await.expect("sent");
+    let r = settle(c.gcdirectory().modify_org_tier(args, None)).await.expect("sent");
     assert_eq!(r["data"]["nameEn"], "Policy Innovation Lab");
     assert_eq!(r["data"]["nameFr"], "Policy Lab FR", "fields not in data are kept");
     assert_eq!(r["data"]["owner"]["gcId"], "2");
@@ -81,11 +81,11 @@ async fn modify_org_tier_by_its_owner_persists() {
 async fn delete_org_tier_removes_it() {
     let id = new_tier(SAM, "Short Lived").await;
     let c = client(SAM).await;
-    let r = settle(c.gcdirectory().delete_org_tier(js(&format!(r#"{{"id":"{id}"}}"#)))).await.expect("sent");
+    let r = settle(c.gcdirectory().delete_org_tier(js(&format!(r#"{{"id":"{id}"}}"#)), None)).await.expect("sent");
     assert_eq!(r["data"], true);
     let read = query("gcdirectory", ADMIN, &format!(r#"{{ orgTier(id: "{id}") {{ id }} }}"#)).await;
     assert_eq!(read["orgTier"], serde_json::Value::Null);
-    let again = settle(c.gcdirectory().delete_org_tier(js(&format!(r#"{{"id":"{id}"}}"#)))).await.unwrap_err();
+    let again = settle(c.gcdirectory().delete_org_tier(js(&format!(r#"{{"id":"{id}"}}"#)), None)).await.unwrap_err();
     let (name, _, details) = error_parts(&again);
     assert_eq!((name.as_str(), &details["errors"][0]["extensions"]["code"]), ("GraphQLError", &json!("E2TeamNotExist")));
 }
@@ -93,7 +93,7 @@ async fn delete_org_tier_removes_it() {
 #[wasm_bindgen_test]
 async fn approving_applies_the_requested_change() {
     let c = client(SAM).await;
-    let r = settle(c.gcdirectory().modify_approval(js(r#"{"id":"1","data":{"status":"Approved"}}"#))).await.expect("sent");
+    let r = settle(c.gcdirectory().modify_approval(js(r#"{"id":"1","data":{"status":"Approved"}}"#), None)).await.expect("sent");
     assert_eq!(r["data"]["status"], "Approved");
     assert_eq!(r["data"]["gcIDSubmitter"]["gcId"], "2");
     assert!(r["data"]["actionedOn"].is_string(), "{r}");
@@ -107,10 +107,10 @@ async fn denying_needs_a_comment_and_stores_it() {
     // Other tests on this shared server may rename Uma; what matters is that denying changes nothing.
     let name_before = query("gcdirectory", ADMIN, r#"{ profile(gcId: "2") { name } }"#).await["profile"]["name"].clone();
     assert_ne!(name_before, "Uma U. User", "approval 2's requested name must not be in place before the test");
-    let e = settle(c.gcdirectory().modify_approval(js(r#"{"id":"2","data":{"status":"Denied"}}"#))).await.unwrap_err();
+    let e = settle(c.gcdirectory().modify_approval(js(r#"{"id":"2","data":{"status":"Denied"}}"#), None)).await.unwrap_err();
     assert_eq!(error_parts(&e).2["errors"][0]["extensions"]["code"], "DENIED_COMMENT_REQUIRED");
     let args = js(r#"{"id":"2","data":{"status":"Denied","deniedComment":"Use your legal name"}}"#);
-    let r = settle(c.gcdirectory().modify_approval(args)).await.expect("sent");
+    let r = settle(c.gcdirectory().modify_approval(args, None)).await.expect("sent");
     assert_eq!((&r["data"]["status"], &r["data"]["deniedComment"]), (&json!("Denied"), &json!("Use your legal name")));
     let read = query("gcdirectory", ADMIN, r#"{ profile(gcId: "2") { name } }"#).await;
     assert_eq!(read["profile"]["name"], name_before, "a denied change is not applied");
@@ -129,17 +129,17 @@ async fn bad_input_is_a_validation_error_and_nothing_is_sent() {
         (r#"{"id":"5","data":{"status":"Approved"},"force":true}"#, "force", "takes no argument force"),
     ];
     for (args, path, reason) in cases {
-        let e = settle(c.gcdirectory().modify_approval(js(args))).await.unwrap_err();
+        let e = settle(c.gcdirectory().modify_approval(js(args), None)).await.unwrap_err();
         let (name, message, details) = error_parts(&e);
         assert_eq!(name, "ValidationError", "{args}");
         assert_eq!(details["path"], path, "{args}: {message}");
         assert!(message.contains(path) && message.contains(reason), "{args}: {message}");
     }
-    let e = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"3","data":{"address":{"postalCode":"not a code"}}}"#)))
+    let e = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"3","data":{"address":{"postalCode":"not a code"}}}"#), None))
         .await
         .unwrap_err();
     assert_eq!(error_parts(&e).2["path"], "data.address.postalCode");
-    let e = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"3","data":{"email":"sam at canada"}}"#))).await.unwrap_err();
+    let e = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"3","data":{"email":"sam at canada"}}"#), None)).await.unwrap_err();
     assert_eq!(error_parts(&e).2["path"], "data.email");
     assert_eq!(applied().await.as_array().unwrap().len(), before, "nothing reached the server");
     let read = query("gcdirectory", ADMIN, r#"{ approval(id: "5") { status } }"#).await;
@@ -149,7 +149,7 @@ async fn bad_input_is_a_validation_error_and_nothing_is_sent() {
 #[wasm_bindgen_test]
 async fn an_unknown_token_is_an_auth_error() {
     let c = client("not-a-token").await;
-    let e = settle(c.gcdirectory().delete_org_tier(js(r#"{"id":"1"}"#))).await.unwrap_err();
+    let e = settle(c.gcdirectory().delete_org_tier(js(r#"{"id":"1"}"#), None)).await.unwrap_err();
     let (name, _, details) = error_parts(&e);
     assert_eq!(name, "AuthError");
     assert_eq!(details["status"], 401);
@@ -167,7 +167,7 @@ async fn bad_options_and_missing_endpoints_are_config_errors() {
     let e = graphql_outbox::Client::open(js(r#"{"user":"u","endpoints":{"gcdirectroy":"http://x"}}"#)).await.err().expect("typo");
     assert!(error_parts(&e).1.contains("gcdirectroy"));
     let c = graphql_outbox::Client::open(js(r#"{"user":"u","endpoints":{}}"#)).await.expect("opens");
-    let e = settle(c.gcdirectory().delete_org_tier(js(r#"{"id":"1"}"#))).await.unwrap_err();
+    let e = settle(c.gcdirectory().delete_org_tier(js(r#"{"id":"1"}"#), None)).await.unwrap_err();
     let (name, message, _) = error_parts(&e);
     assert_eq!(name, "ConfigError");
     assert!(message.contains("endpoints.gcdirectory"), "{message}");

@@ -40,7 +40,7 @@ async fn queued_while_unreachable_then_sent_by_the_next_client_in_order_exactly_
     let offline = open(options_in(&db, "ann", UNREACHABLE, ADMIN)).await;
     let mut ids = vec![];
     for i in 0..3 {
-        let r = settle(offline.gcdirectory().modify_profile(profile("5", &format!("Queued {i}")))).await.expect("queued");
+        let r = settle(offline.gcdirectory().modify_profile(profile("5", &format!("Queued {i}")), None)).await.expect("queued");
         assert_eq!(r["status"], "queued", "{r}");
         ids.push(r["id"].as_str().unwrap().to_string());
     }
@@ -69,7 +69,7 @@ async fn queued_while_unreachable_then_sent_by_the_next_client_in_order_exactly_
 async fn an_online_call_reports_queued_sending_sent() {
     let c = client(ADMIN).await;
     let seen = record(&c);
-    let r = settle(c.gcdirectory().modify_profile(profile("4", "Evented"))).await.expect("sent");
+    let r = settle(c.gcdirectory().modify_profile(profile("4", "Evented"), None)).await.expect("sent");
     assert_eq!(r["status"], "sent");
     let id = r["id"].as_str().unwrap();
     let kinds: Vec<String> = seen.borrow().iter().filter(|e| e["id"] == id).map(|e| e["type"].as_str().unwrap().to_string()).collect();
@@ -82,7 +82,7 @@ async fn an_online_call_reports_queued_sending_sent() {
 #[wasm_bindgen_test]
 async fn a_graphql_error_kills_the_entry_which_can_be_retried_or_discarded() {
     let c = client("gc-user-uma-token").await;
-    let e = settle(c.gcdirectory().modify_profile(profile("1", "Not Yours"))).await.unwrap_err();
+    let e = settle(c.gcdirectory().modify_profile(profile("1", "Not Yours"), None)).await.unwrap_err();
     let (name, _, details) = error_parts(&e);
     assert_eq!(name, "GraphQLError");
     let id = details["id"].as_str().expect("details name the entry").to_string();
@@ -94,7 +94,7 @@ async fn a_graphql_error_kills_the_entry_which_can_be_retried_or_discarded() {
     assert_eq!(settled["status"], "dead");
     assert_eq!(settled["errors"][0]["extensions"]["code"], "FORBIDDEN");
     // A later, unrelated entry is not held back by the dead one.
-    let ok = settle(c.gcdirectory().modify_profile(profile("2", "Uma Again"))).await.expect("own profile");
+    let ok = settle(c.gcdirectory().modify_profile(profile("2", "Uma Again"), None)).await.expect("own profile");
     assert_eq!(ok["status"], "sent");
     settle(c.outbox().discard(id.clone())).await.unwrap();
     assert_eq!(settle(c.outbox().settled(id.clone())).await.unwrap()["status"], "discarded");
@@ -109,7 +109,7 @@ async fn a_graphql_error_kills_the_entry_which_can_be_retried_or_discarded() {
 async fn a_401_pauses_until_set_token_then_the_entry_is_sent() {
     let c = client("expired-token").await;
     let seen = record(&c);
-    let e = settle(c.gcdirectory().modify_profile(profile("3", "After Refresh"))).await.unwrap_err();
+    let e = settle(c.gcdirectory().modify_profile(profile("3", "After Refresh"), None)).await.unwrap_err();
     let (name, _, details) = error_parts(&e);
     assert_eq!((name.as_str(), &details["status"]), ("AuthError", &json!(401)));
     let id = details["id"].as_str().unwrap().to_string();
@@ -117,7 +117,7 @@ async fn a_401_pauses_until_set_token_then_the_entry_is_sent() {
     assert_eq!(held.len(), 1, "the entry is kept");
     assert_eq!(held[0]["attempts"], 0, "a 401 is not counted as a failure");
     assert!(seen.borrow().iter().any(|e| e["type"] == "paused" && e["reason"] == "auth"));
-    let next = settle(c.gcdirectory().modify_profile(profile("3", "Second"))).await.expect("queued behind the pause");
+    let next = settle(c.gcdirectory().modify_profile(profile("3", "Second"), None)).await.expect("queued behind the pause");
     assert_eq!(next["status"], "queued");
     c.set_token(Some(ADMIN.into()), None);
     let done = settle(c.outbox().settled(next["id"].as_str().unwrap().into())).await.unwrap();
@@ -132,7 +132,7 @@ async fn a_401_pauses_until_set_token_then_the_entry_is_sent() {
 async fn another_users_entries_are_never_sent_until_that_user_opens() {
     let db = fresh_db();
     let a = open(options_in(&db, "user-a", UNREACHABLE, ADMIN)).await;
-    let r = settle(a.gcdirectory().modify_profile(profile("4", "From A"))).await.unwrap();
+    let r = settle(a.gcdirectory().modify_profile(profile("4", "From A"), None)).await.unwrap();
     let a_id = r["id"].as_str().unwrap().to_string();
     a.close();
     let b = open(options_in(&db, "user-b", &gc_endpoint(), ADMIN)).await;
@@ -150,11 +150,11 @@ async fn another_users_entries_are_never_sent_until_that_user_opens() {
 #[wasm_bindgen_test]
 async fn a_declared_dependency_on_a_dead_entry_blocks_the_dependant() {
     let c = client("gc-user-uma-token").await;
-    let e = settle(c.gcdirectory().modify_profile(profile("1", "Forbidden"))).await.unwrap_err();
+    let e = settle(c.gcdirectory().modify_profile(profile("1", "Forbidden"), None)).await.unwrap_err();
     let dead_id = error_parts(&e).2["id"].as_str().unwrap().to_string();
     let call = Closure::<dyn FnMut() -> js_sys::Promise>::new({
         let c2 = c.gcdirectory();
-        move || c2.modify_profile(profile("2", "Needs The Other"))
+        move || c2.modify_profile(profile("2", "Needs The Other"), None)
     });
     let p: js_sys::Promise = c.outbox().after(vec![dead_id.clone()], call.as_ref().unchecked_ref::<js_sys::Function>().clone()).unwrap().unchecked_into();
     let r = settle(p).await.unwrap();
@@ -166,12 +166,30 @@ async fn a_declared_dependency_on_a_dead_entry_blocks_the_dependant() {
 }
 
 #[wasm_bindgen_test]
+async fn depends_on_passed_to_the_function_blocks_the_dependant_of_a_dead_entry() {
+    let c = client("gc-user-uma-token").await;
+    let e = settle(c.gcdirectory().modify_profile(profile("1", "Forbidden"), None)).await.unwrap_err();
+    let dead_id = error_parts(&e).2["id"].as_str().unwrap().to_string();
+    let opts: graphql_outbox::client::CallOptions = js(&format!(r#"{{"dependsOn":[{dead_id:?}]}}"#)).unchecked_into();
+    let r = settle(c.gcdirectory().modify_profile(profile("2", "Needs The Other"), Some(opts))).await.unwrap();
+    assert_eq!(r["status"], "queued", "{r}");
+    let blocked = list(&c, Some("blocked")).await;
+    assert_eq!(blocked.len(), 1);
+    assert_eq!(blocked[0]["dependsOn"], json!([dead_id]));
+    let bad: graphql_outbox::client::CallOptions = js(r#"{"dependsOn":"not-a-list"}"#).unchecked_into();
+    let e = settle(c.gcdirectory().modify_profile(profile("2", "Bad Options"), Some(bad))).await.unwrap_err();
+    let (name, _, details) = error_parts(&e);
+    assert_eq!((name.as_str(), details["path"].as_str()), ("ValidationError", Some("options.dependsOn")));
+    c.close();
+}
+
+#[wasm_bindgen_test]
 async fn two_contexts_on_one_outbox_send_each_entry_once_and_see_each_others_events() {
     let db = fresh_db();
     let queuer = open(options_in(&db, "shared", UNREACHABLE, ADMIN)).await;
     let mut ids = vec![];
     for i in 0..8 {
-        let r = settle(queuer.gcdirectory().modify_profile(profile("5", &format!("Shared {i}")))).await.unwrap();
+        let r = settle(queuer.gcdirectory().modify_profile(profile("5", &format!("Shared {i}")), None)).await.unwrap();
         ids.push(r["id"].as_str().unwrap().to_string());
     }
     queuer.close();
@@ -204,7 +222,7 @@ async fn events_of_another_context_reach_this_ones_subscribers() {
     let a = open(options_in(&db, "watcher", &gc_endpoint(), ADMIN)).await;
     let b = open(options_in(&db, "watcher", &gc_endpoint(), ADMIN)).await;
     let seen_by_a = record(&a);
-    let r = settle(b.gcdirectory().modify_profile(profile("4", "Seen Elsewhere"))).await.unwrap();
+    let r = settle(b.gcdirectory().modify_profile(profile("4", "Seen Elsewhere"), None)).await.unwrap();
     assert_eq!(r["status"], "sent");
     sleep(100).await;
     let mut kinds: Vec<String> = seen_by_a.borrow().iter().filter(|e| e["id"] == r["id"]).map(|e| e["type"].as_str().unwrap().into()).collect();
@@ -235,7 +253,7 @@ async fn bad_outbox_options_are_config_errors_naming_the_option() {
 #[wasm_bindgen_test]
 async fn list_shows_the_documented_entry_shape() {
     let c = open(options_in(&fresh_db(), "shape", UNREACHABLE, ADMIN)).await;
-    let r = settle(c.gcdirectory().modify_profile(profile("4", "Shape"))).await.unwrap();
+    let r = settle(c.gcdirectory().modify_profile(profile("4", "Shape"), None)).await.unwrap();
     let e = list(&c, None).await.remove(0);
     let mut keys: Vec<&str> = e.as_object().unwrap().keys().map(String::as_str).collect();
     keys.sort();
@@ -254,7 +272,7 @@ async fn the_auth_pause_ends_when_the_token_callback_returns_a_new_token() {
     let f = js_sys::Function::new_with_args("api", "return Promise.resolve(globalThis.__outboxTestToken)");
     js_sys::Reflect::set(&opts, &"token".into(), &f).unwrap();
     let c = open(opts).await;
-    let e = settle(c.gcdirectory().modify_profile(profile("5", "Callback Refreshed"))).await.unwrap_err();
+    let e = settle(c.gcdirectory().modify_profile(profile("5", "Callback Refreshed"), None)).await.unwrap_err();
     let id = error_parts(&e).2["id"].as_str().unwrap().to_string();
     JsFuture::from(c.sync()).await.unwrap();
     assert_eq!(list(&c, Some("auth")).await.len(), 1, "same token: still paused");

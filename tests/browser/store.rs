@@ -105,7 +105,7 @@ async fn a_corrupt_record_is_quarantined_reported_and_the_rest_is_sent() {
     assert_eq!(q.len(), 1, "{:?}", events.borrow());
     assert_eq!(q[0]["id"], "corrupt-1");
     assert!(q[0]["reason"].as_str().unwrap().contains("unknown variant"), "{}", q[0]);
-    let r = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"5","data":{"name":"After Corruption"}}"#))).await.expect("sent");
+    let r = settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"5","data":{"name":"After Corruption"}}"#), None)).await.expect("sent");
     assert_eq!(r["status"], "sent");
     let stats = settle(c.outbox().stats()).await.unwrap();
     assert_eq!(stats["quarantined"], 1, "{stats}");
@@ -117,7 +117,7 @@ async fn a_corrupt_record_is_quarantined_reported_and_the_rest_is_sent() {
 async fn tokens_are_never_written_to_storage() {
     let db = fresh_db();
     let c = open(options_in(&db, "token-user", UNREACHABLE, "secret-token-4711")).await;
-    settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"4","data":{"name":"T"}}"#))).await.expect("queued");
+    settle(c.gcdirectory().modify_profile(js(r#"{"gcId":"4","data":{"name":"T"}}"#), None)).await.expect("queued");
     c.set_token(Some("secret-token-0815".into()), None);
     JsFuture::from(c.sync()).await.unwrap();
     c.close();

@@ -7,7 +7,7 @@ use wasm_bindgen::JsCast;
 
 #[wasm_bindgen_test]
 async fn only_companies_can_create_jobs() {
-    let (code, message) = refused(api(WORKER).await.create_job(arg(json!({"company": "1", "name": "Sneaky job", "skills": []})))).await;
+    let (code, message) = refused(api(WORKER).await.create_job(arg(json!({"company": "1", "name": "Sneaky job", "skills": []})), None)).await;
     assert_eq!(code, "COMPANY_ONLY");
     assert!(message.contains("Only companies can"), "{message}");
 }
@@ -15,7 +15,7 @@ async fn only_companies_can_create_jobs() {
 #[wasm_bindgen_test]
 async fn only_workers_can_create_timesheets() {
     let args = json!({"worker": "3", "hire": "110", "startDate": "2026-11-02", "endDate": "2026-11-08"});
-    let (code, message) = refused(api(COMPANY).await.create_timesheet(arg(args))).await;
+    let (code, message) = refused(api(COMPANY).await.create_timesheet(arg(args), None)).await;
     assert_eq!(code, "WORKER_ONLY");
     assert!(message.contains("Only workers can"), "{message}");
 }
@@ -23,16 +23,16 @@ async fn only_workers_can_create_timesheets() {
 #[wasm_bindgen_test]
 async fn only_recruiters_can_add_candidates() {
     let args = json!({"recruiter": "5", "firstName": "No", "lastName": "Body", "email": "nobody@candidate.test", "currency": "DKK", "tags": [], "links": []});
-    let (code, message) = refused(api(COMPANY).await.create_recruiter_candidate(arg(args))).await;
+    let (code, message) = refused(api(COMPANY).await.create_recruiter_candidate(arg(args), None)).await;
     assert_eq!(code, "RECRUITER_ONLY");
     assert!(message.contains("Only recruiters can"), "{message}");
 }
 
 #[wasm_bindgen_test]
 async fn only_the_company_or_the_recruiter_can_delete_their_relationship() {
-    let (code, _) = refused(api(WORKER).await.delete_company_recruiter(arg(json!({"id": "140"})))).await;
+    let (code, _) = refused(api(WORKER).await.delete_company_recruiter(arg(json!({"id": "140"})), None)).await;
     assert_eq!(code, "COMPANY_OR_RECRUITER_ONLY");
-    let (code, _) = refused(api(COMPANY).await.delete_recruiter_candidate(arg(json!({"id": "180"})))).await;
+    let (code, _) = refused(api(COMPANY).await.delete_recruiter_candidate(arg(json!({"id": "180"})), None)).await;
     assert_eq!(code, "RECRUITER_OR_CANDIDATE_ONLY");
     // Neither refused call had an effect.
     let back = read(COMPANY, r#"{ companyRecruiter(id: "140") { id } recruiterCandidate(id: "180") { id } }"#).await;
@@ -41,7 +41,7 @@ async fn only_the_company_or_the_recruiter_can_delete_their_relationship() {
 
 #[wasm_bindgen_test]
 async fn the_right_role_of_another_account_is_forbidden() {
-    let (code, _) = refused(api(OTHER_COMPANY).await.update_job(arg(json!({"id": "100", "name": "Taken over"})))).await;
+    let (code, _) = refused(api(OTHER_COMPANY).await.update_job(arg(json!({"id": "100", "name": "Taken over"})), None)).await;
     assert_eq!(code, "FORBIDDEN");
     assert_eq!(read(COMPANY, r#"{ job(id: "100") { name } }"#).await["job"]["name"], "Backend developer");
 }
@@ -53,11 +53,11 @@ async fn bad_nested_input_is_rejected_before_sending() {
         {"type": "DAY", "date": "2026-11-02", "duration": 8, "unit": "HOURS"},
         {"type": "DAY", "date": "2026-11-03", "duration": 8, "unit": "HOURS"},
         {"type": "DAY", "date": "2026-11-04", "startTime": "8:00", "duration": 8, "unit": "HOURS"}]});
-    let e = settle(api(WORKER).await.create_timesheet(arg(args))).await.expect_err("invalid");
+    let e = settle(api(WORKER).await.create_timesheet(arg(args), None)).await.expect_err("invalid");
     let (name, message, details) = error_parts(&e);
     assert_eq!(name, "ValidationError");
     assert_eq!(details["path"], "input.registrations[2].startTime", "{message}");
-    let e = settle(api(WORKER).await.update_timesheet(arg(json!({"id": "1", "startDate": "2026-13-01"})))).await.expect_err("invalid");
+    let e = settle(api(WORKER).await.update_timesheet(arg(json!({"id": "1", "startDate": "2026-13-01"})), None)).await.expect_err("invalid");
     assert_eq!(error_parts(&e).2["path"], "input.startDate");
     assert_eq!(applied().await.as_array().unwrap().len(), before, "nothing reached the server");
 }

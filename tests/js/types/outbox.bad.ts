@@ -9,6 +9,7 @@ async function main(client: Client): Promise<void> {
   if (o.status === "discarded") console.log(o.data); // ERROR: a discarded outcome has no data
   await client.outbox.retry(42); // ERROR: ids are strings
   await Client.open({ endpoints: {}, user: "u", outbox: { baseDelayMs: "1s" } }); // ERROR: ms are numbers
+  await client.gcdirectory.deleteOrgTier({ id: "1" }, { dependsOn: "x" }); // ERROR: dependsOn is a list of ids
 }
 
 export { main };

@@ -1,6 +1,6 @@
 // Must type-check under `tsc --strict`: the outbox API used the way the README shows, with
 // events, entries and outcomes narrowed through their precise types (no `any`).
-import init, { Client, OutboxEvent, OutboxEntry, SettledOutcome, EntryState, ErrorCode } from "graphql-outbox";
+import init, { CallOptions, Client, OutboxEvent, OutboxEntry, SettledOutcome, EntryState, ErrorCode } from "graphql-outbox";
 
 async function main(): Promise<void> {
   await init();
@@ -26,6 +26,9 @@ async function main(): Promise<void> {
     const deleted: boolean = after.data;
     console.log(deleted);
   }
+  const dependent = await client.gcdirectory.deleteOrgTier({ id: "8" }, { dependsOn: [id] });
+  const opts: CallOptions = { dependsOn: [dependent.id] };
+  await client.gcdirectory.modifyApproval({ id: "24", data: { status: "Pending" } }, opts);
 
   const all: OutboxEntry[] = await client.outbox.list();
   const dead: OutboxEntry[] = await client.outbox.list({ state: "dead" });

@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   await w.createTimesheet({ worker: "w1", hire: "h1", startDate: "2026-11-02", endDate: "2026-11-08", registrations: [{ type: "DAY", date: "2026-11-02", duration: "8h", unit: "HOURS" }] }); // ERROR: duration is a number
   await w.updateTimesheetRegistration({ id: "r1", colour: "red" }); // ERROR: unknown field
   await w.uploadFiles({ owner: "c1", name: "a", size: 1, mimeType: "text/plain" }); // ERROR: takes a list
-  await w.sendVerificationEmail({}); // ERROR: takes no arguments
+  await w.sendVerificationEmail({ email: "x@example.com" }); // ERROR: takes no arguments (only call options)
   await w.createJob({ company: "c1", name: "Site work" }); // ERROR: missing required skills
   await w.forceLogoutUser({}); // ERROR: designed input requires password
   const job = await w.endJob({ id: "j1", accountId: "c1" });
