@@ -112,3 +112,11 @@ pub fn id_of(v: &Value) -> Option<String> {
 pub fn str_of<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
+
+/// The array at `key` of a JSON object (a fixtures section's list), or empty when absent.
+pub fn list_of<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+}

@@ -4,16 +4,8 @@ use rusqlite::{params, Connection};
 use serde_json::Value;
 
 use super::{ADDRESS_FIELDS, NAME, PROFILE_FIELDS};
-use crate::api::{id_of, str_of};
+use crate::api::{id_of, list_of as list, str_of};
 use crate::scalars::{is_email, is_phone_number, is_postal_code};
-
-fn list<'a>(section: &'a Value, key: &str) -> &'a [Value] {
-    section
-        .get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
 
 fn req<'a>(v: &'a Value, key: &str, what: &str) -> Result<&'a str, String> {
     str_of(v, key).ok_or_else(|| format!("{what}: `{key}` is required"))

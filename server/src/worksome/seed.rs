@@ -9,15 +9,7 @@ use super::auth::Kind;
 use super::meta::meta;
 use super::store::{self, Obj};
 use super::totp;
-use crate::api::str_of;
-
-fn list<'a>(section: &'a Value, key: &str) -> &'a [Value] {
-    section
-        .get(key)
-        .and_then(Value::as_array)
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-}
+use crate::api::{list_of as list, str_of};
 
 fn numeric_id(v: &Value, what: &str) -> Result<String, String> {
     let id = str_of(v, "id").ok_or(format!("{what}: `id` (a string) is required"))?;
