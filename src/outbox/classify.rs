@@ -17,17 +17,55 @@ pub enum Outcome {
     Dead { status: u16, message: String, errors: Value },
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is rare for APIs and is ignored: backoff applies).
-fn retry_after_ms(h: Option<&str>) -> Option<u64> {
-    h?.trim().parse::<u64>().ok().map(|s| s * 1000)
+/// `Retry-After` as a wait in ms from `now_ms`: delay-seconds, or an HTTP-date in the IMF-fixdate
+/// form every sender must use (RFC 9110 §5.6.7). A date in the past means no wait; anything else
+/// is ignored (backoff applies).
+pub fn retry_after_ms(h: Option<&str>, now_ms: f64) -> Option<u64> {
+    let h = h?.trim();
+    if let Ok(s) = h.parse::<u64>() {
+        return Some(s.saturating_mul(1000));
+    }
+    let at = imf_fixdate_ms(h)?;
+    Some((at - now_ms).max(0.0) as u64)
+}
+
+/// `Sun, 06 Nov 1994 08:49:37 GMT` as epoch ms. Hand-written: the `httpdate` crate, which also
+/// reads the two obsolete forms, added 4.5 KB gzip to the wasm (measured) for a header that
+/// APIs send as delay-seconds almost always.
+fn imf_fixdate_ms(s: &str) -> Option<f64> {
+    let b = s.as_bytes();
+    if b.len() != 29 || &b[3..5] != b", " || &b[25..] != b" GMT" || b[7] != b' ' || b[11] != b' ' || b[16] != b' ' {
+        return None;
+    }
+    let n = |r: std::ops::Range<usize>| -> Option<i64> { std::str::from_utf8(&b[r]).ok()?.parse().ok() };
+    let (day, year) = (n(5..7)?, n(12..16)?);
+    let (h, m, sec) = (n(17..19)?, n(20..22)?, n(23..25)?);
+    if b[19] != b':' || b[22] != b':' || h > 23 || m > 59 || sec > 60 || !(1..=31).contains(&day) {
+        return None;
+    }
+    const MONTHS: [&[u8]; 12] = [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+    let month = MONTHS.iter().position(|mo| *mo == &b[8..11])? as i64 + 1;
+    // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(((days * 86_400 + h * 3600 + m * 60 + sec) * 1000) as f64)
 }
 
 fn first_message(errors: &Value) -> Option<String> {
     errors.get(0)?.get("message")?.as_str().map(str::to_string)
 }
 
-/// Classifies the answer to mutation `field`.
+/// Classifies the answer to mutation `field`, with the system clock for an HTTP-date `Retry-After`.
 pub fn classify(field: &str, answer: Result<HttpResponse, NetworkError>) -> Outcome {
+    classify_at(field, answer, crate::outbox::clock::Clock::now_ms(&crate::outbox::clock::SystemClock))
+}
+
+/// Classifies the answer to mutation `field` received at `now_ms` (epoch ms).
+pub fn classify_at(field: &str, answer: Result<HttpResponse, NetworkError>, now_ms: f64) -> Outcome {
     let resp = match answer {
         Ok(r) => r,
         Err(NetworkError(reason)) => return Outcome::Retry { reason, status: None, retry_after_ms: None },
@@ -45,7 +83,7 @@ pub fn classify(field: &str, answer: Result<HttpResponse, NetworkError>) -> Outc
         408 | 429 | 500..=599 => Outcome::Retry {
             reason: format!("HTTP {status}"),
             status: Some(status),
-            retry_after_ms: retry_after_ms(resp.retry_after.as_deref()),
+            retry_after_ms: retry_after_ms(resp.retry_after.as_deref(), now_ms),
         },
         200..=299 => match (&body, errors) {
             (_, Some(errs)) => Outcome::Dead {

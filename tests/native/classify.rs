@@ -1,4 +1,4 @@
-use graphql_outbox::outbox::classify::{classify, Outcome};
+use graphql_outbox::outbox::classify::{classify, classify_at, Outcome};
 use graphql_outbox::transport::{HttpResponse, NetworkError};
 use serde_json::json;
 
@@ -36,7 +36,18 @@ fn transient_failures_retry_with_retry_after() {
         assert!(matches!(answer(status, "", None), Outcome::Retry { status: Some(s), .. } if s == status));
     }
     assert!(matches!(answer(503, "", Some("2")), Outcome::Retry { retry_after_ms: Some(2000), .. }));
-    assert!(matches!(answer(503, "", Some("Wed, 21 Oct 2026 07:28:00 GMT")), Outcome::Retry { retry_after_ms: None, .. }));
+    // The HTTP-date form counts from the time of the answer (issue 7: it used to be ignored).
+    let at = |h: &str, now: f64| match classify_at("doIt", Ok(HttpResponse { status: 503, retry_after: Some(h.into()), body: "".into() }), now) {
+        Outcome::Retry { retry_after_ms, .. } => retry_after_ms,
+        other => panic!("not a retry: {other:?}"),
+    };
+    let now = 1_792_567_650_000.0; // 2026-10-21T07:27:30Z
+    assert_eq!(at("Wed, 21 Oct 2026 07:28:00 GMT", now), Some(30_000));
+    assert_eq!(at("Wed, 21 Oct 2026 07:27:00 GMT", now), Some(0), "a date in the past: no wait");
+    assert_eq!(at("Sun, 06 Nov 1994 08:49:37 GMT", 784_111_777_000.0), Some(0), "RFC 9110's example is exactly then");
+    assert_eq!(at("Tue, 29 Feb 2028 00:00:00 GMT", 1_835_395_200_000.0 - 1000.0), Some(1000), "leap day");
+    assert_eq!(at("Wednesday, 21-Oct-26 07:28:00 GMT", now), None, "obsolete RFC 850 form: backoff applies");
+    assert_eq!(at("soon", now), None, "unreadable: backoff applies");
     assert!(matches!(classify("doIt", Err(NetworkError("Failed to fetch".into()))), Outcome::Retry { status: None, .. }));
     // A 200 that is not GraphQL (a captive portal) may not have reached the API at all.
     assert!(matches!(answer(200, "<html>login</html>", None), Outcome::Retry { .. }));
