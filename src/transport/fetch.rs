@@ -1,46 +1,48 @@
-//! `Transport` over the global `fetch`, so it works in a window, a dedicated worker and an
-//! MV3 service worker alike (gloo-net's `Request::send` needs nothing more, but brings the
-//! `http` crate and more wasm for no gain here).
+//! `Transport` on gloo-net: its `fetch` is the global one, so it works in a window, a dedicated
+//! worker and an MV3 service worker alike. Every request carries an `AbortSignal.timeout`, so
+//! a stalled connection cannot hold the drain lock for ever.
 
 use super::{HttpRequest, HttpResponse, NetworkError, Transport};
-use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
+use gloo_net::http::Request;
 
-#[wasm_bindgen]
-extern "C" {
-    // `fetch` of whatever global scope we run in; `window.fetch` would not exist in a worker.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
+/// The browser's `fetch`, through gloo-net, with a per-request timeout.
+#[derive(Debug, Clone, Copy)]
+pub struct FetchTransport {
+    /// Abort a request (headers and body) after this many ms.
+    pub timeout_ms: u32,
 }
 
-/// The browser's `fetch`.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct FetchTransport;
+impl Default for FetchTransport {
+    fn default() -> Self {
+        FetchTransport { timeout_ms: super::DEFAULT_TIMEOUT_MS }
+    }
+}
 
-fn describe(e: JsValue) -> NetworkError {
-    let msg = e
-        .dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "fetch failed".into());
-    NetworkError(msg)
+fn describe(e: gloo_net::Error, timeout_ms: u32) -> NetworkError {
+    match e {
+        // `AbortSignal.timeout` aborts with a DOMException named TimeoutError.
+        gloo_net::Error::JsError(j) if j.name == "TimeoutError" || j.name == "AbortError" => {
+            NetworkError(format!("no answer within {timeout_ms} ms (requestTimeoutMs)"))
+        }
+        gloo_net::Error::JsError(j) => NetworkError(j.message),
+        other => NetworkError(other.to_string()),
+    }
 }
 
 impl Transport for FetchTransport {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError> {
-        let init = web_sys::RequestInit::new();
-        init.set_method("POST");
-        init.set_body(&JsValue::from_str(&request.body));
-        let headers = web_sys::Headers::new().map_err(describe)?;
+        let t = self.timeout_ms;
+        let signal = web_sys::AbortSignal::timeout_with_u32(t);
+        let mut builder = Request::post(&request.url).abort_signal(Some(&signal));
         for (k, v) in &request.headers {
-            headers.set(k, v).map_err(describe)?;
+            builder = builder.header(k, v);
         }
-        init.set_headers(&headers);
-        let req = web_sys::Request::new_with_str_and_init(&request.url, &init).map_err(describe)?;
-        let resp: web_sys::Response = JsFuture::from(global_fetch(&req)).await.map_err(describe)?.unchecked_into();
-        let retry_after = resp.headers().get("retry-after").ok().flatten();
-        // A body that breaks off mid-read is a network failure: the answer was not received.
-        let text = JsFuture::from(resp.text().map_err(describe)?).await.map_err(describe)?;
-        Ok(HttpResponse { status: resp.status(), retry_after, body: text.as_string().unwrap_or_default() })
+        let req = builder.body(request.body.as_str()).map_err(|e| describe(e, t))?;
+        let resp = req.send().await.map_err(|e| describe(e, t))?;
+        let retry_after = resp.headers().get("retry-after");
+        // A body that breaks off mid-read (or times out) is a network failure: the answer was
+        // not received. Read as text: `classify` parses it once.
+        let body = resp.text().await.map_err(|e| describe(e, t))?;
+        Ok(HttpResponse { status: resp.status(), retry_after, body })
     }
 }

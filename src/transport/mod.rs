@@ -1,9 +1,14 @@
 //! Sending one HTTP request. A trait so the outbox's policy is tested natively against a fake,
 //! and runs in the browser against `fetch`.
 
+#[cfg(target_arch = "wasm32")]
 mod fetch;
 
+#[cfg(target_arch = "wasm32")]
 pub use fetch::FetchTransport;
+
+/// Default `requestTimeoutMs`: a request with no complete answer after 30 s counts as no answer.
+pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
 /// A GraphQL POST, fully built (token and idempotency key already in the headers).
 #[derive(Debug, Clone, PartialEq, Eq)]
