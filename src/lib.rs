@@ -8,6 +8,9 @@ pub mod api;
 #[cfg(target_arch = "wasm32")]
 pub mod client;
 pub mod outbox;
+pub mod race;
+#[cfg(target_arch = "wasm32")]
+pub mod timers;
 pub mod store;
 pub mod sync;
 pub mod transport;

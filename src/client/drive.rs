@@ -1,23 +1,16 @@
 //! When this context drains: on `Client.open`, `client.sync()`, each new call, the `online`
-//! event, a message from another context, and the backoff timer. Every pass runs under the
-//! Web Lock for this database and user, so one context drains at a time.
+//! event, a message from another context, and the backoff timer. A pass first reads the tokens
+//! it will need (outside any lock: that is app code), then runs under the Web Lock for this
+//! database and user, so one context drains at a time.
 
 use super::errors::SdkError;
-use super::inner::TokenSource;
 use super::open::ClientRef;
+use crate::timers::{clear_timeout, set_timeout};
+use super::tokens::PassTokens;
 use crate::sync::{lock, Drain, Event, Stop};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
-
-#[wasm_bindgen]
-extern "C" {
-    // The global scope's timers (window, worker and service worker alike).
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(f: &JsValue, ms: f64) -> f64;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: f64);
-}
 
 /// `navigator.onLine`, a hint only: false means "do not even try"; true proves nothing.
 pub fn online_hint() -> bool {
@@ -60,22 +53,35 @@ impl ClientRef {
         js_sys::Date::now() < self.0.waiting_until.get()
     }
 
-    /// Runs a pass (sharing one requested but not yet started); resolves when it ends.
+    /// Runs a pass (sharing one requested but not yet started); resolves when it ends. While
+    /// the app's token callback has not answered it only requests the pass: the caller may be
+    /// that callback (`await client.sync()` inside it), and waiting would be a cycle.
     pub async fn drain(&self, trigger: Trigger) -> Result<(), SdkError> {
+        loop {
+            let pass = self.request_pass(trigger);
+            if self.token_pending() {
+                return Ok(());
+            }
+            let again = JsFuture::from(pass).await.map_err(|e| SdkError::Storage {
+                reason: "other",
+                message: js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default(),
+            })?;
+            // The pass met an API whose token it had not read: the next one reads it too.
+            if again != JsValue::TRUE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The pass that will serve `trigger`: one requested but not yet started, or a new one.
+    fn request_pass(&self, trigger: Trigger) -> js_sys::Promise {
         let (full, back) = self.0.pass_flags.get();
         self.0.pass_flags.set((full || trigger.full(), back || trigger.network_back()));
         let existing = self.0.queued_pass.borrow().clone();
-        let pass = match existing {
-            Some(p) => p,
-            None => {
-                let p = self.start_pass();
-                *self.0.queued_pass.borrow_mut() = Some(p.clone());
-                p
-            }
-        };
-        JsFuture::from(pass).await.map(|_| ()).map_err(|e| SdkError::Storage {
-            reason: "other",
-            message: js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default(),
+        existing.unwrap_or_else(|| {
+            let p = self.start_pass();
+            *self.0.queued_pass.borrow_mut() = Some(p.clone());
+            p
         })
     }
 
@@ -96,6 +102,9 @@ impl ClientRef {
         let this = self.clone();
         future_to_promise(async move {
             let name = format!("{}:{}", this.0.store.name(), this.0.options.user);
+            // App code, so before the lock and bounded by tokenTimeoutMs.
+            let apis = this.0.token_apis.borrow().clone();
+            let tokens = this.read_tokens(&apis).await;
             let inner = this.clone();
             let stop = lock::with_lock(&name, move || async move {
                 // From here on, a new request needs a new pass: this one may have listed already.
@@ -104,25 +113,24 @@ impl ClientRef {
                 if inner.0.closed.get() {
                     return Ok(Stop::Idle);
                 }
-                inner.pass(flags).await
+                inner.pass(flags, &tokens).await
             })
             .await
             .map_err(JsValue::from)?;
             this.schedule(&stop);
-            Ok(JsValue::UNDEFINED)
+            Ok(JsValue::from_bool(matches!(stop, Stop::NeedToken(_))))
         })
     }
 
-    async fn pass(&self, (full, network_back): (bool, bool)) -> Result<Stop, SdkError> {
+    async fn pass(&self, (full, network_back): (bool, bool), tokens: &PassTokens) -> Result<Stop, SdkError> {
         let inner = &*self.0;
         let endpoint = |api: &str| inner.endpoint(api);
         let emit = |e: Event| inner.emit(e);
-        let tokens = TokenSource(inner);
         let drain = Drain {
             store: &inner.store,
             transport: &inner.transport,
             clock: &inner.clock,
-            tokens: &tokens,
+            tokens,
             policy: inner.options.policy,
             user: &inner.options.user,
             endpoint: &endpoint,
@@ -142,6 +150,14 @@ impl ClientRef {
         let at = match stop {
             Stop::WaitUntil(t) | Stop::Offline(t) => *t,
             Stop::Idle | Stop::Auth => 0.0,
+            Stop::NeedToken(api) => {
+                // Read this API's token from now on; `drain` runs the next pass at once.
+                let mut apis = self.0.token_apis.borrow_mut();
+                if !apis.contains(api) {
+                    apis.push(api.clone());
+                }
+                0.0
+            }
         };
         self.0.waiting_until.set(at);
         if at == 0.0 {

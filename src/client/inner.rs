@@ -7,12 +7,11 @@ use super::options::Options;
 use crate::outbox::clock::SystemClock;
 use crate::store::idb::IdbStore;
 use crate::sync::broadcast::Channel;
-use crate::sync::{AuthPause, Event, Tokens};
+use crate::sync::{AuthPause, Event};
 use crate::transport::FetchTransport;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
 
 /// Everything behind a `Client`.
 pub struct Inner {
@@ -38,6 +37,14 @@ pub struct Inner {
     /// Epoch ms until which the head entry waits (0: not waiting).
     pub waiting_until: Cell<f64>,
     pub online_listener: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// Token callback calls not yet settled, per API (shared by the passes that need them).
+    pub token_inflight: RefCell<Vec<super::tokens::TokenCall>>,
+    /// Token callback invocations running right now (synchronously).
+    pub token_calling: Cell<u32>,
+    /// A pass gave up waiting for a token call: start a pass when it answers.
+    pub token_late: Cell<bool>,
+    /// The APIs whose token a pass reads before it takes the lock (those it has needed).
+    pub token_apis: RefCell<Vec<String>>,
     pub closed: Cell<bool>,
 }
 
@@ -94,40 +101,8 @@ impl Inner {
         }
     }
 
-    /// The token for `api`: a `setToken` override, else the app's callback.
-    pub async fn token_for(&self, api: &str) -> Result<Option<String>, String> {
-        let overridden = {
-            let t = self.tokens.borrow();
-            t.iter().find(|(a, _)| a.as_deref() == Some(api)).or_else(|| t.iter().find(|(a, _)| a.is_none())).map(|(_, t)| t.clone())
-        };
-        if let Some(t) = overridden {
-            return Ok(t);
-        }
-        let Some(f) = &self.options.token else { return Ok(None) };
-        let failed = |e: JsValue| format!("the token callback failed: {}", js::to_json(&e).map(|v| v.to_string()).unwrap_or_default());
-        let mut v = f.call1(&JsValue::NULL, &JsValue::from_str(api)).map_err(failed)?;
-        if v.has_type::<js_sys::Promise>() {
-            v = JsFuture::from(v.unchecked_into::<js_sys::Promise>()).await.map_err(failed)?;
-        }
-        match v {
-            v if v.is_null() || v.is_undefined() => Ok(None),
-            v => v.as_string().map(Some).ok_or_else(|| {
-                format!("the token callback must return a string, null or a promise of one (got {})", js::to_json(&v).map(|j| j.to_string()).unwrap_or_default())
-            }),
-        }
-    }
-
     /// GraphQL endpoint of `api`, if configured.
     pub fn endpoint(&self, api: &str) -> Option<String> {
         self.options.endpoints.iter().find(|(n, _)| n == api).map(|(_, u)| u.clone())
-    }
-}
-
-/// `Tokens` for a drain pass.
-pub struct TokenSource<'a>(pub &'a Inner);
-
-impl Tokens for TokenSource<'_> {
-    async fn token(&self, api: &str) -> Result<Option<String>, String> {
-        self.0.token_for(api).await
     }
 }

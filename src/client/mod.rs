@@ -9,6 +9,7 @@ mod inner;
 mod js;
 mod open;
 mod options;
+mod tokens;
 mod outbox;
 mod typescript;
 mod upload;

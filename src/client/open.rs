@@ -32,9 +32,10 @@ impl Client {
     pub async fn open(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue) -> Result<Client, JsValue> {
         let options = options::read(&options)?;
         let store = IdbStore::open(options.database.as_deref()).await.map_err(SdkError::from)?;
+        let transport = FetchTransport { timeout_ms: options.request_timeout_ms };
         let inner = ClientRef(Rc::new(Inner {
             options,
-            transport: FetchTransport,
+            transport,
             store,
             clock: SystemClock,
             pause: AuthPause::default(),
@@ -49,6 +50,10 @@ impl Client {
             pass_flags: Cell::new((false, false)),
             waiting_until: Cell::new(0.0),
             online_listener: RefCell::new(None),
+            token_inflight: RefCell::new(vec![]),
+            token_late: Cell::new(false),
+            token_calling: Cell::new(0),
+            token_apis: RefCell::new(vec![]),
             closed: Cell::new(false),
         }));
         inner.listen();

@@ -17,6 +17,26 @@ pub struct Options {
     pub database: Option<String>,
     /// Retry settings (`outbox: { baseDelayMs, maxDelayMs, maxHttpAttempts }`).
     pub policy: Policy,
+    /// `requestTimeoutMs`: a request without a complete answer by then is aborted (no answer).
+    pub request_timeout_ms: u32,
+    /// `tokenTimeoutMs`: how long a pass waits for the `token` callback before pausing in `auth`.
+    pub token_timeout_ms: u32,
+}
+
+/// Default `tokenTimeoutMs`: 10 s. The callback runs outside the drain lock; this only bounds
+/// how long one pass waits for it (a slow login finishing later nudges a new pass).
+pub const DEFAULT_TOKEN_TIMEOUT_MS: u32 = 10_000;
+
+/// A top-level timeout option in ms: a whole number from 1 to 2^31 - 1 (what `setTimeout` takes).
+fn timeout(options: &JsValue, key: &str, default: u32) -> Result<u32, SdkError> {
+    let v = get(options, key);
+    if v.is_undefined() || v.is_null() {
+        return Ok(default);
+    }
+    match v.as_f64() {
+        Some(n) if n.is_finite() && n >= 1.0 && n <= i32::MAX as f64 => Ok(n as u32),
+        _ => Err(SdkError::Config(format!("Client.open: options.{key} must be a number of ms from 1 to 2147483647"))),
+    }
 }
 
 fn number(obj: &JsValue, key: &str, min: f64) -> Result<Option<f64>, SdkError> {
@@ -91,5 +111,13 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
             SdkError::Config("Client.open: options.database must be a non-empty string".into())
         })?),
     };
-    Ok(Options { endpoints, token, user, database, policy: policy(options)? })
+    Ok(Options {
+        endpoints,
+        token,
+        user,
+        database,
+        policy: policy(options)?,
+        request_timeout_ms: timeout(options, "requestTimeoutMs", crate::transport::DEFAULT_TIMEOUT_MS)?,
+        token_timeout_ms: timeout(options, "tokenTimeoutMs", DEFAULT_TOKEN_TIMEOUT_MS)?,
+    })
 }

@@ -22,7 +22,9 @@ export interface ClientOptions {
   endpoints: Endpoints;
   /**
    * Returns the bearer token for an API, or a promise of it; `null` sends no Authorization header.
-   * Called before every send, so a refreshed token is used at once. Never written to storage.
+   * Called at the start of every drain pass (outside the drain lock, so it may itself call
+   * `sync()`, `outbox.discard()` or `outbox.purge()`), so a refreshed token is used at once.
+   * Never written to storage.
    */
   token?: (api: ApiName) => string | null | undefined | Promise<string | null | undefined>;
   /** The signed-in account; partitions the outbox (another user's entries are never sent). */
@@ -34,6 +36,16 @@ export interface ClientOptions {
   database?: string;
   /** Retry settings of the outbox. */
   outbox?: RetryOptions;
+  /**
+   * Abort a request that has no complete answer after this many ms (default 30000); it counts as
+   * no answer (retried with backoff).
+   */
+  requestTimeoutMs?: number;
+  /**
+   * How long a drain pass waits for the `token` callback (default 10000 ms) before pausing in
+   * `auth`; when the callback answers later, draining resumes.
+   */
+  tokenTimeoutMs?: number;
 }
 
 /** Retry settings. Network errors (no answer at all) are retried without limit. */
@@ -93,7 +105,7 @@ export interface OutboxEntry {
 
 /** What `subscribe` listeners receive. Events of other tabs/workers on the same database arrive too. */
 export type OutboxEvent = {
-  type: "queued" | "sending" | "sent" | "retrying" | "paused" | "blocked" | "dead" | "discarded" | "quarantined";
+  type: "queued" | "sending" | "sent" | "retrying" | "paused" | "blocked" | "dead" | "discarded" | "quarantined" | "skipped";
   id: string;
   api: ApiName | "";
   operation: string;
@@ -102,7 +114,7 @@ export type OutboxEvent = {
   state: EntryState;
   /** `retrying`: epoch ms of the next attempt. */
   nextAttemptAt?: number;
-  /** `paused`: `"auth"` or `"offline"`; `blocked`: the id it waits for; `quarantined`: why. */
+  /** `paused`: `"auth"` or `"offline"`; `blocked`: the id it waits for; `quarantined`, `skipped`: why. */
   reason?: string;
   /** `retrying`, `paused`, `dead`: the failure. */
   error?: EntryError;
@@ -145,6 +157,8 @@ export interface OutboxStats {
   bytes: number;
   /** Records moved to the quarantine because they could not be read. */
   quarantined: number;
+  /** Records a newer SDK wrote (unknown format or state): left in place for it, not sent here. */
+  skipped: number;
 }
 
 /** How a mutation call ended: sent now (with its data), or queued in the outbox. */

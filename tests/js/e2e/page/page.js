@@ -21,9 +21,9 @@ window.currentWorksomeToken = "ws-company-token";
  * Opens a client on this origin's GC Directory endpoint (and Worksome's, with `worksome: true`)
  * as `window.client`.
  */
-window.openClient = async ({ user = "alice", database = "e2e", token = "gc-admin-token", worksome = false, outbox } = {}) => {
+window.openClient = async ({ user = "alice", database = "e2e", token = "gc-admin-token", worksome = false, gcdirectory = true, outbox, extra = {} } = {}) => {
   window.currentToken = token;
-  const endpoints = { gcdirectory: `${location.origin}/graphql/gcdirectory` };
+  const endpoints = gcdirectory ? { gcdirectory: `${location.origin}/graphql/gcdirectory` } : {};
   if (worksome) endpoints.worksome = `${location.origin}/graphql/worksome`;
   const options = {
     endpoints,
@@ -33,6 +33,7 @@ window.openClient = async ({ user = "alice", database = "e2e", token = "gc-admin
     database,
   };
   if (outbox) options.outbox = outbox;
+  Object.assign(options, extra);
   const client = await sdk.Client.open(options);
   client.outbox.subscribe((e) => window.events.push({ ...e, at: Date.now() }));
   window.client = client;

@@ -1,0 +1,126 @@
+//! The bearer tokens a drain pass uses. They are read before the pass takes the drain lock and
+//! under `tokenTimeoutMs`: the app's callback may wait for an interactive login, or itself call
+//! `sync()`, `outbox.discard()` or `outbox.purge()` (which take the lock), and neither may stall
+//! every context. One callback call per API is in flight at a time; a pass that starts meanwhile
+//! waits for the same call rather than prompting again.
+
+use super::open::ClientRef;
+use crate::timers;
+use crate::race::{first, First};
+use crate::sync::Tokens;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+/// The tokens read for one pass: per API, the token (or none) or why there is none.
+#[derive(Debug, Default)]
+pub struct PassTokens(Vec<(String, Result<Option<String>, String>)>);
+
+impl Tokens for PassTokens {
+    async fn token(&self, api: &str) -> Result<Option<String>, String> {
+        self.0.iter().find(|(a, _)| a == api).map(|(_, t)| t.clone()).unwrap_or(Ok(None))
+    }
+    fn has(&self, api: &str) -> bool {
+        self.0.iter().any(|(a, _)| a == api)
+    }
+}
+
+/// What a thrown or rejected value says, without anything that could itself throw or trap.
+fn describe(e: &JsValue) -> String {
+    js_sys::Reflect::get(e, &"message".into())
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| format!("a thrown {}", e.js_typeof().as_string().unwrap_or_default()))
+}
+
+/// `p`'s outcome, or `None` if it has not settled within `ms`.
+async fn within(p: js_sys::Promise, ms: u32) -> Option<Result<JsValue, JsValue>> {
+    match first(JsFuture::from(p), JsFuture::from(timers::sleep(ms as f64))).await {
+        First::Left(r) => Some(r),
+        First::Right(_) => None,
+    }
+}
+
+impl ClientRef {
+    /// True while the app's token callback runs or has not answered: nothing may wait for a
+    /// pass then, since the callback itself may be the one waiting (`await client.sync()`
+    /// inside it).
+    pub fn token_pending(&self) -> bool {
+        self.0.token_calling.get() > 0 || self.0.token_inflight.borrow().iter().any(|c| !c.settled.get())
+    }
+
+    /// Reads the token of each API in `apis`, one after another.
+    pub async fn read_tokens(&self, apis: &[String]) -> PassTokens {
+        let mut out = Vec::with_capacity(apis.len());
+        for api in apis {
+            out.push((api.clone(), self.token_for(api).await));
+        }
+        PassTokens(out)
+    }
+
+    /// The token for `api`: a `setToken` override, else the app's callback (shared while in
+    /// flight, bounded by `tokenTimeoutMs`).
+    async fn token_for(&self, api: &str) -> Result<Option<String>, String> {
+        let overridden = {
+            let t = self.0.tokens.borrow();
+            t.iter().find(|(a, _)| a.as_deref() == Some(api)).or_else(|| t.iter().find(|(a, _)| a.is_none())).map(|(_, t)| t.clone())
+        };
+        if let Some(t) = overridden {
+            return Ok(t);
+        }
+        let Some(f) = self.0.options.token.clone() else { return Ok(None) };
+        let existing = self.0.token_inflight.borrow().iter().find(|c| c.api == api).map(|c| c.promise.clone());
+        let call = existing.unwrap_or_else(|| self.start_token_call(&f, api));
+        let ms = self.0.options.token_timeout_ms;
+        let Some(answer) = within(call.clone(), ms).await else {
+            // Kept in flight: when it answers, its answer serves the next pass.
+            self.0.token_late.set(true);
+            return Err(format!("the token callback did not answer within {ms} ms (tokenTimeoutMs)"));
+        };
+        self.0.token_inflight.borrow_mut().retain(|c| !(c.api == api && JsValue::from(c.promise.clone()) == JsValue::from(call.clone())));
+        match answer {
+            Err(e) => Err(format!("the token callback failed: {}", describe(&e))),
+            Ok(v) if v.is_null() || v.is_undefined() => Ok(None),
+            Ok(v) => v.as_string().map(Some).ok_or_else(|| {
+                let got = v.js_typeof().as_string().unwrap_or_default();
+                format!("the token callback must return a string, null or a promise of one (got a {got})")
+            }),
+        }
+    }
+
+    /// Calls the callback once and tracks the call until a pass has used its answer; a call that
+    /// answers after a pass gave up on it starts a new pass.
+    fn start_token_call(&self, f: &js_sys::Function, api: &str) -> js_sys::Promise {
+        // Counted while it runs: an async callback runs synchronously up to its first await,
+        // and may call `sync()` right there.
+        self.0.token_calling.set(self.0.token_calling.get() + 1);
+        let returned = f.call1(&JsValue::NULL, &JsValue::from_str(api));
+        self.0.token_calling.set(self.0.token_calling.get() - 1);
+        // A synchronous throw, a plain value and a (possibly hostile) thenable all become one promise.
+        let call = match returned {
+            Ok(v) => js_sys::Promise::resolve(&v),
+            Err(e) => js_sys::Promise::reject(&e),
+        };
+        let settled = std::rc::Rc::new(std::cell::Cell::new(false));
+        let pending = TokenCall { api: api.to_string(), promise: call.clone(), settled: settled.clone() };
+        self.0.token_inflight.borrow_mut().push(pending);
+        let weak = std::rc::Rc::downgrade(&self.0);
+        let p = call.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = JsFuture::from(p).await;
+            settled.set(true);
+            let Some(inner) = weak.upgrade() else { return };
+            if inner.token_late.replace(false) {
+                ClientRef(inner).kick(super::drive::Trigger::Nudge);
+            }
+        });
+        call
+    }
+}
+
+/// One call of the app's token callback, until a pass has taken its answer.
+pub struct TokenCall {
+    api: String,
+    promise: js_sys::Promise,
+    settled: std::rc::Rc<std::cell::Cell<bool>>,
+}

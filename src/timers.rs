@@ -1,0 +1,42 @@
+//! The global scope's timers (window, worker and service worker alike), for the client's
+//! backoff and token timeouts and the store's blocked-open grace period.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout_raw(f: &JsValue, ms: f64) -> f64;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout_raw(id: f64);
+}
+
+/// The longest delay `setTimeout` honours (2^31 - 1 ms, about 24.8 days); a longer one fires at
+/// once, which turned a far-off retry into a tight loop.
+pub const MAX_DELAY_MS: f64 = 2_147_483_647.0;
+
+/// `setTimeout(f, ms)` with `ms` clamped to [0, MAX_DELAY_MS]; returns the timer id.
+pub fn set_timeout(f: &JsValue, ms: f64) -> f64 {
+    set_timeout_raw(f, clamp(ms))
+}
+
+/// `clearTimeout(id)`.
+pub fn clear_timeout(id: f64) {
+    clear_timeout_raw(id)
+}
+
+/// A delay `setTimeout` takes as meant: NaN and negatives are 0, the rest at most `MAX_DELAY_MS`.
+pub fn clamp(ms: f64) -> f64 {
+    if ms.is_nan() {
+        0.0
+    } else {
+        ms.clamp(0.0, MAX_DELAY_MS)
+    }
+}
+
+/// A promise that resolves after `ms`.
+pub fn sleep(ms: f64) -> js_sys::Promise {
+    js_sys::Promise::new(&mut |resolve, _| {
+        set_timeout(&resolve, ms);
+    })
+}
