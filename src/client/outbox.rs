@@ -21,9 +21,9 @@ pub struct Outbox {
 
 fn entry_json(e: &Entry) -> Value {
     let mut v = e.to_record();
-    let m = v.as_object_mut().expect("object");
+    let Some(m) = v.as_object_mut() else { return v };
     // Internal bookkeeping, not part of the JS shape (`OutboxEntry`).
-    for k in ["entities", "settledAt", "active", "httpFailures"] {
+    for k in ["entities", "settledAt", "active", "httpFailures", "document", "format"] {
         m.remove(k);
     }
     v
@@ -39,7 +39,18 @@ where
 impl ClientRef {
     /// Runs `f` under this user's drain lock.
     async fn locked<R: 'static, Fut: std::future::Future<Output = R> + 'static>(&self, f: impl FnOnce(ClientRef) -> Fut + 'static) -> R {
-        let name = format!("{}:{}", self.0.store.name(), self.0.options.user);
+        let user = self.0.options.user.clone();
+        self.locked_for(&user, f).await
+    }
+
+    /// Runs `f` under `user`'s drain lock (`purge` of another user must wait for that user's
+    /// drainer, wherever it runs, not for this client's own).
+    async fn locked_for<R: 'static, Fut: std::future::Future<Output = R> + 'static>(
+        &self,
+        user: &str,
+        f: impl FnOnce(ClientRef) -> Fut + 'static,
+    ) -> R {
+        let name = format!("{}:{}", self.0.store.name(), user);
         let this = self.clone();
         lock::with_lock(&name, move || f(this)).await
     }
@@ -49,6 +60,8 @@ impl ClientRef {
         let now = self.0.clock.now_ms();
         let ev: Event = self.locked(move |c| async move { ops::discard(&c.0.store, &id, &c.0.options.user, now).await }).await?;
         self.0.emit(ev);
+        // The discarded entry may be the head waiting out a backoff: what follows it need not wait.
+        self.0.waiting_until.set(0.0);
         self.kick(Trigger::Nudge);
         Ok(())
     }
@@ -154,7 +167,8 @@ impl Outbox {
     pub fn purge(&self, user: String) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
-            let n = c.locked(move |c| async move { ops::purge(&c.0.store, &user).await }).await?;
+            let u = user.clone();
+            let n = c.locked_for(&u, move |c| async move { ops::purge(&c.0.store, &user).await }).await?;
             Ok(json!(n))
         })
     }

@@ -100,6 +100,30 @@ pub struct Entry {
     /// The mutation's data once sent.
     #[serde(default)]
     pub data: Option<Value>,
+    /// The GraphQL document stored at the call, so every attempt sends exactly the request the
+    /// call made, also after an SDK update changed the operation's document. Absent in records
+    /// written before it existed (those use this build's document).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub document: Option<String>,
+}
+
+/// The record format this build writes (`format` in each record). A record with a higher one,
+/// or a state this build does not know, was written by a newer SDK: it is left in place.
+pub const FORMAT: u64 = 2;
+
+/// Why a record that does not read as an entry is a newer SDK's record rather than a corrupt
+/// one, if it is: such records are left untouched for the build that wrote them.
+/// Only records that carry a `format` (every build from format 2 on writes one) can be a newer
+/// SDK's; a record without one that does not read is corrupt and goes to the quarantine.
+pub fn newer_format(raw: &Value) -> Option<String> {
+    let format = raw.get("format").and_then(Value::as_u64)?;
+    if format > FORMAT {
+        return Some(format!("record format {format} is newer than this SDK's {FORMAT}"));
+    }
+    match raw.get("state").and_then(Value::as_str) {
+        Some(s) if State::parse(s).is_none() => Some(format!("state {s:?} is unknown to this SDK (written by a newer one)")),
+        _ => None,
+    }
 }
 
 impl Entry {
@@ -122,15 +146,19 @@ impl Entry {
             entities: vec![],
             settled_at: 0.0,
             data: None,
+            document: None,
         }
     }
 
     /// The stored record. It also carries `active: user` while the entry is not sent or
     /// discarded, so the store can index just the live entries of a user.
     pub fn to_record(&self) -> Value {
-        let mut v = serde_json::to_value(self).expect("an entry is always JSON");
-        if !matches!(self.state, State::Sent | State::Discarded) {
-            v.as_object_mut().expect("object").insert("active".into(), Value::String(self.user.clone()));
+        let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
+        if let Some(m) = v.as_object_mut() {
+            m.insert("format".into(), FORMAT.into());
+            if !matches!(self.state, State::Sent | State::Discarded) {
+                m.insert("active".into(), Value::String(self.user.clone()));
+            }
         }
         v
     }

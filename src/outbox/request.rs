@@ -6,10 +6,22 @@ use crate::api;
 use crate::transport::HttpRequest;
 use serde_json::json;
 
-/// Builds the request, or says why it cannot be built (an API or operation this build lacks).
-pub fn build(e: &Entry, url: &str, token: Option<&str>) -> Result<HttpRequest, String> {
+/// The document an entry is sent with: the one stored at the call, else (records written before
+/// documents were stored) this build's, if it knows the operation.
+pub fn document(e: &Entry) -> Result<&str, String> {
+    if let Some(d) = &e.document {
+        return Ok(d);
+    }
     let api = api::ALL.iter().find(|a| a.name == e.api).ok_or_else(|| format!("unknown API {}", e.api))?;
     let op = api.operation(&e.operation).ok_or_else(|| format!("unknown operation {}.{}", e.api, e.operation))?;
+    Ok(op.document)
+}
+
+/// Builds the request, or says why it cannot be built (an API or operation this build lacks).
+/// The body is a function of the stored entry alone (keys in a fixed order), so every attempt
+/// is byte-identical, across reloads and SDK updates.
+pub fn build(e: &Entry, url: &str, token: Option<&str>) -> Result<HttpRequest, String> {
+    let document = document(e)?;
     let mut headers = vec![
         ("content-type".to_string(), "application/json".to_string()),
         ("idempotency-key".to_string(), e.id.clone()),
@@ -17,6 +29,6 @@ pub fn build(e: &Entry, url: &str, token: Option<&str>) -> Result<HttpRequest, S
     if let Some(t) = token {
         headers.push(("authorization".to_string(), format!("Bearer {t}")));
     }
-    let body = json!({ "query": op.document, "variables": e.variables, "operationName": op.name }).to_string();
+    let body = json!({ "query": document, "variables": e.variables, "operationName": e.operation }).to_string();
     Ok(HttpRequest { url: url.to_string(), headers, body })
 }

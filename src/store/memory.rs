@@ -1,7 +1,7 @@
 //! `OutboxStore` in memory, for native tests. Same record handling as IndexedDB (JSON values,
 //! quarantine on read), plus an optional byte limit that behaves like a full disk.
 
-use super::{decode, Listing, OutboxStore, Quarantined, StoreError};
+use super::{decode, sort_unreadable, Listing, OutboxStore, Quarantined, StoreError};
 use crate::outbox::entry::Entry;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
@@ -80,7 +80,7 @@ impl OutboxStore for MemoryStore {
         for (seq, raw) in self.records.borrow().iter() {
             match decode(*seq, raw) {
                 Ok(e) => listing.entries.push(e),
-                Err(reason) => bad.push(Quarantined { seq: *seq, raw: raw.clone(), reason, at: 0.0 }),
+                Err(reason) => bad.extend(sort_unreadable(&mut listing, Quarantined { seq: *seq, raw: raw.clone(), reason, at: 0.0 })),
             }
         }
         for q in &bad {

@@ -70,6 +70,8 @@ pub struct Listing {
     pub entries: Vec<Entry>,
     /// Records this read moved to the quarantine.
     pub quarantined: Vec<Quarantined>,
+    /// Records a newer SDK wrote (`entry::newer_format`): left in place, untouched, reported.
+    pub skipped: Vec<Quarantined>,
     /// Size of all entry records as JSON, bytes.
     pub bytes: u64,
 }
@@ -114,4 +116,16 @@ pub fn decode(seq: u64, raw: &Value) -> Result<Entry, String> {
     let mut e = Entry::from_record(raw)?;
     e.seq = seq;
     Ok(e)
+}
+
+/// Sorts a record that did not decode: a newer SDK's goes to `listing.skipped` (left in place),
+/// anything else is returned for the quarantine.
+pub fn sort_unreadable(listing: &mut Listing, q: Quarantined) -> Option<Quarantined> {
+    match crate::outbox::entry::newer_format(&q.raw) {
+        Some(reason) => {
+            listing.skipped.push(Quarantined { reason, ..q });
+            None
+        }
+        None => Some(q),
+    }
 }

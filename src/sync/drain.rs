@@ -4,7 +4,7 @@
 //! policy runs natively against fakes. The caller makes sure only one pass runs at a time.
 
 use super::event::Event;
-use crate::outbox::classify::classify;
+use crate::outbox::classify::classify_at;
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
 use crate::outbox::entry::{Entry, State};
@@ -20,6 +20,12 @@ use std::cell::RefCell;
 pub trait Tokens {
     /// The bearer token for `api`, none, or why it could not be had.
     async fn token(&self, api: &str) -> Result<Option<String>, String>;
+    /// Whether `token(api)` was read for this pass. The browser client reads tokens before it
+    /// takes the drain lock (the app's callback must not run under it); an API it did not read
+    /// ends the pass with `Stop::NeedToken`, and the next pass reads that one too.
+    fn has(&self, _api: &str) -> bool {
+        true
+    }
 }
 
 /// Sent and discarded tombstones older than this are deleted by a full pass (24 h).
@@ -36,6 +42,8 @@ pub enum Stop {
     Offline(f64),
     /// 401/403 or the token callback failed: paused until a different token.
     Auth,
+    /// The next entry is of an API whose token this pass did not read: run again with it.
+    NeedToken(String),
 }
 
 /// The auth pause: the token that was refused (per API), kept in memory only.
@@ -91,7 +99,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         for i in 0..entries.len() {
             let (earlier, rest) = entries.split_at_mut(i);
             let e = &mut rest[0];
-            if !e.state.pending() {
+            // Another context's entry for an API this client has no endpoint for (a service
+            // worker opened for one API, say) is left alone for a client that has one.
+            if !e.state.pending() || (self.endpoint)(&e.api).is_none() {
                 continue;
             }
             if let Some(b) = deps::blocker(e, earlier.iter()) {
@@ -120,6 +130,12 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         for q in &listing.quarantined {
             let id = q.raw.get("id").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("seq:{}", q.seq));
             let mut ev = Event::of("quarantined", &Entry::new(id, "", "", json!({}), self.user, 0.0));
+            ev.reason = Some(q.reason.clone());
+            (self.emit)(ev);
+        }
+        for q in &listing.skipped {
+            let id = q.raw.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
+            let mut ev = Event::of("skipped", &Entry::new(id, "", "", json!({}), self.user, 0.0));
             ev.reason = Some(q.reason.clone());
             (self.emit)(ev);
         }
@@ -158,6 +174,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         if e.state == State::Retrying && e.next_attempt_at > self.clock.now_ms() && !(self.network_back && no_answer) {
             return Ok(Some(Stop::WaitUntil(e.next_attempt_at)));
         }
+        if !self.tokens.has(&e.api) {
+            return Ok(Some(Stop::NeedToken(e.api.clone())));
+        }
         let token = match self.tokens.token(&e.api).await {
             Ok(t) => t,
             Err(message) => {
@@ -175,13 +194,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             }
         }
         *self.pause.0.borrow_mut() = None;
-        let Some(url) = (self.endpoint)(&e.api) else {
-            return self.dead_locally(e, "config", format!("no endpoint for the {} API: pass endpoints.{} to Client.open", e.api, e.api)).await;
-        };
-        let req = match request::build(e, &url, token.as_deref()) {
-            Ok(r) => r,
-            Err(m) => return self.dead_locally(e, "config", m).await,
-        };
+        let Some(url) = (self.endpoint)(&e.api) else { return Ok(None) };
+        // An entry this build cannot form a request for (written by a newer SDK, without its
+        // stored document) is left for a build that can; it is not killed.
+        let Ok(req) = request::build(e, &url, token.as_deref()) else { return Ok(None) };
         e.state = State::Sending;
         e.attempts += 1;
         // The mark may be lost in a crash without harm: the entry is then sent again anyway.
@@ -192,7 +208,8 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         }
         (self.emit)(Event::of("sending", e));
         let answer = self.transport.send(&req).await;
-        let verdict = self.policy.apply(e, classify(&e.operation, answer), self.clock.now_ms(), self.clock.random());
+        let now = self.clock.now_ms();
+        let verdict = self.policy.apply(e, classify_at(&e.operation, answer, now), now, self.clock.random());
         // Discard and purge take the drain lock, so the entry cannot vanish meanwhile.
         let store: &'a S = self.store;
         writes.push(Box::pin(store.update_issued(e.clone())));
@@ -227,17 +244,5 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 Some(Stop::Auth)
             }
         })
-    }
-
-    async fn dead_locally(&self, e: &mut Entry, kind: &str, message: String) -> Result<Option<Stop>, StoreError> {
-        e.state = State::Dead;
-        e.settled_at = self.clock.now_ms();
-        e.last_error = Some(json!({ "kind": kind, "status": null, "message": message }));
-        if self.save(e).await? {
-            let mut ev = Event::of("dead", e);
-            ev.error = e.last_error.clone();
-            (self.emit)(ev);
-        }
-        Ok(None)
     }
 }

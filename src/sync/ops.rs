@@ -24,6 +24,7 @@ pub async fn enqueue<S: OutboxStore>(
     let mut e = Entry::new(id, api.name, op.name, variables, user, now);
     e.entities = deps::entities(api, op, &e.variables);
     e.depends_on = depends_on;
+    e.document = Some(op.document.to_string());
     store.insert(&mut e).await?;
     Ok(e)
 }
@@ -98,13 +99,15 @@ pub async fn stats<S: OutboxStore>(store: &S, user: &str, now: f64) -> Result<Va
     Ok(json!({
         "byState": by, "total": mine.len(),
         "oldestAgeMs": if oldest.is_finite() { json!((now - oldest).max(0.0)) } else { Value::Null },
-        "bytes": listing.bytes, "quarantined": quarantined,
+        "bytes": listing.bytes, "quarantined": quarantined, "skipped": listing.skipped.len(),
     }))
 }
 
 /// Deletes every entry of `user` (any state); returns how many.
 pub async fn purge<S: OutboxStore>(store: &S, user: &str) -> Result<usize, StoreError> {
-    let seqs: Vec<u64> = store.list().await?.entries.iter().filter(|e| e.user == user).map(|e| e.seq).collect();
+    let listing = store.list().await?;
+    let newer = listing.skipped.iter().filter(|q| q.raw.get("user").and_then(Value::as_str) == Some(user)).map(|q| q.seq);
+    let seqs: Vec<u64> = listing.entries.iter().filter(|e| e.user == user).map(|e| e.seq).chain(newer).collect();
     store.remove(&seqs).await?;
     Ok(seqs.len())
 }

@@ -11,23 +11,23 @@ use graphql_outbox::sync::{ops, AuthPause, Drain, Event, Stop};
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 
-const T0: f64 = 1_800_000_000_000.0;
+pub(crate) const T0: f64 = 1_800_000_000_000.0;
 
-struct H {
-    store: MemoryStore,
-    transport: FakeTransport,
-    clock: FakeClock,
-    tokens: FakeTokens,
-    pause: AuthPause,
-    events: RefCell<Vec<Event>>,
-    n: Cell<u32>,
+pub(crate) struct H {
+    pub(crate) store: MemoryStore,
+    pub(crate) transport: FakeTransport,
+    pub(crate) clock: FakeClock,
+    pub(crate) tokens: FakeTokens,
+    pub(crate) pause: AuthPause,
+    pub(crate) events: RefCell<Vec<Event>>,
+    pub(crate) n: Cell<u32>,
     /// The next passes' `full` and `network_back` flags.
-    full: Cell<bool>,
-    network_back: Cell<bool>,
+    pub(crate) full: Cell<bool>,
+    pub(crate) network_back: Cell<bool>,
 }
 
 impl H {
-    fn new() -> H {
+    pub(crate) fn new() -> H {
         H {
             store: MemoryStore::new(),
             transport: FakeTransport::default(),
@@ -42,7 +42,7 @@ impl H {
     }
 
     /// Queues `op` for `user` with `vars`; ids are `e1`, `e2`, ... in creation order.
-    fn add_for(&self, user: &str, op: &str, vars: Value, depends_on: &[&str]) -> Entry {
+    pub(crate) fn add_for(&self, user: &str, op: &str, vars: Value, depends_on: &[&str]) -> Entry {
         self.n.set(self.n.get() + 1);
         self.clock.advance(1.0);
         let api = &gcdirectory::API;
@@ -51,12 +51,20 @@ impl H {
             .unwrap()
     }
 
-    fn add(&self, tier: u32) -> Entry {
+    pub(crate) fn add(&self, tier: u32) -> Entry {
         self.add_for("u", "deleteOrgTier", json!({ "id": tier.to_string() }), &[])
     }
 
-    fn drain_as(&self, user: &str) -> Stop {
-        let endpoint = |api: &str| Some(format!("http://server/graphql/{api}"));
+    pub(crate) fn drain_as(&self, user: &str) -> Stop {
+        self.drain_full(user, &|api: &str| Some(format!("http://server/graphql/{api}")))
+    }
+
+    /// A pass as `u` for a client with only the endpoints `endpoint` gives.
+    pub(crate) fn drain_with_endpoint(&self, endpoint: &dyn Fn(&str) -> Option<String>) -> Stop {
+        self.drain_full("u", endpoint)
+    }
+
+    fn drain_full(&self, user: &str, endpoint: &dyn Fn(&str) -> Option<String>) -> Stop {
         let emit = |e: Event| self.events.borrow_mut().push(e);
         let d = Drain {
             store: &self.store,
@@ -65,7 +73,7 @@ impl H {
             tokens: &self.tokens,
             policy: Policy::default(),
             user,
-            endpoint: &endpoint,
+            endpoint,
             emit: &emit,
             pause: &self.pause,
             full: self.full.get(),
@@ -74,19 +82,19 @@ impl H {
         block_on(d.run()).unwrap()
     }
 
-    fn drain(&self) -> Stop {
+    pub(crate) fn drain(&self) -> Stop {
         self.drain_as("u")
     }
 
-    fn state(&self, id: &str) -> State {
+    pub(crate) fn state(&self, id: &str) -> State {
         block_on(self.store.get(id)).unwrap().unwrap().state
     }
 
-    fn get(&self, id: &str) -> Entry {
+    pub(crate) fn get(&self, id: &str) -> Entry {
         block_on(self.store.get(id)).unwrap().unwrap()
     }
 
-    fn kinds(&self, id: &str) -> Vec<&'static str> {
+    pub(crate) fn kinds(&self, id: &str) -> Vec<&'static str> {
         self.events.borrow().iter().filter(|e| e.id == id).map(|e| e.kind).collect()
     }
 }
@@ -358,3 +366,4 @@ fn discarding_a_dead_entry_releases_its_dependants() {
     assert_eq!((h.state("e1"), h.state("e2")), (State::Discarded, State::Sent));
     assert_eq!(h.transport.keys(), ["e1", "e2"], "the discarded entry is not sent again");
 }
+

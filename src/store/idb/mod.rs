@@ -2,10 +2,11 @@
 //! call resolves only once its entry is on disk. Records are plain JSON-shaped objects; their
 //! out-of-line auto-increment key is the entry's `seq`.
 
+mod conn;
 mod req;
 pub mod schema;
 
-use super::{decode, Listing, OutboxStore, Quarantined, StoreError};
+use super::{decode, sort_unreadable, Listing, OutboxStore, Quarantined, StoreError};
 use crate::outbox::entry::Entry;
 use req::{done, request, store_error, to_js, to_json, transaction};
 use schema::{ENTRIES, QUARANTINE};
@@ -13,12 +14,11 @@ use serde_json::{json, Value};
 use std::cell::Cell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::IdbDatabase;
 
 /// The IndexedDB outbox store.
 #[derive(Clone)]
 pub struct IdbStore {
-    db: IdbDatabase,
+    conn: Rc<conn::Conn>,
     name: String,
 }
 
@@ -37,7 +37,7 @@ impl IdbStore {
     /// Opens `graphql-outbox` (or `graphql-outbox:<name>`), creating or upgrading it.
     pub async fn open(name: Option<&str>) -> Result<IdbStore, StoreError> {
         let name = schema::database_name(name);
-        Ok(IdbStore { db: schema::open(&name).await?, name })
+        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name })
     }
 
     /// The database's name.
@@ -47,7 +47,7 @@ impl IdbStore {
 
     /// Closes the connection (the store is unusable after).
     pub fn close(&self) {
-        self.db.close();
+        self.conn.close();
     }
 
     /// Deletes the database `graphql-outbox[:name]` (tests).
@@ -56,7 +56,7 @@ impl IdbStore {
     }
 
     async fn add(&self, value: &JsValue) -> Result<u64, StoreError> {
-        let tx = transaction(&self.db, &[ENTRIES], true)?;
+        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], true)?;
         let req = tx.object_store(ENTRIES).map_err(js_err)?.add(value).map_err(js_err)?;
         done(&tx).await?;
         req.result().map_err(js_err)?.as_f64().map(|k| k as u64).ok_or_else(|| StoreError::Other("no key for the new entry".into()))
@@ -67,19 +67,23 @@ impl IdbStore {
     /// cannot commit early): a discarded or purged entry is never revived.
     fn put_existing(&self, entry: &Entry, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + 'static {
         // `done` is called now (it hooks the transaction's events at once): this future may
-        // first be polled after the transaction has completed.
-        let issued = self.issue_put(entry, strict).map(|(tx, found)| (done(&tx), found));
-        let id = entry.id.clone();
+        // first be polled after the transaction has completed. Issued now unless the
+        // connection must be reopened first (another context closed it), then after that.
+        let now = self.conn.current().map(|db| db.map(|db| Self::issue_put(&db, entry, strict).map(|(tx, found)| (done(&tx), found))));
+        let (id, conn, entry) = (entry.id.clone(), self.conn.clone(), entry.clone());
         async move {
-            let (committed, found) = issued?;
+            let (committed, found) = match now? {
+                Some(issued) => issued?,
+                None => Self::issue_put(&conn.ready().await?, &entry, strict).map(|(tx, found)| (done(&tx), found))?,
+            };
             committed.await?;
             if found.get() { Ok(()) } else { Err(StoreError::NotFound(id)) }
         }
     }
 
     /// The synchronous half of `put_existing`: the transaction and its requests.
-    fn issue_put(&self, entry: &Entry, strict: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<bool>>), StoreError> {
-        let tx = if strict { transaction(&self.db, &[ENTRIES], true)? } else { req::transaction_relaxed(&self.db, &[ENTRIES])? };
+    fn issue_put(db: &web_sys::IdbDatabase, entry: &Entry, strict: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<bool>>), StoreError> {
+        let tx = if strict { transaction(db, &[ENTRIES], true)? } else { req::transaction_relaxed(db, &[ENTRIES])? };
         let store = tx.object_store(ENTRIES).map_err(js_err)?;
         let key = JsValue::from_f64(entry.seq as f64);
         let get = store.count_with_key(&key).map_err(js_err)?;
@@ -96,7 +100,7 @@ impl IdbStore {
     }
 
     async fn quarantine_records(&self, bad: &[Quarantined]) -> Result<(), StoreError> {
-        let tx = transaction(&self.db, &[ENTRIES, QUARANTINE], true)?;
+        let tx = transaction(&self.conn.ready().await?, &[ENTRIES, QUARANTINE], true)?;
         let entries = tx.object_store(ENTRIES).map_err(js_err)?;
         let q = tx.object_store(QUARANTINE).map_err(js_err)?;
         for b in bad {
@@ -133,7 +137,7 @@ impl OutboxStore for IdbStore {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
-        let tx = transaction(&self.db, &[ENTRIES], false)?;
+        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], false)?;
         let index = tx.object_store(ENTRIES).map_err(js_err)?.index("id").map_err(js_err)?;
         let key = request(index.get_key(&JsValue::from_str(id)).map_err(js_err)?);
         let value = request(index.get(&JsValue::from_str(id)).map_err(js_err)?);
@@ -143,7 +147,7 @@ impl OutboxStore for IdbStore {
     }
 
     async fn list(&self) -> Result<Listing, StoreError> {
-        let tx = transaction(&self.db, &[ENTRIES], false)?;
+        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], false)?;
         let store = tx.object_store(ENTRIES).map_err(js_err)?;
         let keys = request(store.get_all_keys().map_err(js_err)?);
         let values = request(store.get_all().map_err(js_err)?);
@@ -160,7 +164,9 @@ impl OutboxStore for IdbStore {
                 Ok(e) => listing.entries.push(e),
                 Err(reason) => {
                     let raw = to_json(&v).map(|(j, _)| j).unwrap_or(Value::Null);
-                    listing.quarantined.push(Quarantined { seq, raw, reason, at: now });
+                    if let Some(q) = sort_unreadable(&mut listing, Quarantined { seq, raw, reason, at: now }) {
+                        listing.quarantined.push(q);
+                    }
                 }
             }
         }
@@ -171,7 +177,7 @@ impl OutboxStore for IdbStore {
     }
 
     async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
-        let tx = transaction(&self.db, &[ENTRIES], false)?;
+        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], false)?;
         let index = tx.object_store(ENTRIES).map_err(js_err)?.index("active").map_err(js_err)?;
         let user = JsValue::from_str(user);
         let keys = request(index.get_all_keys_with_key(&user).map_err(js_err)?);
@@ -186,7 +192,7 @@ impl OutboxStore for IdbStore {
     }
 
     async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {
-        let tx = transaction(&self.db, &[ENTRIES], true)?;
+        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], true)?;
         let store = tx.object_store(ENTRIES).map_err(js_err)?;
         for s in seqs {
             store.delete(&JsValue::from_f64(*s as f64)).map_err(js_err)?;
@@ -195,7 +201,7 @@ impl OutboxStore for IdbStore {
     }
 
     async fn quarantine(&self) -> Result<Vec<Quarantined>, StoreError> {
-        let tx = transaction(&self.db, &[QUARANTINE], false)?;
+        let tx = transaction(&self.conn.ready().await?, &[QUARANTINE], false)?;
         let all: js_sys::Array = request(tx.object_store(QUARANTINE).map_err(js_err)?.get_all().map_err(js_err)?).await?.unchecked_into();
         Ok(all
             .iter()

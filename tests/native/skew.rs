@@ -1,0 +1,67 @@
+//! Version and context skew (issue 7): a newer SDK's records are left in place, an entry is sent
+//! with the document stored at the call, an entry of an API this client has no endpoint for is
+//! left for a client that has one.
+
+use crate::drain::{H, T0};
+use crate::fakes::*;
+use graphql_outbox::outbox::entry::State;
+use graphql_outbox::store::OutboxStore;
+use graphql_outbox::sync::{ops, Stop};
+use serde_json::{json, Value};
+
+#[test]
+fn a_newer_sdks_record_is_left_in_place_and_reported_not_quarantined() {
+    let h = H::new();
+    h.add(1);
+    // Format 2 with a state this build does not know (a newer build's), and a future format.
+    let unknown_state = json!({ "id": "future-1", "user": "u", "active": "u", "format": 2, "state": "unknown", "api": "gcdirectory",
+        "operation": "deleteOrgTier", "variables": { "id": "7" }, "createdAt": T0, "attempts": 1 });
+    let future_format = json!({ "id": "future-2", "user": "u", "active": "u", "format": 3, "state": "queued", "shape": "new" });
+    let s1 = block_on(h.store.insert_raw(unknown_state.clone())).unwrap();
+    let s2 = block_on(h.store.insert_raw(future_format.clone())).unwrap();
+    h.add(2);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.keys(), ["e1", "e2"], "the rest is sent; the newer records are not");
+    assert_eq!(h.kinds("future-1"), ["skipped"]);
+    assert_eq!(h.kinds("future-2"), ["skipped"]);
+    assert!(block_on(h.store.quarantine()).unwrap().is_empty(), "nothing quarantined");
+    let listing = block_on(h.store.list()).unwrap();
+    let kept: Vec<(u64, Value)> = listing.skipped.iter().map(|q| (q.seq, q.raw.clone())).collect();
+    assert_eq!(kept, vec![(s1, unknown_state), (s2, future_format)], "left in place, untouched");
+    let stats = block_on(ops::stats(&h.store, "u", h.clock.now.get())).unwrap();
+    assert_eq!(stats["skipped"], 2);
+    assert_eq!(block_on(ops::purge(&h.store, "u")).unwrap(), 4, "purge still deletes every record of the user");
+}
+
+#[test]
+fn an_entry_is_sent_with_the_document_stored_at_the_call_byte_for_byte() {
+    let h = H::new();
+    let mut e = h.add(1);
+    let first = h.transport.sent.borrow().len();
+    assert_eq!(first, 0);
+    // As if an older SDK had stored a different document for this operation.
+    e.document = Some("mutation deleteOrgTier($id: ID!) { deleteOrgTier(id: $id) }".into());
+    block_on(h.store.update(&e)).unwrap();
+    h.transport.push(offline());
+    assert!(matches!(h.drain(), Stop::Offline(_)));
+    h.network_back.set(true);
+    assert_eq!(h.drain(), Stop::Idle);
+    let sent = h.transport.sent.borrow();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, sent[1].body, "every attempt is byte-identical");
+    let body: Value = serde_json::from_str(&sent[0].body).unwrap();
+    assert_eq!(body["query"], "mutation deleteOrgTier($id: ID!) { deleteOrgTier(id: $id) }", "the stored document, not this build's");
+}
+
+#[test]
+fn an_entry_of_an_api_without_endpoint_is_left_alone_not_killed() {
+    let h = H::new();
+    h.add(1);
+    h.add(2);
+    let stop = h.drain_with_endpoint(&|_api: &str| None);
+    assert_eq!(stop, Stop::Idle);
+    assert!(h.transport.keys().is_empty());
+    assert_eq!(h.state("e1"), State::Queued, "left for a client that has the endpoint");
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.keys(), ["e1", "e2"]);
+}
