@@ -83,8 +83,15 @@ impl ClientRef {
         if inner.closed.get() || !super::drive::online_hint() || self.head_waiting() {
             return queued();
         }
-        self.drain(super::drive::Trigger::Call).await?;
-        let Some(e) = inner.store.get(&id).await.map_err(SdkError::from)? else { return queued() };
+        // From here on the entry is stored: whatever fails now, the call must not reject with
+        // StorageError (which says nothing was stored, so a correct app would call again and
+        // the mutation would be applied twice under two keys). It answers `queued`; the entry
+        // goes out with a later pass.
+        if let Err(e) = self.drain(super::drive::Trigger::Call).await {
+            web_sys::console::warn_2(&"graphql-outbox: the drain after a call failed; the entry stays queued".into(), &JsValue::from(e));
+            return queued();
+        }
+        let Ok(Some(e)) = inner.store.get(&id).await else { return queued() };
         let err = e.last_error.clone().unwrap_or(Value::Null);
         let status = err.get("status").and_then(Value::as_u64).map(|s| s as u16);
         let message = err.get("message").and_then(Value::as_str).unwrap_or("").to_string();

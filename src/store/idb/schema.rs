@@ -8,6 +8,8 @@
 //! cannot be read goes to the quarantine.
 
 use super::req::store_error;
+use crate::race::{first, First};
+use wasm_bindgen_futures::JsFuture;
 use crate::outbox::entry::Entry;
 use crate::store::StoreError;
 use serde_json::{json, Value};
@@ -120,14 +122,43 @@ pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
         }
     });
     req.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    let db: IdbDatabase = super::req::request(req.clone().unchecked_into()).await?.unchecked_into();
-    // Another context upgrading (a newer SDK in another tab) must not be blocked by us.
-    let d2 = db.clone();
-    let close = Closure::<dyn FnMut()>::new(move || d2.close());
-    db.set_onversionchange(Some(close.as_ref().unchecked_ref()));
-    close.forget();
-    Ok(db)
+    // An upgrade waits while another context holds an older version open and does not close it
+    // (an SDK build without a `versionchange` handler, a hung tab). Rather than hang
+    // `Client.open`, give up after BLOCKED_GRACE_MS with a named error.
+    let mut on_blocked: Option<js_sys::Function> = None;
+    let blocked = js_sys::Promise::new(&mut |resolve, _| on_blocked = Some(resolve));
+    if let Some(f) = &on_blocked {
+        req.set_onblocked(Some(f));
+    }
+    let opened = super::req::request(req.clone().unchecked_into());
+    let grace = async {
+        let _ = JsFuture::from(blocked).await;
+        let _ = JsFuture::from(crate::timers::sleep(BLOCKED_GRACE_MS)).await;
+    };
+    match first(opened, grace).await {
+        First::Left(db) => {
+            req.set_onblocked(None);
+            Ok(db?.unchecked_into())
+        }
+        First::Right(()) => {
+            // If it opens after all, let go of it at once: nobody uses this connection.
+            let r2 = req.clone();
+            let close = Closure::once_into_js(move || {
+                if let Ok(db) = r2.result() {
+                    db.unchecked_into::<IdbDatabase>().close();
+                }
+            });
+            req.set_onsuccess(Some(close.unchecked_ref()));
+            req.set_onerror(None);
+            Err(StoreError::Unavailable(format!(
+                "opening {name} is blocked: another tab or worker keeps an older version of it open; close it and try again"
+            )))
+        }
+    }
 }
+
+/// How long `open` waits once the browser reports it blocked, before failing `Unavailable`.
+pub const BLOCKED_GRACE_MS: f64 = 3000.0;
 
 /// Deletes the database (tests and `purge` of everything).
 pub async fn delete(name: &str) -> Result<(), StoreError> {
