@@ -49,11 +49,12 @@ pub fn tables(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String, S
             .collect();
         writeln!(
             out,
-            "        Operation {{ name: {:?}, document: {:?}, args: &[{}], single_input: {} }},",
+            "        Operation {{ name: {:?}, document: {:?}, args: &[{}], single_input: {}, idempotent: {} }},",
             op.name,
             compact(&op.document),
             args.join(", "),
-            op.single_input()
+            op.single_input(),
+            crate::idempotency::naturally_idempotent(api, &op.name)
         )
         .unwrap();
     }
@@ -109,6 +110,12 @@ pub fn facade(api: &str, ops: &[Operation], ts: &str) -> String {
         };
         let ret = format!("Promise<MutationResult<{ns}.{}Result>>", pascal(&op.name));
         writeln!(out, "    /// {doc}").unwrap();
+        let resend = if crate::idempotency::naturally_idempotent(api, &op.name) {
+            "Idempotent by nature: with `idempotency: \"none\"` it is resent after an unknown outcome."
+        } else {
+            "Not idempotent by nature: with `idempotency: \"none\"` an unknown outcome parks it in state `unknown`."
+        };
+        writeln!(out, "    ///\n    /// {resend}").unwrap();
         writeln!(
             out,
             "    #[wasm_bindgen(js_name = {:?}, unchecked_return_type = {ret:?})]",

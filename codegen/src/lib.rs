@@ -3,6 +3,7 @@
 
 mod emit_rust;
 mod emit_ts;
+pub mod idempotency;
 mod inputs;
 mod model;
 mod naming;

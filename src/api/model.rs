@@ -60,6 +60,9 @@ pub struct Operation {
     pub args: &'static [(&'static str, &'static str)],
     /// The function takes the `input` argument's value directly.
     pub single_input: bool,
+    /// Applying it twice has the effect of applying it once (codegen's `idempotency` rule and
+    /// table): resent after an unknown outcome even where the server ignores `Idempotency-Key`.
+    pub idempotent: bool,
 }
 
 impl Api {

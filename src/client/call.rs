@@ -105,6 +105,8 @@ impl ClientRef {
             }
             .to_js_with(with_id)),
             State::Auth => Err(SdkError::Auth { status, message }.to_js_with(with_id)),
+            // Sent, no answer, and the server would not recognise a resend: the app decides.
+            State::Unknown => Err(SdkError::Network { status: None, message, retry_after_ms: None }.to_js_with(json!({ "id": id, "state": "unknown" }))),
             _ => queued(),
         }
     }

@@ -126,6 +126,7 @@ impl ClientRef {
         let inner = &*self.0;
         let endpoint = |api: &str| inner.endpoint(api);
         let emit = |e: Event| inner.emit(e);
+        let keyless = |api: &str| inner.options.keyless.iter().any(|a| a == api);
         let drain = Drain {
             store: &inner.store,
             transport: &inner.transport,
@@ -135,6 +136,7 @@ impl ClientRef {
             user: &inner.options.user,
             endpoint: &endpoint,
             emit: &emit,
+            keyless: &keyless,
             pause: &inner.pause,
             full,
             network_back,

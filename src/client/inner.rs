@@ -59,6 +59,7 @@ pub fn final_outcome(ev: &Value) -> Option<Value> {
             "error": ev.get("error").cloned().unwrap_or(Value::Null),
         })),
         "discarded" => Some(json!({ "status": "discarded", "id": id })),
+        "unknown" => Some(json!({ "status": "unknown", "id": id, "error": ev.get("error").cloned().unwrap_or(Value::Null) })),
         _ => None,
     }
 }

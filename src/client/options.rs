@@ -21,6 +21,33 @@ pub struct Options {
     pub request_timeout_ms: u32,
     /// `tokenTimeoutMs`: how long a pass waits for the `token` callback before pausing in `auth`.
     pub token_timeout_ms: u32,
+    /// APIs whose server does not honour `Idempotency-Key` (`idempotency: { <api>: "none" }`).
+    pub keyless: Vec<String>,
+}
+
+/// `idempotency: { <api>: "header" | "none" }` (default "header" for every API).
+fn keyless(options: &JsValue) -> Result<Vec<String>, SdkError> {
+    let o = get(options, "idempotency");
+    if o.is_undefined() || o.is_null() {
+        return Ok(vec![]);
+    }
+    let bad = || SdkError::Config("Client.open: options.idempotency must be an object such as { worksome: \"none\" } (each value \"header\" or \"none\")".into());
+    if !o.is_object() {
+        return Err(bad());
+    }
+    let mut out = vec![];
+    for key in js_sys::Object::keys(o.unchecked_ref::<js_sys::Object>()).iter() {
+        let name = key.as_string().unwrap_or_default();
+        if !api::ALL.iter().any(|a| a.name == name) {
+            return Err(SdkError::Config(format!("Client.open: idempotency.{name} is not an API of this SDK")));
+        }
+        match get(&o, &name).as_string().as_deref() {
+            Some("none") => out.push(name),
+            Some("header") => {}
+            _ => return Err(bad()),
+        }
+    }
+    Ok(out)
 }
 
 /// Default `tokenTimeoutMs`: 10 s. The callback runs outside the drain lock; this only bounds
@@ -119,5 +146,6 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
         policy: policy(options)?,
         request_timeout_ms: timeout(options, "requestTimeoutMs", crate::transport::DEFAULT_TIMEOUT_MS)?,
         token_timeout_ms: timeout(options, "tokenTimeoutMs", DEFAULT_TOKEN_TIMEOUT_MS)?,
+        keyless: keyless(options)?,
     })
 }

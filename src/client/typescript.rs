@@ -46,6 +46,13 @@ export interface ClientOptions {
    * `auth`; when the callback answers later, draining resumes.
    */
   tokenTimeoutMs?: number;
+  /**
+   * Per API, whether its server honours the `Idempotency-Key` header (`"header"`, the default:
+   * an attempt with no answer is resent with the same key) or not (`"none"`: after an attempt
+   * with no answer, only mutations idempotent by nature — set/update/delete by id, see each
+   * function's doc — are resent; any other goes to state `unknown` for the app to decide).
+   */
+  idempotency?: Partial<Record<ApiName, "header" | "none">>;
 }
 
 /** Retry settings. Network errors (no answer at all) are retried without limit. */
@@ -59,13 +66,13 @@ export interface RetryOptions {
 }
 
 /** Where an outbox entry is in its life. */
-export type EntryState = "queued" | "sending" | "retrying" | "auth" | "blocked" | "dead" | "sent" | "discarded";
+export type EntryState = "queued" | "sending" | "retrying" | "auth" | "blocked" | "dead" | "unknown" | "sent" | "discarded";
 
 /** Why an entry last failed. `kind`: `network` (no answer), `http` (5xx/408/429), `auth`
  * (401/403 or the token callback failed), `graphql` (errors in the answer, or another 4xx),
- * `config` (no endpoint for its API). */
+ * `unknown` (no answer from a server that ignores `Idempotency-Key`; see `idempotency`). */
 export interface EntryError {
-  kind: "network" | "http" | "auth" | "graphql" | "config";
+  kind: "network" | "http" | "auth" | "graphql" | "config" | "unknown";
   status: number | null;
   message: string;
   /** The server's GraphQL errors (`kind: "graphql"`). */
@@ -105,7 +112,7 @@ export interface OutboxEntry {
 
 /** What `subscribe` listeners receive. Events of other tabs/workers on the same database arrive too. */
 export type OutboxEvent = {
-  type: "queued" | "sending" | "sent" | "retrying" | "paused" | "blocked" | "dead" | "discarded" | "quarantined" | "skipped";
+  type: "queued" | "sending" | "sent" | "retrying" | "paused" | "blocked" | "dead" | "discarded" | "quarantined" | "skipped" | "unknown";
   id: string;
   api: ApiName | "";
   operation: string;
@@ -126,7 +133,10 @@ export type OutboxEvent = {
 export type SettledOutcome =
   | { status: "sent"; id: string; data: JsonValue }
   | { status: "dead"; id: string; errors: GraphQLErrorItem[]; error: EntryError | null }
-  | { status: "discarded"; id: string };
+  | { status: "discarded"; id: string }
+  /** No answer from a server that ignores `Idempotency-Key` (`idempotency: "none"`): it may have
+   * been applied. Waits for `outbox.retry(id)` or `outbox.discard(id)`. */
+  | { status: "unknown"; id: string; error: EntryError | null };
 
 export interface Client {
   /**

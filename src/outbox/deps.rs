@@ -55,13 +55,14 @@ pub fn depends(b: &Entry, a: &Entry) -> bool {
         && (b.depends_on.contains(&a.id) || b.entities.iter().any(|x| a.entities.contains(x)))
 }
 
-/// The earlier entry that holds `b` back, if any: a dead (or itself blocked) entry it depends on.
+/// The earlier entry that holds `b` back, if any: a dead, unknown (or itself blocked) entry it
+/// depends on.
 /// An implicit (shared entity) dependency counts only if `a` died after `b` was made.
 pub fn blocker<'a>(b: &Entry, earlier: impl IntoIterator<Item = &'a Entry>) -> Option<&'a Entry> {
     earlier.into_iter().find(|a| {
         depends(b, a)
             && match a.state {
-                State::Dead => b.depends_on.contains(&a.id) || a.settled_at >= b.created_at,
+                State::Dead | State::Unknown => b.depends_on.contains(&a.id) || a.settled_at >= b.created_at,
                 State::Blocked => true,
                 _ => false,
             }

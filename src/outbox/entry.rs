@@ -20,6 +20,10 @@ pub enum State {
     Blocked,
     /// Refused by the server for good; kept until `retry(id)` or `discard(id)`.
     Dead,
+    /// An attempt got no answer and the server does not honour `Idempotency-Key`: it may or
+    /// may not have been applied, and the mutation is not idempotent by nature, so it is not
+    /// sent again blindly. Kept until `retry(id)` or `discard(id)` (the app checks first).
+    Unknown,
     /// Applied by the server; kept as a tombstone so `settled(id)` works after a reload.
     Sent,
     /// Dropped by the app; kept as a tombstone.
@@ -28,8 +32,17 @@ pub enum State {
 
 impl State {
     /// Every state, in the order `stats()` lists them.
-    pub const ALL: [State; 8] =
-        [State::Queued, State::Sending, State::Retrying, State::Auth, State::Blocked, State::Dead, State::Sent, State::Discarded];
+    pub const ALL: [State; 9] = [
+        State::Queued,
+        State::Sending,
+        State::Retrying,
+        State::Auth,
+        State::Blocked,
+        State::Dead,
+        State::Unknown,
+        State::Sent,
+        State::Discarded,
+    ];
 
     /// The JS name (`"queued"`, ...).
     pub fn name(self) -> &'static str {
@@ -40,6 +53,7 @@ impl State {
             State::Auth => "auth",
             State::Blocked => "blocked",
             State::Dead => "dead",
+            State::Unknown => "unknown",
             State::Sent => "sent",
             State::Discarded => "discarded",
         }

@@ -4,7 +4,7 @@
 //! policy runs natively against fakes. The caller makes sure only one pass runs at a time.
 
 use super::event::Event;
-use crate::outbox::classify::classify_at;
+use crate::outbox::classify::{classify_at, Outcome};
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
 use crate::outbox::entry::{Entry, State};
@@ -68,6 +68,8 @@ pub struct Drain<'a, S, T, C, K> {
     pub endpoint: &'a dyn Fn(&str) -> Option<String>,
     /// Reports what happens to entries.
     pub emit: &'a dyn Fn(Event),
+    /// APIs whose server does not honour `Idempotency-Key` (`idempotency: { api: "none" }`).
+    pub keyless: &'a dyn Fn(&str) -> bool,
     /// The auth pause, shared across passes.
     pub pause: &'a AuthPause,
     /// Read every record (quarantine the unreadable, delete old tombstones) rather than only
@@ -209,7 +211,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         (self.emit)(Event::of("sending", e));
         let answer = self.transport.send(&req).await;
         let now = self.clock.now_ms();
-        let verdict = self.policy.apply(e, classify_at(&e.operation, answer, now), now, self.clock.random());
+        let outcome = classify_at(&e.operation, answer, now);
+        if matches!(outcome, Outcome::Retry { status: None, .. }) && (self.keyless)(&e.api) && !naturally_idempotent(e) {
+            return self.park_unknown(e, outcome, writes);
+        }
+        let verdict = self.policy.apply(e, outcome, now, self.clock.random());
         // Discard and purge take the drain lock, so the entry cannot vanish meanwhile.
         let store: &'a S = self.store;
         writes.push(Box::pin(store.update_issued(e.clone())));
@@ -245,4 +251,27 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             }
         })
     }
+
+    /// No answer, a server that ignores keys, a mutation that is not idempotent by nature: it
+    /// may have been applied, so it is not resent; it waits in `unknown` for the app.
+    fn park_unknown(&self, e: &mut Entry, outcome: Outcome, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
+        let reason = match outcome {
+            Outcome::Retry { reason, .. } => reason,
+            _ => String::new(),
+        };
+        e.state = State::Unknown;
+        e.settled_at = self.clock.now_ms();
+        e.last_error = Some(json!({ "kind": "unknown", "status": null, "message": format!("no answer ({reason}); the server may have applied it and does not honour Idempotency-Key, so it is not sent again until retry(id)") }));
+        let store: &'a S = self.store;
+        writes.push(Box::pin(store.update_issued(e.clone())));
+        let mut ev = Event::of("unknown", e);
+        ev.error = e.last_error.clone();
+        (self.emit)(ev);
+        Ok(None)
+    }
+}
+
+/// Whether `e`'s mutation is idempotent by nature (the generated table); unknown ones are not.
+fn naturally_idempotent(e: &Entry) -> bool {
+    crate::api::ALL.iter().find(|a| a.name == e.api).and_then(|a| a.operation(&e.operation)).is_some_and(|o| o.idempotent)
 }

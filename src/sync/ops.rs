@@ -40,6 +40,7 @@ pub fn outcome(e: &Entry) -> Option<Value> {
             "error": e.last_error,
         })),
         State::Discarded => Some(json!({ "status": "discarded", "id": e.id })),
+        State::Unknown => Some(json!({ "status": "unknown", "id": e.id, "error": e.last_error })),
         _ => None,
     }
 }
@@ -94,7 +95,7 @@ pub async fn stats<S: OutboxStore>(store: &S, user: &str, now: f64) -> Result<Va
     for s in State::ALL {
         by.insert(s.name().into(), json!(mine.iter().filter(|e| e.state == s).count()));
     }
-    let oldest = mine.iter().filter(|e| e.state.pending() || e.state == State::Dead).map(|e| e.created_at).fold(f64::INFINITY, f64::min);
+    let oldest = mine.iter().filter(|e| e.state.pending() || matches!(e.state, State::Dead | State::Unknown)).map(|e| e.created_at).fold(f64::INFINITY, f64::min);
     let quarantined = store.quarantine().await?.len();
     Ok(json!({
         "byState": by, "total": mine.len(),

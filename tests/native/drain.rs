@@ -24,6 +24,8 @@ pub(crate) struct H {
     /// The next passes' `full` and `network_back` flags.
     pub(crate) full: Cell<bool>,
     pub(crate) network_back: Cell<bool>,
+    /// APIs configured with `idempotency: "none"`.
+    pub(crate) keyless: RefCell<Vec<String>>,
 }
 
 impl H {
@@ -38,6 +40,7 @@ impl H {
             n: Cell::new(0),
             full: Cell::new(true),
             network_back: Cell::new(false),
+            keyless: RefCell::new(vec![]),
         }
     }
 
@@ -75,6 +78,7 @@ impl H {
             user,
             endpoint,
             emit: &emit,
+            keyless: &|api: &str| self.keyless.borrow().iter().any(|a| a == api),
             pause: &self.pause,
             full: self.full.get(),
             network_back: self.network_back.get(),

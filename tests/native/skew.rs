@@ -4,6 +4,7 @@
 
 use crate::drain::{H, T0};
 use crate::fakes::*;
+
 use graphql_outbox::outbox::entry::State;
 use graphql_outbox::store::OutboxStore;
 use graphql_outbox::sync::{ops, Stop};
@@ -14,7 +15,7 @@ fn a_newer_sdks_record_is_left_in_place_and_reported_not_quarantined() {
     let h = H::new();
     h.add(1);
     // Format 2 with a state this build does not know (a newer build's), and a future format.
-    let unknown_state = json!({ "id": "future-1", "user": "u", "active": "u", "format": 2, "state": "unknown", "api": "gcdirectory",
+    let unknown_state = json!({ "id": "future-1", "user": "u", "active": "u", "format": 2, "state": "reconciling", "api": "gcdirectory",
         "operation": "deleteOrgTier", "variables": { "id": "7" }, "createdAt": T0, "attempts": 1 });
     let future_format = json!({ "id": "future-2", "user": "u", "active": "u", "format": 3, "state": "queued", "shape": "new" });
     let s1 = block_on(h.store.insert_raw(unknown_state.clone())).unwrap();
@@ -64,4 +65,33 @@ fn an_entry_of_an_api_without_endpoint_is_left_alone_not_killed() {
     assert_eq!(h.state("e1"), State::Queued, "left for a client that has the endpoint");
     assert_eq!(h.drain(), Stop::Idle);
     assert_eq!(h.transport.keys(), ["e1", "e2"]);
+}
+
+#[test]
+fn without_server_idempotency_an_unknown_outcome_parks_a_create_and_resends_an_update() {
+    let h = H::new();
+    h.keyless.borrow_mut().push("gcdirectory".into());
+    let create = h.add_for("u", "createOrgTier", json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } }), &[]);
+    let update = h.add_for("u", "modifyOrgTier", json!({ "id": "2", "data": { "nameEn": "B" } }), &[]);
+    h.transport.push(offline()); // the create's request left; no answer came
+    h.transport.push(offline()); // the update's
+    let stop = h.drain();
+    assert!(matches!(stop, Stop::Offline(_)), "the update waits to be resent: {stop:?}");
+    assert_eq!(h.state(&create.id), State::Unknown, "a create is not resent blindly");
+    assert_eq!(h.kinds(&create.id), ["sending", "unknown"]);
+    assert_eq!(h.state(&update.id), State::Retrying, "an update is idempotent by nature: resent");
+    h.network_back.set(true);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.keys(), [create.id.clone(), update.id.clone(), update.id.clone()]);
+    assert_eq!(ops::outcome(&h.get(&create.id)).unwrap()["status"], "unknown");
+    // The app checked the server and decides to send it again.
+    block_on(ops::retry(&h.store, &create.id, "u")).unwrap();
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.state(&create.id), State::Sent);
+    // With the default ("header"), the same failure is retried with the key.
+    let h = H::new();
+    let create = h.add_for("u", "createOrgTier", json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } }), &[]);
+    h.transport.push(offline());
+    assert!(matches!(h.drain(), Stop::Offline(_)));
+    assert_eq!(h.state(&create.id), State::Retrying);
 }

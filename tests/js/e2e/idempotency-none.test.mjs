@@ -1,0 +1,54 @@
+// Issue 7: a server that does not honour Idempotency-Key (`idempotency: { gcdirectory: "none" }`).
+// A response lost after commit leaves the outcome unknown: a create (not idempotent by nature)
+// is not resent but parked in `unknown` for the app; an update (idempotent by nature) is
+// resent. Requests are counted per key as Chromium sent them, not only applications.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startAll, openPage } from "./harness.mjs";
+
+let env;
+before(async () => { env = await startAll(); });
+after(async () => { await env?.stop(); });
+
+test("idempotency none: a lost answer parks a create in unknown and resends an update", { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext();
+  try {
+    const page = await openPage(context, env.url);
+    const sends = new Map();
+    page.on("request", (r) => {
+      if (r.method() !== "POST" || !r.url().endsWith("/graphql/gcdirectory")) return;
+      const k = r.headers()["idempotency-key"];
+      sends.set(k, (sends.get(k) ?? 0) + 1);
+    });
+    await page.evaluate(() => openClient({ database: "keyless", extra: { idempotency: { gcdirectory: "none" } }, outbox: { baseDelayMs: 10, maxDelayMs: 50 } }));
+    await env.server.addFaults([
+      { operation: "createOrgTier", dropAfterCommit: true },
+      { operation: "modifyProfile", dropAfterCommit: true },
+    ]);
+    const create = await page.evaluate(() => call("createOrgTier", { nameEn: "Keyless", nameFr: "Sans clé", organization: { id: "1" }, owner: { gcID: "1" } }));
+    assert.equal(create.error?.name, "NetworkError", JSON.stringify(create));
+    assert.equal(create.error.details.state, "unknown");
+    const id = create.error.details.id;
+    const update = await page.evaluate(() => call("modifyProfile", { gcId: "4", data: { titleEn: "resent" } }));
+    const settled = await page.evaluate((u) => window.client.outbox.settled(u.id ?? u.error.details.id), update);
+    assert.equal(settled.status, "sent", JSON.stringify(settled));
+    const unknown = await page.evaluate((id) => window.client.outbox.settled(id), id);
+    assert.equal(unknown.status, "unknown", JSON.stringify(unknown));
+    assert.equal(unknown.error.kind, "unknown");
+    const stats = await page.evaluate(() => window.client.outbox.stats());
+    assert.equal(stats.byState.unknown, 1);
+    assert.equal(sends.get(id), 1, "the create was sent once, not resent blindly");
+    assert.equal(sends.get(settled.id), 2, "the update was resent after the lost answer");
+    const events = await page.evaluate((id) => window.events.filter((e) => e.id === id).map((e) => e.type), id);
+    assert.deepEqual(events, ["queued", "sending", "unknown"]);
+    // The app looked: it was applied. Discarding it keeps it from ever being sent again.
+    const applied = await env.server.applied();
+    assert.equal(applied.filter((a) => a.idempotencyKey === id).length, 1, "applied once");
+    await page.evaluate((id) => window.client.outbox.discard(id), id);
+    assert.equal((await page.evaluate((id) => window.client.outbox.settled(id), id)).status, "discarded");
+    await page.evaluate(() => window.client.sync());
+    assert.equal(sends.get(id), 1);
+  } finally {
+    await context.close();
+  }
+});
