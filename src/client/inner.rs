@@ -38,6 +38,11 @@ pub struct Inner {
     /// Epoch ms until which the head entry waits (0: not waiting).
     pub waiting_until: Cell<f64>,
     pub online_listener: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// Who this client is when it claims an entry for sending: random, one per `Client`,
+    /// memory only (a reloaded page is a new owner).
+    pub owner: String,
+    /// The last pass stopped at an entry another context is sending.
+    pub busy: Cell<bool>,
     pub closed: Cell<bool>,
 }
 

@@ -23,7 +23,7 @@ fn entry_json(e: &Entry) -> Value {
     let mut v = e.to_record();
     let m = v.as_object_mut().expect("object");
     // Internal bookkeeping, not part of the JS shape (`OutboxEntry`).
-    for k in ["entities", "settledAt", "active", "httpFailures"] {
+    for k in ["entities", "settledAt", "active", "httpFailures", "claim"] {
         m.remove(k);
     }
     v
@@ -37,17 +37,22 @@ where
 }
 
 impl ClientRef {
-    /// Runs `f` under this user's drain lock.
-    async fn locked<R: 'static, Fut: std::future::Future<Output = R> + 'static>(&self, f: impl FnOnce(ClientRef) -> Fut + 'static) -> R {
+    /// Runs `f` under this user's drain lock; `f` is told whether the Web Lock was held.
+    async fn locked<R: 'static, Fut: std::future::Future<Output = R> + 'static>(&self, f: impl FnOnce(ClientRef, bool) -> Fut + 'static) -> R {
         let name = format!("{}:{}", self.0.store.name(), self.0.options.user);
         let this = self.clone();
-        lock::with_lock(&name, move || f(this)).await
+        lock::with_lock(&name, move |exclusive| f(this, exclusive)).await
+    }
+
+    /// This client as the one changing an entry.
+    fn actor(&self, exclusive: bool) -> ops::Actor<'_> {
+        ops::Actor { user: &self.0.options.user, owner: &self.0.owner, exclusive }
     }
 
     /// Drops an entry that was not sent (under the drain lock) and tells subscribers.
     pub(super) async fn discard_entry(&self, id: String) -> Result<(), SdkError> {
         let now = self.0.clock.now_ms();
-        let ev: Event = self.locked(move |c| async move { ops::discard(&c.0.store, &id, &c.0.options.user, now).await }).await?;
+        let ev: Event = self.locked(move |c, x| async move { ops::discard(&c.0.store, &id, c.actor(x), now).await }).await?;
         self.0.emit(ev);
         self.kick(Trigger::Nudge);
         Ok(())
@@ -95,7 +100,8 @@ impl Outbox {
     pub fn retry(&self, id: String) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
-            let ev = c.locked(move |c| async move { ops::retry(&c.0.store, &id, &c.0.options.user).await }).await?;
+            let now = c.0.clock.now_ms();
+            let ev = c.locked(move |c, x| async move { ops::retry(&c.0.store, &id, c.actor(x), now).await }).await?;
             c.0.emit(ev);
             c.0.waiting_until.set(0.0);
             c.kick(Trigger::Nudge);
@@ -154,7 +160,7 @@ impl Outbox {
     pub fn purge(&self, user: String) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
-            let n = c.locked(move |c| async move { ops::purge(&c.0.store, &user).await }).await?;
+            let n = c.locked(move |c, _| async move { ops::purge(&c.0.store, &user).await }).await?;
             Ok(json!(n))
         })
     }

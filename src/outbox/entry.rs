@@ -100,6 +100,20 @@ pub struct Entry {
     /// The mutation's data once sent.
     #[serde(default)]
     pub data: Option<Value>,
+    /// The lease of the context sending it right now, if any (see `OutboxStore::claim`).
+    /// Absent from records that hold none, so older records read back unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<Claim>,
+}
+
+/// A drainer's lease on an entry: no other context sends the entry before `until`, unless this
+/// owner releases it earlier (its outcome write clears the claim).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The claiming client's random id (one per `Client` instance, in memory only).
+    pub owner: String,
+    /// When the lease expires, epoch ms.
+    pub until: f64,
 }
 
 impl Entry {
@@ -122,6 +136,7 @@ impl Entry {
             entities: vec![],
             settled_at: 0.0,
             data: None,
+            claim: None,
         }
     }
 

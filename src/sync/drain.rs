@@ -1,16 +1,18 @@
 //! One drain pass over a user's entries: in creation order, skipping settled ones and those
 //! blocked by a dead dependency, stopping at the first entry that must wait (backoff, offline,
 //! auth) so order is kept. Generic over store, transport, clock and token source, so the whole
-//! policy runs natively against fakes. The caller makes sure only one pass runs at a time.
+//! policy runs natively against fakes. Before each send the entry is claimed in the store (a
+//! lease, see `LEASE_MS`): two passes, in one context or several, never send one entry at once,
+//! with or without Web Locks.
 
 use super::event::Event;
 use crate::outbox::classify::classify;
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
-use crate::outbox::entry::{Entry, State};
+use crate::outbox::entry::{Claim, Entry, State};
 use crate::outbox::policy::{Policy, Verdict};
 use crate::outbox::request;
-use crate::store::{OutboxStore, StoreError};
+use crate::store::{Claimed, OutboxStore, StoreError};
 use crate::transport::Transport;
 use serde_json::json;
 use std::cell::RefCell;
@@ -25,6 +27,13 @@ pub trait Tokens {
 /// Sent and discarded tombstones older than this are deleted by a full pass (24 h).
 pub const TOMBSTONE_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
+/// How long a claim on an entry lasts (60 s): the drainer holding it is the only one that may
+/// send the entry until then. It must outlast one request, so it is well above the request
+/// timeout (`requestTimeoutMs`, default 30 s); the outcome write releases it at once. A
+/// drainer that dies mid-send (page closed) holds the entry until the lease ends, when any
+/// other context may send it again (with the same `Idempotency-Key`).
+pub const LEASE_MS: f64 = 60_000.0;
+
 /// Why a pass ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stop {
@@ -36,6 +45,10 @@ pub enum Stop {
     Offline(f64),
     /// 401/403 or the token callback failed: paused until a different token.
     Auth,
+    /// Another context is sending the head entry (its claim holds until this time, epoch ms),
+    /// or the entry changed under this pass (then the time is now): look again then, or when
+    /// that context reports an outcome.
+    Busy(f64),
 }
 
 /// The auth pause: the token that was refused (per API), kept in memory only.
@@ -69,6 +82,12 @@ pub struct Drain<'a, S, T, C, K> {
     /// trigger (open, `online`, `sync()`) says the network may be back. HTTP backoff and
     /// `Retry-After` are still honoured.
     pub network_back: bool,
+    /// Who claims entries for sending: this client's random id.
+    pub owner: &'a str,
+    /// This pass holds the Web Lock: no other live context drains, so a claim of another owner
+    /// is a dead context's (Web Locks are released when their holder goes away) and is taken
+    /// over at once instead of waiting out its lease.
+    pub exclusive: bool,
 }
 
 /// An outcome write in flight.
@@ -81,7 +100,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let mut writes = vec![];
         let stop = self.pass(&mut writes).await;
         for w in writes {
-            w.await?;
+            match w.await {
+                // Purged meanwhile (purge does not wait for a send): nothing to record.
+                Ok(()) | Err(StoreError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         stop
     }
@@ -96,9 +119,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             }
             if let Some(b) = deps::blocker(e, earlier.iter()) {
                 if e.state != State::Blocked {
+                    let before = e.clone();
                     e.state = State::Blocked;
                     let blocker = b.id.clone();
-                    if self.save(e).await? {
+                    if self.save(&before, e).await? {
                         let mut ev = Event::of("blocked", e);
                         ev.reason = Some(blocker);
                         (self.emit)(ev);
@@ -136,13 +160,22 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         Ok(listing.entries.into_iter().filter(|e| e.user == self.user && !matches!(e.state, State::Sent | State::Discarded)).collect())
     }
 
-    /// Saves `e`; false if it is gone (discarded or purged meanwhile).
-    async fn save(&self, e: &Entry) -> Result<bool, StoreError> {
-        match self.store.update(e).await {
-            Ok(()) => Ok(true),
-            Err(StoreError::NotFound(_)) => Ok(false),
+    /// Saves `e` if the stored entry is still `before` and no other context is sending it
+    /// (a stale copy must not overwrite another context's claim or outcome); false if not
+    /// saved: gone (purged), changed meanwhile, or being sent elsewhere.
+    async fn save(&self, before: &Entry, e: &Entry) -> Result<bool, StoreError> {
+        let e = Entry { claim: None, ..e.clone() };
+        match self.store.claim(before, &e, self.owner, self.lease_now()).await {
+            Ok(Claimed::Taken) => Ok(true),
+            Ok(Claimed::Busy { .. } | Claimed::Changed) | Err(StoreError::NotFound(_)) => Ok(false),
             Err(err) => Err(err),
         }
+    }
+
+    /// The time against which other owners' claims are checked; under the Web Lock, infinity:
+    /// no other owner's claim counts (see `exclusive`).
+    fn lease_now(&self) -> f64 {
+        if self.exclusive { f64::INFINITY } else { self.clock.now_ms() }
     }
 
     fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {
@@ -161,9 +194,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let token = match self.tokens.token(&e.api).await {
             Ok(t) => t,
             Err(message) => {
+                let before = e.clone();
                 e.state = State::Auth;
                 e.last_error = Some(json!({ "kind": "auth", "status": null, "message": message }));
-                self.save(e).await?;
+                self.save(&before, e).await?;
                 *self.pause.0.borrow_mut() = Some((e.api.clone(), None));
                 self.paused(e, "paused", "auth");
                 return Ok(Some(Stop::Auth));
@@ -182,18 +216,28 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             Ok(r) => r,
             Err(m) => return self.dead_locally(e, "config", m).await,
         };
+        // The claim: awaited before the request goes out; the outcome write below clears it.
+        let now = self.clock.now_ms();
+        let listed = e.clone();
         e.state = State::Sending;
         e.attempts += 1;
-        // The mark may be lost in a crash without harm: the entry is then sent again anyway.
-        match self.store.update_relaxed(e).await {
-            Ok(()) => {}
+        e.claim = Some(Claim { owner: self.owner.to_string(), until: now + LEASE_MS });
+        match self.store.claim(&listed, e, self.owner, self.lease_now()).await {
+            Ok(Claimed::Taken) => e.claim = None,
+            Ok(Claimed::Busy { until, .. }) => {
+                // Order: later entries of this user wait behind the one being sent elsewhere.
+                self.paused(&listed, "paused", "busy");
+                return Ok(Some(Stop::Busy(until)));
+            }
+            Ok(Claimed::Changed) => return Ok(Some(Stop::Busy(now))),
             Err(StoreError::NotFound(_)) => return Ok(None),
             Err(err) => return Err(err),
         }
         (self.emit)(Event::of("sending", e));
         let answer = self.transport.send(&req).await;
         let verdict = self.policy.apply(e, classify(&e.operation, answer), self.clock.now_ms(), self.clock.random());
-        // Discard and purge take the drain lock, so the entry cannot vanish meanwhile.
+        // Discard and retry respect the claim, so they cannot have changed the entry meanwhile;
+        // a purge may have removed it, and the write then does not revive it.
         let store: &'a S = self.store;
         writes.push(Box::pin(store.update_issued(e.clone())));
         Ok(match verdict {
@@ -230,10 +274,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     }
 
     async fn dead_locally(&self, e: &mut Entry, kind: &str, message: String) -> Result<Option<Stop>, StoreError> {
+        let before = e.clone();
         e.state = State::Dead;
         e.settled_at = self.clock.now_ms();
         e.last_error = Some(json!({ "kind": kind, "status": null, "message": message }));
-        if self.save(e).await? {
+        if self.save(&before, e).await? {
             let mut ev = Event::of("dead", e);
             ev.error = e.last_error.clone();
             (self.emit)(ev);
