@@ -122,7 +122,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                     let before = e.clone();
                     e.state = State::Blocked;
                     let blocker = b.id.clone();
-                    if self.save(&before, e).await? {
+                    if self.save(&before, e).await? == Some(Claimed::Taken) {
                         let mut ev = Event::of("blocked", e);
                         ev.reason = Some(blocker);
                         (self.emit)(ev);
@@ -161,13 +161,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     }
 
     /// Saves `e` if the stored entry is still `before` and no other context is sending it
-    /// (a stale copy must not overwrite another context's claim or outcome); false if not
-    /// saved: gone (purged), changed meanwhile, or being sent elsewhere.
-    async fn save(&self, before: &Entry, e: &Entry) -> Result<bool, StoreError> {
+    /// (a stale copy must not overwrite another context's claim or outcome). `Taken` if saved,
+    /// `None` if the entry is gone (purged).
+    async fn save(&self, before: &Entry, e: &Entry) -> Result<Option<Claimed>, StoreError> {
         let e = Entry { claim: None, ..e.clone() };
         match self.store.claim(before, &e, self.owner, self.lease_now()).await {
-            Ok(Claimed::Taken) => Ok(true),
-            Ok(Claimed::Busy { .. } | Claimed::Changed) | Err(StoreError::NotFound(_)) => Ok(false),
+            Ok(c) => Ok(Some(c)),
+            Err(StoreError::NotFound(_)) => Ok(None),
             Err(err) => Err(err),
         }
     }
@@ -278,11 +278,17 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         e.state = State::Dead;
         e.settled_at = self.clock.now_ms();
         e.last_error = Some(json!({ "kind": kind, "status": null, "message": message }));
-        if self.save(&before, e).await? {
-            let mut ev = Event::of("dead", e);
-            ev.error = e.last_error.clone();
-            (self.emit)(ev);
+        match self.save(&before, e).await? {
+            Some(Claimed::Taken) => {
+                let mut ev = Event::of("dead", e);
+                ev.error = e.last_error.clone();
+                (self.emit)(ev);
+                Ok(None)
+            }
+            // Being sent elsewhere, or changed: later entries must not overtake it (order).
+            Some(Claimed::Busy { until, .. }) => Ok(Some(Stop::Busy(until))),
+            Some(Claimed::Changed) => Ok(Some(Stop::Busy(self.clock.now_ms()))),
+            None => Ok(None),
         }
-        Ok(None)
     }
 }
