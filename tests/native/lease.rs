@@ -61,8 +61,13 @@ impl Tabs {
 
     /// A pass of the tab `owner` (not holding a Web Lock unless `exclusive`).
     fn pass<'a>(&'a self, owner: &'a str, exclusive: bool) -> Pass<'a> {
+        self.pass_with(owner, exclusive, true)
+    }
+
+    /// A pass of a tab with or without an endpoint for the entries' API.
+    fn pass_with<'a>(&'a self, owner: &'a str, exclusive: bool, has_endpoint: bool) -> Pass<'a> {
         Box::pin(async move {
-            let endpoint = |api: &str| Some(format!("http://server/graphql/{api}"));
+            let endpoint = |api: &str| has_endpoint.then(|| format!("http://server/graphql/{api}"));
             let emit = |e: Event| self.events.borrow_mut().push((owner.to_string(), e));
             let d = Drain {
                 store: &self.store,
@@ -189,4 +194,30 @@ fn discard_and_retry_wait_for_an_entry_being_sent_elsewhere() {
     assert!(block_on(ops::retry(&t.store, "e1", tab_b, t.clock.now_ms())).is_err());
     assert_eq!(t.poll("tab-a", &mut p), Poll::Ready(Stop::Idle));
     assert_eq!(t.sent(), 1, "tab-a's send went through untouched");
+}
+
+/// A tab without an endpoint for the API marks entries dead locally; one that another tab is
+/// sending is left alone, and the pass stops there rather than going on to later entries.
+#[test]
+fn an_entry_being_sent_elsewhere_is_not_marked_dead_locally_nor_overtaken() {
+    let t = Tabs::new(2);
+    let mut a = t.pass("tab-a", false);
+    while t.transport.in_flight.borrow().is_empty() {
+        assert!(t.poll("tab-a", &mut a).is_pending());
+    }
+    let mut c = t.pass_with("tab-c", false, false);
+    let stop = loop {
+        if let Poll::Ready(stop) = t.poll("tab-c", &mut c) {
+            break stop;
+        }
+    };
+    assert!(matches!(stop, Stop::Busy(_)), "{stop:?}");
+    let states: Vec<State> = block_on(t.store.list()).unwrap().entries.iter().map(|e| e.state).collect();
+    assert_eq!(states, [State::Sending, State::Queued], "e1 left to tab-a, e2 not overtaken");
+    let stop = loop {
+        if let Poll::Ready(stop) = t.poll("tab-a", &mut a) {
+            break stop;
+        }
+    };
+    assert_eq!((stop, t.sent()), (Stop::Idle, 2));
 }
