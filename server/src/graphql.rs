@@ -37,6 +37,22 @@ pub async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let logged = st.test_mode.as_ref().map(|tm| tm.requests.begin(st.apis[api].def.name, &headers));
+    let response = handle_faults(st, api, conn, headers, body).await;
+    if let Some(l) = logged {
+        l.answered(&response);
+    }
+    response
+}
+
+/// The request with its test-mode fault applied, if any.
+async fn handle_faults(
+    st: AppState,
+    api: usize,
+    conn: Option<Conn>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let fault = st.test_mode.as_ref().and_then(|tm| {
         let facts = RequestFacts::of(st.apis[api].def.name, &headers, &body);
         tm.faults.take(&facts)

@@ -1,5 +1,5 @@
-//! Everything behind `--test-mode`: the applied log, fault injection and extra tokens, with
-//! their `/__test/*` endpoints. `graphql.rs` asks `TestMode` for a request's fault before
+//! Everything behind `--test-mode`: the applied log, the request log, fault injection and extra
+//! tokens, with their `/__test/*` endpoints. `graphql.rs` asks `TestMode` for a request's fault before
 //! handling it and acts on "drop after commit" once the request has committed.
 
 use axum::body::Bytes;
@@ -9,8 +9,10 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use rusqlite::{Connection, OptionalExtension};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 
 use crate::api::ApiError;
 use crate::faults::{FaultSpec, Faults};
@@ -22,12 +24,104 @@ use crate::state::AppState;
 pub struct TestMode {
     /// Pending fault rules.
     pub faults: Faults,
+    /// Every GraphQL request received, replays included.
+    pub requests: Requests,
+}
+
+/// The request log: every GraphQL request with its idempotency key and when it came in and
+/// was answered. The applied log counts applications, and a replayed key applies nothing, so
+/// only this log shows a client sending one key twice (or twice at once).
+#[derive(Clone, Debug)]
+pub struct Requests {
+    /// Times are monotonic milliseconds since this instant (the server's start).
+    base: Instant,
+    rows: Arc<Mutex<Vec<RequestRow>>>,
+}
+
+impl Default for Requests {
+    fn default() -> Self {
+        Requests { base: Instant::now(), rows: Arc::default() }
+    }
+}
+
+/// One request as `GET /__test/requests` lists it.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RequestRow {
+    /// Order of receipt, from 1.
+    seq: usize,
+    api: String,
+    idempotency_key: Option<String>,
+    /// When the request reached the handler.
+    received_ms: f64,
+    /// When its response was ready, or when the handler gave up on it (client gone); `None`
+    /// while in progress.
+    answered_ms: Option<f64>,
+    /// HTTP status answered; `None` if none was (client gone, or in progress).
+    status: Option<u16>,
+    /// Answered from the idempotency store (`Idempotency-Replayed: true`).
+    replayed: bool,
+}
+
+impl Requests {
+    fn now_ms(&self) -> f64 {
+        self.base.elapsed().as_secs_f64() * 1000.0
+    }
+
+    /// Records a request as received; the returned guard records its answer (or, if dropped
+    /// unanswered, the time the server stopped handling it).
+    pub fn begin(&self, api: &str, headers: &axum::http::HeaderMap) -> InFlight {
+        let key = headers.get("idempotency-key").and_then(|k| k.to_str().ok()).map(str::to_string);
+        let mut rows = self.rows.lock().expect("request log");
+        let seq = rows.len() + 1;
+        rows.push(RequestRow {
+            seq,
+            api: api.to_string(),
+            idempotency_key: key,
+            received_ms: self.now_ms(),
+            answered_ms: None,
+            status: None,
+            replayed: false,
+        });
+        InFlight { log: self.clone(), index: seq - 1 }
+    }
+
+    fn list(&self) -> Vec<RequestRow> {
+        self.rows.lock().expect("request log").clone()
+    }
+}
+
+/// A request being handled; see `Requests::begin`.
+pub struct InFlight {
+    log: Requests,
+    index: usize,
+}
+
+impl InFlight {
+    /// Records the response about to be sent.
+    pub fn answered(self, res: &Response) {
+        let mut rows = self.log.rows.lock().expect("request log");
+        let row = &mut rows[self.index];
+        row.status = Some(res.status().as_u16());
+        row.replayed = res.headers().contains_key("idempotency-replayed");
+        row.answered_ms = Some(self.log.now_ms());
+    }
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        let now = self.log.now_ms();
+        let mut rows = self.log.rows.lock().expect("request log");
+        let row = &mut rows[self.index];
+        row.answered_ms.get_or_insert(now);
+    }
 }
 
 /// Routes that exist only in test mode.
 pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/__test/applied", get(applied))
+        .route("/__test/requests", get(requests))
         .route(
             "/__test/faults",
             get(list_faults).post(add_faults).delete(clear_faults),
@@ -57,6 +151,12 @@ fn faults(st: &AppState) -> &Faults {
         .as_ref()
         .expect("test routes without test mode")
         .faults
+}
+
+/// `GET /__test/requests`: every GraphQL request received, in order of receipt.
+async fn requests(State(st): State<AppState>) -> Response {
+    let log = &st.test_mode.as_ref().expect("test routes without test mode").requests;
+    Json(log.list()).into_response()
 }
 
 /// `GET /__test/faults`: the pending rules with what is left of each.

@@ -1,7 +1,10 @@
 //! When this context drains: on `Client.open`, `client.sync()`, each new call, the `online`
 //! event, a message from another context, and the backoff timer. A pass first reads the tokens
 //! it will need (outside any lock: that is app code), then runs under the Web Lock for this
-//! database and user, so one context drains at a time.
+//! database and user, so one context drains at a time; without Web Locks (non-secure contexts)
+//! passes of several contexts compete, and each entry's claim decides who sends it: a pass that
+//! finds the head entry claimed elsewhere stops and runs again when that context reports an
+//! outcome, or when the claim expires.
 
 use super::errors::SdkError;
 use super::open::ClientRef;
@@ -33,6 +36,8 @@ pub enum Trigger {
     Timer,
     /// Another context queued an entry, or the app changed the queue (retry, discard, token).
     Nudge,
+    /// Another context reported an outcome while this one waited for an entry it had claimed.
+    Released,
 }
 
 impl Trigger {
@@ -106,14 +111,14 @@ impl ClientRef {
             let apis = this.0.token_apis.borrow().clone();
             let tokens = this.read_tokens(&apis).await;
             let inner = this.clone();
-            let stop = lock::with_lock(&name, move || async move {
+            let stop = lock::with_lock(&name, move |exclusive| async move {
                 // From here on, a new request needs a new pass: this one may have listed already.
                 *inner.0.queued_pass.borrow_mut() = None;
                 let flags = inner.0.pass_flags.replace((false, false));
                 if inner.0.closed.get() {
                     return Ok(Stop::Idle);
                 }
-                inner.pass(flags, &tokens).await
+                inner.pass(flags, exclusive, &tokens).await
             })
             .await
             .map_err(JsValue::from)?;
@@ -122,7 +127,7 @@ impl ClientRef {
         })
     }
 
-    async fn pass(&self, (full, network_back): (bool, bool), tokens: &PassTokens) -> Result<Stop, SdkError> {
+    async fn pass(&self, (full, network_back): (bool, bool), exclusive: bool, tokens: &PassTokens) -> Result<Stop, SdkError> {
         let inner = &*self.0;
         let endpoint = |api: &str| inner.endpoint(api);
         let emit = |e: Event| inner.emit(e);
@@ -140,6 +145,8 @@ impl ClientRef {
             pause: &inner.pause,
             full,
             network_back,
+            owner: &inner.owner,
+            exclusive,
         };
         Ok(drain.run().await?)
     }
@@ -150,7 +157,7 @@ impl ClientRef {
             clear_timeout(id);
         }
         let at = match stop {
-            Stop::WaitUntil(t) | Stop::Offline(t) => *t,
+            Stop::WaitUntil(t) | Stop::Offline(t) | Stop::Busy(t) => *t,
             Stop::Idle | Stop::Auth => 0.0,
             Stop::NeedToken(api) => {
                 // Read this API's token from now on; `drain` runs the next pass at once.
@@ -161,6 +168,7 @@ impl ClientRef {
                 0.0
             }
         };
+        self.0.busy.set(matches!(stop, Stop::Busy(_)));
         self.0.waiting_until.set(at);
         if at == 0.0 {
             return;
@@ -210,8 +218,15 @@ impl ClientRef {
             let Some(inner) = weak.upgrade() else { return };
             let Some(ev) = msg.get("event") else { return };
             inner.deliver(ev);
-            if ev["type"] == "queued" && ev["user"] == inner.options.user.as_str() {
+            if ev["user"] != inner.options.user.as_str() {
+                return;
+            }
+            if ev["type"] == "queued" {
                 ClientRef(inner).kick(Trigger::Nudge);
+            } else if inner.busy.get() && ev["type"] != "sending" && ev["reason"] != "busy" {
+                // The context holding the entry this one waits for is done with it (or with
+                // its pass): look again now rather than when its claim would expire.
+                ClientRef(inner).kick(Trigger::Released);
             }
         });
         *self.0.channel.borrow_mut() = channel;

@@ -45,6 +45,11 @@ pub struct Inner {
     pub token_late: Cell<bool>,
     /// The APIs whose token a pass reads before it takes the lock (those it has needed).
     pub token_apis: RefCell<Vec<String>>,
+    /// Who this client is when it claims an entry for sending: random, one per `Client`,
+    /// memory only (a reloaded page is a new owner).
+    pub owner: String,
+    /// The last pass stopped at an entry another context is sending.
+    pub busy: Cell<bool>,
     pub closed: Cell<bool>,
 }
 

@@ -31,6 +31,7 @@ impl Client {
     #[wasm_bindgen(js_name = open)]
     pub async fn open(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue) -> Result<Client, JsValue> {
         let options = options::read(&options)?;
+        let owner = crate::outbox::key::uuid_v4(super::js::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
         let store = IdbStore::open(options.database.as_deref()).await.map_err(SdkError::from)?;
         let transport = FetchTransport { timeout_ms: options.request_timeout_ms };
         let inner = ClientRef(Rc::new(Inner {
@@ -55,6 +56,8 @@ impl Client {
             token_calling: Cell::new(0),
             token_apis: RefCell::new(vec![]),
             closed: Cell::new(false),
+            owner,
+            busy: Cell::new(false),
         }));
         inner.listen();
         inner.kick(Trigger::Open);

@@ -23,7 +23,7 @@ fn entry_json(e: &Entry) -> Value {
     let mut v = e.to_record();
     let Some(m) = v.as_object_mut() else { return v };
     // Internal bookkeeping, not part of the JS shape (`OutboxEntry`).
-    for k in ["entities", "settledAt", "active", "httpFailures", "document", "format"] {
+    for k in ["entities", "settledAt", "active", "httpFailures", "document", "format", "claim"] {
         m.remove(k);
     }
     v
@@ -37,28 +37,33 @@ where
 }
 
 impl ClientRef {
-    /// Runs `f` under this user's drain lock.
-    async fn locked<R: 'static, Fut: std::future::Future<Output = R> + 'static>(&self, f: impl FnOnce(ClientRef) -> Fut + 'static) -> R {
+    /// Runs `f` under this user's drain lock; `f` is told whether the Web Lock was held.
+    async fn locked<R: 'static, Fut: std::future::Future<Output = R> + 'static>(&self, f: impl FnOnce(ClientRef, bool) -> Fut + 'static) -> R {
         let user = self.0.options.user.clone();
         self.locked_for(&user, f).await
     }
 
     /// Runs `f` under `user`'s drain lock (`purge` of another user must wait for that user's
-    /// drainer, wherever it runs, not for this client's own).
+    /// drainer in this context, not for this client's own).
     async fn locked_for<R: 'static, Fut: std::future::Future<Output = R> + 'static>(
         &self,
         user: &str,
-        f: impl FnOnce(ClientRef) -> Fut + 'static,
+        f: impl FnOnce(ClientRef, bool) -> Fut + 'static,
     ) -> R {
         let name = format!("{}:{}", self.0.store.name(), user);
         let this = self.clone();
-        lock::with_lock(&name, move || f(this)).await
+        lock::with_lock(&name, move |exclusive| f(this, exclusive)).await
+    }
+
+    /// This client as the one changing an entry.
+    fn actor(&self, exclusive: bool) -> ops::Actor<'_> {
+        ops::Actor { user: &self.0.options.user, owner: &self.0.owner, exclusive }
     }
 
     /// Drops an entry that was not sent (under the drain lock) and tells subscribers.
     pub(super) async fn discard_entry(&self, id: String) -> Result<(), SdkError> {
         let now = self.0.clock.now_ms();
-        let ev: Event = self.locked(move |c| async move { ops::discard(&c.0.store, &id, &c.0.options.user, now).await }).await?;
+        let ev: Event = self.locked(move |c, x| async move { ops::discard(&c.0.store, &id, c.actor(x), now).await }).await?;
         self.0.emit(ev);
         // The discarded entry may be the head waiting out a backoff: what follows it need not wait.
         self.0.waiting_until.set(0.0);
@@ -108,7 +113,8 @@ impl Outbox {
     pub fn retry(&self, id: String) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
-            let ev = c.locked(move |c| async move { ops::retry(&c.0.store, &id, &c.0.options.user).await }).await?;
+            let now = c.0.clock.now_ms();
+            let ev = c.locked(move |c, x| async move { ops::retry(&c.0.store, &id, c.actor(x), now).await }).await?;
             c.0.emit(ev);
             c.0.waiting_until.set(0.0);
             c.kick(Trigger::Nudge);
@@ -168,7 +174,7 @@ impl Outbox {
         let c = self.client.clone();
         promise(async move {
             let u = user.clone();
-            let n = c.locked_for(&u, move |c| async move { ops::purge(&c.0.store, &user).await }).await?;
+            let n = c.locked_for(&u, move |c, _| async move { ops::purge(&c.0.store, &user).await }).await?;
             Ok(json!(n))
         })
     }

@@ -119,6 +119,10 @@ pub struct Entry {
     /// written before it existed (those use this build's document).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub document: Option<String>,
+    /// The lease of the context sending it right now, if any (see `OutboxStore::claim`).
+    /// Absent from records that hold none, so older records read back unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub claim: Option<Claim>,
 }
 
 /// The record format this build writes (`format` in each record). A record with a higher one,
@@ -138,6 +142,16 @@ pub fn newer_format(raw: &Value) -> Option<String> {
         Some(s) if State::parse(s).is_none() => Some(format!("state {s:?} is unknown to this SDK (written by a newer one)")),
         _ => None,
     }
+}
+
+/// A drainer's lease on an entry: no other context sends the entry before `until`, unless this
+/// owner releases it earlier (its outcome write clears the claim).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Claim {
+    /// The claiming client's random id (one per `Client` instance, in memory only).
+    pub owner: String,
+    /// When the lease expires, epoch ms.
+    pub until: f64,
 }
 
 impl Entry {
@@ -161,6 +175,7 @@ impl Entry {
             settled_at: 0.0,
             data: None,
             document: None,
+            claim: None,
         }
     }
 

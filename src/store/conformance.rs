@@ -2,8 +2,8 @@
 //! `MemoryStore`, browser tests on `IdbStore`. Each check panics with what went wrong.
 //! Every check expects an empty store.
 
-use super::{OutboxStore, StoreError};
-use crate::outbox::entry::{Entry, State};
+use super::{Claimed, OutboxStore, StoreError};
+use crate::outbox::entry::{Claim, Entry, State};
 use serde_json::json;
 
 fn entry(n: u32, user: &str) -> Entry {
@@ -95,6 +95,46 @@ pub async fn list_active_skips_other_users_and_tombstones<S: OutboxStore>(s: &S)
     assert_eq!(s.list_active("alice").await.expect("list_active").len(), 2, "a sent entry leaves the active list");
 }
 
+/// `e` as a drainer claims it: sending, one more attempt, leased to `owner` until `until`.
+fn claimed(e: &Entry, owner: &str, until: f64) -> Entry {
+    Entry { state: State::Sending, attempts: e.attempts + 1, claim: Some(Claim { owner: owner.into(), until }), ..e.clone() }
+}
+
+/// The lease: free → taken; another owner's unexpired claim → busy (nothing written); expired
+/// → taken; the same owner → taken; a stale `expected` → changed; the outcome write clears it;
+/// a removed entry → NotFound.
+pub async fn claim_is_a_lease<S: OutboxStore>(s: &S) {
+    let mut e = entry(1, "alice");
+    s.insert(&mut e).await.expect("insert");
+    let a = claimed(&e, "tab-a", 5000.0);
+    assert_eq!(s.claim(&e, &a, "tab-a", 1000.0).await.expect("claim"), Claimed::Taken, "free");
+    assert_eq!(s.get(&e.id).await.expect("get").expect("present"), a, "the claim is stored");
+
+    let b = claimed(&a, "tab-b", 6000.0);
+    let busy = s.claim(&a, &b, "tab-b", 4999.0).await.expect("claim");
+    assert_eq!(busy, Claimed::Busy { owner: "tab-a".into(), until: 5000.0 }, "held by another, unexpired");
+    assert_eq!(s.get(&e.id).await.expect("get").expect("present"), a, "busy writes nothing");
+
+    let again = claimed(&a, "tab-a", 7000.0);
+    assert_eq!(s.claim(&a, &again, "tab-a", 4000.0).await.expect("claim"), Claimed::Taken, "same owner");
+    let b = claimed(&again, "tab-b", 9000.0);
+    assert_eq!(s.claim(&again, &b, "tab-b", 7000.0).await.expect("claim"), Claimed::Taken, "expired (until <= now)");
+
+    let stale = claimed(&a, "tab-c", 9999.0);
+    assert_eq!(s.claim(&a, &stale, "tab-c", 9500.0).await.expect("claim"), Claimed::Changed, "expected is stale");
+    assert_eq!(s.get(&e.id).await.expect("get").expect("present"), b, "changed writes nothing");
+
+    let mut sent = Entry { state: State::Sent, claim: None, ..b.clone() };
+    s.update(&sent).await.expect("outcome write");
+    let stored = s.get(&e.id).await.expect("get").expect("present");
+    assert_eq!(stored.claim, None, "the outcome write clears the claim");
+    assert_eq!(s.claim(&b, &claimed(&b, "tab-c", 1.0e12), "tab-c", 8000.0).await.expect("claim"), Claimed::Changed, "sent meanwhile");
+
+    s.remove(&[e.seq]).await.expect("remove");
+    sent.state = State::Queued;
+    assert!(matches!(s.claim(&sent, &claimed(&sent, "tab-a", 1.0e12), "tab-a", 0.0).await, Err(StoreError::NotFound(_))), "gone");
+}
+
 /// Runs every check, each on a fresh store from `make`.
 pub async fn run_all<S: OutboxStore, F: AsyncFnMut() -> S>(mut make: F) {
     insert_assigns_increasing_seq_and_lists_in_order(&make().await).await;
@@ -102,4 +142,5 @@ pub async fn run_all<S: OutboxStore, F: AsyncFnMut() -> S>(mut make: F) {
     remove_deletes_only_those(&make().await).await;
     corrupt_records_are_quarantined(&make().await).await;
     list_active_skips_other_users_and_tombstones(&make().await).await;
+    claim_is_a_lease(&make().await).await;
 }

@@ -1,7 +1,7 @@
 //! `OutboxStore` in memory, for native tests. Same record handling as IndexedDB (JSON values,
 //! quarantine on read), plus an optional byte limit that behaves like a full disk.
 
-use super::{decode, sort_unreadable, Listing, OutboxStore, Quarantined, StoreError};
+use super::{claim_check, decode, sort_unreadable, Claimed, Listing, OutboxStore, Quarantined, StoreError};
 use crate::outbox::entry::Entry;
 use serde_json::Value;
 use std::cell::{Cell, RefCell};
@@ -68,6 +68,19 @@ impl OutboxStore for MemoryStore {
             None => Err(StoreError::NotFound(entry.id.clone())),
         };
         std::future::ready(done)
+    }
+
+    async fn claim(&self, expected: &Entry, next: &Entry, owner: &str, now: f64) -> Result<Claimed, StoreError> {
+        // One borrow for the check and the write: nothing can come in between (as one
+        // IndexedDB transaction).
+        let mut recs = self.records.borrow_mut();
+        let Some(raw) = recs.get_mut(&next.seq) else { return Err(StoreError::NotFound(next.id.clone())) };
+        let Ok(stored) = decode(next.seq, raw) else { return Ok(Claimed::Changed) };
+        if let Some(no) = claim_check(&stored, expected, owner, now) {
+            return Ok(no);
+        }
+        *raw = next.to_record();
+        Ok(Claimed::Taken)
     }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {

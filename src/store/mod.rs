@@ -83,13 +83,14 @@ pub trait OutboxStore {
     async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError>;
     /// Replaces a stored entry (matched by `seq`); `NotFound` if it is gone.
     async fn update(&self, entry: &Entry) -> Result<(), StoreError>;
-    /// Like `update`, for a change that may be lost in a crash without harm (the `sending`
-    /// mark: a lost one reads back as the earlier state, which is sent again with the same
-    /// key anyway). IndexedDB issues it with durability "relaxed" and does not wait for it
-    /// (nor report `NotFound`: the drain lock keeps discard and purge out meanwhile).
-    async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
-        self.update(entry).await
-    }
+    /// The compare-and-set that keeps two contexts from sending one entry at once. In one
+    /// readwrite transaction: reads entry `next.seq`, and writes `next` over it only if the
+    /// stored entry still equals `expected` (claims aside) and no claim of another owner holds
+    /// it unexpired at `now` (epoch ms; a claim of `owner` itself or one with `until <= now`
+    /// does not count). The drain's claim step passes `next` with state `sending` and
+    /// `claim: { owner, until }`; discard and retry pass one with no claim. `NotFound` if the
+    /// entry is gone.
+    async fn claim(&self, expected: &Entry, next: &Entry, owner: &str, now: f64) -> Result<Claimed, StoreError>;
     /// Issues `update` at once and returns a future that reports how it went. The write goes
     /// ahead whether or not the future is polled yet, and writes land in the order they were
     /// issued, so a drain can send the next entry while the last outcome is being written.
@@ -109,6 +110,35 @@ pub trait OutboxStore {
     /// Test hook: stores any record as if it were an entry (to test the quarantine).
     #[doc(hidden)]
     async fn insert_raw(&self, raw: Value) -> Result<u64, StoreError>;
+}
+
+/// What `OutboxStore::claim` found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Claimed {
+    /// `next` was written: for a claim, the caller owns the entry until its lease ends.
+    Taken,
+    /// Another owner's unexpired claim holds the entry; nothing was written.
+    Busy {
+        /// Who holds it.
+        owner: String,
+        /// When that lease ends, epoch ms.
+        until: f64,
+    },
+    /// The stored entry is no longer the one the caller read (another context attempted or
+    /// settled it, the app discarded or retried it): nothing was written; read it again.
+    Changed,
+}
+
+/// The check `claim` makes on the stored entry, the same for every backend: `None` if `next`
+/// may be written.
+pub fn claim_check(stored: &Entry, expected: &Entry, owner: &str, now: f64) -> Option<Claimed> {
+    if let Some(c) = &stored.claim {
+        if c.owner != owner && c.until > now {
+            return Some(Claimed::Busy { owner: c.owner.clone(), until: c.until });
+        }
+    }
+    let unclaimed = |e: &Entry| Entry { claim: None, ..e.clone() };
+    (unclaimed(stored) != unclaimed(expected)).then_some(Claimed::Changed)
 }
 
 /// Reads a record as an entry whose `seq` is its key; the error is the quarantine reason.

@@ -1,16 +1,18 @@
 //! One drain pass over a user's entries: in creation order, skipping settled ones and those
 //! blocked by a dead dependency, stopping at the first entry that must wait (backoff, offline,
 //! auth) so order is kept. Generic over store, transport, clock and token source, so the whole
-//! policy runs natively against fakes. The caller makes sure only one pass runs at a time.
+//! policy runs natively against fakes. Before each send the entry is claimed in the store (a
+//! lease, see `LEASE_MS`): two passes, in one context or several, never send one entry at once,
+//! with or without Web Locks.
 
 use super::event::Event;
 use crate::outbox::classify::{classify_at, Outcome};
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
-use crate::outbox::entry::{Entry, State};
+use crate::outbox::entry::{Claim, Entry, State};
 use crate::outbox::policy::{Policy, Verdict};
 use crate::outbox::request;
-use crate::store::{OutboxStore, StoreError};
+use crate::store::{Claimed, OutboxStore, StoreError};
 use crate::transport::Transport;
 use serde_json::json;
 use std::cell::RefCell;
@@ -31,6 +33,13 @@ pub trait Tokens {
 /// Sent and discarded tombstones older than this are deleted by a full pass (24 h).
 pub const TOMBSTONE_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
+/// How long a claim on an entry lasts (60 s): the drainer holding it is the only one that may
+/// send the entry until then. It must outlast one request, so it is well above the request
+/// timeout (`requestTimeoutMs`, default 30 s); the outcome write releases it at once. A
+/// drainer that dies mid-send (page closed) holds the entry until the lease ends, when any
+/// other context may send it again (with the same `Idempotency-Key`).
+pub const LEASE_MS: f64 = 60_000.0;
+
 /// Why a pass ended.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Stop {
@@ -44,6 +53,10 @@ pub enum Stop {
     Auth,
     /// The next entry is of an API whose token this pass did not read: run again with it.
     NeedToken(String),
+    /// Another context is sending the head entry (its claim holds until this time, epoch ms),
+    /// or the entry changed under this pass (then the time is now): look again then, or when
+    /// that context reports an outcome.
+    Busy(f64),
 }
 
 /// The auth pause: the token that was refused (per API), kept in memory only.
@@ -79,6 +92,12 @@ pub struct Drain<'a, S, T, C, K> {
     /// trigger (open, `online`, `sync()`) says the network may be back. HTTP backoff and
     /// `Retry-After` are still honoured.
     pub network_back: bool,
+    /// Who claims entries for sending: this client's random id.
+    pub owner: &'a str,
+    /// This pass holds the Web Lock: no other live context drains, so a claim of another owner
+    /// is a dead context's (Web Locks are released when their holder goes away) and is taken
+    /// over at once instead of waiting out its lease.
+    pub exclusive: bool,
 }
 
 /// An outcome write in flight.
@@ -91,7 +110,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let mut writes = vec![];
         let stop = self.pass(&mut writes).await;
         for w in writes {
-            w.await?;
+            match w.await {
+                // Purged meanwhile (purge does not wait for a send): nothing to record.
+                Ok(()) | Err(StoreError::NotFound(_)) => {}
+                Err(e) => return Err(e),
+            }
         }
         stop
     }
@@ -108,9 +131,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             }
             if let Some(b) = deps::blocker(e, earlier.iter()) {
                 if e.state != State::Blocked {
+                    let before = e.clone();
                     e.state = State::Blocked;
                     let blocker = b.id.clone();
-                    if self.save(e).await? {
+                    if self.save(&before, e).await? == Some(Claimed::Taken) {
                         let mut ev = Event::of("blocked", e);
                         ev.reason = Some(blocker);
                         (self.emit)(ev);
@@ -154,13 +178,22 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         Ok(listing.entries.into_iter().filter(|e| e.user == self.user && !matches!(e.state, State::Sent | State::Discarded)).collect())
     }
 
-    /// Saves `e`; false if it is gone (discarded or purged meanwhile).
-    async fn save(&self, e: &Entry) -> Result<bool, StoreError> {
-        match self.store.update(e).await {
-            Ok(()) => Ok(true),
-            Err(StoreError::NotFound(_)) => Ok(false),
+    /// Saves `e` if the stored entry is still `before` and no other context is sending it
+    /// (a stale copy must not overwrite another context's claim or outcome). `Taken` if saved,
+    /// `None` if the entry is gone (purged).
+    async fn save(&self, before: &Entry, e: &Entry) -> Result<Option<Claimed>, StoreError> {
+        let e = Entry { claim: None, ..e.clone() };
+        match self.store.claim(before, &e, self.owner, self.lease_now()).await {
+            Ok(c) => Ok(Some(c)),
+            Err(StoreError::NotFound(_)) => Ok(None),
             Err(err) => Err(err),
         }
+    }
+
+    /// The time against which other owners' claims are checked; under the Web Lock, infinity:
+    /// no other owner's claim counts (see `exclusive`).
+    fn lease_now(&self) -> f64 {
+        if self.exclusive { f64::INFINITY } else { self.clock.now_ms() }
     }
 
     fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {
@@ -182,9 +215,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let token = match self.tokens.token(&e.api).await {
             Ok(t) => t,
             Err(message) => {
+                let before = e.clone();
                 e.state = State::Auth;
                 e.last_error = Some(json!({ "kind": "auth", "status": null, "message": message }));
-                self.save(e).await?;
+                self.save(&before, e).await?;
                 *self.pause.0.borrow_mut() = Some((e.api.clone(), None));
                 self.paused(e, "paused", "auth");
                 return Ok(Some(Stop::Auth));
@@ -200,11 +234,20 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // An entry this build cannot form a request for (written by a newer SDK, without its
         // stored document) is left for a build that can; it is not killed.
         let Ok(req) = request::build(e, &url, token.as_deref()) else { return Ok(None) };
+        // The claim: awaited before the request goes out; the outcome write below clears it.
+        let now = self.clock.now_ms();
+        let listed = e.clone();
         e.state = State::Sending;
         e.attempts += 1;
-        // The mark may be lost in a crash without harm: the entry is then sent again anyway.
-        match self.store.update_relaxed(e).await {
-            Ok(()) => {}
+        e.claim = Some(Claim { owner: self.owner.to_string(), until: now + LEASE_MS });
+        match self.store.claim(&listed, e, self.owner, self.lease_now()).await {
+            Ok(Claimed::Taken) => e.claim = None,
+            Ok(Claimed::Busy { until, .. }) => {
+                // Order: later entries of this user wait behind the one being sent elsewhere.
+                self.paused(&listed, "paused", "busy");
+                return Ok(Some(Stop::Busy(until)));
+            }
+            Ok(Claimed::Changed) => return Ok(Some(Stop::Busy(now))),
             Err(StoreError::NotFound(_)) => return Ok(None),
             Err(err) => return Err(err),
         }
@@ -216,7 +259,8 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             return self.park_unknown(e, outcome, writes);
         }
         let verdict = self.policy.apply(e, outcome, now, self.clock.random());
-        // Discard and purge take the drain lock, so the entry cannot vanish meanwhile.
+        // Discard and retry respect the claim, so they cannot have changed the entry meanwhile;
+        // a purge may have removed it, and the write then does not revive it.
         let store: &'a S = self.store;
         writes.push(Box::pin(store.update_issued(e.clone())));
         Ok(match verdict {

@@ -1,12 +1,15 @@
 //! What the app can do to the queue besides draining: add an entry, retry or discard one, ask
 //! how one ended, count, purge a user. Plain Rust over `OutboxStore`; the client wraps each in
-//! the drain lock so they never race a pass.
+//! the drain lock so they never race a pass. Without Web Locks they can race another context's
+//! pass, so retry and discard write through `OutboxStore::claim`: they refuse an entry another
+//! context is sending right now. Purge deletes regardless: a request in flight cannot be called
+//! back, and its outcome write finds nothing and does not bring the entry back.
 
 use super::event::Event;
 use crate::api::model::{Api, Operation};
 use crate::outbox::deps;
 use crate::outbox::entry::{Entry, State};
-use crate::store::{OutboxStore, StoreError};
+use crate::store::{Claimed, OutboxStore, StoreError};
 use serde_json::{json, Map, Value};
 
 /// Makes and stores a new queued entry for validated `variables`.
@@ -52,31 +55,67 @@ async fn own<S: OutboxStore>(store: &S, id: &str, user: &str) -> Result<Entry, S
     }
 }
 
-/// Puts a dead (or blocked, retrying, auth) entry back in the queue for an immediate attempt.
-/// Sent and discarded entries cannot be retried.
-pub async fn retry<S: OutboxStore>(store: &S, id: &str, user: &str) -> Result<Event, StoreError> {
-    let mut e = own(store, id, user).await?;
-    if matches!(e.state, State::Sent | State::Discarded) {
-        return Err(StoreError::Other(format!("entry {id} is {} and cannot be retried", e.state.name())));
+/// Who changes an entry: the user, this client's owner id, and whether it holds the Web Lock
+/// (then a claim of another owner is a dead context's and does not count).
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    /// Whose entries these are.
+    pub user: &'a str,
+    /// This client's owner id (as in its claims).
+    pub owner: &'a str,
+    /// The change runs under the Web Lock.
+    pub exclusive: bool,
+}
+
+/// Writes `change(entry)` (with no claim) unless another context is sending the entry: checked
+/// and written in one store transaction, re-read if the entry changed in between.
+async fn change<S: OutboxStore>(store: &S, id: &str, who: Actor<'_>, now: f64, change: impl Fn(&mut Entry) -> Result<(), StoreError>) -> Result<Entry, StoreError> {
+    for _ in 0..5 {
+        let e = own(store, id, who.user).await?;
+        let mut next = e.clone();
+        change(&mut next)?;
+        next.claim = None;
+        match store.claim(&e, &next, who.owner, if who.exclusive { f64::INFINITY } else { now }).await? {
+            Claimed::Taken => return Ok(next),
+            Claimed::Busy { .. } => {
+                return Err(StoreError::Other(format!("entry {id} is being sent by another tab or worker right now: wait for settled(id)")))
+            }
+            Claimed::Changed => continue,
+        }
     }
-    e.state = State::Queued;
-    e.next_attempt_at = 0.0;
-    e.settled_at = 0.0;
-    e.attempts = 0;
-    e.http_failures = 0;
-    store.update(&e).await?;
+    Err(StoreError::Other(format!("entry {id} kept changing while this call tried to change it; try again")))
+}
+
+/// Puts a dead (or blocked, retrying, auth) entry back in the queue for an immediate attempt.
+/// Sent and discarded entries cannot be retried, nor one another context is sending.
+pub async fn retry<S: OutboxStore>(store: &S, id: &str, who: Actor<'_>, now: f64) -> Result<Event, StoreError> {
+    let e = change(store, id, who, now, |e| {
+        if matches!(e.state, State::Sent | State::Discarded) {
+            return Err(StoreError::Other(format!("entry {id} is {} and cannot be retried", e.state.name())));
+        }
+        e.state = State::Queued;
+        e.next_attempt_at = 0.0;
+        e.settled_at = 0.0;
+        e.attempts = 0;
+        e.http_failures = 0;
+        Ok(())
+    })
+    .await?;
     Ok(Event::of("queued", &e))
 }
 
 /// Drops a pending or dead entry (it will never be sent); keeps a tombstone for `settled`.
-pub async fn discard<S: OutboxStore>(store: &S, id: &str, user: &str, now: f64) -> Result<Event, StoreError> {
-    let mut e = own(store, id, user).await?;
-    if e.state == State::Sent {
-        return Err(StoreError::Other(format!("entry {id} was already sent and cannot be discarded")));
-    }
-    e.state = State::Discarded;
-    e.settled_at = now;
-    store.update(&e).await?;
+/// Not one another context is sending right now (its outcome would overwrite the tombstone).
+pub async fn discard<S: OutboxStore>(store: &S, id: &str, who: Actor<'_>, now: f64) -> Result<Event, StoreError> {
+    let e = change(store, id, who, now, |e| {
+        if e.state == State::Sent {
+            return Err(StoreError::Other(format!("entry {id} was already sent and cannot be discarded")));
+        }
+        e.state = State::Discarded;
+        e.settled_at = now;
+        Ok(())
+    })
+    .await?;
     Ok(Event::of("discarded", &e))
 }
 

@@ -205,10 +205,13 @@ async fn two_contexts_on_one_outbox_send_each_entry_once_and_see_each_others_eve
         assert_eq!(settle(b.outbox().settled(id.clone())).await.unwrap()["status"], "sent");
     }
     sleep(100).await;
-    let seen = seen_by_a.borrow();
+    let seen = seen_by_a.borrow().clone();
     for id in &ids {
         let sending = seen.iter().filter(|e| e["id"] == id.as_str() && e["type"] == "sending").count();
         assert!(sending <= 1, "{id} was attempted {sending} times: two drainers at once");
+        // The server's count, replays included: a duplicate send the server replayed (or one
+        // whose `sending` event A missed) shows here, not in the applied log.
+        assert_eq!(requests_with_key(id).await, 1, "{id} was sent more than once");
     }
     let keys = applied_keys().await;
     assert!(ids.iter().all(|id| keys.iter().filter(|(k, _)| k == id).count() == 1));

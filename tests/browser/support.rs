@@ -102,6 +102,15 @@ pub async fn applied() -> Value {
     json(&JsFuture::from(resp.json().unwrap()).await.unwrap())
 }
 
+/// How many requests with this idempotency key the server received, replays included (its
+/// request log: the applied log does not count a replayed duplicate).
+pub async fn requests_with_key(key: &str) -> usize {
+    let url = format!("{SERVER}/__test/requests");
+    let resp: web_sys::Response = JsFuture::from(global_fetch(&url, &JsValue::UNDEFINED)).await.unwrap().unchecked_into();
+    let all = json(&JsFuture::from(resp.json().unwrap()).await.unwrap());
+    all.as_array().unwrap().iter().filter(|r| r["idempotencyKey"] == key).count()
+}
+
 /// Waits `ms` milliseconds (the global `setTimeout`: window or worker).
 pub async fn sleep(ms: i32) {
     let p = js_sys::Promise::new(&mut |resolve, _| {

@@ -8,6 +8,7 @@ use graphql_outbox::outbox::entry::{Entry, State};
 use graphql_outbox::outbox::policy::Policy;
 use graphql_outbox::store::{MemoryStore, OutboxStore};
 use graphql_outbox::sync::{ops, AuthPause, Drain, Event, Stop};
+use graphql_outbox::sync::ops::Actor;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
 
@@ -82,6 +83,8 @@ impl H {
             pause: &self.pause,
             full: self.full.get(),
             network_back: self.network_back.get(),
+            owner: "this-tab",
+            exclusive: false,
         };
         block_on(d.run()).unwrap()
     }
@@ -101,6 +104,11 @@ impl H {
     pub(crate) fn kinds(&self, id: &str) -> Vec<&'static str> {
         self.events.borrow().iter().filter(|e| e.id == id).map(|e| e.kind).collect()
     }
+}
+
+/// The app of this tab acting for `user`.
+fn app(user: &str) -> Actor<'_> {
+    Actor { user, owner: "this-tab", exclusive: false }
 }
 
 fn gql_error(code: &str) -> Answer {
@@ -142,7 +150,7 @@ fn a_dead_entry_blocks_only_its_dependants() {
     assert_eq!(h.get("e1").last_error.unwrap()["errors"][0]["extensions"]["code"], "E2TeamNotExist");
     let blocked = h.events.borrow().iter().find(|e| e.id == "e3").cloned().unwrap();
     assert_eq!((blocked.kind, blocked.reason.as_deref()), ("blocked", Some("e1")));
-    block_on(ops::retry(&h.store, "e1", "u")).unwrap();
+    block_on(ops::retry(&h.store, "e1", app("u"), T0)).unwrap();
     assert_eq!(h.drain(), Stop::Idle);
     assert_eq!(h.transport.keys(), ["e1", "e2", "e1", "e3", "e4", "e5"], "retried first, then its dependants in order");
     assert!(["e1", "e3", "e4", "e5"].iter().all(|id| h.state(id) == State::Sent));
@@ -299,7 +307,7 @@ fn discard_settles_and_stats_count_by_state() {
     h.transport.push(gql_error("X"));
     h.transport.push(offline());
     h.drain();
-    block_on(ops::discard(&h.store, "e1", "u", T0)).unwrap();
+    block_on(ops::discard(&h.store, "e1", app("u"), T0)).unwrap();
     assert_eq!(ops::outcome(&h.get("e1")), Some(json!({ "status": "discarded", "id": "e1" })));
     let s = block_on(ops::stats(&h.store, "u", h.clock.now.get())).unwrap();
     assert_eq!(s["byState"]["discarded"], 1);
@@ -308,8 +316,8 @@ fn discard_settles_and_stats_count_by_state() {
     assert_eq!(s["total"], 3);
     assert_eq!(s["oldestAgeMs"], 1.0, "e2 made 1 ms after e1, now 1 ms later");
     assert!(s["bytes"].as_u64().unwrap() > 300);
-    assert!(block_on(ops::discard(&h.store, "nope", "u", T0)).is_err());
-    assert!(block_on(ops::retry(&h.store, "e2", "someone-else")).is_err(), "another user's entry is not found");
+    assert!(block_on(ops::discard(&h.store, "nope", app("u"), T0)).is_err());
+    assert!(block_on(ops::retry(&h.store, "e2", app("someone-else"), T0)).is_err(), "another user's entry is not found");
 }
 
 #[test]
@@ -365,7 +373,7 @@ fn discarding_a_dead_entry_releases_its_dependants() {
     h.transport.push(gql_error("X"));
     h.drain();
     assert_eq!(h.state("e2"), State::Blocked);
-    block_on(ops::discard(&h.store, "e1", "u", T0)).unwrap();
+    block_on(ops::discard(&h.store, "e1", app("u"), T0)).unwrap();
     assert_eq!(h.drain(), Stop::Idle);
     assert_eq!((h.state("e1"), h.state("e2")), (State::Discarded, State::Sent));
     assert_eq!(h.transport.keys(), ["e1", "e2"], "the discarded entry is not sent again");

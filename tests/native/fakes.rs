@@ -81,3 +81,55 @@ impl Tokens for FakeTokens {
         self.0.borrow().clone()
     }
 }
+
+/// A transport whose requests stay in flight until polled again (one `Pending` each), so two
+/// drain passes can be interleaved by hand; it records every send's start and end.
+#[derive(Default)]
+pub struct SlowTransport {
+    /// Keys in flight now.
+    pub in_flight: RefCell<Vec<String>>,
+    /// (key, sender) in the order requests went out.
+    pub started: RefCell<Vec<(String, String)>>,
+    /// Sends that began while another send of the same key was in flight.
+    pub overlaps: RefCell<Vec<String>>,
+    /// Who is sending: set by the test before polling a pass.
+    pub sender: RefCell<String>,
+}
+
+impl SlowTransport {
+    fn answer(request: &HttpRequest) -> HttpResponse {
+        let body: Value = serde_json::from_str(&request.body).unwrap();
+        let op = body["operationName"].as_str().unwrap().to_string();
+        let key = header(request, "idempotency-key").unwrap();
+        HttpResponse { status: 200, retry_after: None, body: serde_json::json!({ "data": { op: { "key": key } } }).to_string() }
+    }
+}
+
+impl Transport for SlowTransport {
+    async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError> {
+        let key = header(request, "idempotency-key").unwrap();
+        if self.in_flight.borrow().contains(&key) {
+            self.overlaps.borrow_mut().push(key.clone());
+        }
+        self.in_flight.borrow_mut().push(key.clone());
+        self.started.borrow_mut().push((key.clone(), self.sender.borrow().clone()));
+        YieldOnce(false).await;
+        self.in_flight.borrow_mut().retain(|k| *k != key);
+        Ok(SlowTransport::answer(request))
+    }
+}
+
+/// Pending on the first poll, ready on the second.
+pub struct YieldOnce(pub bool);
+
+impl Future for YieldOnce {
+    type Output = ();
+    fn poll(mut self: std::pin::Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<()> {
+        if self.0 {
+            Poll::Ready(())
+        } else {
+            self.0 = true;
+            Poll::Pending
+        }
+    }
+}

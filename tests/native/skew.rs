@@ -85,7 +85,7 @@ fn without_server_idempotency_an_unknown_outcome_parks_a_create_and_resends_an_u
     assert_eq!(h.transport.keys(), [create.id.clone(), update.id.clone(), update.id.clone()]);
     assert_eq!(ops::outcome(&h.get(&create.id)).unwrap()["status"], "unknown");
     // The app checked the server and decides to send it again.
-    block_on(ops::retry(&h.store, &create.id, "u")).unwrap();
+    block_on(ops::retry(&h.store, &create.id, ops::Actor { user: "u", owner: "this-tab", exclusive: false }, T0)).unwrap();
     assert_eq!(h.drain(), Stop::Idle);
     assert_eq!(h.state(&create.id), State::Sent);
     // With the default ("header"), the same failure is retried with the key.

@@ -6,12 +6,12 @@ mod conn;
 mod req;
 pub mod schema;
 
-use super::{decode, sort_unreadable, Listing, OutboxStore, Quarantined, StoreError};
+use super::{claim_check, decode, sort_unreadable, Claimed, Listing, OutboxStore, Quarantined, StoreError};
 use crate::outbox::entry::Entry;
 use req::{done, request, store_error, to_js, to_json, transaction};
 use schema::{ENTRIES, QUARANTINE};
 use serde_json::{json, Value};
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -122,14 +122,38 @@ impl OutboxStore for IdbStore {
         self.put_existing(entry, true).await
     }
 
-    async fn update_relaxed(&self, entry: &Entry) -> Result<(), StoreError> {
-        // Issued, not awaited: it runs while the request is in flight. Later readwrite
-        // transactions on the store run after it, so the final state always lands last.
-        let done = self.put_existing(entry, false);
-        wasm_bindgen_futures::spawn_local(async move {
-            let _ = done.await;
+    async fn claim(&self, expected: &Entry, next: &Entry, owner: &str, now: f64) -> Result<Claimed, StoreError> {
+        // Check and write in one transaction, the write chained in the read's success callback
+        // (no await in between, so the transaction cannot commit early and no other context's
+        // readwrite transaction on `entries` can run between them). Durability "relaxed": a
+        // claim lost in a crash is harmless, its owner died with it.
+        let tx = req::transaction_relaxed(&self.conn.ready().await?, &[ENTRIES])?;
+        let committed = done(&tx);
+        let store = tx.object_store(ENTRIES).map_err(js_err)?;
+        let key = JsValue::from_f64(next.seq as f64);
+        let get = store.get(&key).map_err(js_err)?;
+        // None: no record under the key (discarded tombstones stay, so: purged or removed).
+        let found: Rc<RefCell<Option<Claimed>>> = Rc::new(RefCell::new(None));
+        let (g2, f2, value, seq) = (get.clone(), found.clone(), record(next), next.seq);
+        let (expected, owner) = (expected.clone(), owner.to_string());
+        let on = Closure::once_into_js(move |_: web_sys::Event| {
+            let raw = g2.result().unwrap_or(JsValue::UNDEFINED);
+            if raw.is_undefined() {
+                return;
+            }
+            let outcome = match to_json(&raw).ok().and_then(|(j, _)| decode(seq, &j).ok()) {
+                Some(stored) => claim_check(&stored, &expected, &owner, now).unwrap_or(Claimed::Taken),
+                None => Claimed::Changed,
+            };
+            if outcome == Claimed::Taken {
+                let _ = store.put_with_key(&value, &key);
+            }
+            *f2.borrow_mut() = Some(outcome);
         });
-        Ok(())
+        get.set_onsuccess(Some(on.unchecked_ref()));
+        committed.await?;
+        let outcome = found.borrow_mut().take();
+        outcome.ok_or_else(|| StoreError::NotFound(next.id.clone()))
     }
 
     fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {

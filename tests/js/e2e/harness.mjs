@@ -63,20 +63,20 @@ export function startServer({ www = join(here, "page"), pkg = join(ROOT, "pkg"),
   });
 }
 
-/** Launches headless system Chromium. */
-export function launchBrowser() {
-  return chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS, headless: true });
+/** Launches headless system Chromium, with `args` added to the usual flags. */
+export function launchBrowser({ args = [] } = {}) {
+  return chromium.launch({ executablePath: "/usr/bin/chromium", args: [...CHROMIUM_FLAGS, ...args], headless: true });
 }
 
 /**
  * Starts a server and a browser for one test file; `stop()` ends both (browser first), whatever
  * state they are in. Use with node:test's before/after so a failing test still cleans up.
  */
-export async function startAll() {
+export async function startAll({ browserArgs = [] } = {}) {
   const server = await startServer();
   let browser;
   try {
-    browser = await launchBrowser();
+    browser = await launchBrowser({ args: browserArgs });
   } catch (e) {
     await server.stop();
     throw e;
@@ -117,6 +117,21 @@ export class TestServer {
 
   /** Rows of the applied-mutations log, in order of first application. */
   applied() { return this.#json("GET", "/__test/applied"); }
+  /**
+   * Every GraphQL request the server received, replays included, in order of receipt:
+   * `{ seq, api, idempotencyKey, receivedMs, answeredMs, status, replayed }` (monotonic ms).
+   */
+  requests() { return this.#json("GET", "/__test/requests"); }
+  /** `requests()` grouped by idempotency key (requests without one are left out). */
+  async requestsByKey() {
+    const byKey = new Map();
+    for (const r of await this.requests()) {
+      if (r.idempotencyKey === null) continue;
+      if (!byKey.has(r.idempotencyKey)) byKey.set(r.idempotencyKey, []);
+      byKey.get(r.idempotencyKey).push(r);
+    }
+    return byKey;
+  }
   /** Adds fault rules (see server/README.md). */
   addFaults(rules) { return this.#json("POST", "/__test/faults", rules); }
   /** Removes every fault rule. */
@@ -133,6 +148,25 @@ export class TestServer {
     });
     return r.json();
   }
+}
+
+/**
+ * Keys whose requests were in flight at the same time (by the server's receive and answer
+ * times), from `requestsByKey()`: `[[key, [request, request]], ...]`.
+ */
+export function overlappingSends(byKey) {
+  const overlaps = [];
+  for (const [key, reqs] of byKey) {
+    const sorted = [...reqs].sort((a, b) => a.receivedMs - b.receivedMs);
+    // The earlier request that ends last; one still unanswered never ends.
+    let open = null;
+    for (const r of sorted) {
+      const end = (x) => (x.answeredMs === null ? Infinity : x.answeredMs);
+      if (open && r.receivedMs < end(open)) overlaps.push([key, [open, r]]);
+      if (!open || end(r) > end(open)) open = r;
+    }
+  }
+  return overlaps;
 }
 
 /** Polls `check` (async, returns truthy when done) until it holds or `ms` pass. */
