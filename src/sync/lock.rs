@@ -35,24 +35,58 @@ where
     R: 'static,
 {
     let Some(locks) = lock_manager() else { return in_this_context(name, f).await };
+    // `f` is handed to the lock callback through a slot, so that if `navigator.locks.request`
+    // is unusable (replaced by a page script, a throwing getter, a rejected request) it is
+    // still run, in this context's queue, rather than lost: a panic here would trap the module.
+    let job: Rc<RefCell<Option<F>>> = Rc::new(RefCell::new(Some(f)));
     let slot: Rc<RefCell<Option<R>>> = Rc::new(RefCell::new(None));
-    let s2 = slot.clone();
+    let running: Rc<RefCell<Option<js_sys::Promise>>> = Rc::new(RefCell::new(None));
+    let (j2, s2, r2) = (job.clone(), slot.clone(), running.clone());
     let cb = Closure::once_into_js(move |_lock: JsValue| -> js_sys::Promise {
-        future_to_promise(async move {
-            let r = f(true).await;
-            *s2.borrow_mut() = Some(r);
+        let section = future_to_promise(async move {
+            let taken = j2.borrow_mut().take();
+            if let Some(f) = taken {
+                let r = f(true).await;
+                *s2.borrow_mut() = Some(r);
+            }
             Ok(JsValue::UNDEFINED)
-        })
+        });
+        *r2.borrow_mut() = Some(section.clone());
+        section
     });
-    let request: js_sys::Function = js_sys::Reflect::get(&locks, &"request".into()).map(|f| f.unchecked_into()).expect("locks.request");
-    match request.call2(&locks, &JsValue::from_str(name), &cb) {
-        Ok(p) => {
-            let _ = JsFuture::from(p.unchecked_into::<js_sys::Promise>()).await;
+    let request = js_sys::Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok());
+    match request.map(|r| r.call2(&locks, &JsValue::from_str(name), &cb)) {
+        Some(Ok(p)) => {
+            if let Err(e) = JsFuture::from(js_sys::Promise::resolve(&p)).await {
+                web_sys::console::warn_2(&"graphql-outbox: navigator.locks.request failed".into(), &e);
+            }
         }
-        Err(e) => web_sys::console::warn_2(&"graphql-outbox: navigator.locks.request failed".into(), &e),
+        Some(Err(e)) => web_sys::console::warn_2(&"graphql-outbox: navigator.locks.request failed".into(), &e),
+        None => web_sys::console::warn_1(&"graphql-outbox: navigator.locks.request is not a function".into()),
     }
-    let taken = slot.borrow_mut().take();
-    taken.expect("the locked section ran")
+    let done = slot.borrow_mut().take();
+    if let Some(r) = done {
+        return r;
+    }
+    let f = job.borrow_mut().take();
+    match f {
+        Some(f) => in_this_context(name, f).await,
+        // The section started under the lock, but the request's promise settled first (the
+        // lock was stolen, say): wait for the section itself.
+        None => {
+            let section = running.borrow_mut().take();
+            if let Some(p) = section {
+                let _ = JsFuture::from(p).await;
+            }
+            let done = slot.borrow_mut().take();
+            match done {
+                Some(r) => r,
+                // Unreachable short of a trap; waiting for ever is better than a panic, which
+                // would trap every other pending call too.
+                None => std::future::pending().await,
+            }
+        }
+    }
 }
 
 /// One section of `name` at a time in this context (two passes of one client, or two clients
