@@ -27,16 +27,36 @@ impl MemoryStore {
         self.records.borrow().values().map(|v| v.to_string().len() as u64).sum()
     }
 
-    fn put_new(&self, raw: Value) -> Result<u64, StoreError> {
+    /// `Quota` if storing `raw` in place of `old` (none for a new record) would pass the limit:
+    /// a full disk refuses a growing update as it refuses an insert.
+    fn check_room(&self, old: Option<&Value>, raw: &Value) -> Result<(), StoreError> {
         if let Some(limit) = self.limit_bytes.get() {
-            if self.bytes() + raw.to_string().len() as u64 > limit {
+            let freed = old.map(|o| o.to_string().len() as u64).unwrap_or(0);
+            if self.bytes() - freed + raw.to_string().len() as u64 > limit {
                 return Err(StoreError::Quota(format!("memory limit of {limit} bytes")));
             }
         }
+        Ok(())
+    }
+
+    fn put_new(&self, raw: Value) -> Result<u64, StoreError> {
+        self.check_room(None, &raw)?;
         let seq = self.next.get() + 1;
         self.next.set(seq);
         self.records.borrow_mut().insert(seq, raw);
         Ok(seq)
+    }
+}
+
+impl MemoryStore {
+    /// Replaces record `entry.seq`, if it exists and the limit allows.
+    fn replace(&self, entry: &Entry) -> Result<(), StoreError> {
+        let raw = entry.to_record();
+        let old = self.records.borrow().get(&entry.seq).cloned();
+        let Some(old) = old else { return Err(StoreError::NotFound(entry.id.clone())) };
+        self.check_room(Some(&old), &raw)?;
+        self.records.borrow_mut().insert(entry.seq, raw);
+        Ok(())
     }
 }
 
@@ -48,26 +68,11 @@ impl OutboxStore for MemoryStore {
     }
 
     async fn update(&self, entry: &Entry) -> Result<(), StoreError> {
-        let mut recs = self.records.borrow_mut();
-        match recs.get_mut(&entry.seq) {
-            Some(r) => {
-                *r = entry.to_record();
-                Ok(())
-            }
-            None => Err(StoreError::NotFound(entry.id.clone())),
-        }
+        self.replace(entry)
     }
 
     fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
-        let mut recs = self.records.borrow_mut();
-        let done = match recs.get_mut(&entry.seq) {
-            Some(r) => {
-                *r = entry.to_record();
-                Ok(())
-            }
-            None => Err(StoreError::NotFound(entry.id.clone())),
-        };
-        std::future::ready(done)
+        std::future::ready(self.replace(&entry))
     }
 
     async fn claim(&self, expected: &Entry, next: &Entry, owner: &str, now: f64) -> Result<Claimed, StoreError> {

@@ -68,7 +68,16 @@ impl H {
         self.drain_full("u", endpoint)
     }
 
+    /// A pass as `u`, with the store's error if it failed.
+    pub(crate) fn try_drain(&self) -> Result<Stop, graphql_outbox::store::StoreError> {
+        self.run_pass("u", &|api: &str| Some(format!("http://server/graphql/{api}")))
+    }
+
     fn drain_full(&self, user: &str, endpoint: &dyn Fn(&str) -> Option<String>) -> Stop {
+        self.run_pass(user, endpoint).unwrap()
+    }
+
+    fn run_pass(&self, user: &str, endpoint: &dyn Fn(&str) -> Option<String>) -> Result<Stop, graphql_outbox::store::StoreError> {
         let emit = |e: Event| self.events.borrow_mut().push(e);
         let d = Drain {
             store: &self.store,
@@ -86,7 +95,7 @@ impl H {
             owner: "this-tab",
             exclusive: false,
         };
-        block_on(d.run()).unwrap()
+        block_on(d.run())
     }
 
     pub(crate) fn drain(&self) -> Stop {

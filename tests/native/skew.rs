@@ -95,3 +95,24 @@ fn without_server_idempotency_an_unknown_outcome_parks_a_create_and_resends_an_u
     assert!(matches!(h.drain(), Stop::Offline(_)));
     assert_eq!(h.state(&create.id), State::Retrying);
 }
+
+#[test]
+fn quota_reached_at_the_outcome_write_loses_nothing_and_resends_with_the_same_key() {
+    let h = H::new();
+    let e = h.add(1);
+    // Room for the entry, not for its outcome: the answer carries 10 KB of data.
+    let stored = block_on(h.store.list()).unwrap().bytes;
+    h.store.limit_bytes.set(Some(stored + 2_000));
+    let big = "x".repeat(10_000);
+    h.transport.push(status(200, &json!({ "data": { "deleteOrgTier": big } }).to_string(), None));
+    let d = h.try_drain();
+    assert!(matches!(d, Err(graphql_outbox::store::StoreError::Quota(_))), "the pass reports the full disk: {d:?}");
+    let kept = h.get(&e.id);
+    assert_eq!(kept.state, State::Sending, "still stored, as it was before the answer");
+    // Space comes back; once the lease of the failed pass ends, it is sent again with its key.
+    h.store.limit_bytes.set(None);
+    h.clock.advance(graphql_outbox::sync::drain::LEASE_MS + 1.0);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.keys(), [e.id.clone(), e.id.clone()]);
+    assert_eq!(h.state(&e.id), State::Sent);
+}
