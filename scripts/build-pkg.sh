@@ -4,6 +4,7 @@
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_wasm_target
 ensure_wasm_bindgen
+ensure_wasm_opt
 
 cd "$ROOT"
 say "building the wasm (release)"
@@ -13,6 +14,11 @@ rm -rf pkg && mkdir -p pkg
 # --weak-refs: API objects handed to JS are freed by the GC, with no .free() needed.
 wasm-bindgen --target web --out-dir pkg --out-name graphql_outbox --remove-name-section --weak-refs \
   "$TARGET/wasm32-unknown-unknown/release/graphql_outbox.wasm"
+# -Oz on the wasm-bindgen output: about 2% less gzip (measured). The features are the ones
+# rustc's wasm32 target emits by default; wasm-opt must be told it may keep them.
+"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-mutable-globals --enable-reference-types --enable-multivalue \
+  pkg/graphql_outbox_bg.wasm -o pkg/graphql_outbox_bg.wasm
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
 cat > pkg/package.json <<JSON
 {

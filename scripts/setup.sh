@@ -37,6 +37,20 @@ ensure_wasm_bindgen() {
   fi
 }
 
+# Binaryen's wasm-opt from npm (a wasm build of it, run by node), pinned. Debian's binaryen
+# (wasm-opt 108) writes wasm that fails at init; this one does not.
+BINARYEN_VERSION=132.0.0
+ensure_wasm_opt() {
+  local dir="$TOOLS/binaryen"
+  if [ ! -x "$dir/node_modules/.bin/wasm-opt" ] || [ "$(cat "$dir/.version" 2>/dev/null)" != "$BINARYEN_VERSION" ]; then
+    say "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into .tools/"
+    mkdir -p "$dir"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error --no-save "binaryen@$BINARYEN_VERSION" >/dev/null)
+    echo "$BINARYEN_VERSION" > "$dir/.version"
+  fi
+  WASM_OPT="$dir/node_modules/.bin/wasm-opt"
+}
+
 apt_install() {
   local missing=()
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
