@@ -3,7 +3,7 @@
 // sends them: nothing lost, nothing applied twice.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, openPage, waitFor } from "./harness.mjs";
+import { startAll, openPage, waitFor, overlappingSends } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
@@ -39,6 +39,12 @@ test("closing the page mid-drain loses nothing and applies nothing twice", { tim
     const applied = await env.server.applied();
     assert.deepEqual(applied.map((a) => a.idempotencyKey), ids, "each entry applied, in creation order");
     for (const a of applied) assert.equal(a.timesApplied, 1, JSON.stringify(a));
+    // Sends: only the entry in flight when the page closed may have been received twice, and
+    // never while its first request was still being answered.
+    const byKey = await env.server.requestsByKey();
+    const extra = ids.reduce((n, id) => n + (byKey.get(id)?.length ?? 0) - 1, 0);
+    assert.ok(extra <= 1, `${extra} repeated sends; only the one in flight at close may repeat`);
+    assert.deepEqual(overlappingSends(byKey), []);
   } finally {
     await context.close();
   }

@@ -2,7 +2,7 @@
 // connection; the outbox retries with the same key and gets the stored response, applied once.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, openPage } from "./harness.mjs";
+import { startAll, openPage, overlappingSends } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
@@ -32,6 +32,12 @@ test("a response lost after commit is retried with the same key and applied once
       `expected at least two attempts, all with key ${r.id}: ${JSON.stringify(attempts)}`);
     const applied = await env.server.applied();
     assert.deepEqual(applied.map((a) => [a.idempotencyKey, a.timesApplied]), [[r.id, 1]]);
+    // As the server saw it: the first request applied (its answer lost), then replays only,
+    // one after another.
+    const received = (await env.server.requestsByKey()).get(r.id);
+    assert.equal(received.length, attempts.length, "every attempt reached the server");
+    assert.deepEqual(received.map((q) => q.replayed), [false, ...received.slice(1).map(() => true)]);
+    assert.deepEqual(overlappingSends(new Map([[r.id, received]])), [], "no attempt while another was in flight");
   } finally {
     await context.close();
   }

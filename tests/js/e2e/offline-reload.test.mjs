@@ -49,6 +49,9 @@ test("200 mutations queued offline survive a reload and are applied once each, i
     assert.deepEqual(applied.map((r) => r.idempotencyKey), ids, "applied in creation order, each key once");
     assert.deepEqual(applied.map((r) => [r.api, r.operation]), calls.map(([op, , api]) => [api ?? "gcdirectory", op]));
     for (const r of applied) assert.equal(r.timesApplied, 1, JSON.stringify(r));
+    // Sends, not only applications (the server replays a known key without applying it).
+    const byKey = await env.server.requestsByKey();
+    for (const id of ids) assert.equal(byKey.get(id)?.length, 1, `key ${id} was received ${byKey.get(id)?.length ?? 0} times`);
     const stats = await page.evaluate(() => window.client.outbox.stats());
     assert.equal(stats.byState.queued ?? 0, 0, JSON.stringify(stats));
   } finally {
