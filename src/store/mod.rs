@@ -95,6 +95,12 @@ pub trait OutboxStore {
     /// ahead whether or not the future is polled yet, and writes land in the order they were
     /// issued, so a drain can send the next entry while the last outcome is being written.
     fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_;
+    /// `update_issued` for a write a crash may lose harmlessly (the `sending` mark under the
+    /// Web Lock: a lost one reads back as the earlier state, and the entry is sent again with
+    /// its key). IndexedDB writes it with durability "relaxed".
+    fn mark_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        self.update_issued(entry)
+    }
     /// The entry with this id (`None` if absent or unreadable; unreadable goes to the quarantine).
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
     /// Every readable entry in creation order; unreadable records are moved to the quarantine.

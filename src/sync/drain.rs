@@ -13,7 +13,7 @@ use crate::outbox::entry::{Claim, Entry, State};
 use crate::outbox::policy::{Policy, Verdict};
 use crate::outbox::request;
 use crate::store::{Claimed, OutboxStore, StoreError};
-use crate::transport::Transport;
+use crate::transport::{HttpRequest, Transport};
 use serde_json::json;
 use std::cell::RefCell;
 
@@ -240,6 +240,18 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         e.state = State::Sending;
         e.attempts += 1;
         e.claim = Some(Claim { owner: self.owner.to_string(), until: now + LEASE_MS });
+        if self.exclusive {
+            // Under the Web Lock no other context sends this user's entries, and discard, retry
+            // and purge wait for the lock: there is nothing to check. The claim is still written
+            // (the entry shows as sending; a context that finds it after this one died takes it
+            // over) but not awaited, so the request goes out now: an awaited claim made a
+            // 1,000-entry drain 1.4x slower (measured). Writes land in the order issued.
+            let store: &'a S = self.store;
+            writes.push(Box::pin(store.mark_issued(e.clone())));
+            e.claim = None;
+            (self.emit)(Event::of("sending", e));
+            return self.send(e, req, token, writes).await;
+        }
         match self.store.claim(&listed, e, self.owner, self.lease_now()).await {
             Ok(Claimed::Taken) => e.claim = None,
             Ok(Claimed::Busy { until, .. }) => {
@@ -252,6 +264,12 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             Err(err) => return Err(err),
         }
         (self.emit)(Event::of("sending", e));
+        self.send(e, req, token, writes).await
+    }
+
+    /// Sends `e` (claimed) and applies the answer (`token` is the one sent, for the auth pause);
+    /// the outcome write is issued, not awaited.
+    async fn send(&self, e: &mut Entry, req: HttpRequest, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
         let answer = self.transport.send(&req).await;
         let now = self.clock.now_ms();
         let outcome = classify_at(&e.operation, answer, now);

@@ -160,6 +160,10 @@ impl OutboxStore for IdbStore {
         self.put_existing(&entry, true)
     }
 
+    fn mark_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        self.put_existing(&entry, false)
+    }
+
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         let tx = transaction(&self.conn.ready().await?, &[ENTRIES], false)?;
         let index = tx.object_store(ENTRIES).map_err(js_err)?.index("id").map_err(js_err)?;
