@@ -19,7 +19,8 @@ pub enum Outcome {
 
 /// `Retry-After` in seconds (the HTTP-date form is rare for APIs and is ignored: backoff applies).
 fn retry_after_ms(h: Option<&str>) -> Option<u64> {
-    h?.trim().parse::<u64>().ok().map(|s| s * 1000)
+    // Saturating: a server may send any digits (`Retry-After: 99999999999999999999`).
+    h?.trim().parse::<u64>().ok().map(|s| s.saturating_mul(1000))
 }
 
 fn first_message(errors: &Value) -> Option<String> {
