@@ -14,6 +14,31 @@ use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+#[wasm_bindgen]
+extern "C" {
+    // The global scope's `setTimeout(f, ms, arg)`: calls `f(arg)` after `ms`.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout_with_arg(f: &js_sys::Function, ms: f64, arg: &JsValue) -> JsValue;
+}
+
+/// How long a send waits for the app's `token` callback: the drain lock is held meanwhile.
+const TOKEN_TIMEOUT_MS: f64 = 10_000.0;
+
+/// A promise of our own for whatever the app's callback returned, rejecting after `ms`.
+/// `resolve(v)` adopts a promise or any thenable and turns a throwing `then` (or `then`
+/// getter) into a rejection; `JsFuture::from(v)` would call the app's `then` unguarded, and
+/// an exception there would unwind through Rust frames.
+fn settle_within(v: JsValue, ms: f64) -> js_sys::Promise {
+    let answer = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = resolve.call1(&JsValue::NULL, &v);
+    });
+    let timeout = js_sys::Promise::new(&mut |_, reject| {
+        let e = js_sys::Error::new(&format!("it did not answer within {} s", ms / 1000.0));
+        set_timeout_with_arg(&reject, ms, &e);
+    });
+    js_sys::Promise::race(&js_sys::Array::of2(&answer, &timeout))
+}
+
 /// Everything behind a `Client`.
 pub struct Inner {
     pub options: Options,
@@ -104,15 +129,13 @@ impl Inner {
             return Ok(t);
         }
         let Some(f) = &self.options.token else { return Ok(None) };
-        let failed = |e: JsValue| format!("the token callback failed: {}", js::to_json(&e).map(|v| v.to_string()).unwrap_or_default());
-        let mut v = f.call1(&JsValue::NULL, &JsValue::from_str(api)).map_err(failed)?;
-        if v.has_type::<js_sys::Promise>() {
-            v = JsFuture::from(v.unchecked_into::<js_sys::Promise>()).await.map_err(failed)?;
-        }
+        let failed = |e: JsValue| format!("the token callback failed: {}", js::describe(&e));
+        let v = f.call1(&JsValue::NULL, &JsValue::from_str(api)).map_err(failed)?;
+        let v = JsFuture::from(settle_within(v, TOKEN_TIMEOUT_MS)).await.map_err(failed)?;
         match v {
             v if v.is_null() || v.is_undefined() => Ok(None),
             v => v.as_string().map(Some).ok_or_else(|| {
-                format!("the token callback must return a string, null or a promise of one (got {})", js::to_json(&v).map(|j| j.to_string()).unwrap_or_default())
+                format!("the token callback must return a string, null or a promise of one (got {})", js::describe(&v))
             }),
         }
     }
