@@ -157,7 +157,9 @@ impl ClientRef {
                 ClientRef(inner).kick(Trigger::Timer);
             }
         });
-        let delay = (at - js_sys::Date::now()).max(0.0);
+        // setTimeout runs a delay over 2^31 - 1 ms at once (a server's huge Retry-After would
+        // spin passes): wait at most that long, the pass then schedules the rest.
+        let delay = (at - js_sys::Date::now()).clamp(0.0, 2_147_483_647.0);
         self.0.timer.set(Some(set_timeout(&fire, delay)));
     }
 

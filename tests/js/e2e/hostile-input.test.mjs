@@ -212,3 +212,35 @@ test("a token callback that answers anything but a token rejects AuthError, then
   await context.setOffline(true);
   await stillWorks("hostile-token-after");
 });
+
+test("a server's huge Retry-After parks the entry without spinning the backoff timer", { timeout: 60_000 }, async () => {
+  await context.setOffline(false);
+  await env.server.addFaults({ status: 503, retryAfter: "18446744073709551", times: 1 });
+  try {
+    const report = await page.evaluate(async () => {
+      // The SDK calls the global setTimeout; record the delays it asks for.
+      const delays = [];
+      const original = window.setTimeout;
+      window.setTimeout = (f, ms, ...rest) => { delays.push(ms); return original(f, ms, ...rest); };
+      try {
+        await openClient({ database: "hostile-retry-after" });
+        const r = await settleWithin(() => client.gcdirectory.modifyProfile({ gcId: "1", data: { titleEn: "Later" } }), 5000);
+        await new Promise((res) => original(res, 1000));
+        const [entry] = await client.outbox.list();
+        // Longer than a minute: the backoff timer (not the token's or settleWithin's).
+        return { r, state: entry?.state, delays: delays.filter((d) => d > 60_000) };
+      } finally {
+        window.setTimeout = original;
+      }
+    });
+    assert.deepEqual(report.r, { resolved: "queued" });
+    assert.equal(report.state, "retrying");
+    // One timer, of the longest delay setTimeout honours (a longer one fires at once, again and again).
+    assert.ok(report.delays.length >= 1 && report.delays.length <= 3, JSON.stringify(report.delays));
+    assert.ok(report.delays.every((d) => d <= 2 ** 31 - 1), JSON.stringify(report.delays));
+  } finally {
+    await env.server.clearFaults();
+    await context.setOffline(true);
+  }
+  await stillWorks("hostile-retry-after-after");
+});
