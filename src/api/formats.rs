@@ -7,10 +7,18 @@ use serde_json::Value;
 
 /// `s` quoted for an error message, cut after 60 characters: a message quoting a 10 MB
 /// string helps nobody.
-fn shown(s: &str) -> String {
+pub fn shown(s: &str) -> String {
     match s.char_indices().nth(60) {
         None => format!("{s:?}"),
         Some((cut, _)) => format!("{:?}…", &s[..cut]),
+    }
+}
+
+/// A JSON value for an error message: as JSON, but a string is cut like `shown`.
+pub fn shown_json(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.chars().nth(60).is_some() => shown(s),
+        other => other.to_string(),
     }
 }
 
@@ -151,6 +159,7 @@ pub fn decimal(v: &Value, places: usize) -> Result<(), String> {
     if digits(int) && (frac.is_empty() || digits(frac)) && frac.len() <= places {
         Ok(())
     } else {
+        let text = if text.chars().nth(60).is_some() { shown(&text) } else { text };
         Err(format!("{text} is not a decimal with at most {places} decimal places"))
     }
 }

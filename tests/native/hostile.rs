@@ -70,8 +70,14 @@ fn the_reported_calls_are_validation_errors_naming_the_field() {
 #[test]
 fn error_messages_quote_at_most_60_characters() {
     let long = "é".repeat(5_000_000);
-    let reason = postal_code(&long).unwrap_err();
-    assert!(reason.chars().count() < 200, "{} characters", reason.chars().count());
+    let reasons = [
+        postal_code(&long).unwrap_err(),
+        decimal(&json!(long), 2).unwrap_err(),
+        variables(&gcdirectory::API, gcdirectory::API.operation("modifyApproval").unwrap(), json!({"id": "1", "data": {"status": long}})).unwrap_err().reason,
+    ];
+    for reason in reasons {
+        assert!(reason.chars().count() < 200, "{} characters", reason.chars().count());
+    }
 }
 
 #[test]
