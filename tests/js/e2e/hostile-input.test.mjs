@@ -248,3 +248,45 @@ test("a server's huge Retry-After parks the entry without spinning the backoff t
   }
   await stillWorks("hostile-retry-after-after");
 });
+
+test("subscribers and the token callback may call back into the client synchronously", { timeout: 60_000 }, async () => {
+  await context.setOffline(false);
+  const report = await page.evaluate(async () => {
+    const threw = [];
+    const seen = new Set();
+    let c;
+    // Every kind of call, from inside a callback the SDK is running (once per place).
+    const reenter = (where) => {
+      if (seen.has(where)) return;
+      seen.add(where);
+      try {
+        c.sync();
+        c.setToken("ws-company-token", "worksome"); // (for the other API: the callback stays in use)
+        c.outbox.list();
+        c.outbox.stats();
+        c.outbox.subscribe(() => {})();
+        c.outbox.retry("no-such-id").catch(() => {});
+        c.gcdirectory.modifyProfile({ gcId: "2", data: { titleEn: `From ${where}` } }).catch(() => {});
+      } catch (e) {
+        threw.push(`${where}: ${e.name}: ${e.message}`);
+      }
+    };
+    c = await sdk.Client.open({
+      endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` }, user: "hostile-reenter", database: "hostile-reenter",
+      token: () => { reenter("token"); return "gc-admin-token"; },
+    });
+    c.outbox.subscribe((e) => reenter(`event ${e.type}`));
+    const first = await settleWithin(() => c.gcdirectory.modifyProfile({ gcId: "1", data: { titleEn: "Reentered" } }), 5000);
+    const second = await settleWithin(() => c.gcdirectory.modifyProfile({ gcId: "1", data: { titleEn: "Again" } }), 5000);
+    await settleWithin(() => c.sync(), 5000);
+    const states = (await c.outbox.list()).map((e) => e.state);
+    c.close();
+    return { threw, first, second, states, places: [...seen] };
+  });
+  assert.deepEqual(report.threw, []);
+  assert.deepEqual([report.first, report.second], [{ resolved: "sent" }, { resolved: "sent" }]);
+  assert.ok(report.places.includes("token") && report.places.includes("event sent"), JSON.stringify(report.places));
+  assert.ok(report.states.every((s) => s === "sent"), JSON.stringify(report.states));
+  await context.setOffline(true);
+  await stillWorks("hostile-reenter-after");
+});
