@@ -48,7 +48,7 @@ say "reference server at $url"
 # The URL is compiled into the test wasm (option_env!), so only that crate rebuilds per run.
 OUTBOX_TEST_SERVER="$url" \
 CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown -p graphql-outbox --test browser --test worker
+  cargo test --target wasm32-unknown-unknown -p graphql-outbox --test browser --test worker --test boundary
 done_stage "browser tests"
 
 stage "end-to-end tests (Playwright, headless Chromium, reference server in test mode)"

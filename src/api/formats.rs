@@ -5,6 +5,23 @@
 use super::model::Format;
 use serde_json::Value;
 
+/// `s` quoted for an error message, cut after 60 characters: a message quoting a 10 MB
+/// string helps nobody.
+pub fn shown(s: &str) -> String {
+    match s.char_indices().nth(60) {
+        None => format!("{s:?}"),
+        Some((cut, _)) => format!("{:?}…", &s[..cut]),
+    }
+}
+
+/// A JSON value for an error message: as JSON, but a string is cut like `shown`.
+pub fn shown_json(v: &Value) -> String {
+    match v {
+        Value::String(s) if s.chars().nth(60).is_some() => shown(s),
+        other => other.to_string(),
+    }
+}
+
 fn digits(s: &str) -> bool {
     !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -15,14 +32,14 @@ fn num(s: &str, len: usize, max: u32) -> Option<u32> {
 
 /// `YYYY-MM-DD`, a real calendar date.
 pub fn date(s: &str) -> Result<(), String> {
-    let bad = || Err(format!("{s:?} is not a date in the form YYYY-MM-DD"));
+    let bad = || Err(format!("{} is not a date in the form YYYY-MM-DD", shown(s)));
     let parts: Vec<&str> = s.split('-').collect();
     let [y, m, d] = parts.as_slice() else { return bad() };
     let (Some(y), Some(m), Some(d)) = (num(y, 4, 9999), num(m, 2, 12), num(d, 2, 31)) else { return bad() };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
     if m == 0 || d == 0 || d > days[(m - 1) as usize] {
-        return Err(format!("{s:?} is not a real calendar date"));
+        return Err(format!("{} is not a real calendar date", shown(s)));
     }
     Ok(())
 }
@@ -31,7 +48,7 @@ pub fn date(s: &str) -> Result<(), String> {
 pub fn time(s: &str) -> Result<(), String> {
     match s.split(':').collect::<Vec<_>>().as_slice() {
         [h, m] if num(h, 2, 23).is_some() && num(m, 2, 59).is_some() => Ok(()),
-        _ => Err(format!("{s:?} is not a 24-hour time in the form HH:MM")),
+        _ => Err(format!("{} is not a 24-hour time in the form HH:MM", shown(s))),
     }
 }
 
@@ -43,8 +60,10 @@ fn time_of_day(s: &str) -> bool {
 
 /// `YYYY-MM-DDTHH:MM:SS[.fraction][Z|±HH:MM]`; a space may stand for the `T`.
 pub fn date_time(s: &str) -> Result<(), String> {
-    let bad = || Err(format!("{s:?} is not a date-time such as 2026-11-02T08:30:00Z"));
-    if s.len() < 19 || !s.is_char_boundary(10) || !s.is_char_boundary(19) {
+    let bad = || Err(format!("{} is not a date-time such as 2026-11-02T08:30:00Z", shown(s)));
+    // Every split below is at a byte index of the first 19 bytes: they must all be ASCII, or
+    // a split could fall inside a multi-byte character (a panic, a trap in the browser).
+    if s.len() < 19 || !s.as_bytes()[..19].is_ascii() {
         return bad();
     }
     let (d, rest) = s.split_at(10);
@@ -62,7 +81,7 @@ pub fn date_time(s: &str) -> Result<(), String> {
     }
     let zone_ok = zone.is_empty()
         || zone == "Z"
-        || ((zone.starts_with('+') || zone.starts_with('-')) && time(&zone[1..]).is_ok() && zone.len() == 6);
+        || (zone.len() == 6 && zone.strip_prefix(['+', '-']).is_some_and(|hm| time(hm).is_ok()));
     if zone_ok {
         Ok(())
     } else {
@@ -79,7 +98,7 @@ pub fn email(s: &str) -> Result<(), String> {
     if ok {
         Ok(())
     } else {
-        Err(format!("{s:?} is not an email address"))
+        Err(format!("{} is not an email address", shown(s)))
     }
 }
 
@@ -90,7 +109,7 @@ pub fn phone(s: &str) -> Result<(), String> {
     if body.bytes().all(|b| b.is_ascii_digit() || b" ().-".contains(&b)) && (7..=15).contains(&n) {
         Ok(())
     } else {
-        Err(format!("{s:?} is not a phone number (7 to 15 digits, with + ( ) . - and spaces allowed)"))
+        Err(format!("{} is not a phone number (7 to 15 digits, with + ( ) . - and spaces allowed)", shown(s)))
     }
 }
 
@@ -98,7 +117,7 @@ pub fn phone(s: &str) -> Result<(), String> {
 pub fn e164(s: &str) -> Result<(), String> {
     match s.strip_prefix('+') {
         Some(d) if digits(d) && (2..=15).contains(&d.len()) && !d.starts_with('0') => Ok(()),
-        _ => Err(format!("{s:?} is not an E.164 phone number such as +4512345678")),
+        _ => Err(format!("{} is not an E.164 phone number such as +4512345678", shown(s))),
     }
 }
 
@@ -108,11 +127,14 @@ pub fn postal_code(s: &str) -> Result<(), String> {
     let canadian = s.len() <= 7
         && b.len() == 6
         && b.iter().enumerate().all(|(i, c)| if i % 2 == 0 { c.is_ascii_alphabetic() } else { c.is_ascii_digit() });
-    let zip = (s.len() == 5 && digits(s)) || (s.len() == 10 && digits(&s[..5]) && &s[5..6] == "-" && digits(&s[6..]));
+    // On bytes, not `&s[..5]`: a byte index may fall inside a multi-byte character ("1234é6789").
+    let b = s.as_bytes();
+    let all_digits = |b: &[u8]| b.iter().all(u8::is_ascii_digit);
+    let zip = (b.len() == 5 && all_digits(b)) || (b.len() == 10 && all_digits(&b[..5]) && b[5] == b'-' && all_digits(&b[6..]));
     if canadian || zip {
         Ok(())
     } else {
-        Err(format!("{s:?} is not a postal code (such as K1A 0B1) or ZIP code"))
+        Err(format!("{} is not a postal code (such as K1A 0B1) or ZIP code", shown(s)))
     }
 }
 
@@ -121,7 +143,7 @@ pub fn url(s: &str) -> Result<(), String> {
     let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
     match rest {
         Some(r) if !r.is_empty() && !r.starts_with('/') && !s.chars().any(char::is_whitespace) => Ok(()),
-        _ => Err(format!("{s:?} is not an http(s) URL")),
+        _ => Err(format!("{} is not an http(s) URL", shown(s))),
     }
 }
 
@@ -137,6 +159,7 @@ pub fn decimal(v: &Value, places: usize) -> Result<(), String> {
     if digits(int) && (frac.is_empty() || digits(frac)) && frac.len() <= places {
         Ok(())
     } else {
+        let text = if text.chars().nth(60).is_some() { shown(&text) } else { text };
         Err(format!("{text} is not a decimal with at most {places} decimal places"))
     }
 }

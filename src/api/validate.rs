@@ -82,7 +82,7 @@ pub fn check(api: &Api, ty: &str, v: &Value, path: &str) -> Result<(), Invalid> 
         Kind::Scalar(format) => formats::check(*format, v).map_err(|r| invalid(path, r)),
         Kind::Enum(values) => match v {
             Value::String(s) if values.contains(&s.as_str()) => Ok(()),
-            _ => Err(invalid(path, format!("{v} is not one of {}", values.join(", ")))),
+            _ => Err(invalid(path, format!("{} is not one of {}", formats::shown_json(v), values.join(", ")))),
         },
         Kind::Input(fields) => {
             let Value::Object(obj) = v else {

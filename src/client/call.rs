@@ -24,15 +24,20 @@ extern "C" {
     pub type CallOptions;
 }
 
-/// `options.dependsOn` as entry ids; anything but an array of strings is a bad call.
-fn declared_dependencies(options: Option<CallOptions>) -> Result<Vec<String>, String> {
+/// `options.dependsOn` as entry ids; anything but an array of strings is a bad call. Read as
+/// JSON (see `js.rs`): a Proxy or a throwing getter must not unwind through this function.
+fn declared_dependencies(options: Option<CallOptions>) -> Result<Vec<String>, validate::Invalid> {
+    let invalid = |path: &str, reason: String| validate::Invalid { path: path.into(), reason };
     let Some(options) = options else { return Ok(vec![]) };
-    let deps = js_sys::Reflect::get(&options, &"dependsOn".into()).unwrap_or(JsValue::UNDEFINED);
-    if deps.is_undefined() || deps.is_null() {
-        return Ok(vec![]);
+    let deps = match js::to_json(&options).map_err(|r| invalid("options", r))? {
+        Value::Object(mut m) => m.remove("dependsOn").unwrap_or(Value::Null),
+        Value::Null => Value::Null,
+        other => return Err(invalid("options", format!("expected an object {{ dependsOn }}, got {}", crate::api::formats::kind_of(&other)))),
+    };
+    match deps {
+        Value::Null => Ok(vec![]),
+        deps => serde_json::from_value(deps).map_err(|_| invalid("options.dependsOn", "expected an array of entry ids (strings)".into())),
     }
-    let list = deps.dyn_ref::<js_sys::Array>().ok_or("expected an array of entry ids")?;
-    list.iter().map(|v| v.as_string().ok_or_else(|| "expected an array of entry ids (strings)".to_string())).collect()
 }
 
 impl ClientRef {
@@ -51,9 +56,8 @@ impl ClientRef {
         future_to_promise(async move {
             match declared {
                 Ok(ids) => depends_on.extend(ids),
-                Err(reason) => {
-                    let operation = api.operations[index].name.to_string();
-                    let invalid = validate::Invalid { path: "options.dependsOn".into(), reason };
+                Err(invalid) => {
+                    let operation = api.operations.get(index).map_or("", |o| o.name).to_string();
                     return Err(SdkError::Validation { operation, invalid }.into());
                 }
             }
@@ -62,7 +66,9 @@ impl ClientRef {
     }
 
     async fn run(&self, api: &'static Api, index: usize, args: JsValue, depends_on: Vec<String>) -> Result<JsValue, JsValue> {
-        let op = &api.operations[index];
+        let Some(op) = api.operations.get(index) else {
+            return Err(SdkError::Config(format!("the {} API has no mutation #{index}", api.name)).into());
+        };
         let invalid = |path: &str, reason: String| SdkError::Validation {
             operation: op.name.to_string(),
             invalid: validate::Invalid { path: path.into(), reason },

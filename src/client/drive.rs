@@ -183,7 +183,8 @@ impl ClientRef {
                 ClientRef(inner).kick(Trigger::Timer);
             }
         });
-        let delay = (at - js_sys::Date::now()).max(0.0);
+        // `set_timeout` clamps to 2^31 - 1 ms: a longer delay would fire at once, in a loop.
+        let delay = at - js_sys::Date::now();
         self.0.timer.set(Some(set_timeout(&fire, delay)));
     }
 

@@ -1,25 +1,61 @@
-//! Crossing between JS values and JSON. Through `JSON.stringify`/`JSON.parse` rather than
-//! serde-wasm-bindgen: it is smaller, drops `undefined` the way `fetch` bodies do, and the
-//! result is exactly what is stored and sent.
+//! Crossing between JS values and JSON, for any value an app may pass.
+//!
+//! JSON -> JS goes through serde-wasm-bindgen (`Serializer::json_compatible()`), the card's crate.
+//!
+//! JS -> JSON stays on `JSON.stringify` (one call, `catch`-wrapped by js-sys), because
+//! `serde_wasm_bindgen::from_value` cannot take an app's arbitrary value safely: it recurses
+//! into a cyclic object until the wasm stack overflows (a trap that kills the module), and a
+//! Proxy whose `ownKeys` trap or a getter throws lets the JS exception unwind through Rust
+//! frames (its `Object.entries`, `Array.isArray` and `get` imports are not `catch`). It also
+//! ignores `toJSON` (a `Date` would become `{}`). `JSON.stringify` answers all of these with
+//! an exception we catch or with `undefined`, and its output is exactly what is stored and sent.
+//! `tests/boundary.rs` shows the crate path failing on these values.
 
+use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-/// A JS value as JSON; `undefined` becomes null. Fails on what JSON cannot hold (a BigInt, a cycle).
+/// A JS value as JSON; `undefined` becomes null. Fails, naming why, on what JSON cannot hold:
+/// a function or symbol, a BigInt, a cycle, a throwing getter or `toJSON`, a nesting too deep.
 pub fn to_json(v: &JsValue) -> Result<Value, String> {
     if v.is_undefined() {
         return Ok(Value::Null);
     }
-    let text = js_sys::JSON::stringify(v).map_err(|e| {
-        e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| "not JSON-serializable".into())
-    })?;
-    let text: String = text.into();
-    serde_json::from_str(&text).map_err(|e| e.to_string())
+    let text = js_sys::JSON::stringify(v).map_err(|e| format!("not JSON-serializable: {}", describe(&e)))?;
+    // `undefined` for a function or a symbol (or a `toJSON` returning one): nothing to send.
+    let text = text.as_string().ok_or_else(|| format!("not JSON-serializable: {}", describe(v)))?;
+    serde_json::from_str(&text).map_err(|e| format!("not JSON-serializable: {e}"))
 }
 
 /// JSON as a plain JS value.
 pub fn to_js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|_| {
+        // json_compatible() refuses integers beyond 2^53 (it would need BigInts); JSON.parse
+        // rounds them to the nearest double, as every JS reader of the same JSON would.
+        js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+    })
+}
+
+/// A short description of any JS value for an error message, without running app code that
+/// could throw (no `toString`, no getters but a guarded `message`): `"a function"`, the
+/// string itself, an `Error`'s message.
+pub fn describe(v: &JsValue) -> String {
+    if let Some(s) = v.as_string() {
+        return s.chars().take(200).collect();
+    }
+    let kind = v.js_typeof().as_string().unwrap_or_default();
+    if kind == "object" && !v.is_null() {
+        if let Some(m) = js_sys::Reflect::get(v, &"message".into()).ok().and_then(|m| m.as_string()) {
+            return m.chars().take(200).collect();
+        }
+    }
+    match kind.as_str() {
+        "undefined" => "undefined".into(),
+        "object" if v.is_null() => "null".into(),
+        "object" => "an object".into(),
+        "number" | "boolean" => format!("the {kind} {}", v.as_f64().map(|n| n.to_string()).or_else(|| v.as_bool().map(|b| b.to_string())).unwrap_or_default()),
+        other => format!("a {other}"),
+    }
 }
 
 /// 16 bytes from the global `crypto.getRandomValues` (a window, worker or service worker).

@@ -2,6 +2,7 @@
 //! shared TypeScript. The only layer with `#[wasm_bindgen]` exports.
 
 mod apis;
+mod args;
 mod call;
 mod drive;
 mod errors;

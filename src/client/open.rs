@@ -2,6 +2,7 @@
 //! draining; each API is a getter generated from the schemas (`client.gcdirectory`, ...).
 
 use super::drive::Trigger;
+use super::args;
 use super::errors::SdkError;
 use super::inner::Inner;
 use super::options;
@@ -87,17 +88,24 @@ impl Client {
     }
 
     /// Uses `token` (a string, or null for none) instead of the `token` callback, for `api` or
-    /// for every API; kept in memory only. Ends an auth pause and drains.
+    /// for every API; kept in memory only. Ends an auth pause and drains. Throws
+    /// `ValidationError` for a token that is not a string or null, or an unknown `api`.
     /// (TypeScript in `typescript.rs`: `api` is optional.)
     #[wasm_bindgen(js_name = setToken, skip_typescript)]
-    pub fn set_token(&self, token: Option<String>, api: Option<String>) {
-        {
-            let mut t = self.inner.0.tokens.borrow_mut();
-            t.retain(|(a, _)| *a != api);
-            t.push((api, token));
-        }
-        *self.inner.0.pause.0.borrow_mut() = None;
-        self.inner.kick(Trigger::Nudge);
+    pub fn set_token_js(&self, token: JsValue, api: JsValue) -> Result<(), JsValue> {
+        let token = match token {
+            t if t.is_null() || t.is_undefined() => None,
+            t => Some(args::string("setToken", "token", &t)?),
+        };
+        let api = match api {
+            a if a.is_null() || a.is_undefined() => None,
+            a => Some(args::string("setToken", "api", &a).and_then(|name| match crate::api::ALL.iter().any(|x| x.name == name) {
+                true => Ok(name),
+                false => Err(args::bad("setToken", "api", format!("{name:?} is not an API of this SDK"))),
+            })?),
+        };
+        self.set_token(token, api);
+        Ok(())
     }
 
     /// Stops this client's timers and listeners and closes its database connection.
@@ -108,6 +116,17 @@ impl Client {
 }
 
 impl Client {
+    /// `setToken` for Rust callers (the browser tests).
+    pub fn set_token(&self, token: Option<String>, api: Option<String>) {
+        {
+            let mut t = self.inner.0.tokens.borrow_mut();
+            t.retain(|(a, _)| *a != api);
+            t.push((api, token));
+        }
+        *self.inner.0.pause.0.borrow_mut() = None;
+        self.inner.kick(Trigger::Nudge);
+    }
+
     pub(crate) fn handle(&self) -> ClientRef {
         self.inner.clone()
     }

@@ -98,6 +98,14 @@ fn policy(options: &JsValue) -> Result<Policy, SdkError> {
     Ok(p)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    // `Object.keys`, `catch`: js-sys's binding is not, and a Proxy's `ownKeys` trap may throw,
+    // which would unwind through Rust frames and leave `Client.open` pending forever.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn object_keys(obj: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
 fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
@@ -121,8 +129,8 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
         return Err(SdkError::Config("Client.open: options.endpoints must be an object such as { gcdirectory: \"https://…/graphql\" }".into()));
     }
     let mut endpoints = vec![];
-    let eps_obj: &js_sys::Object = eps.unchecked_ref();
-    for key in js_sys::Object::keys(eps_obj).iter() {
+    let keys = object_keys(&eps).map_err(|_| SdkError::Config("Client.open: options.endpoints could not be read (its keys threw)".into()))?;
+    for key in keys.iter() {
         let name = key.as_string().unwrap_or_default();
         if !api::ALL.iter().any(|a| a.name == name) {
             let known: Vec<&str> = api::ALL.iter().map(|a| a.name).collect();

@@ -1,6 +1,7 @@
 //! `client.outbox`: the app's view of its user's queue. Changes to the queue (retry, discard,
 //! purge) run under the drain lock so they never race a pass in any context.
 
+use super::args;
 use super::drive::Trigger;
 use super::errors::SdkError;
 use super::js;
@@ -9,6 +10,7 @@ use crate::outbox::clock::Clock;
 use crate::outbox::entry::{Entry, State};
 use crate::store::OutboxStore;
 use crate::sync::{lock, ops, Event};
+use crate::api::formats::kind_of;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -21,10 +23,11 @@ pub struct Outbox {
 
 fn entry_json(e: &Entry) -> Value {
     let mut v = e.to_record();
-    let Some(m) = v.as_object_mut() else { return v };
     // Internal bookkeeping, not part of the JS shape (`OutboxEntry`).
-    for k in ["entities", "settledAt", "active", "httpFailures", "document", "format", "claim"] {
-        m.remove(k);
+    if let Some(m) = v.as_object_mut() {
+        for k in ["entities", "settledAt", "active", "httpFailures", "document", "format", "claim"] {
+            m.remove(k);
+        }
     }
     v
 }
@@ -76,18 +79,21 @@ impl ClientRef {
 impl Outbox {
     /// Calls `listener` with every outbox event of this user (from every tab and worker); returns
     /// a function that unsubscribes it.
+    /// Throws `ValidationError` when `listener` is not a function.
     #[wasm_bindgen(unchecked_return_type = "() => void")]
-    pub fn subscribe(&self, #[wasm_bindgen(unchecked_param_type = "(event: OutboxEvent) => void")] listener: js_sys::Function) -> JsValue {
+    pub fn subscribe(&self, #[wasm_bindgen(unchecked_param_type = "(event: OutboxEvent) => void")] listener: js_sys::Function) -> Result<JsValue, JsValue> {
+        // An imported type is not checked by the glue: `listener` may be any JS value.
+        let listener = args::function("outbox.subscribe", "listener", listener.into())?;
         let inner = &self.client.0;
         let n = inner.next_subscriber.get() + 1;
         inner.next_subscriber.set(n);
         inner.subscribers.borrow_mut().push((n, listener));
         let weak = std::rc::Rc::downgrade(inner);
-        Closure::once_into_js(move || {
+        Ok(Closure::once_into_js(move || {
             if let Some(i) = weak.upgrade() {
                 i.subscribers.borrow_mut().retain(|(k, _)| *k != n);
             }
-        })
+        }))
     }
 
     /// This user's entries in creation order, optionally only those in `filter.state`.
@@ -96,11 +102,17 @@ impl Outbox {
     pub fn list(&self, filter: JsValue) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
-            let state = (!filter.is_undefined() && !filter.is_null()).then(|| js_sys::Reflect::get(&filter, &"state".into()).ok()).flatten().filter(|s| !s.is_undefined() && !s.is_null());
+            let bad = |path: &str, reason: String| args::bad("outbox.list", path, reason);
+            // As JSON: reading it runs no app code outside JSON.stringify's caught exceptions.
+            let state = match js::to_json(&filter).map_err(|r| bad("filter", r))? {
+                Value::Null => Value::Null,
+                Value::Object(mut m) => m.remove("state").unwrap_or(Value::Null),
+                other => return Err(bad("filter", format!("expected an object {{ state }}, got {}", kind_of(&other)))),
+            };
             let state = match state {
-                None => None,
-                Some(s) => Some(s.as_string().as_deref().and_then(State::parse).ok_or_else(|| {
-                    SdkError::Config(format!("outbox.list: state must be one of {}", State::ALL.map(|s| s.name()).join(", ")))
+                Value::Null => None,
+                s => Some(s.as_str().and_then(State::parse).ok_or_else(|| {
+                    bad("filter.state", format!("expected one of {}, got {s}", State::ALL.map(|s| s.name()).join(", ")))
                 })?),
             };
             let entries = ops::list(&c.0.store, &c.0.options.user, state).await?;
@@ -109,7 +121,58 @@ impl Outbox {
     }
 
     /// Puts a dead (or waiting) entry back at its place in the queue and drains.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    #[wasm_bindgen(js_name = retry, unchecked_return_type = "Promise<void>")]
+    pub fn retry_js(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> js_sys::Promise {
+        args::entry_id("outbox.retry", &id).map_or_else(args::rejected, |id| self.retry(id))
+    }
+
+    /// Drops an entry that was not sent; `settled(id)` resolves `{ status: "discarded" }`.
+    #[wasm_bindgen(js_name = discard, unchecked_return_type = "Promise<void>")]
+    pub fn discard_js(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> js_sys::Promise {
+        args::entry_id("outbox.discard", &id).map_or_else(args::rejected, |id| self.discard(id))
+    }
+
+    /// Resolves once the entry is sent, dead or discarded (at once if it already is), from
+    /// this or another context, also after a reload. Rejects `NotFoundError` for an unknown id.
+    #[wasm_bindgen(js_name = settled, unchecked_return_type = "Promise<SettledOutcome>")]
+    pub fn settled_js(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> js_sys::Promise {
+        args::entry_id("outbox.settled", &id).map_or_else(args::rejected, |id| self.settled(id))
+    }
+
+    /// `{ byState, total, oldestAgeMs, bytes, quarantined }` for this user.
+    #[wasm_bindgen(unchecked_return_type = "Promise<OutboxStats>")]
+    pub fn stats(&self) -> js_sys::Promise {
+        let c = self.client.clone();
+        promise(async move { Ok(ops::stats(&c.0.store, &c.0.options.user, c.0.clock.now_ms()).await?) })
+    }
+
+    /// Deletes every entry of `user` (in every state, sent or not); resolves with how many.
+    #[wasm_bindgen(js_name = purge, unchecked_return_type = "Promise<number>")]
+    pub fn purge_js(&self, #[wasm_bindgen(unchecked_param_type = "string")] user: JsValue) -> js_sys::Promise {
+        args::string("outbox.purge", "user", &user).map_or_else(args::rejected, |user| self.purge(user))
+    }
+
+    /// Runs `call` (which makes one mutation call) so that the entry it makes depends on the
+    /// entries `ids`: it is not sent while one of them is dead. Returns what `call` returns;
+    /// rejects `ValidationError` (without calling it) when `ids` is not a list of ids or `call`
+    /// not a function. (Its TypeScript is generic, declared in `typescript.rs`.)
+    #[wasm_bindgen(js_name = after, skip_typescript)]
+    pub fn after_js(&self, ids: JsValue, call: JsValue) -> Result<JsValue, JsValue> {
+        let checked = js::to_json(&ids)
+            .ok()
+            .and_then(|v| serde_json::from_value::<Vec<String>>(v).ok())
+            .ok_or_else(|| args::bad("outbox.after", "ids", format!("expected an array of entry ids (strings), got {}", js::describe(&ids))))
+            .and_then(|ids| Ok((ids, args::function("outbox.after", "call", call)?)));
+        match checked {
+            Ok((ids, call)) => self.after(ids, call),
+            Err(e) => Ok(args::rejected(e).into()),
+        }
+    }
+}
+
+/// The typed forms of the exported functions above, for Rust callers (the browser tests).
+impl Outbox {
+    /// `retry(id)`.
     pub fn retry(&self, id: String) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
@@ -122,8 +185,7 @@ impl Outbox {
         })
     }
 
-    /// Drops an entry that was not sent; `settled(id)` resolves `{ status: "discarded" }`.
-    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    /// `discard(id)`.
     pub fn discard(&self, id: String) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
@@ -132,14 +194,13 @@ impl Outbox {
         })
     }
 
-    /// Resolves once the entry is sent, dead or discarded (at once if it already is), from
-    /// this or another context, also after a reload. Rejects `NotFoundError` for an unknown id.
-    #[wasm_bindgen(unchecked_return_type = "Promise<SettledOutcome>")]
+    /// `settled(id)`.
     pub fn settled(&self, id: String) -> js_sys::Promise {
         let c = self.client.clone();
         let mut resolve_fn: Option<js_sys::Function> = None;
         let waiting = js_sys::Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
-        let resolve = resolve_fn.expect("Promise::new runs its executor at once");
+        // The executor runs at once (the Promise constructor calls it synchronously).
+        let Some(resolve) = resolve_fn else { return args::rejected(SdkError::Config("Promise executor did not run".into())) };
         // Wait first, then look: an event between the look and the wait is not missed.
         c.0.waiters.borrow_mut().push((id.clone(), resolve.clone()));
         future_to_promise(async move {
@@ -161,15 +222,7 @@ impl Outbox {
         })
     }
 
-    /// `{ byState, total, oldestAgeMs, bytes, quarantined }` for this user.
-    #[wasm_bindgen(unchecked_return_type = "Promise<OutboxStats>")]
-    pub fn stats(&self) -> js_sys::Promise {
-        let c = self.client.clone();
-        promise(async move { Ok(ops::stats(&c.0.store, &c.0.options.user, c.0.clock.now_ms()).await?) })
-    }
-
-    /// Deletes every entry of `user` (in every state, sent or not); resolves with how many.
-    #[wasm_bindgen(unchecked_return_type = "Promise<number>")]
+    /// `purge(user)`.
     pub fn purge(&self, user: String) -> js_sys::Promise {
         let c = self.client.clone();
         promise(async move {
@@ -179,10 +232,7 @@ impl Outbox {
         })
     }
 
-    /// Runs `call` (which makes one mutation call) so that the entry it makes depends on the
-    /// entries `ids`: it is not sent while one of them is dead. Returns what `call` returns.
-    /// (Its TypeScript is generic, declared in `typescript.rs`.)
-    #[wasm_bindgen(skip_typescript)]
+    /// `after(ids, call)`.
     pub fn after(&self, ids: Vec<String>, call: js_sys::Function) -> Result<JsValue, JsValue> {
         *self.client.0.pending_depends.borrow_mut() = Some(ids);
         let r = call.call0(&JsValue::NULL);

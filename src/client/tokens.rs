@@ -96,9 +96,14 @@ impl ClientRef {
         self.0.token_calling.set(self.0.token_calling.get() + 1);
         let returned = f.call1(&JsValue::NULL, &JsValue::from_str(api));
         self.0.token_calling.set(self.0.token_calling.get() - 1);
-        // A synchronous throw, a plain value and a (possibly hostile) thenable all become one promise.
+        // A synchronous throw, a plain value and a (possibly hostile) thenable all become one
+        // promise of ours. `resolve(v)` inside a new promise adopts any thenable and turns a
+        // throwing `then` (or `then` getter) into a rejection; `Promise.resolve(v)` would throw
+        // synchronously for a promise with a throwing `constructor` getter.
         let call = match returned {
-            Ok(v) => js_sys::Promise::resolve(&v),
+            Ok(v) => js_sys::Promise::new(&mut |resolve, _| {
+                let _ = resolve.call1(&JsValue::NULL, &v);
+            }),
             Err(e) => js_sys::Promise::reject(&e),
         };
         let settled = std::rc::Rc::new(std::cell::Cell::new(false));

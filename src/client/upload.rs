@@ -7,6 +7,7 @@
 use super::errors::SdkError;
 use super::js;
 use super::WorksomeApi;
+use crate::api::formats::kind_of;
 use crate::api::validate::Invalid;
 use crate::api::worksome::API;
 use serde_json::{json, Value};
@@ -46,6 +47,31 @@ fn at_step(step: &str, err: JsValue) -> JsValue {
         let _ = js_sys::Reflect::set(e, &"details".into(), &details);
     }
     err
+}
+
+/// What `uploadFile` reads of its `file`, read without letting an exception unwind through Rust.
+struct BlobInfo {
+    size: u64,
+    mime: String,
+    /// A `File`'s name.
+    name: Option<String>,
+}
+
+impl BlobInfo {
+    /// None unless `file` is a real `Blob`. The parameter's type is not checked by the glue, and
+    /// `instanceof` is not enough (`Object.create(Blob.prototype)`, a Proxy of a Blob): the
+    /// `size` getter throws on those, and web-sys's `size()` is not `catch`, so read it with
+    /// `Reflect.get`, which is.
+    fn read(file: &web_sys::Blob) -> Option<BlobInfo> {
+        if !file.is_instance_of::<web_sys::Blob>() {
+            return None;
+        }
+        let get = |k: &str| js_sys::Reflect::get(file, &k.into()).ok();
+        let size = get("size")?.as_f64().filter(|n| *n >= 0.0)? as u64;
+        let mime = get("type")?.as_string().unwrap_or_default();
+        let name = if file.is_instance_of::<web_sys::File>() { get("name")?.as_string() } else { None };
+        Some(BlobInfo { size, mime, name })
+    }
 }
 
 fn invalid(path: &str, reason: &str) -> SdkError {
@@ -105,24 +131,25 @@ impl WorksomeApi {
     }
 
     async fn upload(&self, file: web_sys::Blob, options: JsValue) -> Result<JsValue, JsValue> {
+        let blob = BlobInfo::read(&file).ok_or_else(|| invalid("file", &format!("expected a Blob or File, got {}", js::describe(&file))))?;
         let opts = js::to_json(&options).map_err(|r| JsValue::from(invalid("options", &r)))?;
         if !opts.is_object() {
             return Err(invalid("options", "expected an object with owner (and name, mimeType)").into());
         }
-        let name = match (&opts["name"], file.dyn_ref::<web_sys::File>()) {
+        let name = match (&opts["name"], blob.name) {
             (Value::String(n), _) => n.clone(),
-            (Value::Null, Some(f)) => f.name(),
+            (Value::Null, Some(n)) => n,
             (Value::Null, None) => return Err(invalid("options.name", "is required when uploading a Blob that is not a File").into()),
-            (other, _) => return Err(invalid("options.name", &format!("expected a string, got {other}")).into()),
+            (other, _) => return Err(invalid("options.name", &format!("expected a string, got {}", kind_of(other))).into()),
         };
         let mime = match &opts["mimeType"] {
             Value::String(m) => m.clone(),
-            Value::Null if !file.type_().is_empty() => file.type_(),
+            Value::Null if !blob.mime.is_empty() => blob.mime,
             Value::Null => "application/octet-stream".to_string(),
-            other => return Err(invalid("options.mimeType", &format!("expected a string, got {other}")).into()),
+            other => return Err(invalid("options.mimeType", &format!("expected a string, got {}", kind_of(other))).into()),
         };
         // `owner` is checked by uploadFiles' own validation (path input[0].owner).
-        let input = json!([{ "owner": opts["owner"], "name": name, "size": file.size() as u64, "mimeType": mime }]);
+        let input = json!([{ "owner": opts["owner"], "name": name, "size": blob.size, "mimeType": mime }]);
         let temporary = self.step(STEPS[0], input).await?;
         let (Some(id), Some(url)) = (temporary[0]["id"].as_str(), temporary[0]["url"].as_str()) else {
             return Err(at_step(STEPS[0], SdkError::Config(format!("the answer has no id and url: {temporary}")).into()));

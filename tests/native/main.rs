@@ -8,6 +8,7 @@ mod coverage;
 mod drain;
 mod fakes;
 mod formats;
+mod hostile;
 mod lease;
 mod skew;
 mod store;

@@ -64,3 +64,71 @@ window.settleAll = (ids, ms = 30000) => {
     setTimeout(() => reject(new Error(`only ${done} of ${ids.length} entries settled within ${ms} ms`)), ms));
   return Promise.race([all, timeout]);
 };
+
+/**
+ * Values no app should pass, as `[label, value, neverValid]`: `neverValid` ones cannot be JSON
+ * arguments of any function (a mutation must reject them with ValidationError); the others may
+ * happen to be valid somewhere. Built once (the 10 MB string).
+ */
+window.hostileValues = () => {
+  if (window.hostileCache) return window.hostileCache;
+  const cyclic = { a: 1 };
+  cyclic.self = cyclic;
+  const thrower = () => { throw new Error("hostile trap"); };
+  const proxy = new Proxy({}, {
+    get: thrower, has: thrower, ownKeys: thrower, getOwnPropertyDescriptor: thrower, getPrototypeOf: thrower,
+  });
+  const revocable = Proxy.revocable({}, {});
+  revocable.revoke();
+  let deep = [];
+  for (let i = 0; i < 200_000; i++) deep = [deep];
+  window.hostileCache = [
+    ["a function", () => 1, true],
+    ["an async function", async () => 1, true],
+    ["a symbol", Symbol("hostile"), true],
+    ["a BigInt", 10n, true],
+    ["a cyclic object", cyclic, true],
+    ["a throwing getter", { get a() { throw new Error("getter"); } }, true],
+    ["a Proxy whose traps throw", proxy, true],
+    ["a revoked Proxy", revocable.proxy, true],
+    ["a throwing toJSON", { toJSON() { throw new Error("toJSON"); } }, true],
+    ["a nesting 200 000 deep", deep, true],
+    // Where a string is expected, the glue of a `String` parameter would read this `length`.
+    ["{ length: 2 ** 31 }", { length: 2 ** 31 }, false],
+    ["a lone surrogate", "\uD800", false],
+    ["a 10 MB string", "é".repeat(5_000_000), false],
+    ["holes of undefined", [undefined, , 1], false],
+    ["a Promise", Promise.resolve(1), false],
+    ["a Date", new Date(0), false],
+    ["a fake Blob", Object.create(Blob.prototype), false],
+    ["undefined", undefined, false],
+    ["null", null, false],
+    ["NaN", NaN, false],
+    ["42", 42, false],
+    ["an empty string", "", false],
+    ["an empty object", {}, false],
+    ["an empty array", [], false],
+  ];
+  return window.hostileCache;
+};
+
+/**
+ * Calls `f()` and reports how it ended within `ms`: `{ threw }`, `{ returned }` (not a promise),
+ * `{ resolved }`, `{ rejected }` (each with the error's name), or `{ timeout: true }`.
+ */
+window.settleWithin = async (f, ms = 1000) => {
+  const error = (e) => ({ name: e?.name, message: String(e?.message).slice(0, 300), details: e?.details });
+  let r;
+  try {
+    r = f();
+  } catch (e) {
+    return { threw: error(e) };
+  }
+  if (!(r instanceof Promise)) return { returned: typeof r };
+  let timer;
+  const timeout = new Promise((res) => { timer = setTimeout(() => res({ timeout: true }), ms); });
+  const ended = r.then((v) => ({ resolved: v?.status ?? typeof v }), (e) => ({ rejected: error(e) }));
+  const outcome = await Promise.race([ended, timeout]);
+  clearTimeout(timer);
+  return outcome;
+};
