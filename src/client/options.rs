@@ -142,8 +142,10 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
     }
     let database = match get(options, "database") {
         d if d.is_undefined() || d.is_null() => None,
-        d => Some(d.as_string().filter(|s| !s.is_empty()).ok_or_else(|| {
-            SdkError::Config("Client.open: options.database must be a non-empty string".into())
+        // At most 200 characters: it names an IndexedDB database and a Web Lock, and a huge
+        // name made the browser take seconds to refuse it.
+        d => Some(d.as_string().filter(|s| !s.is_empty() && s.chars().count() <= 200).ok_or_else(|| {
+            SdkError::Config("Client.open: options.database must be a non-empty string of at most 200 characters".into())
         })?),
     };
     Ok(Options {

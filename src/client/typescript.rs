@@ -31,7 +31,8 @@ export interface ClientOptions {
   user: string;
   /**
    * Names the IndexedDB database (`graphql-outbox:<database>`); default: one outbox per origin
-   * (`graphql-outbox`). Clients opened with the same name share their entries.
+   * (`graphql-outbox`). Clients opened with the same name share their entries. At most 200
+   * characters.
    */
   database?: string;
   /** Retry settings of the outbox. */
