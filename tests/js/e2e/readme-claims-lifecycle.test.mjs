@@ -147,3 +147,31 @@ test("setToken(token, api) changes only that API's token; setToken(token) every 
     await context.close();
   }
 });
+
+test("close(): a closed client stops hearing other contexts' events (BroadcastChannel listener)", { timeout: 60_000 }, async () => {
+  const { context, page } = await fresh();
+  try {
+    const heard = await page.evaluate(async () => {
+      const endpoints = { gcdirectory: `${location.origin}/graphql/gcdirectory` };
+      const options = { endpoints, token: async () => "gc-admin-token", user: "alice", database: "claims-close-channel" };
+      const a = await window.sdk.Client.open(options);
+      const b = await window.sdk.Client.open(options);
+      const byA = [];
+      a.outbox.subscribe((e) => byA.push(e.id));
+      const wait = () => new Promise((res) => setTimeout(res, 300));
+      const first = await b.gcdirectory.modifyProfile({ gcId: "4", data: { titleEn: "Heard by A" } });
+      await wait();
+      const before = byA.filter((id) => id === first.id).length;
+      a.close();
+      const second = await b.gcdirectory.modifyProfile({ gcId: "4", data: { titleEn: "Not heard by A" } });
+      await wait();
+      b.close();
+      return { first, second, before, after: byA.filter((id) => id === second.id).length };
+    });
+    assert.equal(heard.second.status, "sent", JSON.stringify(heard));
+    assert.ok(heard.before >= 1, `an open client hears the other's events: ${JSON.stringify(heard)}`);
+    assert.equal(heard.after, 0, `a closed client must not hear them: ${JSON.stringify(heard)}`);
+  } finally {
+    await context.close();
+  }
+});
