@@ -150,3 +150,31 @@ test("retry(id) and discard(id) of a sent entry reject StorageError and change n
     await context.close();
   }
 });
+
+test("the Web Lock is <database>:<user> and the BroadcastChannel <database>, names written out", { timeout: 60_000 }, async () => {
+  await env.server.clearFaults();
+  const context = await env.browser.newContext();
+  try {
+    const page = await openPage(context, env.url);
+    await page.evaluate(() => openClient({ database: "claims-names", user: "alice" }));
+    // Hold the request on the server so the drain's lock can be seen while it is taken.
+    await env.server.addFaults({ api: "gcdirectory", delayMs: 1500, times: 1 });
+    const seen = await page.evaluate(async () => {
+      const messages = [];
+      const channel = new BroadcastChannel("graphql-outbox:claims-names");
+      channel.onmessage = (m) => messages.push(typeof m.data === "string" ? JSON.parse(m.data) : m.data);
+      const pending = window.client.gcdirectory.modifyProfile({ gcId: "4", data: { titleEn: "Named lock" } });
+      await new Promise((res) => setTimeout(res, 500));
+      const held = (await navigator.locks.query()).held.map((l) => l.name);
+      const r = await pending;
+      await new Promise((res) => setTimeout(res, 200));
+      channel.close();
+      return { r, held, types: messages.filter((m) => m?.event?.id === r.id).map((m) => m.event.type) };
+    });
+    assert.equal(seen.r.status, "sent", JSON.stringify(seen));
+    assert.deepEqual(seen.held, ["graphql-outbox:claims-names:alice"], "the drain holds the lock <database>:<user>");
+    assert.ok(seen.types.includes("sent"), `the channel graphql-outbox:claims-names carries the events: ${JSON.stringify(seen)}`);
+  } finally {
+    await context.close();
+  }
+});
