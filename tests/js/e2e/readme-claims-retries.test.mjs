@@ -29,7 +29,7 @@ async function fresh() {
 const eventsOf = (page, id) => page.evaluate((i) => window.events.filter((e) => e.id === i && (e.type === "sending" || e.type === "retrying")), id);
 
 // How late after its due time an attempt may start (timer, lock, IndexedDB, fetch start).
-const SLACK_MS = 250;
+const SLACK_MS = 500;
 
 test("maxHttpAttempts: 1 — one 503 and the call itself rejects NetworkError; settled reports dead", { timeout: 60_000 }, async () => {
   const { context, page, requests } = await fresh();
