@@ -84,6 +84,31 @@ test("maxHttpAttempts: 3 — 503, 429, 408 and the entry is dead after exactly 3
   }
 });
 
+test("maxHttpAttempts: 2 — network errors do not count: three offline attempts, one 503, then sent", { timeout: 60_000 }, async () => {
+  const { context, page, requests } = await fresh();
+  try {
+    await context.setOffline(true);
+    await page.evaluate(() => openClient({ database: "claims-max2-network", outbox: { maxHttpAttempts: 2, baseDelayMs: 10, maxDelayMs: 10 } }));
+    const r = await page.evaluate(() => call("modifyProfile", { gcId: "5", data: { titleEn: "Counted once" } }));
+    assert.equal(r.status, "queued", JSON.stringify(r));
+    // Offline, sync() still tries: three attempts that get no answer at all.
+    for (let i = 0; i < 3; i++) await page.evaluate(() => window.client.sync());
+    const [e] = await page.evaluate((id) => window.client.outbox.list().then((l) => l.filter((x) => x.id === id)), r.id);
+    assert.equal(e.attempts, 3, JSON.stringify(e));
+    assert.equal(e.lastError?.kind, "network", JSON.stringify(e));
+    // Online: one 503 (the first HTTP failure of 2 allowed), then the retry succeeds. Had the
+    // network errors counted, the 503 would be the 4th failure and the entry dead.
+    await env.server.addFaults({ api: "gcdirectory", status: 503, times: 1 });
+    await context.setOffline(false);
+    const [settled] = await page.evaluate((id) => settleAll([id], 10000), r.id);
+    assert.equal(settled.status, "sent", JSON.stringify(settled));
+    const statuses = await Promise.all(requests.filter((q) => q.headers()["idempotency-key"] === r.id).map(async (q) => (await q.response())?.status()));
+    assert.deepEqual(statuses.slice(-2), [503, 200], `the last two attempts: ${JSON.stringify(statuses)}`);
+  } finally {
+    await context.close();
+  }
+});
+
 /**
  * Checks the waits of `id`'s attempts: each `retrying` event's nextAttemptAt is less than
  * `ceiling(n)` after the event, and the next `sending` starts no later than that plus slack.
