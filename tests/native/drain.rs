@@ -120,7 +120,7 @@ fn app(user: &str) -> Actor<'_> {
     Actor { user, owner: "this-tab", exclusive: false }
 }
 
-fn gql_error(code: &str) -> Answer {
+pub(crate) fn gql_error(code: &str) -> Answer {
     status(200, &json!({ "data": null, "errors": [{ "message": "refused", "extensions": { "code": code } }] }).to_string(), None)
 }
 

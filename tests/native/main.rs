@@ -12,5 +12,6 @@ mod hostile;
 mod lease;
 mod skew;
 mod store;
+mod tombstones;
 mod validate;
 mod worksome;

@@ -41,9 +41,13 @@ async fn only_the_company_or_the_recruiter_can_delete_their_relationship() {
 
 #[wasm_bindgen_test]
 async fn the_right_role_of_another_account_is_forbidden() {
+    // Compared with the name before rather than the fixture's, so a test that renames job 100
+    // cannot break this one; what matters is that the refused call changed nothing.
+    let before = read(COMPANY, r#"{ job(id: "100") { name } }"#).await["job"]["name"].clone();
+    assert!(before.is_string() && before != "Taken over", "{before}");
     let (code, _) = refused(api(OTHER_COMPANY).await.update_job(arg(json!({"id": "100", "name": "Taken over"})), None)).await;
     assert_eq!(code, "FORBIDDEN");
-    assert_eq!(read(COMPANY, r#"{ job(id: "100") { name } }"#).await["job"]["name"], "Backend developer");
+    assert_eq!(read(COMPANY, r#"{ job(id: "100") { name } }"#).await["job"]["name"], before, "a refused change is not applied");
 }
 
 #[wasm_bindgen_test]
