@@ -106,7 +106,7 @@ impl ClientRef {
             State::Sent => Ok(js::to_js(&json!({ "status": "sent", "id": id, "data": e.data }))),
             State::Dead => Err(match err.get("kind").and_then(Value::as_str) {
                 Some("config") => SdkError::Config(message),
-                Some("http") => SdkError::Network { status, message, retry_after_ms: None },
+                Some("http") => SdkError::Network { status, message, retry_after_ms: err.get("retryAfterMs").and_then(Value::as_u64) },
                 _ => SdkError::GraphQl { status: status.unwrap_or(200), message, errors: err.get("errors").cloned().unwrap_or(json!([])) },
             }
             .to_js_with(with_id)),

@@ -78,6 +78,8 @@ export interface EntryError {
   message: string;
   /** The server's GraphQL errors (`kind: "graphql"`). */
   errors?: GraphQLErrorItem[];
+  /** The wait the server's `Retry-After` asked for, ms (`kind: "http"`, when it sent one). */
+  retryAfterMs?: number;
 }
 
 /** One error of a GraphQL answer. */

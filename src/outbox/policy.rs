@@ -70,7 +70,12 @@ impl Policy {
             }
             Outcome::Retry { reason, status, retry_after_ms } => {
                 let offline = status.is_none();
-                e.last_error = Some(json!({ "kind": if offline { "network" } else { "http" }, "status": status, "message": reason }));
+                let mut error = json!({ "kind": if offline { "network" } else { "http" }, "status": status, "message": reason });
+                // What the server asked for, so a NetworkError can report it (`details.retryAfterMs`).
+                if let (Some(ms), Some(m)) = (retry_after_ms, error.as_object_mut()) {
+                    m.insert("retryAfterMs".into(), json!(ms));
+                }
+                e.last_error = Some(error);
                 if !offline {
                     e.http_failures += 1;
                 }

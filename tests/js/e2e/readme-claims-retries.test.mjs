@@ -161,13 +161,10 @@ test("maxDelayMs: 30 caps a huge baseDelayMs — three retries each wait under 3
   }
 });
 
-// README "Errors": NetworkError details are `{ status, retryAfterMs, id }`. The SDK never fills
-// retryAfterMs (every NetworkError it builds has `retry_after_ms: None`, src/client/call.rs and
-// upload.rs), so this test fails and is marked todo: it reports the gap without failing the run.
-// Remove `todo` once the SDK reports the last answer's Retry-After here.
+// README "Errors": NetworkError details are `{ status, retryAfterMs, id }`. This test found
+// retryAfterMs always null; the entry's last error now keeps the server's Retry-After.
 test("maxHttpAttempts: 1 — a 503 with Retry-After: 7 gives NetworkError details.retryAfterMs 7000", {
   timeout: 60_000,
-  todo: "README claim false: NetworkError details.retryAfterMs is always null",
 }, async () => {
   const { context, page } = await fresh();
   try {
