@@ -120,7 +120,9 @@ impl Client {
     pub fn set_token(&self, token: Option<String>, api: Option<String>) {
         {
             let mut t = self.inner.0.tokens.borrow_mut();
-            t.retain(|(a, _)| *a != api);
+            // `setToken(token)` is for every API: it replaces earlier per-API tokens too (a
+            // per-API one left behind would silently keep winning for its API).
+            t.retain(|(a, _)| api.is_some() && *a != api);
             t.push((api, token));
         }
         *self.inner.0.pause.0.borrow_mut() = None;

@@ -111,8 +111,11 @@ pub async fn discard<S: OutboxStore>(store: &S, id: &str, who: Actor<'_>, now: f
         if e.state == State::Sent {
             return Err(StoreError::Other(format!("entry {id} was already sent and cannot be discarded")));
         }
+        // Discarding it again keeps its first time: the tombstone's 24 h do not start over.
+        if e.state != State::Discarded {
+            e.settled_at = now;
+        }
         e.state = State::Discarded;
-        e.settled_at = now;
         Ok(())
     })
     .await?;

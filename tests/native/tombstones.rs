@@ -56,3 +56,13 @@ fn tombstones_are_kept_24_h_for_settled_then_a_full_pass_deletes_them() {
     assert_eq!(h.state("e3"), State::Dead, "a dead entry is not a tombstone and stays, however old");
     assert_eq!(h.transport.keys(), ["e1", "e2", "e3", "e4"], "nothing was sent again");
 }
+
+#[test]
+fn discarding_a_discarded_entry_again_keeps_its_tombstone_time() {
+    let h = H::new();
+    h.add(1);
+    let app = || ops::Actor { user: "u", owner: "this-tab", exclusive: false };
+    block_on(ops::discard(&h.store, "e1", app(), T0 + 10.0)).unwrap();
+    block_on(ops::discard(&h.store, "e1", app(), T0 + 99_999.0)).unwrap();
+    assert_eq!(h.get("e1").settled_at, T0 + 10.0);
+}

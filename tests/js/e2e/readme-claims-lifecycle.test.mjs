@@ -128,6 +128,12 @@ test("setToken(token, api) changes only that API's token; setToken(token) every 
     await page.evaluate(() => window.client.setToken("claims-gc-new", "gcdirectory"));
     assert.deepEqual(authOf(await both()), [["gcdirectory", "Bearer claims-gc-new"], ["worksome", "Bearer ws-company-token"]],
       "setToken(token, 'gcdirectory') must not change the Worksome token");
+    // On the same client, a later setToken(token) replaces the per-API token too.
+    await page.evaluate(() => window.client.setToken("claims-shared"));
+    const again = await page.evaluate(() => call("modifyProfile", { gcId: "4", data: { titleEn: "Replaced" } }));
+    const againId = again.id ?? again.error?.details?.id;
+    assert.deepEqual(requests.filter((q) => q.key === againId).map((q) => q.auth), ["Bearer claims-shared"],
+      "setToken(token) after setToken(token, api) is for that API too");
     await page.evaluate(() => window.client.close());
 
     // Tokens are unique across APIs on the reference server, so one token cannot be valid for
