@@ -136,3 +136,73 @@ async fn tokens_are_never_written_to_storage() {
     assert!(dump.contains("token-user") && dump.contains("modifyProfile"), "the dump holds the entry: {dump}");
     assert!(!dump.contains("secret-token"), "a token reached storage: {dump}");
 }
+
+/// `claim` awaits its read and then sends its write: both must run in one transaction, or two
+/// contexts could both read the entry unclaimed and both take it. Two connections race for
+/// one entry, issued together: exactly one takes it, the other sees that claim and is busy.
+#[wasm_bindgen_test]
+async fn two_connections_racing_to_claim_one_entry_never_both_take_it() {
+    use graphql_outbox::outbox::entry::{Claim, Entry};
+    use graphql_outbox::store::Claimed;
+    use std::future::Future;
+    use std::task::Poll;
+    let db = fresh_db();
+    let (a, b) = (IdbStore::open(Some(&db)).await.unwrap(), IdbStore::open(Some(&db)).await.unwrap());
+    for round in 0..5 {
+        let mut e = Entry::new(format!("{db}-race-{round}"), "gcdirectory", "deleteOrgTier", json!({ "id": "1" }), "u", 1000.0);
+        a.insert(&mut e).await.unwrap();
+        let claim = |owner: &str| Entry { state: State::Sending, claim: Some(Claim { owner: owner.into(), until: 1.0e15 }), ..e.clone() };
+        let (next_a, next_b) = (claim("tab-a"), claim("tab-b"));
+        let (fa, fb) = (a.claim(&e, &next_a, "tab-a", 0.0), b.claim(&e, &next_b, "tab-b", 0.0));
+        let (mut fa, mut fb) = (std::pin::pin!(fa), std::pin::pin!(fb));
+        let (mut ra, mut rb) = (None, None);
+        std::future::poll_fn(|cx| {
+            // A finished future is not polled again.
+            if ra.is_none() {
+                if let Poll::Ready(r) = fa.as_mut().poll(cx) {
+                    ra = Some(r);
+                }
+            }
+            if rb.is_none() {
+                if let Poll::Ready(r) = fb.as_mut().poll(cx) {
+                    rb = Some(r);
+                }
+            }
+            if ra.is_some() && rb.is_some() { Poll::Ready(()) } else { Poll::Pending }
+        })
+        .await;
+        let outcomes = [ra.unwrap().expect("claim a"), rb.unwrap().expect("claim b")];
+        let taken = outcomes.iter().filter(|o| **o == Claimed::Taken).count();
+        assert_eq!(taken, 1, "round {round}: exactly one connection takes the entry: {outcomes:?}");
+        assert!(outcomes.iter().any(|o| matches!(o, Claimed::Busy { .. })), "round {round}: the other sees the claim: {outcomes:?}");
+        let stored = a.get(&e.id).await.unwrap().unwrap();
+        let winner = if outcomes[0] == Claimed::Taken { &next_a } else { &next_b };
+        assert_eq!(&stored, winner, "round {round}: the stored claim is the winner's");
+    }
+    a.close();
+    b.close();
+}
+
+/// `update_issued` writes whether or not its future is polled, and writes land in the order
+/// they were issued: the write runs in its own task, from a transaction created at the call.
+#[wasm_bindgen_test]
+async fn issued_updates_land_unpolled_and_in_issue_order() {
+    use graphql_outbox::outbox::entry::Entry;
+    let db = fresh_db();
+    let s = IdbStore::open(Some(&db)).await.unwrap();
+    let mut e = Entry::new(format!("{db}-issued"), "gcdirectory", "deleteOrgTier", json!({ "id": "1" }), "u", 1000.0);
+    s.insert(&mut e).await.unwrap();
+    let step = |attempts: u32| Entry { attempts, ..e.clone() };
+    // Never polled: dropped at once. A read made after it waits for its transaction.
+    drop(s.update_issued(step(1)));
+    assert_eq!(s.get(&e.id).await.unwrap().unwrap().attempts, 1, "the unpolled write landed");
+    let (second, third) = (s.update_issued(step(2)), s.update_issued(step(3)));
+    // Awaited out of issue order: the last issued still lands last.
+    third.await.unwrap();
+    second.await.unwrap();
+    assert_eq!(s.get(&e.id).await.unwrap().unwrap().attempts, 3, "the last issued write is the stored one");
+    let mut gone = step(4);
+    gone.seq = 999_999;
+    assert!(matches!(s.update_issued(gone).await, Err(graphql_outbox::store::StoreError::NotFound(_))));
+    s.close();
+}
