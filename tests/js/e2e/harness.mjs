@@ -100,6 +100,24 @@ export async function openPage(context, url) {
   return page;
 }
 
+/**
+ * A new browser context and page for one test, after clearing the server's fault rules (none
+ * may leak from the test before), with every GraphQL POST the page sends recorded as
+ * `{ api, key, auth, request }` (`request`: Playwright's). `env` is what `startAll` returned.
+ */
+export async function freshPage(env) {
+  await env.server.clearFaults();
+  const context = await env.browser.newContext();
+  const page = await openPage(context, env.url);
+  const requests = [];
+  page.on("request", (r) => {
+    if (r.method() !== "POST" || !r.url().includes("/graphql/")) return;
+    const h = r.headers();
+    requests.push({ api: r.url().split("/graphql/")[1], key: h["idempotency-key"], auth: h.authorization, request: r });
+  });
+  return { context, page, requests };
+}
+
 /** The reference server's test endpoints. */
 export class TestServer {
   constructor(url) { this.url = url; }

@@ -6,7 +6,7 @@
 // Each test has its own browser context and database, and adds its own faults and tokens.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, openPage } from "./harness.mjs";
+import { startAll, freshPage } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
@@ -14,18 +14,7 @@ after(async () => { await env?.stop(); });
 
 const sleep = (ms) => new Promise((res) => setTimeout(res, ms));
 
-async function fresh() {
-  await env.server.clearFaults();
-  const context = await env.browser.newContext();
-  const page = await openPage(context, env.url);
-  const requests = [];
-  page.on("request", (r) => {
-    if (r.method() === "POST" && r.url().includes("/graphql/")) {
-      requests.push({ api: r.url().split("/graphql/")[1], key: r.headers()["idempotency-key"], auth: r.headers().authorization });
-    }
-  });
-  return { context, page, requests };
-}
+const fresh = () => freshPage(env);
 
 test("close(): a retry that falls due after close is not sent; a new client sends it", { timeout: 60_000 }, async () => {
   const { context, page, requests } = await fresh();

@@ -8,22 +8,13 @@
 //   60 000 ms, 10 attempts), so an SDK that ignored an option fails here.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, openPage } from "./harness.mjs";
+import { startAll, freshPage } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
 after(async () => { await env?.stop(); });
 // Every test adds its own faults; none may leak into the next one.
-async function fresh() {
-  await env.server.clearFaults();
-  const context = await env.browser.newContext();
-  const page = await openPage(context, env.url);
-  const requests = [];
-  page.on("request", (r) => {
-    if (r.method() === "POST" && r.url().includes("/graphql/")) requests.push(r);
-  });
-  return { context, page, requests };
-}
+const fresh = () => freshPage(env);
 
 /** The `sending` and `retrying` events of `id`, in order, with the page's `at` timestamps. */
 const eventsOf = (page, id) => page.evaluate((i) => window.events.filter((e) => e.id === i && (e.type === "sending" || e.type === "retrying")), id);
@@ -73,7 +64,7 @@ test("maxHttpAttempts: 3 — 503, 429, 408 and the entry is dead after exactly 3
     assert.equal(settled.error?.kind, "http", JSON.stringify(settled));
     assert.equal(settled.error?.status, 408, "the last answer is reported");
     await new Promise((res) => setTimeout(res, 1000));
-    const statuses = await Promise.all(requests.map(async (q) => (await q.response())?.status()));
+    const statuses = await Promise.all(requests.map(async (q) => (await q.request.response())?.status()));
     assert.deepEqual(statuses, [503, 429, 408]);
     const dead = await page.evaluate(() => window.events.filter((e) => e.type === "dead"));
     assert.equal(dead.length, 1, JSON.stringify(dead));
@@ -102,7 +93,7 @@ test("maxHttpAttempts: 2 — network errors do not count: three offline attempts
     await context.setOffline(false);
     const [settled] = await page.evaluate((id) => settleAll([id], 10000), r.id);
     assert.equal(settled.status, "sent", JSON.stringify(settled));
-    const statuses = await Promise.all(requests.filter((q) => q.headers()["idempotency-key"] === r.id).map(async (q) => (await q.response())?.status()));
+    const statuses = await Promise.all(requests.filter((q) => q.key === r.id).map(async (q) => (await q.request.response())?.status()));
     assert.deepEqual(statuses.slice(-2), [503, 200], `the last two attempts: ${JSON.stringify(statuses)}`);
   } finally {
     await context.close();
