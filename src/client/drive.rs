@@ -190,17 +190,7 @@ impl ClientRef {
 
     /// Stops timers and listeners; later calls still store entries but nothing drains here.
     pub fn shutdown(&self) {
-        self.0.closed.set(true);
-        if let Some(id) = self.0.timer.take() {
-            clear_timeout(id);
-        }
-        if let Some(l) = self.0.online_listener.borrow_mut().take() {
-            let target: web_sys::EventTarget = js_sys::global().unchecked_into();
-            let _ = target.remove_event_listener_with_callback("online", l.as_ref().unchecked_ref());
-        }
-        if let Some(ch) = self.0.channel.borrow_mut().take() {
-            ch.close();
-        }
+        self.0.stop_listening();
     }
 
     /// Listens for `online` and for other contexts' events.

@@ -107,8 +107,33 @@ impl Inner {
         }
     }
 
+    /// Stops the timer and unregisters the `online` listener and the BroadcastChannel (`close()`,
+    /// and when the client is garbage-collected without it).
+    pub fn stop_listening(&self) {
+        self.closed.set(true);
+        if let Some(id) = self.timer.take() {
+            crate::timers::clear_timeout(id);
+        }
+        if let Some(l) = self.online_listener.borrow_mut().take() {
+            let target: web_sys::EventTarget = js_sys::global().unchecked_into();
+            let _ = target.remove_event_listener_with_callback("online", l.as_ref().unchecked_ref());
+        }
+        if let Some(ch) = self.channel.borrow_mut().take() {
+            ch.close();
+        }
+    }
+
     /// GraphQL endpoint of `api`, if configured.
     pub fn endpoint(&self, api: &str) -> Option<String> {
         self.options.endpoints.iter().find(|(n, _)| n == api).map(|(_, u)| u.clone())
+    }
+}
+
+impl Drop for Inner {
+    /// A client garbage-collected without `close()` (wasm-bindgen's weak refs free it) must not
+    /// leave its `online` listener registered: the next `online` event would call a dropped
+    /// closure, which throws.
+    fn drop(&mut self) {
+        self.stop_listening();
     }
 }
