@@ -82,15 +82,44 @@ test("the licence files are the MIT and Apache-2.0 texts", () => {
   assert.match(apache, /END OF TERMS AND CONDITIONS/);
 });
 
-test("in Node, Client.open before init() rejects ConfigError telling to await init()", async () => {
-  const sdk = await import(join(pkg, "index.js"));
-  const e = await sdk.Client.open({ endpoints: {}, token: async () => "t", user: "u" }).then(
-    () => assert.fail("resolved"),
-    (err) => err,
-  );
-  assert.ok(e instanceof Error);
-  assert.equal(e.name, "ConfigError");
-  assert.match(e.message, /await init\(\)/);
+// The tarball itself, packed once and unpacked as node_modules/graphql-outbox of a temporary
+// project, so imports of "graphql-outbox" resolve through its exports map as a consumer's do.
+let installed;
+function installedProject() {
+  if (installed) return installed;
+  const dir = mkdtempSync(join(tmpdir(), "outbox-consumer-"));
+  const out = execFileSync("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", dir], { cwd: pkg, encoding: "utf8" });
+  const tarball = join(dir, JSON.parse(out)[0].filename);
+  const target = join(dir, "node_modules", "graphql-outbox");
+  mkdirSync(target, { recursive: true });
+  execFileSync("tar", ["xzf", tarball, "-C", target, "--strip-components=1"]);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }));
+  installed = dir;
+  return dir;
+}
+process.on("exit", () => { if (installed) rmSync(installed, { recursive: true, force: true }); });
+
+test("in Node, from the tarball: Client.open before init() rejects ConfigError telling to await init(); after initSync it does not", () => {
+  const dir = installedProject();
+  const script = `
+    import { readFileSync } from "node:fs";
+    import { createRequire } from "node:module";
+    import { Client, initSync } from "graphql-outbox";
+    const outcome = (p) => p.then(() => ({ resolved: true }), (e) => ({ isError: e instanceof Error, name: e.name, message: e.message }));
+    const options = { endpoints: { gcdirectory: "http://127.0.0.1:9/graphql" }, token: async () => "t", user: "u" };
+    const before = await outcome(Client.open(options));
+    // The wasm by path, through the exports map.
+    const wasmPath = createRequire(import.meta.url).resolve("graphql-outbox/graphql_outbox_bg.wasm");
+    initSync({ module: readFileSync(wasmPath) });
+    const after = await outcome(Client.open(options)); // Node has no indexedDB: StorageError
+    console.log(JSON.stringify({ before, after }));
+  `;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" });
+  const { before, after } = JSON.parse(out.trim().split("\n").pop());
+  assert.equal(before.isError, true);
+  assert.equal(before.name, "ConfigError");
+  assert.match(before.message, /await init\(\)/);
+  assert.equal(after.name, "StorageError", JSON.stringify(after));
 });
 
 // The tsconfig of create-vite's template-vanilla-ts (create-vite 9.3.0), with the two changes a
@@ -131,11 +160,11 @@ export async function main(options: ClientOptions): Promise<string> {
 `;
 
 function viteConsumer({ extraLib = [] } = {}) {
-  // A project whose node_modules/graphql-outbox is pkg/, so the package's exports map is used.
+  // A project with the unpacked tarball as node_modules/graphql-outbox (its exports map is used).
   const dir = mkdtempSync(join(tmpdir(), "outbox-vite-tsc-"));
   mkdirSync(join(dir, "src"));
   mkdirSync(join(dir, "node_modules"));
-  symlinkSync(pkg, join(dir, "node_modules", "graphql-outbox"), "dir");
+  symlinkSync(join(installedProject(), "node_modules", "graphql-outbox"), join(dir, "node_modules", "graphql-outbox"), "dir");
   const config = structuredClone(VITE_TSCONFIG);
   config.compilerOptions.lib.push(...extraLib);
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(config, null, 2));
