@@ -4,7 +4,8 @@
 //   bare wasm-bindgen glue throws "Cannot read properties of undefined (reading 'client_open')").
 // - client[Symbol.dispose]() closes the client, then frees it: an API object taken from the
 //   client before then finds its storage closed (StorageError, reason "unavailable", as after
-//   close()), where free() alone leaves the client running.
+//   close()), where free() alone leaves the client running; the same at the end of a `using`
+//   block (Chromium parses `using`; Node 20, running this file, does not).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startAll } from "./harness.mjs";
@@ -86,6 +87,33 @@ test("client[Symbol.dispose]() closes the client (free() alone does not)", { tim
     assert.equal(r.again, "ok");
     // Only the control's call reached the server.
     assert.equal((await env.server.requests()).length, 1);
+  } finally {
+    await context.close();
+  }
+});
+
+test("`using client = await Client.open(...)` closes the client at the end of its block", { timeout: 60_000 }, async () => {
+  const { context, page } = await blankPage();
+  try {
+    // A string, not a function: Node 20 (running this file) cannot parse `using`; Chromium can.
+    const r = await page.evaluate(`(async () => {
+      const { default: init, Client } = await import("/pkg/index.js");
+      await init();
+      let gc;
+      {
+        using client = await Client.open({
+          endpoints: { gcdirectory: location.origin + "/graphql/gcdirectory" },
+          token: async () => "gc-admin-token",
+          user: "alice",
+          database: "entry-using",
+        });
+        gc = client.gcdirectory;
+      }
+      return gc.modifyProfile({ gcId: "1", data: { titleEn: "after using" } })
+        .then((v) => ({ status: v.status }), (e) => ({ name: e.name, details: e.details }));
+    })()`);
+    assert.equal(r.name, "StorageError", JSON.stringify(r));
+    assert.equal(r.details.reason, "unavailable", JSON.stringify(r));
   } finally {
     await context.close();
   }
