@@ -12,7 +12,8 @@ import { tmpdir } from "node:os";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const pkg = join(root, "pkg");
-const tsc = join(here, "node_modules", "typescript", "bin", "tsc");
+// OUTBOX_TSC: another TypeScript's bin/tsc (e.g. the TypeScript 7 a Vite template installs).
+const tsc = process.env.OUTBOX_TSC || join(here, "node_modules", "typescript", "bin", "tsc");
 const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
 
 const EXPECTED_FILES = [
