@@ -19,19 +19,48 @@ wasm-bindgen --target web --out-dir pkg --out-name graphql_outbox --remove-name-
 "$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/graphql_outbox_bg.wasm -o pkg/graphql_outbox_bg.wasm
+# The hand-written parts (scripts/pkg/): the entry module index.js (a clear ConfigError before
+# init(), Symbol.dispose that closes the client) and its types, the declaration of the wasm file
+# imported by path (replacing wasm-bindgen's, which describes the raw wasm exports), the npm
+# README; and the licence texts.
+cp scripts/pkg/index.js scripts/pkg/index.d.ts scripts/pkg/graphql_outbox_bg.wasm.d.ts scripts/pkg/README.md pkg/
+cp LICENSE-MIT LICENSE-APACHE pkg/
+# The declarations use `Symbol.dispose`, which TypeScript's lib has only with ESNext.Disposable
+# (not in a Vite template's "lib": ["ES2023", "DOM"]). Declaring it here compiles with and
+# without that lib: TypeScript merges identical declarations of `dispose`.
+cat >> pkg/graphql_outbox.d.ts <<'DTS'
+
+declare global {
+  interface SymbolConstructor {
+    /** `Symbol.dispose` (ES2026 explicit resource management), declared for libs without ESNext.Disposable. */
+    readonly dispose: unique symbol;
+  }
+}
+DTS
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
+# No `repository` or `homepage`: the project has no public URL yet.
 cat > pkg/package.json <<JSON
 {
   "name": "graphql-outbox",
   "version": "$version",
   "description": "Typed GraphQL mutations for Worksome and the GC Directory through a durable IndexedDB outbox",
+  "keywords": ["graphql", "outbox", "offline", "indexeddb", "wasm", "worksome"],
+  "license": "MIT OR Apache-2.0",
   "type": "module",
-  "main": "graphql_outbox.js",
-  "module": "graphql_outbox.js",
-  "types": "graphql_outbox.d.ts",
-  "files": ["graphql_outbox.js", "graphql_outbox.d.ts", "graphql_outbox_bg.wasm", "graphql_outbox_bg.wasm.d.ts"],
-  "sideEffects": false,
-  "license": "MIT OR Apache-2.0"
+  "main": "./index.js",
+  "module": "./index.js",
+  "types": "./index.d.ts",
+  "exports": {
+    ".": { "types": "./index.d.ts", "default": "./index.js" },
+    "./graphql_outbox_bg.wasm": { "types": "./graphql_outbox_bg.wasm.d.ts", "default": "./graphql_outbox_bg.wasm" },
+    "./package.json": "./package.json"
+  },
+  "files": [
+    "index.js", "index.d.ts", "graphql_outbox.js", "graphql_outbox.d.ts",
+    "graphql_outbox_bg.wasm", "graphql_outbox_bg.wasm.d.ts",
+    "README.md", "LICENSE-MIT", "LICENSE-APACHE"
+  ],
+  "sideEffects": ["./index.js"]
 }
 JSON
 raw=$(stat -c %s pkg/graphql_outbox_bg.wasm)

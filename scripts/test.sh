@@ -22,7 +22,7 @@ done_stage "native tests"
 
 stage "npm package + TypeScript consumer tests"
 "$ROOT/scripts/build-pkg.sh"
-(cd tests/js && node --test typecheck.test.mjs)
+(cd tests/js && node --test typecheck.test.mjs package.test.mjs)
 done_stage "package and TypeScript tests"
 
 stage "browser tests in headless Chromium against the reference server"
