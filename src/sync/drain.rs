@@ -121,15 +121,24 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
 
     async fn pass(&self, writes: &mut Vec<Write<'a>>) -> Result<Stop, StoreError> {
         let mut entries = if self.full { self.full_read().await? } else { self.store.list_active(self.user).await? };
+        // Only a dead, unknown or blocked entry can hold a later one back (`deps::blocker`):
+        // each entry is checked against those alone, not against every earlier entry (which
+        // made a pass quadratic in the queue's length).
+        let mut holders: Vec<usize> = vec![];
         for i in 0..entries.len() {
             let (earlier, rest) = entries.split_at_mut(i);
             let e = &mut rest[0];
+            if matches!(e.state, State::Dead | State::Unknown | State::Blocked) {
+                // As it is now; an entry this pass blocks is added below.
+                holders.push(i);
+            }
             // Another context's entry for an API this client has no endpoint for (a service
             // worker opened for one API, say) is left alone for a client that has one.
             if !e.state.pending() || (self.endpoint)(&e.api).is_none() {
                 continue;
             }
-            if let Some(b) = deps::blocker(e, earlier.iter()) {
+            let earlier: &[Entry] = earlier;
+            if let Some(b) = deps::blocker(e, holders.iter().filter(|h| **h < i).map(|h| &earlier[*h])) {
                 if e.state != State::Blocked {
                     let before = e.clone();
                     e.state = State::Blocked;
@@ -140,10 +149,17 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                         (self.emit)(ev);
                     }
                 }
+                if holders.last() != Some(&i) {
+                    holders.push(i);
+                }
                 continue;
             }
             if let Some(stop) = self.attempt(e, writes).await? {
                 return Ok(stop);
+            }
+            // It may have died (or been parked in `unknown`) just now.
+            if matches!(e.state, State::Dead | State::Unknown) && holders.last() != Some(&i) {
+                holders.push(i);
             }
         }
         Ok(Stop::Idle)
