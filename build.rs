@@ -8,6 +8,10 @@ fn main() {
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
     println!("cargo:rerun-if-changed=schemas");
     println!("cargo:rerun-if-changed=operations");
+    // The generator itself: a target dir shared between checkouts of this workspace (cargo gives
+    // their path packages the same hashes) otherwise kept the output of another checkout's
+    // generator (seen: tables without a field the new generator emits).
+    println!("cargo:rerun-if-changed=codegen/src");
     let apis = match outbox_codegen::generate_all(&root) {
         Ok(apis) => apis,
         Err(e) => {
