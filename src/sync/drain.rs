@@ -33,12 +33,18 @@ pub trait Tokens {
 /// Sent and discarded tombstones older than this are deleted by a full pass (24 h).
 pub const TOMBSTONE_MS: f64 = 24.0 * 3600.0 * 1000.0;
 
-/// How long a claim on an entry lasts (60 s): the drainer holding it is the only one that may
-/// send the entry until then. It must outlast one request, so it is well above the request
-/// timeout (`requestTimeoutMs`, default 30 s); the outcome write releases it at once. A
-/// drainer that dies mid-send (page closed) holds the entry until the lease ends, when any
-/// other context may send it again (with the same `Idempotency-Key`).
+/// How long a claim on an entry lasts at least (60 s): the drainer holding it is the only one
+/// that may send the entry until then. It must outlast one request, so it is well above the
+/// request timeout (`requestTimeoutMs`, default 30 s; see `lease_ms` for longer ones); the
+/// outcome write releases it at once. A drainer that dies mid-send (page closed) holds the
+/// entry until the lease ends, when any other context may send it again (same key).
 pub const LEASE_MS: f64 = 60_000.0;
+
+/// The lease for a transport that aborts requests after `timeout_ms`: `LEASE_MS`, or the
+/// timeout plus 30 s when that is longer (an app may set `requestTimeoutMs` above 30 s).
+pub fn lease_ms(timeout_ms: Option<u32>) -> f64 {
+    timeout_ms.map_or(LEASE_MS, |t| LEASE_MS.max(f64::from(t) + 30_000.0))
+}
 
 /// Why a pass ended.
 #[derive(Debug, Clone, PartialEq)]
@@ -255,7 +261,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let listed = e.clone();
         e.state = State::Sending;
         e.attempts += 1;
-        e.claim = Some(Claim { owner: self.owner.to_string(), until: now + LEASE_MS });
+        e.claim = Some(Claim { owner: self.owner.to_string(), until: now + lease_ms(self.transport.timeout_ms()) });
         if self.exclusive {
             // Under the Web Lock no other context sends this user's entries, and discard, retry
             // and purge wait for the lock: there is nothing to check. The claim is still written

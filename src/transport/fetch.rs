@@ -30,6 +30,10 @@ fn describe(e: gloo_net::Error, timeout_ms: u32) -> NetworkError {
 }
 
 impl Transport for FetchTransport {
+    fn timeout_ms(&self) -> Option<u32> {
+        Some(self.timeout_ms)
+    }
+
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError> {
         let t = self.timeout_ms;
         let signal = web_sys::AbortSignal::timeout_with_u32(t);

@@ -36,4 +36,9 @@ pub struct NetworkError(pub String);
 pub trait Transport {
     /// Sends one request and returns the response, or why there was none.
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError>;
+    /// How long a request may take at most before it is aborted, ms (none: unbounded). A claim
+    /// on an entry must outlast it.
+    fn timeout_ms(&self) -> Option<u32> {
+        None
+    }
 }

@@ -222,3 +222,12 @@ fn a_tab_without_the_endpoint_leaves_entries_alone_while_another_sends() {
     };
     assert_eq!((stop, t.sent()), (Stop::Idle, 2));
 }
+
+/// A claim outlasts the longest request: 60 s, or requestTimeoutMs + 30 s when that is longer.
+#[test]
+fn the_lease_outlasts_the_request_timeout() {
+    use graphql_outbox::sync::drain::lease_ms;
+    assert_eq!(lease_ms(None), LEASE_MS);
+    assert_eq!(lease_ms(Some(30_000)), LEASE_MS, "the default timeout: 60 s");
+    assert_eq!(lease_ms(Some(120_000)), 150_000.0, "a 2 min timeout: 2.5 min");
+}
