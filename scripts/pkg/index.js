@@ -7,6 +7,8 @@
 //   would fail in bundles that do not emit the file, with a less clear error.
 // - `client[Symbol.dispose]()` (`using client = ...`) closes the client, then frees it (the glue
 //   only frees it, which leaves its timer and listeners running).
+// - `isOutboxError(e, name?)`, the type guard for the SDK's errors (plain `Error`s whose `name`
+//   is a stable code and whose `details` depend on it), so a `catch` needs no cast.
 import glueInit, { initSync as glueInitSync, Client } from "./graphql_outbox.js";
 
 export * from "./graphql_outbox.js";
@@ -65,4 +67,23 @@ if (typeof Symbol.dispose === "symbol") {
       }
     },
   });
+}
+
+/** The `name` of every error the SDK rejects or throws with. */
+export const ERROR_NAMES = Object.freeze([
+  "ValidationError", "ConfigError", "AuthError", "GraphQLError", "NetworkError", "StorageError", "NotFoundError", "UploadError",
+]);
+
+/**
+ * Whether `e` is an error of this SDK (of code `name`, if given): an `Error` whose `name` is one of
+ * `ERROR_NAMES` and which carries a `details` object.
+ */
+export function isOutboxError(e, name) {
+  return (
+    e instanceof Error &&
+    ERROR_NAMES.includes(e.name) &&
+    (name === undefined || e.name === name) &&
+    typeof e.details === "object" &&
+    e.details !== null
+  );
 }

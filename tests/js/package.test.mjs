@@ -105,22 +105,31 @@ test("in Node, from the tarball: Client.open before init() rejects ConfigError t
   const script = `
     import { readFileSync } from "node:fs";
     import { createRequire } from "node:module";
-    import { Client, initSync } from "graphql-outbox";
-    const outcome = (p) => p.then(() => ({ resolved: true }), (e) => ({ isError: e instanceof Error, name: e.name, message: e.message }));
+    import { Client, initSync, isOutboxError, ERROR_NAMES } from "graphql-outbox";
+    const outcome = (p) => p.then(() => ({ resolved: true }), (e) => ({
+      isError: e instanceof Error, name: e.name, message: e.message,
+      guard: [isOutboxError(e), isOutboxError(e, e.name), isOutboxError(e, "AuthError")],
+    }));
     const options = { endpoints: { gcdirectory: "http://127.0.0.1:9/graphql" }, token: async () => "t", user: "u" };
     const before = await outcome(Client.open(options));
     // The wasm by path, through the exports map.
     const wasmPath = createRequire(import.meta.url).resolve("graphql-outbox/graphql_outbox_bg.wasm");
     initSync({ module: readFileSync(wasmPath) });
     const after = await outcome(Client.open(options)); // Node has no indexedDB: StorageError
-    console.log(JSON.stringify({ before, after }));
+    const plain = [isOutboxError(new Error("x")), isOutboxError({ name: "AuthError", details: {} }, "AuthError"), isOutboxError(null)];
+    console.log(JSON.stringify({ before, after, plain, names: ERROR_NAMES }));
   `;
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { cwd: dir, encoding: "utf8" });
-  const { before, after } = JSON.parse(out.trim().split("\n").pop());
+  const { before, after, plain, names } = JSON.parse(out.trim().split("\n").pop());
   assert.equal(before.isError, true);
   assert.equal(before.name, "ConfigError");
   assert.match(before.message, /await init\(\)/);
   assert.equal(after.name, "StorageError", JSON.stringify(after));
+  // The type guard: the SDK's errors pass it (and only for their own name); look-alikes do not.
+  assert.deepEqual(before.guard, [true, true, false]);
+  assert.deepEqual(after.guard, [true, true, false]);
+  assert.deepEqual(plain, [false, false, false], "a plain Error, a non-Error object, null");
+  assert.deepEqual(names, ["ValidationError", "ConfigError", "AuthError", "GraphQLError", "NetworkError", "StorageError", "NotFoundError", "UploadError"]);
 });
 
 // The tsconfig of create-vite's template-vanilla-ts (create-vite 9.3.0), with the two changes a

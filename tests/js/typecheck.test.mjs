@@ -27,7 +27,7 @@ function typecheck(file) {
 }
 
 // One good/bad pair per API, and one for the outbox API.
-for (const api of ["gcdirectory", "worksome", "outbox"]) {
+for (const api of ["gcdirectory", "worksome", "outbox", "errors"]) {
   test(`${api}: a correct consumer type-checks under --strict`, () => {
     const r = typecheck(`${api}.ok.ts`);
     assert.ok(r.ok, r.output);
