@@ -82,8 +82,14 @@ pub fn namespace(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String
         match &def.kind {
             Kind::Scalar if scalars::is_builtin(&name) => continue,
             Kind::Scalar => {
-                doc(&mut out, "  ", def.description.as_deref());
                 let spec = scalars::lookup(&name)?;
+                let format = scalars::format_doc(spec.format)
+                    .ok_or_else(|| format!("scalar {name}: no format doc for {} in codegen/src/scalars.rs", spec.format))?;
+                let text = match def.description.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
+                    Some(d) => format!("{d}\n\n{format}"),
+                    None => format.to_string(),
+                };
+                doc(&mut out, "  ", Some(&text));
                 writeln!(out, "  export type {name} = {};", spec.ts_input).unwrap();
             }
             Kind::Enum(values) => {

@@ -70,3 +70,19 @@ test("the API classes and their types declare no `any`", () => {
   assert.deepEqual(namespaces.map((n) => n[1]).sort(), ["Gcdirectory", "Worksome"], "one namespace per API");
   for (const [body, name] of namespaces) assert.doesNotMatch(body, /\bany\b/, `namespace ${name} mentions any`);
 });
+
+test("every custom scalar's type alias documents its format with an example", () => {
+  const text = readFileSync(dts, "utf8");
+  const custom = ["Email", "PhoneNumber", "E164PhoneNumber", "PostalCode", "Date", "Time", "DateTime", "Decimal",
+    "DecimalTwo", "DecimalFour", "Percentage", "StrictPercentage", "URL", "JSON", "Dictionary", "Upload"];
+  let seen = 0;
+  for (const m of text.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*export type (\w+) = /g)) {
+    const [, comment, name] = m;
+    if (!custom.includes(name)) continue;
+    seen += 1;
+    assert.match(comment, /Example/, `${name}'s doc has no example:\n${comment}`);
+  }
+  const declared = custom.filter((n) => new RegExp(`export type ${n} = `).test(text)).length;
+  assert.ok(declared >= 8, `only ${declared} custom scalars declared: the pattern is wrong`);
+  assert.equal(seen, declared, "a custom scalar alias has no doc comment at all");
+});
