@@ -22,8 +22,10 @@ wasm-bindgen --target web --out-dir pkg --out-name graphql_outbox --remove-name-
 # The hand-written parts (scripts/pkg/): the entry module index.js (a clear ConfigError before
 # init(), Symbol.dispose that closes the client) and its types, the declaration of the wasm file
 # imported by path (replacing wasm-bindgen's, which describes the raw wasm exports), the npm
-# README; and the licence texts.
+# README; the framework-neutral outbox store (store.js) and the React bindings (react.js, the
+# entry point graphql-outbox/react), each with its types; and the licence texts.
 cp scripts/pkg/index.js scripts/pkg/index.d.ts scripts/pkg/graphql_outbox_bg.wasm.d.ts scripts/pkg/README.md pkg/
+cp scripts/pkg/store.js scripts/pkg/store.d.ts scripts/pkg/react.js scripts/pkg/react.d.ts pkg/
 cp LICENSE-MIT LICENSE-APACHE pkg/
 # The declarations use `Symbol.dispose`, which TypeScript's lib has only with ESNext.Disposable
 # (not in a Vite template's "lib": ["ES2023", "DOM"]). Declaring it here compiles with and
@@ -38,7 +40,8 @@ declare global {
 }
 DTS
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
-# No `repository` or `homepage`: the project has no public URL yet.
+# No `repository` or `homepage`: the project has no public URL yet. React is an optional peer
+# dependency: only graphql-outbox/react imports it (useSyncExternalStore: React 18 or later).
 cat > pkg/package.json <<JSON
 {
   "name": "graphql-outbox",
@@ -52,14 +55,18 @@ cat > pkg/package.json <<JSON
   "types": "./index.d.ts",
   "exports": {
     ".": { "types": "./index.d.ts", "default": "./index.js" },
+    "./react": { "types": "./react.d.ts", "default": "./react.js" },
     "./graphql_outbox_bg.wasm": { "types": "./graphql_outbox_bg.wasm.d.ts", "default": "./graphql_outbox_bg.wasm" },
     "./package.json": "./package.json"
   },
   "files": [
     "index.js", "index.d.ts", "graphql_outbox.js", "graphql_outbox.d.ts",
     "graphql_outbox_bg.wasm", "graphql_outbox_bg.wasm.d.ts",
+    "store.js", "store.d.ts", "react.js", "react.d.ts",
     "README.md", "LICENSE-MIT", "LICENSE-APACHE"
   ],
+  "peerDependencies": { "react": ">=18" },
+  "peerDependenciesMeta": { "react": { "optional": true } },
   "sideEffects": ["./index.js"]
 }
 JSON

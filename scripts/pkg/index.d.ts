@@ -41,3 +41,6 @@ export declare const ERROR_NAMES: readonly ErrorCode[];
  * `catch (e) { if (isOutboxError(e, "AuthError")) e.details.status }`.
  */
 export declare function isOutboxError<N extends ErrorCode = ErrorCode>(e: unknown, name?: N): e is OutboxError<N>;
+
+export { createOutboxStore } from "./store.js";
+export type { OutboxStore, OutboxSnapshot, DrainProgress } from "./store.js";

@@ -87,3 +87,6 @@ export function isOutboxError(e, name) {
     e.details !== null
   );
 }
+
+// The framework-neutral store of the outbox's state (store.js): no wasm in it.
+export { createOutboxStore } from "./store.js";

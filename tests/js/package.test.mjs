@@ -19,7 +19,7 @@ const manifest = JSON.parse(readFileSync(join(pkg, "package.json"), "utf8"));
 const EXPECTED_FILES = [
   "LICENSE-APACHE", "LICENSE-MIT", "README.md",
   "graphql_outbox.d.ts", "graphql_outbox.js", "graphql_outbox_bg.wasm", "graphql_outbox_bg.wasm.d.ts",
-  "index.d.ts", "index.js", "package.json",
+  "index.d.ts", "index.js", "package.json", "react.d.ts", "react.js", "store.d.ts", "store.js",
 ];
 
 test("npm pack ships exactly the entry, the glue, the wasm, their types, README and licences", () => {
@@ -41,6 +41,10 @@ test("package.json: ES module, exports map with types, the wasm importable by pa
     default: "./graphql_outbox_bg.wasm",
   });
   assert.equal(manifest.exports["./package.json"], "./package.json");
+  // graphql-outbox/react: React is a peer, optional (the main entry does not import it).
+  assert.deepEqual(manifest.exports["./react"], { types: "./react.d.ts", default: "./react.js" });
+  assert.equal(manifest.peerDependencies.react, ">=18");
+  assert.deepEqual(manifest.peerDependenciesMeta, { react: { optional: true } });
   // `types` must come first in each condition object, or TypeScript ignores it.
   for (const [path, target] of Object.entries(manifest.exports)) {
     if (typeof target === "object") assert.equal(Object.keys(target)[0], "types", path);
