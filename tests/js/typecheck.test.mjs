@@ -14,7 +14,9 @@ const tsc = join(here, "node_modules", "typescript", "bin", "tsc");
 const dts = join(here, "..", "..", "pkg", "graphql_outbox.d.ts");
 
 function typecheck(file) {
-  // A per-file tsconfig that extends the shared one, so `paths` maps "graphql-outbox" to pkg/.
+  // A per-file tsconfig that extends the shared one, so `paths` maps "graphql-outbox" to pkg/
+  // (and "react" to the pinned @types/react: pkg/ is not under tests/js/node_modules, so
+  // pkg/react.d.ts would not find it the way an installed package finds its peer).
   const dir = mkdtempSync(join(tmpdir(), "outbox-tsc-"));
   const config = join(dir, "tsconfig.json");
   writeFileSync(config, JSON.stringify({ extends: join(here, "tsconfig.json"), files: [join(here, "types", file)] }));
@@ -26,8 +28,9 @@ function typecheck(file) {
   }
 }
 
-// One good/bad pair per API, and one for the outbox API.
-for (const api of ["gcdirectory", "worksome", "outbox", "errors"]) {
+// One good/bad pair per API, one for the outbox API, the typed errors, and the outbox store with
+// the React bindings (graphql-outbox/react).
+for (const api of ["gcdirectory", "worksome", "outbox", "errors", "react"]) {
   test(`${api}: a correct consumer type-checks under --strict`, () => {
     const r = typecheck(`${api}.ok.ts`);
     assert.ok(r.ok, r.output);
