@@ -7,7 +7,10 @@ export interface DrainProgress {
   readonly sending: boolean;
   /** Entries this drain finished (`sent`, `dead`, `unknown`, `discarded`). */
   readonly done: number;
-  /** Entries this drain had to send: the pending count when it started, plus calls made during it. */
+  /**
+   * Entries this drain has to send: the pending count when it started, grown by calls made
+   * during it and by what a later `stats()` read shows is left (`done` + queued + sending).
+   */
   readonly total: number;
 }
 

@@ -59,14 +59,21 @@ export function createOutboxStore(client) {
     for (const l of [...listeners]) l();
   }
 
-  function setCounts(byState) {
+  // `current`: no event came while these stats were read, so they include every event seen.
+  // Only then may they end or resize a drain: a read begun before the drain's first `sending`
+  // event shows nothing to send, and would end the drain as it starts.
+  function setCounts(byState, current) {
     const counts = Object.fromEntries(STATES.map((s) => [s, Number(byState?.[s]) || 0]));
     const same = sameCounts(counts, snapshot.counts);
     const frozen = same ? snapshot.counts : Object.freeze(counts);
     const pending = PENDING.reduce((n, s) => n + frozen[s], 0);
     let drain = snapshot.drain;
-    // Nothing left to send (this context's or another's drain finished): the drain is over.
-    if (drain.sending && frozen.queued + frozen.sending === 0) drain = Object.freeze({ ...drain, sending: false });
+    if (current && drain.sending) {
+      const left = frozen.queued + frozen.sending;
+      // Nothing left to send (this context's or another's drain finished): the drain is over.
+      if (left === 0) drain = Object.freeze({ ...drain, sending: false });
+      else if (drain.done + left > drain.total) drain = Object.freeze({ ...drain, total: drain.done + left });
+    }
     update({ ready: true, counts: frozen, pending, drain, error: null });
   }
 
@@ -84,7 +91,7 @@ export function createOutboxStore(client) {
           if (detach) update({ error: e });
           return;
         }
-        if (detach) setCounts(stats.byState);
+        if (detach) setCounts(stats.byState, !dirty);
       } while (dirty && detach);
     } finally {
       reading = false;

@@ -4,7 +4,8 @@
 //   the save's useMutation state goes queued → sent, and the server applied it once;
 // - useMutation of bad arguments ends in state "error" with the ValidationError;
 // - the store's snapshot is the same object while nothing changed (useSyncExternalStore needs
-//   it), frozen, and a new one on each change; drain progress counts a drain; destroy() stops it.
+//   it), frozen, and a new one on each change; drain progress counts a drain (of 1 and of 5
+//   entries); destroy() stops it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startServer, launchBrowser, TestServer, waitFor } from "./harness.mjs";
@@ -148,6 +149,41 @@ test("store: the same snapshot object while nothing changes, a new frozen one pe
       return { callsBefore: calls, callsAfter: window.calls };
     });
     assert.equal(destroyed.callsAfter, destroyed.callsBefore);
+    await page.evaluate(() => window.client.close());
+  } finally {
+    await context.close();
+  }
+});
+
+test("store: drain progress over five entries queued offline counts up to 5/5", { timeout: 60_000 }, async () => {
+  const { context, page } = await openApp();
+  try {
+    await page.evaluate(async () => {
+      window.client = await window.openClient("store-drain");
+      window.store = window.pkg.createOutboxStore(window.client);
+      window.seen = [];
+      window.store.subscribe(() => window.seen.push(window.store.getSnapshot()));
+    });
+    await waitFor("ready", () => page.evaluate(() => window.store.getSnapshot().ready));
+    await context.setOffline(true);
+    await page.evaluate(async () => {
+      for (let i = 0; i < 5; i++) await window.client.gcdirectory.modifyProfile({ gcId: "4", data: { titleEn: `drain ${i}` } });
+    });
+    await waitFor("pending 5", () => page.evaluate(() => window.store.getSnapshot().pending === 5));
+    await context.setOffline(false);
+    await waitFor("drained", () => page.evaluate(() => {
+      const s = window.store.getSnapshot();
+      return s.pending === 0 && s.counts.sent === 5 && !s.drain.sending;
+    }));
+    const r = await page.evaluate(() => ({
+      last: window.store.getSnapshot().drain,
+      drains: window.seen.filter((s) => s.drain.sending).map((s) => [s.drain.done, s.drain.total]),
+    }));
+    assert.deepEqual(r.last, { sending: false, done: 5, total: 5 });
+    assert.ok(r.drains.length > 0, "no snapshot showed the drain under way");
+    for (const [done, total] of r.drains) assert.ok(done <= total && total <= 5, JSON.stringify(r.drains));
+    const dones = r.drains.map(([d]) => d);
+    assert.deepEqual(dones, [...dones].sort((a, b) => a - b), "done only grows during a drain");
     await page.evaluate(() => window.client.close());
   } finally {
     await context.close();
