@@ -56,7 +56,10 @@ export function createOutboxStore(client) {
     const changed = Object.keys(changes).some((k) => next[k] !== snapshot[k]);
     if (!changed) return;
     snapshot = Object.freeze(next);
-    for (const l of [...listeners]) l();
+    for (const l of [...listeners]) {
+      // One throwing listener must not keep the others stale; its error still surfaces.
+      try { l(); } catch (e) { queueMicrotask(() => { throw e; }); }
+    }
   }
 
   // `current`: no event came while these stats were read, so they include every event seen.
