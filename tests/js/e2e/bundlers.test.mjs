@@ -5,8 +5,8 @@
 // the server's applied log holds that entry's key once.
 //
 // Where a bundler needs a setting, the app below uses exactly the one line that scripts/pkg/
-// README.md's "Bundlers" section documents (`SETTING` marks it). The bundlers are pinned in
-// tests/js/bundlers/package.json; the temporary projects are made in tests/js/bundlers/tmp-*
+// README.md's "Bundlers" section documents (`SETTING`; a test checks the README shows each).
+// The bundlers are pinned in tests/js/bundlers/package.json; the temporary projects are made in tests/js/bundlers/tmp-*
 // so that Node's resolution finds the bundlers (and their plugins) in its node_modules, while
 // `graphql-outbox` comes from each project's own install of the tarball.
 import { test, before, after } from "node:test";
@@ -64,6 +64,19 @@ async function bundle(dir, bin, args) {
 }
 
 const TITLE = "Bundled title";
+
+/** The one setting each bundler needs, used below as is; the README's "Bundlers" section must show each. */
+const SETTING = {
+  esbuild: "--loader:.wasm=file",
+  rollup: "plugins: [nodeResolve(), importMetaAssets()]",
+  node: 'import "fake-indexeddb/auto";',
+};
+
+test("the README's bundler notes show each setting the matrix uses", async () => {
+  const readme = await readFile(join(ROOT, "scripts", "pkg", "README.md"), "utf8");
+  const notes = readme.slice(readme.indexOf("## Bundlers"));
+  for (const [bundler, line] of Object.entries(SETTING)) assert.ok(notes.includes(line), `${bundler}: ${line}`);
+});
 
 /**
  * The app: init (`initCall`, after `imports`), open a client on `origin`'s server, one mutation.
@@ -153,8 +166,7 @@ test("esbuild: --loader:.wasm=file, and init with the imported URL", { timeout: 
     }),
     "dist/index.html": page('<script type="module" src="main.js"></script>'),
   });
-  // SETTING: --loader:.wasm=file
-  await bundle(dir, "esbuild", ["main.js", "--bundle", "--format=esm", "--outdir=dist", "--loader:.wasm=file"]);
+  await bundle(dir, "esbuild", ["main.js", "--bundle", "--format=esm", "--outdir=dist", SETTING.esbuild]);
   await checkInBrowser(join(dir, "dist"));
 });
 
@@ -166,8 +178,8 @@ import { importMetaAssets } from "@web/rollup-plugin-import-meta-assets";
 export default {
   input: "main.js",
   output: { dir: "dist", format: "es" },
-  // SETTING: importMetaAssets() emits the wasm that new URL(..., import.meta.url) names
-  plugins: [nodeResolve(), importMetaAssets()],
+  // importMetaAssets() emits the wasm that new URL(..., import.meta.url) names
+  ${SETTING.rollup},
 };
 `,
     "dist/index.html": page('<script type="module" src="main.js"></script>'),
@@ -190,9 +202,8 @@ test("Node: fake-indexeddb/auto, and init with the wasm bytes", { timeout: 120_0
   const server = await startServer({ www: work });
   try {
     const dir = await project("node", {
-      // SETTING: the IndexedDB shim, imported first
       "main.mjs": app({
-        imports: 'import "fake-indexeddb/auto";\nimport { readFile } from "node:fs/promises";',
+        imports: `${SETTING.node}\nimport { readFile } from "node:fs/promises";`,
         initCall: 'init({ module_or_path: await readFile(new URL(import.meta.resolve("graphql-outbox/graphql_outbox_bg.wasm"))) })',
         origin: "process.env.ORIGIN",
         node: true,
