@@ -80,10 +80,10 @@ test("the README's bundler notes show each setting the matrix uses", async () =>
 
 /**
  * The app: init (`initCall`, after `imports`), open a client on `origin`'s server, one mutation.
- * Its outcome, `{ status, id }` or `{ error }`, goes to `window.outboxResult` (a promise), or
- * with `node` to stdout as JSON.
+ * `report` gets the expression of its outcome (a promise of `{ status, id }` or `{ error }`) and
+ * returns the statement that hands it over; by default to `window.outboxResult`.
  */
-function app({ imports = "", initCall = "init()", origin = "location.origin", node = false } = {}) {
+function app({ imports = "", initCall = "init()", origin = "location.origin", report = (o) => `window.outboxResult = ${o};` } = {}) {
   const outcome = `(async () => {
   await ${initCall};
   const client = await Client.open({
@@ -101,7 +101,7 @@ function app({ imports = "", initCall = "init()", origin = "location.origin", no
 })().catch((e) => ({ error: e.name + ": " + e.message }))`;
   return `import init, { Client } from "graphql-outbox";
 ${imports}
-${node ? `console.log(JSON.stringify(await ${outcome}));` : `window.outboxResult = ${outcome};`}
+${report(outcome)}
 `;
 }
 
@@ -143,6 +143,22 @@ test("Vite: no setting", { timeout: 120_000 }, async () => {
   const dir = await project("vite", {
     "index.html": page('<script type="module" src="/main.js"></script>'),
     "main.js": app(),
+  });
+  await bundle(dir, "vite", ["build", "--logLevel", "warn"]);
+  await checkInBrowser(join(dir, "dist"));
+});
+
+test("Vite, module worker: no setting", { timeout: 120_000 }, async () => {
+  const dir = await project("vite-worker", {
+    "index.html": page('<script type="module" src="/main.js"></script>'),
+    // Vite's documented way to start a module worker: the URL form it rewrites at build time.
+    "main.js": `const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+window.outboxResult = new Promise((resolve) => {
+  worker.onmessage = (e) => resolve(e.data);
+  worker.onerror = (e) => resolve({ error: "worker: " + e.message });
+});
+`,
+    "worker.js": app({ report: (o) => `${o}.then((r) => self.postMessage(r));` }),
   });
   await bundle(dir, "vite", ["build", "--logLevel", "warn"]);
   await checkInBrowser(join(dir, "dist"));
@@ -206,7 +222,7 @@ test("Node: fake-indexeddb/auto, and init with the wasm bytes", { timeout: 120_0
         imports: `${SETTING.node}\nimport { readFile } from "node:fs/promises";`,
         initCall: 'init({ module_or_path: await readFile(new URL(import.meta.resolve("graphql-outbox/graphql_outbox_bg.wasm"))) })',
         origin: "process.env.ORIGIN",
-        node: true,
+        report: (o) => `console.log(JSON.stringify(await ${o}));`,
       }),
     });
     const { stdout } = await run(process.execPath, ["main.mjs"], {
