@@ -214,6 +214,9 @@ test("plain <script type=module> with an import map: no setting", { timeout: 120
   await checkInBrowser(dir);
 });
 
+// This one takes about 11 s: the Node process only exits tokenTimeoutMs (10 s) after the call,
+// even though the client is closed; the token callback's timeout timer seems not to be cleared
+// once the token arrives (exit comes 2 s after with tokenTimeoutMs: 2000). Left visible here.
 test("Node: fake-indexeddb/auto, and init with the wasm bytes", { timeout: 120_000 }, async () => {
   const server = await startServer({ www: work });
   try {
