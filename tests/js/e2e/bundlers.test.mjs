@@ -1,7 +1,7 @@
 // The bundler matrix of issue 11: the PACKED tarball (`npm pack` of pkg/) installed into a fresh
 // temporary project per bundler, built the way a newcomer would, then one GC Directory mutation
 // (`modifyProfile`) against the reference server: in headless Chromium for the bundled pages and
-// the plain import-map page, in a Node process for Node. Each checks `status: "sent"` and that
+// the plain import-map page, in a Node process for Node and Vitest. Each checks `status: "sent"` and that
 // the server's applied log holds that entry's key once.
 //
 // Where a bundler needs a setting, the app below uses exactly the one line that scripts/pkg/
@@ -71,6 +71,10 @@ const SETTING = {
   rollup: "plugins: [nodeResolve(), importMetaAssets()]",
   node: 'import "fake-indexeddb/auto";',
 };
+
+/** Node's way to the wasm bytes (its `fetch` does not read files), in an ES module. */
+const WASM_BYTES = 'await readFile(createRequire(import.meta.url).resolve("graphql-outbox/graphql_outbox_bg.wasm"))';
+const NODE_IMPORTS = `${SETTING.node}\nimport { readFile } from "node:fs/promises";\nimport { createRequire } from "node:module";`;
 
 test("the README's bundler notes show each setting the matrix uses", async () => {
   const readme = await readFile(join(ROOT, "scripts", "pkg", "README.md"), "utf8");
@@ -222,8 +226,8 @@ test("Node: fake-indexeddb/auto, and init with the wasm bytes", { timeout: 120_0
   try {
     const dir = await project("node", {
       "main.mjs": app({
-        imports: `${SETTING.node}\nimport { readFile } from "node:fs/promises";`,
-        initCall: 'init({ module_or_path: await readFile(new URL(import.meta.resolve("graphql-outbox/graphql_outbox_bg.wasm"))) })',
+        imports: NODE_IMPORTS,
+        initCall: `init({ module_or_path: ${WASM_BYTES} })`,
         origin: "process.env.ORIGIN",
         report: (o) => `console.log(JSON.stringify(await ${o}));`,
       }),
@@ -233,6 +237,29 @@ test("Node: fake-indexeddb/auto, and init with the wasm bytes", { timeout: 120_0
       env: { ...process.env, ORIGIN: server.url },
     }).catch((e) => { throw new Error(`node main.mjs failed:\n${e.stdout}\n${e.stderr}`); });
     await checkApplied(server.url, JSON.parse(stdout.trim().split("\n").pop()));
+  } finally {
+    await server.stop();
+  }
+});
+
+test("Vitest (Node): the same setting as Node", { timeout: 120_000 }, async () => {
+  const server = await startServer({ www: work });
+  try {
+    const dir = await project("vitest", {
+      // The outcome goes to a file: Vitest decorates the test's stdout.
+      "outbox.test.js": app({
+        imports: `${NODE_IMPORTS}\nimport { writeFileSync } from "node:fs";\nimport { test } from "vitest";`,
+        initCall: `init({ module_or_path: ${WASM_BYTES} })`,
+        origin: "process.env.ORIGIN",
+        report: (o) => `test("one mutation", async () => { writeFileSync("outcome.json", JSON.stringify(await ${o})); });`,
+      }),
+    });
+    await run(join(BIN, "vitest"), ["run", "--reporter=dot"], {
+      cwd: dir,
+      env: { ...process.env, ORIGIN: server.url },
+      timeout: 90_000,
+    }).catch((e) => { throw new Error(`vitest run failed:\n${e.stdout}\n${e.stderr}`); });
+    await checkApplied(server.url, JSON.parse(await readFile(join(dir, "outcome.json"), "utf8")));
   } finally {
     await server.stop();
   }
