@@ -7,8 +7,9 @@
 // Where a bundler needs a setting, the app below uses exactly the one line that scripts/pkg/
 // README.md's "Bundlers" section documents (`SETTING`; a test checks the README shows each).
 // The bundlers are pinned in tests/js/bundlers/package.json; the temporary projects are made
-// in tests/js/bundlers/tmp-* so that Node's resolution finds the bundlers (and their plugins) in its node_modules, while
-// `graphql-outbox` comes from each project's own install of the tarball.
+// in tests/js/bundlers/tmp-* so that Node's resolution finds the bundlers (and their plugins)
+// in its node_modules, while `graphql-outbox` comes from each project's own install of the
+// tarball.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
