@@ -77,6 +77,16 @@ ensure_node_modules() {
   fi
 }
 
+# The bundlers of the bundler matrix (tests/js/e2e/bundlers.test.mjs), pinned in their own
+# folder so the other tests do not install them.
+ensure_bundler_modules() {
+  local dir="$ROOT/tests/js/bundlers"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "installing the bundlers of tests/js/bundlers"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 # A free TCP port on 127.0.0.1.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

@@ -5,12 +5,14 @@
 #   3. browser tests (wasm-bindgen-test in headless Chromium) against a reference server
 #      this script starts on a free port and stops on exit,
 #   4. end-to-end tests: Playwright (playwright-core, system Chromium) driving the built package
-#      in a page against reference servers the test files start themselves.
+#      in a page against reference servers the test files start themselves; among them the
+#      bundler matrix (e2e/bundlers.test.mjs: the packed tarball built by each bundler).
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_chromium
 ensure_node_modules
+ensure_bundler_modules
 cd "$ROOT"
 
 stage() { say "$1"; STAGE_START=$SECONDS; }
