@@ -36,7 +36,8 @@ fn keyless(options: &JsValue) -> Result<Vec<String>, SdkError> {
         return Err(bad());
     }
     let mut out = vec![];
-    for key in js_sys::Object::keys(o.unchecked_ref::<js_sys::Object>()).iter() {
+    let keys = object_keys(&o).map_err(|_| SdkError::Config("Client.open: options.idempotency could not be read (its keys threw)".into()))?;
+    for key in keys.iter() {
         let name = key.as_string().unwrap_or_default();
         if !api::ALL.iter().any(|a| a.name == name) {
             return Err(SdkError::Config(format!("Client.open: idempotency.{name} is not an API of this SDK")));

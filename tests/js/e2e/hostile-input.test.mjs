@@ -134,7 +134,7 @@ test("every other export settles within 1 s with a documented error name", { tim
       // StorageError: IndexedDB may refuse a database name (a 10 MB one).
       const config = { errors: ["ConfigError", "StorageError"] };
       await check("Client.open(v)", label, () => open(v), { errors: ["ConfigError"], ok: false });
-      for (const key of ["endpoints", "user", "token", "database", "outbox"]) {
+      for (const key of ["endpoints", "user", "token", "database", "outbox", "idempotency", "requestTimeoutMs", "tokenTimeoutMs"]) {
         const o = { endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` }, user: "hostile", database: "hostile-open" };
         o[key] = v;
         await check(`Client.open({ ${key}: v })`, label, () => open(o), config);
