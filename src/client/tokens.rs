@@ -24,15 +24,6 @@ impl Tokens for PassTokens {
     }
 }
 
-/// What a thrown or rejected value says, without anything that could itself throw or trap.
-fn describe(e: &JsValue) -> String {
-    js_sys::Reflect::get(e, &"message".into())
-        .ok()
-        .and_then(|m| m.as_string())
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| format!("a thrown {}", e.js_typeof().as_string().unwrap_or_default()))
-}
-
 /// `p`'s outcome, or `None` if it has not settled within `ms`.
 /// The timer is cleared as soon as `p` settles: a pending one keeps a Node process (tests,
 /// server-side use) alive for the whole `tokenTimeoutMs` after the client is done.
@@ -85,9 +76,9 @@ impl ClientRef {
             self.0.token_late.set(true);
             return Err(format!("the token callback did not answer within {ms} ms (tokenTimeoutMs)"));
         };
-        self.0.token_inflight.borrow_mut().retain(|c| !(c.api == api && JsValue::from(c.promise.clone()) == JsValue::from(call.clone())));
+        self.0.token_inflight.borrow_mut().retain(|c| !(c.api == api && js_sys::Object::is(&c.promise, &call)));
         match answer {
-            Err(e) => Err(format!("the token callback failed: {}", describe(&e))),
+            Err(e) => Err(format!("the token callback failed: {}", super::js::describe(&e))),
             Ok(v) if v.is_null() || v.is_undefined() => Ok(None),
             Ok(v) => v.as_string().map(Some).ok_or_else(|| {
                 let got = v.js_typeof().as_string().unwrap_or_default();

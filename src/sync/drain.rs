@@ -40,6 +40,12 @@ pub const TOMBSTONE_MS: f64 = 24.0 * 3600.0 * 1000.0;
 /// entry until the lease ends, when any other context may send it again (same key).
 pub const LEASE_MS: f64 = 60_000.0;
 
+/// The time against which other owners' claims are checked: `now`, or under the Web Lock
+/// infinity (no other owner's claim counts: only a dead context can have left one).
+pub fn claims_checked_at(exclusive: bool, now: f64) -> f64 {
+    if exclusive { f64::INFINITY } else { now }
+}
+
 /// The lease for a transport that aborts requests after `timeout_ms`: `LEASE_MS`, or the
 /// timeout plus 30 s when that is longer (an app may set `requestTimeoutMs` above 30 s).
 pub fn lease_ms(timeout_ms: Option<u32>) -> f64 {
@@ -212,10 +218,8 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         }
     }
 
-    /// The time against which other owners' claims are checked; under the Web Lock, infinity:
-    /// no other owner's claim counts (see `exclusive`).
     fn lease_now(&self) -> f64 {
-        if self.exclusive { f64::INFINITY } else { self.clock.now_ms() }
+        claims_checked_at(self.exclusive, self.clock.now_ms())
     }
 
     fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {

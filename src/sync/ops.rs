@@ -75,7 +75,7 @@ async fn change<S: OutboxStore>(store: &S, id: &str, who: Actor<'_>, now: f64, c
         let mut next = e.clone();
         change(&mut next)?;
         next.claim = None;
-        match store.claim(&e, &next, who.owner, if who.exclusive { f64::INFINITY } else { now }).await? {
+        match store.claim(&e, &next, who.owner, super::drain::claims_checked_at(who.exclusive, now)).await? {
             Claimed::Taken => return Ok(next),
             Claimed::Busy { .. } => {
                 return Err(StoreError::Other(format!("entry {id} is being sent by another tab or worker right now: wait for settled(id)")))
