@@ -5,9 +5,10 @@
 // and prints each with its ratio to the baseline. Needs the built package (scripts/build-pkg.sh)
 // and server (cargo build -p outbox-server); OUTBOX_SERVER_BIN picks another server binary.
 // Run: node bench/outbox.mjs [count]
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, startServer, launchBrowser, openPage } from "../tests/js/e2e/harness.mjs";
+import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 
 const COUNT = Number(process.argv[2] ?? 1000);
 if (!Number.isInteger(COUNT) || COUNT < 1) throw new Error(`count must be a positive integer, not ${process.argv[2]}`);
@@ -18,9 +19,11 @@ const args = (phase, i) => ({ gcId: "4", data: { titleEn: `${phase} ${i}` } });
 
 // Without test mode: ordinary keep-alive connections, as a deployed server would have.
 const server = await startServer({ testMode: false });
-const browser = await launchBrowser();
+// An on-disk profile: an off-the-record context keeps IndexedDB in memory, which would time
+// neither the strict-durability writes nor their flushes.
+const profile = mkdtempSync(join(tmpdir(), "outbox-bench-"));
+const context = await launchProfile(profile);
 try {
-  const context = await browser.newContext();
   const page = await openPage(context, server.url);
 
   // 1. Enqueue offline.
@@ -73,13 +76,13 @@ try {
 
   const stats = await page.evaluate(() => window.client.outbox.stats());
   const fmt = (ms) => `${ms.toFixed(0).padStart(7)} ms  ${(ms / COUNT).toFixed(3).padStart(7)} ms/mutation`;
-  console.log(`graphql-outbox benchmark: ${COUNT} modifyProfile mutations, one page, headless Chromium, reference server at ${server.url}`);
+  console.log(`graphql-outbox benchmark: ${COUNT} modifyProfile mutations, one page, headless Chromium (on-disk profile), reference server at ${server.url}`);
   console.log(`  enqueue offline (IndexedDB)   ${fmt(enqueue)}  ${(enqueue / baseline).toFixed(2)}x baseline`);
   console.log(`  drain online (outbox -> HTTP) ${fmt(drain)}  ${(drain / baseline).toFixed(2)}x baseline`);
   console.log(`  baseline: sequential fetch    ${fmt(baseline)}  1.00x`);
   console.log(`  outbox after the run: ${JSON.stringify(stats)}`);
-  await context.close();
 } finally {
-  await browser.close();
+  await context.close();
+  rmSync(profile, { recursive: true, force: true });
   await server.stop();
 }

@@ -63,6 +63,11 @@ export function startServer({ www = join(here, "page"), pkg = join(ROOT, "pkg"),
   });
 }
 
+/** Headless system Chromium with an on-disk profile in `dir` (IndexedDB on disk, as for a user). */
+export function launchProfile(dir) {
+  return chromium.launchPersistentContext(dir, { executablePath: "/usr/bin/chromium", args: CHROMIUM_FLAGS, headless: true });
+}
+
 /** Launches headless system Chromium, with `args` added to the usual flags. */
 export function launchBrowser({ args = [] } = {}) {
   return chromium.launch({ executablePath: "/usr/bin/chromium", args: [...CHROMIUM_FLAGS, ...args], headless: true });
