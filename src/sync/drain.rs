@@ -270,8 +270,8 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // Under the Web Lock no other context sends this user's entries, and discard, retry
             // and purge wait for the lock: there is nothing to check. The claim is still written
             // (the entry shows as sending; a context that finds it after this one died takes it
-            // over) but not awaited, so the request goes out now: an awaited claim made a
-            // 1,000-entry drain 1.4x slower (measured). Writes land in the order issued.
+            // over) but not awaited, so the request goes out now instead of after one more
+            // IndexedDB round trip per entry. Writes land in the order issued.
             let store: &'a S = self.store;
             writes.push(Box::pin(store.mark_issued(e.clone())));
             e.claim = None;
