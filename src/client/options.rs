@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 pub struct Options {
     /// API name -> GraphQL endpoint URL.
     pub endpoints: Vec<(String, String)>,
-    /// `token(api)`, called before every send; its result is never stored.
+    /// `token(api)`, called at the start of every drain pass (outside the lock); never stored.
     pub token: Option<js_sys::Function>,
     /// Whose outbox this is.
     pub user: String,
