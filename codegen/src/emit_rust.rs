@@ -49,7 +49,7 @@ pub fn tables(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String, S
             .collect();
         writeln!(
             out,
-            "        Operation {{ name: {:?}, document: {:?}, args: &[{}], single_input: {}, idempotent: {} }},",
+            "        Operation {{ name: {:?}, document: {:?}, args: &[{}], single_input: {}, idempotent: {}, selection: &EMPTY_SELECTION }},",
             op.name,
             compact(&op.document),
             args.join(", "),
@@ -58,7 +58,9 @@ pub fn tables(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String, S
         )
         .unwrap();
     }
-    writeln!(out, "    ],\n}};").unwrap();
+    // Queries, keys, patches and selections arrive with the offline cache (issue 8).
+    writeln!(out, "    ],\n    queries: &[],\n    keys: &[],\n    patches: &[],\n}};").unwrap();
+    writeln!(out, "static EMPTY_SELECTION: Selection = Selection {{ type_name: \"Mutation\", fields: &[] }};").unwrap();
     Ok(out)
 }
 
