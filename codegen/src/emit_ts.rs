@@ -6,6 +6,7 @@ use crate::inputs::reachable;
 use crate::model::{InputValue, Kind, Schema, TypeRef};
 use crate::naming::pascal;
 use crate::operations::Operation;
+use crate::queries::Query;
 use crate::scalars;
 use std::fmt::Write;
 
@@ -13,6 +14,13 @@ use std::fmt::Write;
 /// For a mutation whose only argument is `input` it is an alias of that input's type.
 pub fn args_type_name(op: &Operation) -> String {
     format!("{}Args", pascal(&op.name))
+}
+
+/// Names (inside the API's namespace) of a query's variables type and `data` type:
+/// `ViewerQueryVariables`, `ViewerQueryData` (a query may share its name with a mutation).
+pub fn query_type_names(q: &Query) -> (String, String) {
+    let upper = pascal(&q.name);
+    (format!("{upper}QueryVariables"), format!("{upper}QueryData"))
 }
 
 fn doc(out: &mut String, indent: &str, text: Option<&str>) {
@@ -59,12 +67,13 @@ fn member(out: &mut String, v: &InputValue) {
 }
 
 /// The `export namespace <Api> { ... }` block.
-pub fn namespace(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String, String> {
+pub fn namespace(api: &str, schema: &Schema, ops: &[Operation], queries: &[Query]) -> Result<String, String> {
     let ns = pascal(api);
     let mut out = String::new();
     writeln!(out, "\n/** Types of the {api} API, generated from schemas/{api}.graphql and operations/{api}/. */").unwrap();
     writeln!(out, "export namespace {ns} {{").unwrap();
-    let reachable = reachable(schema)?;
+    let roots: Vec<String> = queries.iter().flat_map(|q| q.variables.iter().map(|v| v.ty.named().to_string())).collect();
+    let reachable = reachable(schema, &roots)?;
     let mut declared: Vec<String> = vec![];
     // Scalars and enums used in results must be declared too, not only those reachable from inputs.
     let mut names: Vec<String> = reachable.into_iter().collect();
@@ -150,6 +159,24 @@ pub fn namespace(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String
         writeln!(out, "  export type {result_name} = {};", op.result_ts).unwrap();
         declared.push(args_name);
         declared.push(result_name);
+    }
+    for q in queries {
+        let (vars, data) = query_type_names(q);
+        for n in [&vars, &data] {
+            if declared.contains(n) {
+                return Err(format!("generated TypeScript name {ns}.{n} collides with another type"));
+            }
+        }
+        doc(&mut out, "  ", Some(&format!("The variables `client.{api}.query.{}` takes.", q.name)));
+        writeln!(out, "  export interface {vars} {{").unwrap();
+        for v in &q.variables {
+            member(&mut out, v);
+        }
+        writeln!(out, "  }}").unwrap();
+        doc(&mut out, "  ", Some(&format!("The `data` of `client.{api}.query.{}`: the fields its document selects.", q.name)));
+        writeln!(out, "  export type {data} = {};", q.data_ts).unwrap();
+        declared.push(vars);
+        declared.push(data);
     }
     writeln!(out, "}}").unwrap();
     Ok(out)

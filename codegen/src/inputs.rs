@@ -4,10 +4,11 @@
 use crate::model::{InputValue, Kind, Schema};
 use std::collections::BTreeSet;
 
-/// Names of the input objects, enums and scalars reachable from the mutations' arguments, sorted.
-pub fn reachable(schema: &Schema) -> Result<BTreeSet<String>, String> {
+/// Names of the input objects, enums and scalars reachable from the mutations' arguments and
+/// from `roots` (the query documents' variable types), sorted.
+pub fn reachable(schema: &Schema, roots: &[String]) -> Result<BTreeSet<String>, String> {
     let mut seen = BTreeSet::new();
-    let mut stack: Vec<String> = vec![];
+    let mut stack: Vec<String> = roots.to_vec();
     for m in schema.mutations()? {
         stack.extend(m.args.iter().map(|a| a.ty.named().to_string()));
     }

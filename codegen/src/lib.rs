@@ -8,13 +8,19 @@ mod inputs;
 mod model;
 mod naming;
 mod operations;
+pub mod patches;
 mod prune;
+mod queries;
 mod scalars;
 pub mod sdl;
 mod selection;
+mod selection_table;
 
 pub use model::{Kind, Schema, TypeRef};
 pub use operations::{check as check_operation, Operation};
+pub use queries::{check as check_query, Query};
+pub use selection::key_field;
+pub use selection_table::{Arg, Sel, SelField};
 pub use prune::{prune, PruneSpec, Types};
 pub use selection::default_document;
 
@@ -30,12 +36,26 @@ pub struct Generated {
     pub facade: String,
     /// The checked operations, in the schema's mutation order.
     pub operations: Vec<Operation>,
+    /// The checked queries of `operations/<api>/queries/`, sorted by name.
+    pub queries: Vec<Query>,
+    /// The pending-layer patches (`patches.rs`), sorted by mutation.
+    pub patches: Vec<patches::Patch>,
 }
 
 /// Generates one API from its SDL and a map of operation file stem -> document text.
 /// Fails when a mutation has no document, a document names no mutation, or a document does not
 /// check against the schema.
 pub fn generate(api: &str, sdl: &str, documents: &[(String, String)]) -> Result<Generated, String> {
+    generate_with_queries(api, sdl, documents, &[])
+}
+
+/// `generate` with the query documents of `operations/<api>/queries/` (stem -> text).
+pub fn generate_with_queries(
+    api: &str,
+    sdl: &str,
+    documents: &[(String, String)],
+    query_documents: &[(String, String)],
+) -> Result<Generated, String> {
     let schema = Schema::parse(sdl).map_err(|e| format!("schemas/{api}.graphql: {e}"))?;
     let mutations = schema.mutations()?;
     for (stem, _) in documents {
@@ -61,12 +81,20 @@ pub fn generate(api: &str, sdl: &str, documents: &[(String, String)]) -> Result<
                 .map_err(|e| format!("operations/{api}/{e}"))?,
         );
     }
-    let ts = emit_ts::namespace(api, &schema, &ops)?;
+    let mut queries = vec![];
+    for (stem, text) in query_documents {
+        queries.push(queries::check(&schema, stem, text).map_err(|e| format!("operations/{api}/{e}"))?);
+    }
+    queries.sort_by(|a, b| a.name.cmp(&b.name));
+    let patches = patches::patches(api, &schema)?;
+    let ts = emit_ts::namespace(api, &schema, &ops, &queries)?;
     Ok(Generated {
         api: api.to_string(),
-        tables: emit_rust::tables(api, &schema, &ops)?,
-        facade: emit_rust::facade(api, &ops, &ts),
+        tables: emit_rust::tables(api, &schema, &ops, &queries, &patches)?,
+        facade: emit_rust::facade(api, &ops, &queries, &ts),
         operations: ops,
+        queries,
+        patches,
     })
 }
 
@@ -113,11 +141,10 @@ pub fn generate_all(root: &Path) -> Result<Vec<Generated>, String> {
     schemas(root)?
         .into_iter()
         .map(|(api, sdl)| {
-            generate(
-                &api,
-                &sdl,
-                &read_documents(&root.join("operations").join(&api))?,
-            )
+            let dir = root.join("operations").join(&api);
+            let queries = dir.join("queries");
+            let queries = if queries.is_dir() { read_documents(&queries)? } else { vec![] };
+            generate_with_queries(&api, &sdl, &read_documents(&dir)?, &queries)
         })
         .collect()
 }

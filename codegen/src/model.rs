@@ -14,7 +14,7 @@ pub enum TypeRef {
 }
 
 impl TypeRef {
-    fn from_ast(ty: &Type) -> Self {
+    pub(crate) fn from_ast(ty: &Type) -> Self {
         let non_null = !ty.nullable;
         match &ty.base {
             BaseType::Named(n) => TypeRef::Named(n.to_string(), non_null),

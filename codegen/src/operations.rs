@@ -19,6 +19,8 @@ pub struct Operation {
     pub description: Option<String>,
     /// The TypeScript type of `data.<name>` in the response.
     pub result_ts: String,
+    /// What the document selects, rooted at the mutation type.
+    pub selection: crate::selection_table::Sel,
 }
 
 impl Operation {
@@ -92,7 +94,10 @@ pub fn check(schema: &Schema, name: &str, document: &str) -> Result<Operation, S
         }
     }
     let result_ts = ts_of(schema, &field.ty, &root.node.selection_set.node, name)?;
+    let vars: Vec<String> = field.args.iter().map(|a| a.name.clone()).collect();
+    let selection = crate::selection_table::of_document(schema, &schema.mutation, &doc, &vars, name)?;
     Ok(Operation {
+        selection,
         name: name.to_string(),
         document: document.trim().to_string(),
         args: field.args.clone(),
@@ -188,9 +193,29 @@ fn ts_named(schema: &Schema, name: &str, sel: &SelectionSet, at: &str) -> Result
     }
 }
 
+/// A field's arguments in a document: each one the schema declares, every required one given.
+fn check_arguments(
+    scope: &str,
+    field: &Field,
+    given: &[(Positioned<async_graphql_value::Name>, Positioned<async_graphql_value::Value>)],
+    at: &str,
+) -> Result<(), String> {
+    for (name, _) in given {
+        if !field.args.iter().any(|a| a.name == name.node.as_str()) {
+            return Err(format!("{at}: {scope}.{} takes no argument {}", field.name, name.node));
+        }
+    }
+    for a in field.args.iter().filter(|a| a.ty.non_null() && !a.has_default) {
+        if !given.iter().any(|(n, _)| n.node.as_str() == a.name) {
+            return Err(format!("{at}: {scope}.{} needs its argument {}", field.name, a.name));
+        }
+    }
+    Ok(())
+}
+
 /// The selected fields of object `obj`, seen through `abstract_parent` when the selection is on
 /// an interface or union (its inline fragments then apply only to their own type).
-fn object_ts(
+pub(crate) fn object_ts(
     schema: &Schema,
     obj: &str,
     sel: &SelectionSet,
@@ -222,10 +247,9 @@ fn collect(
         match &item.node {
             Selection::Field(f) => {
                 let f = &f.node;
-                if f.alias.is_some() {
-                    return Err(format!("{at}: aliases are not supported ({})", f.name.node));
-                }
                 let fname = f.name.node.to_string();
+                // The response key: an alias names the field in the result.
+                let key = f.alias.as_ref().map_or(fname.clone(), |a| a.node.to_string());
                 let ts = if fname == "__typename" {
                     format!("\"{obj}\"")
                 } else {
@@ -233,11 +257,7 @@ fn collect(
                         .fields(scope)
                         .and_then(|fs| fs.iter().find(|x| x.name == fname))
                         .ok_or_else(|| format!("{at}: {scope} has no field {fname}"))?;
-                    if !f.arguments.is_empty() {
-                        return Err(format!(
-                            "{at}: field arguments are not supported ({scope}.{fname})"
-                        ));
-                    }
+                    check_arguments(scope, field, &f.arguments, at)?;
                     ts_of(
                         schema,
                         &field.ty,
@@ -245,8 +265,8 @@ fn collect(
                         &format!("{at}.{fname}"),
                     )?
                 };
-                if !out.iter().any(|(k, _)| *k == fname) {
-                    out.push((fname, ts));
+                if !out.iter().any(|(k, _)| *k == key) {
+                    out.push((key, ts));
                 }
             }
             Selection::InlineFragment(frag) => {

@@ -159,7 +159,7 @@ fn bad_documents_fail_with_a_message_naming_the_problem() {
             with("makeThing", "mutation makeThing($input: ThingInput!) { makeThing(input: $input) { ... on Person { key } } }"),
             "can never apply",
         ),
-        (with("makeThing", "mutation makeThing($input: ThingInput!) { makeThing(input: $input) { renamed: id } }"), "aliases"),
+        (with("makeThing", "mutation makeThing($input: ThingInput!) { makeThing(input: $input) { id(x: 1) } }"), "takes no argument x"),
     ];
     for (docs, want) in cases {
         let err = generated(docs).err().expect(want);

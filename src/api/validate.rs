@@ -3,7 +3,7 @@
 //! (`input.registrations[2].duration`) so the caller can point at the bad form field.
 
 use super::formats;
-use super::model::{Api, Kind, Operation};
+use super::model::{Api, Kind, Operation, Query};
 use serde_json::{Map, Value};
 
 /// A value the schema does not accept.
@@ -28,28 +28,51 @@ fn invalid(path: &str, reason: impl Into<String>) -> Invalid {
 /// Validates what the function was called with and returns the `variables` object.
 /// A single-`input` mutation is called with the input itself; others with `{ arg: value }`.
 pub fn variables(api: &Api, op: &Operation, called_with: Value) -> Result<Map<String, Value>, Invalid> {
+    arguments(api, op.name, op.args, op.single_input, called_with)
+}
+
+/// Validates a query's variables (always an object `{ name: value }`, or nothing when every
+/// variable is optional) and returns the `variables` object.
+pub fn query_variables(api: &Api, q: &Query, called_with: Value) -> Result<Map<String, Value>, Invalid> {
+    let called_with = match called_with {
+        // `{}` and nothing mean the same for a query whose variables are all optional.
+        Value::Null if q.args.iter().all(|(_, t)| !t.ends_with('!')) => Value::Object(Map::new()),
+        v => v,
+    };
+    arguments(api, q.name, q.args, false, called_with)
+}
+
+fn arguments(
+    api: &Api,
+    op_name: &str,
+    args: &[(&str, &str)],
+    single_input: bool,
+    called_with: Value,
+) -> Result<Map<String, Value>, Invalid> {
     let mut vars = Map::new();
-    if op.single_input {
-        let (name, ty) = op.args[0];
+    if single_input {
+        let Some(&(name, ty)) = args.first() else {
+            return Err(invalid("(arguments)", format!("{op_name} has no input argument")));
+        };
         check(api, ty, &called_with, name)?;
         vars.insert(name.to_string(), called_with);
         return Ok(vars);
     }
     let mut given = match called_with {
         Value::Object(m) => m,
-        Value::Null if op.args.is_empty() => Map::new(),
+        Value::Null if args.is_empty() => Map::new(),
         other => {
-            let names: Vec<&str> = op.args.iter().map(|a| a.0).collect();
+            let names: Vec<&str> = args.iter().map(|a| a.0).collect();
             return Err(invalid(
                 "(arguments)",
                 format!("expected an object with {}, got {}", names.join(", "), formats::kind_of(&other)),
             ));
         }
     };
-    if let Some(unknown) = given.keys().find(|k| !op.args.iter().any(|(n, _)| n == k)) {
-        return Err(invalid(unknown, format!("{} takes no argument {unknown}", op.name)));
+    if let Some(unknown) = given.keys().find(|k| !args.iter().any(|(n, _)| n == k)) {
+        return Err(invalid(unknown, format!("{op_name} takes no argument {unknown}")));
     }
-    for (name, ty) in op.args {
+    for (name, ty) in args {
         let v = given.remove(*name).unwrap_or(Value::Null);
         check(api, ty, &v, name)?;
         if !v.is_null() {

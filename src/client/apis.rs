@@ -2,6 +2,7 @@
 
 use super::call::CallOptions;
 use super::open::{Client, ClientRef};
+use super::query::QueryOptions;
 use wasm_bindgen::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/facades.rs"));

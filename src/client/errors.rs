@@ -24,6 +24,8 @@ pub enum SdkError {
     NotFound(String),
     /// A file upload target refused the bytes (a 4xx other than 408/429).
     Upload { status: u16, message: String },
+    /// A query with policy `cache-only` (or no network) found no complete cached result.
+    CacheMiss { operation: String },
 }
 
 impl From<crate::store::StoreError> for SdkError {
@@ -51,6 +53,7 @@ impl SdkError {
             SdkError::Storage { .. } => "StorageError",
             SdkError::NotFound(_) => "NotFoundError",
             SdkError::Upload { .. } => "UploadError",
+            SdkError::CacheMiss { .. } => "CacheMissError",
         }
     }
 
@@ -64,6 +67,7 @@ impl SdkError {
             | SdkError::Upload { message, .. }
             | SdkError::Storage { message, .. } => message.clone(),
             SdkError::NotFound(id) => format!("no outbox entry {id} for this user"),
+            SdkError::CacheMiss { operation } => format!("{operation}: no complete cached result"),
         }
     }
 
@@ -79,6 +83,7 @@ impl SdkError {
             SdkError::Storage { reason, .. } => json!({ "reason": reason }),
             SdkError::NotFound(id) => json!({ "id": id }),
             SdkError::Upload { status, .. } => json!({ "status": status }),
+            SdkError::CacheMiss { operation } => json!({ "operation": operation }),
         }
     }
 }

@@ -12,6 +12,7 @@ mod open;
 mod options;
 mod tokens;
 mod outbox;
+mod query;
 mod typescript;
 mod upload;
 
@@ -20,3 +21,4 @@ pub use call::CallOptions;
 pub use errors::SdkError;
 pub use open::{Client, ClientRef};
 pub use outbox::Outbox;
+pub use query::QueryOptions;

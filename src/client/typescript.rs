@@ -182,5 +182,5 @@ export type MutationResult<T> =
 /** The `name` of every error the SDK rejects with. */
 export type ErrorCode =
   | "ValidationError" | "ConfigError" | "AuthError" | "GraphQLError" | "NetworkError" | "StorageError" | "NotFoundError"
-  | "UploadError";
+  | "UploadError" | "CacheMissError";
 "#;

@@ -70,6 +70,15 @@ pub fn classify(field: &str, answer: Result<HttpResponse, NetworkError>) -> Outc
 
 /// Classifies the answer to mutation `field` received at `now_ms` (epoch ms).
 pub fn classify_at(field: &str, answer: Result<HttpResponse, NetworkError>, now_ms: f64) -> Outcome {
+    classify_with(Some(field), answer, now_ms)
+}
+
+/// Classifies the answer to a query by the same rules; `Sent` holds the whole `data` object.
+pub fn classify_query(answer: Result<HttpResponse, NetworkError>, now_ms: f64) -> Outcome {
+    classify_with(None, answer, now_ms)
+}
+
+fn classify_with(field: Option<&str>, answer: Result<HttpResponse, NetworkError>, now_ms: f64) -> Outcome {
     let resp = match answer {
         Ok(r) => r,
         Err(NetworkError(reason)) => return Outcome::Retry { reason, status: None, retry_after_ms: None },
@@ -96,7 +105,10 @@ pub fn classify_at(field: &str, answer: Result<HttpResponse, NetworkError>, now_
                 errors: errs.clone(),
             },
             (Some(b), None) if b.get("data").is_some_and(Value::is_object) => {
-                Outcome::Sent(b["data"].get(field).cloned().unwrap_or(Value::Null))
+                Outcome::Sent(match field {
+                    Some(f) => b["data"].get(f).cloned().unwrap_or(Value::Null),
+                    None => b["data"].clone(),
+                })
             }
             // A 2xx that is not a GraphQL answer (a captive portal's page, a cut body): we cannot
             // tell whether it reached the API, so retry; the idempotency key makes that safe.

@@ -52,3 +52,14 @@ fn transient_failures_retry_with_retry_after() {
     // A 200 that is not GraphQL (a captive portal) may not have reached the API at all.
     assert!(matches!(answer(200, "<html>login</html>", None), Outcome::Retry { .. }));
 }
+
+#[test]
+fn a_query_answer_is_the_whole_data_object_by_the_same_rules() {
+    use graphql_outbox::outbox::classify::classify_query;
+    let q = |status: u16, body: &str| classify_query(Ok(HttpResponse { status, retry_after: None, body: body.into() }), 0.0);
+    assert_eq!(q(200, r#"{"data":{"viewer":{"id":"1"},"worker":null}}"#), Outcome::Sent(json!({"viewer": {"id": "1"}, "worker": null})));
+    assert!(matches!(q(200, r#"{"data":null,"errors":[{"message":"no"}]}"#), Outcome::Dead { status: 200, .. }));
+    assert!(matches!(q(401, ""), Outcome::Auth { status: 401, .. }));
+    assert!(matches!(q(503, ""), Outcome::Retry { status: Some(503), .. }));
+    assert!(matches!(q(200, "<html>"), Outcome::Retry { .. }));
+}

@@ -43,3 +43,25 @@ fn reasons_say_what_was_expected() {
     let e = call("modifyProfile", json!({"gcId": "1", "data": []})).unwrap_err();
     assert_eq!(e.to_string(), "data: expected an object (ModifyProfileInput), got an array");
 }
+
+#[test]
+fn query_variables_are_validated_like_arguments() {
+    use graphql_outbox::api::validate::query_variables;
+    let ws = &graphql_outbox::api::worksome::API;
+    let q = |api: &graphql_outbox::api::model::Api, name: &str, v: Value| query_variables(api, api.query(name).expect("query exists"), v);
+    assert_eq!(q(&API, "profile", json!({"gcId": "2"})).map(Value::Object), Ok(json!({"gcId": "2"})));
+    assert_eq!(q(&API, "profile", json!({})).unwrap_err().path, "gcId");
+    assert_eq!(q(&API, "profile", json!({"gcId": "2", "x": 1})).unwrap_err().path, "x");
+    assert_eq!(q(&API, "profile", json!([1])).unwrap_err().path, "(arguments)");
+    // Every variable of `timesheets` is optional: nothing, `{}` and a page all pass.
+    assert_eq!(q(ws, "timesheets", Value::Null).map(Value::Object), Ok(json!({})));
+    assert_eq!(q(ws, "timesheets", json!({"accounts": ["3"], "page": 2})).map(Value::Object), Ok(json!({"accounts": ["3"], "page": 2})));
+    assert_eq!(q(ws, "timesheets", json!({"accounts": [true]})).unwrap_err().path, "accounts[0]");
+    assert_eq!(q(ws, "timesheets", json!({"first": "ten"})).unwrap_err().path, "first");
+    let names: Vec<&str> = ws.queries.iter().map(|q| q.name).collect();
+    assert_eq!(names, ["hire", "timesheet", "timesheets", "viewer"]);
+    assert_eq!(ws.key_field("TimesheetRegistration"), Some("id"));
+    assert_eq!(API.key_field("Profile"), Some("gcId"));
+    assert_eq!(API.patch("modifyProfile").map(|p| p.key), Some("gcId"));
+    assert!(ws.operation("updateTimesheetRegistration").is_some_and(|o| o.selection.type_name == "Mutation" && o.selection.fields[0].name == "updateTimesheetRegistration"));
+}
