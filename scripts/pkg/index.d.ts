@@ -26,6 +26,8 @@ export interface OutboxErrorDetails {
   NotFoundError: { id: string };
   /** The upload URL refused the bytes. */
   UploadError: { status: number; step: "put" };
+  /** A query with policy "cache-only" found no complete cached result; `operation`: the query's name. */
+  CacheMissError: { operation: string };
 }
 
 /** An error of this SDK with code `N`: `e.name` narrows `e.details`. */

@@ -72,6 +72,7 @@ if (typeof Symbol.dispose === "symbol") {
 /** The `name` of every error the SDK rejects or throws with. */
 export const ERROR_NAMES = Object.freeze([
   "ValidationError", "ConfigError", "AuthError", "GraphQLError", "NetworkError", "StorageError", "NotFoundError", "UploadError",
+  "CacheMissError",
 ]);
 
 /**

@@ -30,7 +30,7 @@ function typecheck(file) {
 
 // One good/bad pair per API, one for the outbox API, the typed errors, and the outbox store with
 // the React bindings (graphql-outbox/react).
-for (const api of ["gcdirectory", "worksome", "outbox", "errors", "react"]) {
+for (const api of ["gcdirectory", "worksome", "outbox", "errors", "react", "queries"]) {
   test(`${api}: a correct consumer type-checks under --strict`, () => {
     const r = typecheck(`${api}.ok.ts`);
     assert.ok(r.ok, r.output);
@@ -64,9 +64,11 @@ test("the Worksome class declares all 80 functions, and the consumer calls each 
 test("the API classes and their types declare no `any`", () => {
   // Doc comments are prose ("any event types") and are left out of the check.
   const text = readFileSync(dts, "utf8").replace(/\/\*[\s\S]*?\*\//g, "");
-  const classes = [...text.matchAll(/export (?:class|interface) (\w+Api|Client|Outbox) \{[\s\S]*?\n\}/g)];
+  const classes = [...text.matchAll(/export (?:class|interface) (\w+Api|\w+Queries|Client|Outbox) \{[\s\S]*?\n\}/g)];
   const apis = classes.map((c) => c[1]).filter((n) => n.endsWith("Api")).sort();
   assert.deepEqual(apis, ["GcdirectoryApi", "WorksomeApi"], "one class per API");
+  const queries = classes.map((c) => c[1]).filter((n) => n.endsWith("Queries")).sort();
+  assert.deepEqual(queries, ["GcdirectoryQueries", "WorksomeQueries"], "one query class per API");
   assert.ok(classes.some((c) => c[1] === "Client") && classes.some((c) => c[1] === "Outbox"), "Client and Outbox are checked too");
   for (const [body, name] of classes) assert.doesNotMatch(body, /\bany\b/, `${name} mentions any`);
   const namespaces = [...text.matchAll(/export namespace (\w+) \{[\s\S]*?\n\}/g)];
