@@ -71,8 +71,9 @@ test("all 85 mutations settle within 1 s on every hostile value, as arguments an
     for (const api of ["gcdirectory", "worksome"]) {
       const obj = client[api];
       const proto = Object.getPrototypeOf(obj);
+      // By descriptor: reading a getter (`query`) on the bare prototype would call it without an object.
       const names = Object.getOwnPropertyNames(proto)
-        .filter((n) => typeof proto[n] === "function" && !["constructor", "free", "uploadFile"].includes(n) && !n.startsWith("__"));
+        .filter((n) => typeof Object.getOwnPropertyDescriptor(proto, n).value === "function" && !["constructor", "free", "uploadFile"].includes(n) && !n.startsWith("__"));
       out.names[api] = names;
       for (const name of names) {
         for (const [label, value, neverValid] of hostileValues()) {
@@ -108,6 +109,49 @@ test("all 85 mutations settle within 1 s on every hostile value, as arguments an
   for (const api of ["gcdirectory", "worksome"]) assert.deepEqual([...report.names[api]].sort(), [...listed[api]].sort(), api);
   assert.equal(report.names.gcdirectory.length + report.names.worksome.length, 85);
   await stillWorks("hostile-mutations");
+});
+
+test("every query settles within 1 s on every hostile value, as variables and as options", { timeout: 300_000 }, async () => {
+  await context.setOffline(true);
+  const report = await page.evaluate(async () => {
+    await openClient({ database: "hostile-queries", worksome: true });
+    const out = { names: {}, calls: 0, failures: [] };
+    // Offline, a call whose variables and options are valid reaches fetch and rejects NetworkError.
+    const valid = { gcdirectory: { profile: { gcId: "1" }, orgTier: { id: "1" }, approval: { id: "1" } },
+      worksome: { viewer: { worker: "3" }, hire: { id: "110" }, timesheet: { id: "1" }, timesheets: {} } };
+    const ok = (r, neverValid) => r.rejected?.name === "ValidationError" || (!neverValid && r.rejected?.name === "NetworkError");
+    for (const api of ["gcdirectory", "worksome"]) {
+      const obj = client[api].query;
+      const proto = Object.getPrototypeOf(obj);
+      const names = Object.getOwnPropertyNames(proto)
+        .filter((n) => typeof Object.getOwnPropertyDescriptor(proto, n).value === "function" && !["constructor", "free"].includes(n) && !n.startsWith("__"));
+      out.names[api] = names;
+      for (const name of names) {
+        for (const [label, value, neverValid] of hostileValues()) {
+          for (const [position, call] of [["variables", () => obj[name](value)], ["options", () => obj[name](valid[api][name], value)]]) {
+            const r = await settleWithin(call);
+            out.calls += 1;
+            if (!ok(r, neverValid)) {
+              out.failures.push({ api, name, label: `${position} = ${label}`, r });
+              if (r.timeout) return out; // trapped: every later call would time out too
+            }
+          }
+        }
+      }
+      // A valid call: offline, it reaches fetch and rejects NetworkError; cache-only misses.
+      const name = names[0];
+      const offline = await settleWithin(() => obj[name](valid[api][name]));
+      if (offline.rejected?.name !== "NetworkError") out.failures.push({ api, name, label: "valid, offline", r: offline });
+      const miss = await settleWithin(() => obj[name](valid[api][name], { policy: "cache-only" }));
+      if (miss.rejected?.name !== "CacheMissError" || miss.rejected.details.operation !== name) out.failures.push({ api, name, label: "cache-only", r: miss });
+    }
+    return out;
+  });
+  assert.deepEqual(report.failures, []);
+  assert.deepEqual([...report.names.gcdirectory].sort(), ["approval", "orgTier", "profile"]);
+  assert.deepEqual([...report.names.worksome].sort(), ["hire", "timesheet", "timesheets", "viewer"]);
+  assert.ok(report.calls > 300, `${report.calls} calls`);
+  await stillWorks("hostile-queries");
 });
 
 test("every other export settles within 1 s with a documented error name", { timeout: 300_000 }, async () => {
