@@ -4,6 +4,9 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod cache;
+#[path = "../native/cache_tables.rs"]
+mod cache_tables;
 mod gcdirectory;
 mod outbox;
 mod store;

@@ -185,3 +185,22 @@ fn answers_of_the_wrong_shape_are_refused_or_stored_without_panicking() {
         let _ = block_on(c.read("u", query("timesheet"), &ts_vars(), &[]));
     }
 }
+
+#[test]
+fn numbers_compare_by_value_so_a_reloaded_1_equals_a_fresh_1_0() {
+    use graphql_outbox::cache::merge::same;
+    assert!(same(&json!({ "a": [1, { "b": 2 }] }), &json!({ "a": [1.0, { "b": 2.0 }] })));
+    assert!(!same(&json!(1), &json!(1.5)));
+    assert!(!same(&json!({ "a": 1 }), &json!({ "a": 1, "b": null })));
+    let c = Cache::new(MemoryCacheStore::new());
+    let vars = ts_vars();
+    block_on(c.write_result("u", &API, Target::Query(query("timesheet")), &vars, &timesheet_data(&[1.0]), 1.0)).unwrap();
+    // As IndexedDB gives it back: integral floats as integers.
+    let text = serde_json::to_string(&block_on(c.store().load("u")).unwrap()).unwrap().replace("1.0", "1");
+    let reloaded: Vec<(String, Value)> = serde_json::from_str(&text).unwrap();
+    let store = MemoryCacheStore::new();
+    block_on(store.write("u", &reloaded, &[], Durability::Strict)).unwrap();
+    let cold = Cache::new(store);
+    let changed = block_on(cold.write_result("u", &API, Target::Query(query("timesheet")), &vars, &timesheet_data(&[1.0]), 2.0)).unwrap();
+    assert_eq!(changed, Vec::<String>::new());
+}
