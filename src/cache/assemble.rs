@@ -21,15 +21,24 @@ struct Walk<'a, 'l> {
     vars: &'a Value,
     missing: Vec<String>,
     pending: Vec<String>,
+    /// Where the walk is, as response keys and list indexes: text only when something misses
+    /// (building a path string per field would cost more than the whole assembly).
+    path: Vec<Seg>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg {
+    Key(&'static str),
+    Index(usize),
 }
 
 /// Assembles `selection` from the record `root` (a root key, or any entity key) under
 /// `variables`. `Err` lists the missing paths (`timesheet{"id":"1"}.registrations.data[2]`
 /// style, with the record key where a record itself is absent).
 /// `label` starts every path (the operation's name).
-pub fn assemble(selection: &Selection, variables: &Value, root: &str, label: &str, view: &Layered) -> Result<Built, Vec<String>> {
-    let mut w = Walk { view, vars: variables, missing: vec![], pending: vec![] };
-    let data = w.record(selection, root, label);
+pub fn assemble(selection: &Selection, variables: &Value, root: &str, label: &'static str, view: &Layered) -> Result<Built, Vec<String>> {
+    let mut w = Walk { view, vars: variables, missing: vec![], pending: vec![], path: vec![Seg::Key(label)] };
+    let data = w.record(selection, root);
     if !w.missing.is_empty() {
         return Err(w.missing);
     }
@@ -37,10 +46,29 @@ pub fn assemble(selection: &Selection, variables: &Value, root: &str, label: &st
 }
 
 impl Walk<'_, '_> {
-    fn miss(&mut self, what: String) {
-        if self.missing.len() < MAX_NAMED {
-            self.missing.push(what);
+    fn miss(&mut self, last: &str, record: Option<&str>) {
+        if self.missing.len() >= MAX_NAMED {
+            return;
         }
+        let mut text = String::new();
+        for s in &self.path {
+            match s {
+                Seg::Key(k) if text.is_empty() => text.push_str(k),
+                Seg::Key(k) => {
+                    text.push('.');
+                    text.push_str(k);
+                }
+                Seg::Index(i) => text.push_str(&format!("[{i}]")),
+            }
+        }
+        if !last.is_empty() {
+            text.push('.');
+            text.push_str(last);
+        }
+        if let Some(key) = record {
+            text.push_str(&format!(" (record {key})"));
+        }
+        self.missing.push(text);
     }
 
     fn touched(&mut self, by: &[String]) {
@@ -52,7 +80,7 @@ impl Walk<'_, '_> {
     }
 
     /// A record's data; None (and a miss) if it is absent; Null if an overlay deleted it.
-    fn record(&mut self, sel: &Selection, key: &str, path: &str) -> Option<Value> {
+    fn record(&mut self, sel: &Selection, key: &str) -> Option<Value> {
         let view = self.view;
         let (fields, by) = view.get(key);
         self.touched(by);
@@ -60,13 +88,13 @@ impl Walk<'_, '_> {
             return Some(Value::Null);
         }
         let Some(fields) = fields else {
-            self.miss(format!("{path} (record {key})"));
+            self.miss("", Some(key));
             return None;
         };
-        Some(self.object(sel, fields, path))
+        Some(self.object(sel, fields))
     }
 
-    fn object<L: Lookup>(&mut self, sel: &Selection, fields: &L, path: &str) -> Value {
+    fn object<L: Lookup>(&mut self, sel: &Selection, fields: &L) -> Value {
         let type_name = fields.field("__typename").and_then(Value::as_str).unwrap_or(sel.type_name);
         let mut out = Map::new();
         for f in sel.fields {
@@ -75,14 +103,18 @@ impl Walk<'_, '_> {
                 // Under another type's condition the field is legitimately absent (an
                 // interface condition cannot be told from `__typename`, so absent = skipped).
                 if f.on.is_none_or(|on| on == type_name) {
-                    self.miss(format!("{path}.{key}"));
+                    self.miss(&key, None);
                 }
                 continue;
             };
-            let p = format!("{path}.{}", f.response_key);
             let v = match f.selection {
                 None => v.clone(),
-                Some(s) => self.value(s, v, &p, false).unwrap_or(Value::Null),
+                Some(s) => {
+                    self.path.push(Seg::Key(f.response_key));
+                    let v = self.value(s, v, false).unwrap_or(Value::Null);
+                    self.path.pop();
+                    v
+                }
             };
             out.insert(f.response_key.into(), v);
         }
@@ -90,17 +122,22 @@ impl Walk<'_, '_> {
     }
 
     /// A stored object-typed value; None for a list element an overlay deleted (dropped).
-    fn value(&mut self, sel: &Selection, v: &Value, path: &str, in_list: bool) -> Option<Value> {
+    fn value(&mut self, sel: &Selection, v: &Value, in_list: bool) -> Option<Value> {
         if let Some(key) = as_ref(v) {
-            let r = self.record(sel, key, path);
+            let r = self.record(sel, key);
             return if in_list && r == Some(Value::Null) && self.view.deleted(key) { None } else { Some(r.unwrap_or(Value::Null)) };
         }
         Some(match v {
             Value::Array(a) => {
-                let items = a.iter().enumerate().filter_map(|(i, x)| self.value(sel, x, &format!("{path}[{i}]"), true));
-                Value::Array(items.collect())
+                let mut items = Vec::with_capacity(a.len());
+                for (i, x) in a.iter().enumerate() {
+                    self.path.push(Seg::Index(i));
+                    items.extend(self.value(sel, x, true));
+                    self.path.pop();
+                }
+                Value::Array(items)
             }
-            Value::Object(m) => self.object(sel, m, path),
+            Value::Object(m) => self.object(sel, m),
             other => other.clone(),
         })
     }

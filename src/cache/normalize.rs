@@ -50,7 +50,7 @@ fn object(api: &Api, sel: &Selection, vars: &Value, obj: &Map<String, Value>, ou
             Some(s) => value(api, s, vars, v, out),
         };
         // Two aliases of one field with one storage key: their sub-selections add up.
-        merge_fields(&mut fields, std::iter::once((field_key(f, vars), stored)).collect());
+        merge_fields(&mut fields, std::iter::once((field_key(f, vars).into_owned(), stored)).collect());
     }
     fields
 }

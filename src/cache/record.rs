@@ -8,6 +8,7 @@
 
 use crate::api::model::{Arg, Field};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// A record's fields: storage key → value (refs and embedded objects inside).
@@ -102,7 +103,10 @@ fn write_canonical(v: &Value, out: &mut String) {
 /// The storage key of a selected field under `variables`: `name`, or `name{canonical args}`.
 /// An argument whose variable is absent is omitted, as GraphQL omits it; a literal that is not
 /// valid JSON (codegen emits canonical JSON, so: never) is kept as a string.
-pub fn field_key(field: &Field, variables: &Value) -> String {
+pub fn field_key(field: &Field, variables: &Value) -> Cow<'static, str> {
+    if field.args.is_empty() {
+        return Cow::Borrowed(field.name);
+    }
     let mut args = Map::new();
     for (name, arg) in field.args {
         let v = match arg {
@@ -114,7 +118,7 @@ pub fn field_key(field: &Field, variables: &Value) -> String {
         };
         args.insert((*name).into(), v);
     }
-    storage_key(field.name, &args)
+    Cow::Owned(storage_key(field.name, &args))
 }
 
 /// The storage key of field `name` with these argument values (for overlays the app builds).
@@ -167,9 +171,10 @@ pub fn decode_all(stored: Vec<(String, Value)>) -> BTreeMap<String, Record> {
             stamps.push((root.to_string(), v.get("at").and_then(Value::as_f64).unwrap_or(0.0)));
             continue;
         }
-        let Some(Value::Object(f)) = v.get("f") else { continue };
+        let Value::Object(mut v) = v else { continue };
         let at = v.get("at").and_then(Value::as_f64).unwrap_or(0.0);
-        records.insert(key, Record { fields: f.clone().into_iter().collect(), at });
+        let Some(Value::Object(f)) = v.remove("f") else { continue };
+        records.insert(key, Record { fields: f.into_iter().collect(), at });
     }
     for (root, at) in stamps {
         if let Some(r) = records.get_mut(&root) {

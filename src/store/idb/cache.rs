@@ -11,7 +11,7 @@ use super::IdbStore;
 use crate::store::cache::{CacheStore, Durability};
 use crate::store::StoreError;
 use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 fn js_err(e: JsValue) -> StoreError {
@@ -79,8 +79,17 @@ impl CacheStore for IdbStore {
     }
 
     async fn write(&self, user: &str, puts: &[(String, Value)], deletes: &[String], durability: Durability) -> Result<(), StoreError> {
-        let rows: Vec<Value> = puts.iter().map(|(k, v)| json!({ "u": user, "k": k, "v": v })).collect();
-        let parsed: js_sys::Array = js_sys::JSON::parse(&Value::Array(rows).to_string()).map_err(js_err)?.unchecked_into();
+        // The rows as one JSON text, written directly (no intermediate values to clone).
+        let user_json = Value::String(user.into()).to_string();
+        let mut text = String::from("[");
+        for (i, (k, v)) in puts.iter().enumerate() {
+            if i > 0 {
+                text.push(',');
+            }
+            text.push_str(&format!("{{\"u\":{user_json},\"k\":{},\"v\":{v}}}", Value::String(k.clone())));
+        }
+        text.push(']');
+        let parsed: js_sys::Array = js_sys::JSON::parse(&text).map_err(js_err)?.unchecked_into();
         let tx = self.cache_tx(&self.conn.ready().await?, Some(durability))?;
         let committed = done(&tx);
         let store = tx.object_store(CACHE).map_err(js_err)?;
