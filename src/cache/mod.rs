@@ -19,6 +19,10 @@
 //!     Err(CacheError::Miss(m)) => ..,                     // m.missing names what is absent
 //!     Err(e) => ..,                                       // store failure
 //! }
+//! // A sent delete (its patch says `delete`): the entity and every ref to it go (strict).
+//! if let Some(key) = delete::deleted_key(api, &e.operation, &e.variables) {
+//!     let changed = cache.write_deleted(user, &key).await?;
+//! }
 //! cache.refresh(user, &keys).await?;   // another context wrote these keys (its `changed`)
 //! cache.clear(user).await?;            // purge / user switch (strict)
 //! cache.evict(now).await?;             // age limit, size cap, unreachable records
@@ -33,6 +37,7 @@
 //! one transaction. Overlays are never stored: they come from the durable outbox.
 
 pub mod assemble;
+pub mod delete;
 pub mod evict;
 pub mod merge;
 pub mod normalize;
@@ -191,6 +196,27 @@ impl<S: CacheStore> Cache<S> {
         let built = assemble::assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
         let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);
         Ok(Assembled { data: built.data, pending: built.pending, fetched_at })
+    }
+
+    /// Records a sent delete: removes entity `key` of `user` and every ref to it (dropped from
+    /// lists, null elsewhere), storing the records that held refs, in one strict transaction.
+    /// Returns the changed keys, `key` included if it was cached.
+    pub async fn write_deleted(&self, user: &str, key: &str) -> Result<Vec<String>, CacheError> {
+        self.ensure(user).await?;
+        let (mut changed, puts) = {
+            let mut users = self.users.borrow_mut();
+            let records = users.entry(user.to_string()).or_default();
+            let had = records.contains_key(key);
+            let mut changed = delete::strip(records, key);
+            let puts: Vec<(String, Value)> = changed.iter().filter_map(|k| records.get(k).map(|r| (k.clone(), encode(k, r)))).collect();
+            if had {
+                changed.push(key.to_string());
+            }
+            (changed, puts)
+        };
+        self.store.write(user, &puts, &[key.to_string()], Durability::Strict).await?;
+        changed.sort();
+        Ok(changed)
     }
 
     /// Re-reads `keys` of `user` from the store (another context wrote them): one transaction.

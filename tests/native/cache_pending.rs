@@ -95,7 +95,7 @@ fn an_app_update_adds_a_created_entity_to_a_list() {
         .collect();
     fields.push(Op::Insert { key: "Timesheet:1".into(), path: list.clone(), value: ref_value(&tmp), index: None });
     let create = Overlay { entry_id: "entry-c".into(), ops: fields };
-    let (data, pending) = regs(&c, &[create.clone()]);
+    let (data, pending) = regs(&c, std::slice::from_ref(&create));
     assert_eq!(data.len(), 2);
     assert_eq!((data[1]["id"].clone(), data[1]["duration"].clone()), (json!("tmp:1"), json!(6.0)));
     assert_eq!(pending, ["entry-c"]);
@@ -128,4 +128,21 @@ fn the_pending_view_survives_a_reload() {
     let after = block_on(Cache::new(store).read("alice", query("timesheet"), &ts_vars(), &[o])).unwrap();
     assert_eq!(before, after);
     assert_ne!(after.data, timesheet_data(&[1.5, 2.0]));
+}
+
+#[test]
+fn a_sent_delete_removes_the_entity_and_its_refs() {
+    let c = cache_with_timesheet(&[1.5, 2.0]);
+    let vars = json!({ "id": "10" });
+    let key = graphql_outbox::cache::delete::deleted_key(&API, "deleteTimesheetRegistration", &vars).expect("a delete patch");
+    assert_eq!(key, "TimesheetRegistration:10");
+    assert_eq!(graphql_outbox::cache::delete::deleted_key(&API, "updateTimesheetRegistration", &json!({ "input": { "id": "1" } })), None);
+    c.store().reset_counters();
+    let changed = block_on(c.write_deleted("alice", &key)).unwrap();
+    assert_eq!(changed, ["Timesheet:1", "TimesheetRegistration:10"]);
+    assert_eq!((c.store().puts.get(), c.store().last_durability.get()), (1, Some(Durability::Strict)), "the list holder only, strict");
+    let (data, pending) = regs(&c, &[]);
+    assert_eq!((data, pending), (vec![registration(11, 2.0)], vec![]), "gone with no overlay left");
+    let stored = block_on(graphql_outbox::store::CacheStore::load(c.store(), "alice")).unwrap();
+    assert!(!stored.iter().any(|(k, _)| k == &key), "the record is deleted");
 }
