@@ -3,7 +3,7 @@
 //! user's records; `Cache::evict` runs them over every user and writes the deletes.
 
 use super::record::{encode, is_root, refs_in, stamp_key, stored_bytes, Record};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Default size cap: 8 MiB of stored JSON over all users (records plus keys). An offline
 /// timesheet app's views (hires, timesheets, a few hundred registrations) are well under 1 MiB;
@@ -40,44 +40,46 @@ pub fn expired_roots(records: &BTreeMap<String, Record>, now: f64, max_age_ms: f
 }
 
 /// Entity records that no root outside `dropped` reaches (following refs transitively).
-pub fn unreachable(records: &BTreeMap<String, Record>, dropped: &BTreeSet<String>) -> Vec<String> {
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut todo: Vec<&str> = records.keys().filter(|k| is_root(k) && !dropped.contains(*k)).map(String::as_str).collect();
-    while let Some(k) = todo.pop() {
-        if !seen.insert(k) {
+/// (Marks in a `Vec<bool>` by position among the sorted keys: no set type of its own, which
+/// would add its code to the wasm.)
+pub fn unreachable(records: &BTreeMap<String, Record>, dropped: &[String]) -> Vec<String> {
+    let keys: Vec<&String> = records.keys().collect();
+    let mut seen = vec![false; keys.len()];
+    let mut todo: Vec<usize> = (0..keys.len()).filter(|&i| is_root(keys[i]) && !dropped.contains(keys[i])).collect();
+    while let Some(i) = todo.pop() {
+        if std::mem::replace(&mut seen[i], true) {
             continue;
         }
-        if let Some(r) = records.get(k) {
-            let mut refs = vec![];
+        let mut refs = vec![];
+        if let Some(r) = records.get(keys[i]) {
             r.fields.values().for_each(|v| refs_in(v, &mut refs));
-            todo.extend(refs.into_iter().filter(|k| !seen.contains(k)));
         }
+        todo.extend(refs.into_iter().filter_map(|k| keys.binary_search_by(|x| x.as_str().cmp(k)).ok()).filter(|&j| !seen[j]));
     }
-    records.keys().filter(|k| !is_root(k) && !seen.contains(k.as_str())).cloned().collect()
+    keys.iter().zip(seen).filter(|(k, s)| !s && !is_root(k)).map(|(k, _)| (*k).clone()).collect()
 }
 
 /// The keys to delete from one user's records so no root is older than the age limit and
 /// no entity is unreachable, plus, while `over` bytes remain to free, the oldest roots.
 /// Returns (deleted record keys, bytes freed).
 pub fn plan(records: &BTreeMap<String, Record>, now: f64, max_age_ms: f64, mut over: u64) -> (Vec<String>, u64) {
-    let mut dropped: BTreeSet<String> = expired_roots(records, now, max_age_ms).into_iter().collect();
-    let mut roots: Vec<(&String, f64)> = records.iter().filter(|(k, _)| is_root(k) && !dropped.contains(*k)).map(|(k, r)| (k, r.at)).collect();
-    roots.sort_by(|a, b| a.1.total_cmp(&b.1));
-    let mut roots = roots.into_iter();
+    let mut dropped: Vec<String> = expired_roots(records, now, max_age_ms);
+    // Oldest first, picked one at a time (roots are few; no sort code in the wasm for this).
+    let oldest = |dropped: &[String]| {
+        let live = records.iter().filter(|(k, _)| is_root(k) && !dropped.contains(*k));
+        live.min_by(|a, b| a.1.at.total_cmp(&b.1.at)).map(|(k, _)| k.clone())
+    };
     loop {
         let gone = unreachable(records, &dropped);
         let freed: u64 = dropped.iter().chain(gone.iter()).filter_map(|k| records.get(k).map(|r| record_bytes(k, r))).sum();
         if freed >= over {
             over = 0;
         }
-        match roots.next() {
-            Some((k, _)) if over > 0 => {
-                dropped.insert(k.clone());
-            }
+        match oldest(&dropped) {
+            Some(k) if over > 0 => dropped.push(k),
             _ => {
-                let mut keys: Vec<String> = dropped.into_iter().collect();
-                keys.extend(gone);
-                return (keys, freed);
+                dropped.extend(gone);
+                return (dropped, freed);
             }
         }
     }

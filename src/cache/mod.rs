@@ -54,7 +54,9 @@ use normalize::ShapeError;
 use record::{decode_all, encode, encode_stamp, is_root, root_key, stamp_key, Record};
 use serde_json::Value;
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::BTreeMap;
+
+type Records = BTreeMap<String, Record>;
 
 /// What answered: a query (its result gets a root) or a sent mutation (its entities only).
 #[derive(Debug, Clone, Copy)]
@@ -117,8 +119,9 @@ pub struct Evicted {
 pub struct Cache<S: CacheStore> {
     store: S,
     limits: Limits,
-    /// user → their records, loaded whole on first use.
-    users: RefCell<HashMap<String, BTreeMap<String, Record>>>,
+    /// (user, their records), loaded whole on first use. A list: a client has one user, two
+    /// around a switch (and a map type of its own would add its code to the wasm).
+    users: RefCell<Vec<(String, Records)>>,
 }
 
 impl<S: CacheStore> Cache<S> {
@@ -128,21 +131,40 @@ impl<S: CacheStore> Cache<S> {
     }
 
     pub fn with_limits(store: S, limits: Limits) -> Cache<S> {
-        Cache { store, limits, users: RefCell::new(HashMap::new()) }
+        Cache { store, limits, users: RefCell::new(Vec::new()) }
     }
 
     pub fn store(&self) -> &S {
         &self.store
     }
 
+    fn loaded(&self, user: &str) -> bool {
+        self.users.borrow().iter().any(|(u, _)| u == user)
+    }
+
+    /// Runs `f` on `user`'s records in memory (empty if not loaded).
+    fn with<R>(&self, user: &str, f: impl FnOnce(&mut Records) -> R) -> R {
+        let mut users = self.users.borrow_mut();
+        let i = match users.iter().position(|(u, _)| u == user) {
+            Some(i) => i,
+            None => {
+                users.push((user.to_string(), Records::new()));
+                users.len() - 1
+            }
+        };
+        f(&mut users[i].1)
+    }
+
     /// Loads `user`'s records unless they are in memory. A load that finishes after another
     /// call already loaded them is dropped (theirs is as new or newer).
     async fn ensure(&self, user: &str) -> Result<(), StoreError> {
-        if self.users.borrow().contains_key(user) {
+        if self.loaded(user) {
             return Ok(());
         }
         let records = decode_all(self.store.load(user).await?);
-        self.users.borrow_mut().entry(user.to_string()).or_insert(records);
+        if !self.loaded(user) {
+            self.users.borrow_mut().push((user.to_string(), records));
+        }
         Ok(())
     }
 
@@ -157,12 +179,10 @@ impl<S: CacheStore> Cache<S> {
         let n = normalize::normalize(api, selection, variables, data).map_err(CacheError::Shape)?;
         self.ensure(user).await?;
         let (mut changed, mut puts) = (vec![], vec![]);
-        {
-            let mut users = self.users.borrow_mut();
-            let records = users.entry(user.to_string()).or_default();
-            for (key, fields) in n.entities {
+        self.with(user, |records| {
+            for (key, new) in n.entities {
                 let r = records.entry(key.clone()).or_default();
-                if merge_fields(&mut r.fields, fields) {
+                if merge_fields(&mut r.fields, new.fields) {
                     r.at = now;
                     puts.push((key.clone(), encode(&key, r)));
                     changed.push(key);
@@ -177,7 +197,7 @@ impl<S: CacheStore> Cache<S> {
                 r.at = now;
                 puts.push((stamp_key(&key), encode_stamp(now)));
             }
-        }
+        });
         let durability = if matches!(target, Target::Mutation(_)) { Durability::Strict } else { Durability::Relaxed };
         self.store.write(user, &puts, &[], durability).await?;
         Ok(changed)
@@ -188,8 +208,8 @@ impl<S: CacheStore> Cache<S> {
     pub async fn read(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay]) -> Result<Assembled, CacheError> {
         self.ensure(user).await?;
         let users = self.users.borrow();
-        let empty = BTreeMap::new();
-        let records = users.get(user).unwrap_or(&empty);
+        let empty = Records::new();
+        let records = users.iter().find(|(u, _)| u == user).map(|(_, r)| r).unwrap_or(&empty);
         let root = root_key(query.name, variables);
         let view = pending::Layered::new(records, overlays);
         let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
@@ -203,9 +223,7 @@ impl<S: CacheStore> Cache<S> {
     /// Returns the changed keys, `key` included if it was cached.
     pub async fn write_deleted(&self, user: &str, key: &str) -> Result<Vec<String>, CacheError> {
         self.ensure(user).await?;
-        let (mut changed, puts) = {
-            let mut users = self.users.borrow_mut();
-            let records = users.entry(user.to_string()).or_default();
+        let (changed, puts) = self.with(user, |records| {
             let had = records.contains_key(key);
             let mut changed = delete::strip(records, key);
             let puts: Vec<(String, Value)> = changed.iter().filter_map(|k| records.get(k).map(|r| (k.clone(), encode(k, r)))).collect();
@@ -213,35 +231,34 @@ impl<S: CacheStore> Cache<S> {
                 changed.push(key.to_string());
             }
             (changed, puts)
-        };
+        });
         self.store.write(user, &puts, &[key.to_string()], Durability::Strict).await?;
-        changed.sort();
         Ok(changed)
     }
 
     /// Re-reads `keys` of `user` from the store (another context wrote them): one transaction.
     /// A key no longer stored is dropped from memory. Nothing happens for a user not loaded.
     pub async fn refresh(&self, user: &str, keys: &[String]) -> Result<(), StoreError> {
-        if !self.users.borrow().contains_key(user) {
+        if !self.loaded(user) {
             return Ok(());
         }
         let mut wanted: Vec<String> = keys.to_vec();
         wanted.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
         let fresh = decode_all(self.store.get(user, &wanted).await?);
-        if let Some(records) = self.users.borrow_mut().get_mut(user) {
+        self.with(user, |records| {
             for k in keys {
                 match fresh.get(k) {
                     Some(r) => records.insert(k.clone(), r.clone()),
                     None => records.remove(k),
                 };
             }
-        }
+        });
         Ok(())
     }
 
     /// Deletes every record of `user`, in memory and stored (strict).
     pub async fn clear(&self, user: &str) -> Result<(), StoreError> {
-        self.users.borrow_mut().remove(user);
+        self.users.borrow_mut().retain(|(u, _)| u != user);
         self.store.clear(user).await
     }
 
@@ -250,7 +267,7 @@ impl<S: CacheStore> Cache<S> {
     /// first, and every entity no remaining root reaches. Deletes are relaxed: a lost one is
     /// redone next time.
     pub async fn evict(&self, now: f64) -> Result<Evicted, StoreError> {
-        let loaded: BTreeSet<String> = self.users.borrow().keys().cloned().collect();
+        let loaded: Vec<String> = self.users.borrow().iter().map(|(u, _)| u.clone()).collect();
         let users = self.store.users().await?;
         for u in &users {
             self.ensure(u).await?;
@@ -262,30 +279,28 @@ impl<S: CacheStore> Cache<S> {
         for u in &users {
             let (keys, freed) = self.plan(u, now, 0);
             self.delete(u, &keys, freed, &mut out).await?;
-            let users = self.users.borrow();
-            let Some(records) = users.get(u) else { continue };
-            total += records.iter().map(|(k, r)| evict::record_bytes(k, r)).sum::<u64>();
-            let newest = records.iter().filter(|(k, _)| is_root(k)).map(|(_, r)| r.at).fold(0.0, f64::max);
+            let (bytes, newest) = self.with(u, |records| {
+                let bytes: u64 = records.iter().map(|(k, r)| evict::record_bytes(k, r)).sum();
+                (bytes, records.iter().filter(|(k, _)| is_root(k)).map(|(_, r)| r.at).fold(0.0, f64::max))
+            });
+            total += bytes;
             sizes.push((u.clone(), newest));
         }
-        // Pass 2: the size cap, least recently answered users first.
-        sizes.sort_by(|a, b| a.1.total_cmp(&b.1));
-        for (u, _) in sizes {
-            if total <= self.limits.max_bytes {
-                break;
-            }
+        // Pass 2: the size cap, least recently answered users first (picked one at a time:
+        // users are few, and no sort code for this lands in the wasm).
+        while total > self.limits.max_bytes {
+            let Some(i) = (0..sizes.len()).min_by(|&a, &b| sizes[a].1.total_cmp(&sizes[b].1)) else { break };
+            let (u, _) = sizes.swap_remove(i);
             let (keys, freed) = self.plan(&u, now, total - self.limits.max_bytes);
             total = total.saturating_sub(freed);
             self.delete(&u, &keys, freed, &mut out).await?;
         }
-        self.users.borrow_mut().retain(|u, _| loaded.contains(u));
+        self.users.borrow_mut().retain(|(u, _)| loaded.contains(u));
         Ok(out)
     }
 
     fn plan(&self, user: &str, now: f64, over: u64) -> (Vec<String>, u64) {
-        let users = self.users.borrow();
-        let Some(records) = users.get(user) else { return (vec![], 0) };
-        evict::plan(records, now, self.limits.max_age_ms, over)
+        self.with(user, |records| evict::plan(records, now, self.limits.max_age_ms, over))
     }
 
     async fn delete(&self, user: &str, keys: &[String], freed: u64, out: &mut Evicted) -> Result<(), StoreError> {
@@ -294,11 +309,11 @@ impl<S: CacheStore> Cache<S> {
         }
         let mut stored: Vec<String> = keys.to_vec();
         stored.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
-        if let Some(records) = self.users.borrow_mut().get_mut(user) {
+        self.with(user, |records| {
             keys.iter().for_each(|k| {
                 records.remove(k);
             });
-        }
+        });
         out.records += keys.len() as u64;
         out.bytes += freed;
         self.store.write(user, &[], &stored, Durability::Relaxed).await

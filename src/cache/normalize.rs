@@ -4,7 +4,7 @@
 //! value of the wrong shape is stored as given.
 
 use super::merge::merge_fields;
-use super::record::{entity_key, field_key, ref_value, Fields};
+use super::record::{entity_key, field_key, ref_value, Fields, Record};
 use crate::api::model::{Api, Selection};
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 #[derive(Debug, Default, PartialEq)]
 pub struct Normalized {
     pub root: Fields,
-    pub entities: BTreeMap<String, Fields>,
+    /// Entity key → its fields (`at` unset: the cache stamps what changed).
+    pub entities: BTreeMap<String, Record>,
 }
 
 /// Why an answer could not be normalized.
@@ -38,7 +39,7 @@ pub fn normalize(api: &Api, selection: &Selection, variables: &Value, data: &Val
 }
 
 /// The fields of one object (an entity's, a root's, or an embedded object's).
-fn object(api: &Api, sel: &Selection, vars: &Value, obj: &Map<String, Value>, out: &mut BTreeMap<String, Fields>) -> Fields {
+fn object(api: &Api, sel: &Selection, vars: &Value, obj: &Map<String, Value>, out: &mut BTreeMap<String, Record>) -> Fields {
     let mut fields = Fields::new();
     for f in sel.fields {
         // A field under a fragment is in the data only where its type condition held (an
@@ -56,14 +57,14 @@ fn object(api: &Api, sel: &Selection, vars: &Value, obj: &Map<String, Value>, ou
 }
 
 /// An object-typed value: lists element by element, an entity as a ref, other objects embedded.
-fn value(api: &Api, sel: &Selection, vars: &Value, v: &Value, out: &mut BTreeMap<String, Fields>) -> Value {
+fn value(api: &Api, sel: &Selection, vars: &Value, v: &Value, out: &mut BTreeMap<String, Record>) -> Value {
     match v {
         Value::Array(a) => Value::Array(a.iter().map(|x| value(api, sel, vars, x, out)).collect()),
         Value::Object(obj) => {
             let fields = object(api, sel, vars, obj, out);
             match entity_of(api, sel, obj) {
                 Some(key) => {
-                    merge_fields(out.entry(key.clone()).or_default(), fields);
+                    merge_fields(&mut out.entry(key.clone()).or_default().fields, fields);
                     ref_value(&key)
                 }
                 None => Value::Object(fields.into_iter().collect()),

@@ -62,14 +62,16 @@ fn at_path<'a>(v: &'a Value, dotted: &str) -> Option<&'a Value> {
 /// they touch; remembers which entries touched which record.
 pub struct Layered<'a> {
     base: &'a BTreeMap<String, Record>,
-    /// Key → its fields after the overlays (None: deleted), and the entries that touched it.
-    over: BTreeMap<String, (Option<Fields>, Vec<String>)>,
+    /// (key, its fields after the overlays (None: deleted), the entries that touched it),
+    /// sorted by key. A sorted list, not a map: overlays touch few records, and a map type of
+    /// its own would add its code to the wasm.
+    over: Vec<(String, Option<Fields>, Vec<String>)>,
 }
 
 impl<'a> Layered<'a> {
     /// Applies `overlays` (in entry order) over `base`.
     pub fn new(base: &'a BTreeMap<String, Record>, overlays: &[Overlay]) -> Layered<'a> {
-        let mut l = Layered { base, over: BTreeMap::new() };
+        let mut l = Layered { base, over: Vec::new() };
         for o in overlays {
             for op in &o.ops {
                 l.apply(&o.entry_id, op);
@@ -78,32 +80,43 @@ impl<'a> Layered<'a> {
         l
     }
 
-    fn slot(&mut self, key: &str, entry: &str) -> &mut (Option<Fields>, Vec<String>) {
-        let base = self.base;
-        let slot = self.over.entry(key.to_string()).or_insert_with(|| (base.get(key).map(|r| r.fields.clone()), vec![]));
-        if !slot.1.iter().any(|e| e == entry) {
-            slot.1.push(entry.to_string());
+    fn find(&self, key: &str) -> Result<usize, usize> {
+        self.over.binary_search_by(|(k, _, _)| k.as_str().cmp(key))
+    }
+
+    /// The overlaid fields of `key` (copied from the base on first touch), noting `entry`.
+    fn slot(&mut self, key: &str, entry: &str) -> &mut Option<Fields> {
+        let i = match self.find(key) {
+            Ok(i) => i,
+            Err(i) => {
+                self.over.insert(i, (key.to_string(), self.base.get(key).map(|r| r.fields.clone()), vec![]));
+                i
+            }
+        };
+        let (_, fields, by) = &mut self.over[i];
+        if !by.iter().any(|e| e == entry) {
+            by.push(entry.to_string());
         }
-        slot
+        fields
     }
 
     fn apply(&mut self, entry: &str, op: &Op) {
         match op {
-            Op::Delete { key } => self.slot(key, entry).0 = None,
+            Op::Delete { key } => *self.slot(key, entry) = None,
             Op::Set { key, path, value } => {
-                let fields = self.slot(key, entry).0.get_or_insert_with(Fields::new);
+                let fields = self.slot(key, entry).get_or_insert_with(Fields::new);
                 if let Some(target) = place(fields, path, true) {
                     *target = value.clone();
                 }
             }
             Op::Insert { key, path, value, index } => {
-                if let Some(Value::Array(list)) = self.slot(key, entry).0.as_mut().and_then(|f| place(f, path, false)) {
+                if let Some(Value::Array(list)) = self.slot(key, entry).as_mut().and_then(|f| place(f, path, false)) {
                     let i = index.unwrap_or(list.len()).min(list.len());
                     list.insert(i, value.clone());
                 }
             }
             Op::Remove { key, path, value } => {
-                if let Some(Value::Array(list)) = self.slot(key, entry).0.as_mut().and_then(|f| place(f, path, false)) {
+                if let Some(Value::Array(list)) = self.slot(key, entry).as_mut().and_then(|f| place(f, path, false)) {
                     list.retain(|x| x != value);
                 }
             }
@@ -113,15 +126,15 @@ impl<'a> Layered<'a> {
     /// A record's fields as read, or None if absent or deleted; with the entries that touched
     /// it (a deleted record reports its deleting entries).
     pub fn get(&self, key: &str) -> (Option<&Fields>, &[String]) {
-        match self.over.get(key) {
-            Some((f, by)) => (f.as_ref(), by),
-            None => (self.base.get(key).map(|r| &r.fields), &[]),
+        match self.find(key) {
+            Ok(i) => (self.over[i].1.as_ref(), &self.over[i].2),
+            Err(_) => (self.base.get(key).map(|r| &r.fields), &[]),
         }
     }
 
     /// Whether an overlay deleted the record.
     pub fn deleted(&self, key: &str) -> bool {
-        matches!(self.over.get(key), Some((None, _)))
+        self.find(key).is_ok_and(|i| self.over[i].1.is_none())
     }
 }
 

@@ -71,8 +71,13 @@ pub fn canonical(v: &Value) -> String {
 fn write_canonical(v: &Value, out: &mut String) {
     match v {
         Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort();
+            // Sorted by binary insertion: objects here are small, and a sort call would add
+            // a whole sort implementation to the wasm.
+            let mut keys: Vec<&String> = Vec::with_capacity(m.len());
+            for k in m.keys() {
+                let i = keys.binary_search(&k).unwrap_or_else(|i| i);
+                keys.insert(i, k);
+            }
             out.push('{');
             for (i, k) in keys.into_iter().enumerate() {
                 if i > 0 {

@@ -23,7 +23,7 @@ pub enum Durability {
 pub trait CacheStore {
     /// Every record of `user` as (key, value), in key order: one request.
     async fn load(&self, user: &str) -> Result<Vec<(String, Value)>, StoreError>;
-    /// The records of `user` with these keys that exist, in key order.
+    /// The records of `user` with these keys that exist, in the order asked (one transaction).
     async fn get(&self, user: &str, keys: &[String]) -> Result<Vec<(String, Value)>, StoreError>;
     /// Puts and deletes records of `user`, all in one transaction (all or nothing).
     async fn write(&self, user: &str, puts: &[(String, Value)], deletes: &[String], durability: Durability) -> Result<(), StoreError>;

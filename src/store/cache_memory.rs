@@ -47,10 +47,7 @@ impl CacheStore for MemoryCacheStore {
 
     async fn get(&self, user: &str, keys: &[String]) -> Result<Vec<(String, Value)>, StoreError> {
         let recs = self.records.borrow();
-        let mut keys = keys.to_vec();
-        keys.sort();
-        keys.dedup();
-        Ok(keys.into_iter().filter_map(|k| recs.get(&(user.to_string(), k.clone())).map(|v| (k, v.clone()))).collect())
+        Ok(keys.iter().filter_map(|k| recs.get(&(user.to_string(), k.clone())).map(|v| (k.clone(), v.clone()))).collect())
     }
 
     async fn write(&self, user: &str, puts: &[(String, Value)], deletes: &[String], durability: Durability) -> Result<(), StoreError> {

@@ -61,9 +61,6 @@ impl CacheStore for IdbStore {
     }
 
     async fn get(&self, user: &str, keys: &[String]) -> Result<Vec<(String, Value)>, StoreError> {
-        let mut keys = keys.to_vec();
-        keys.sort();
-        keys.dedup();
         let tx = self.cache_tx(&self.conn.ready().await?, None)?;
         let store = tx.object_store(CACHE).map_err(js_err)?;
         // Every request is issued before the first await (one transaction, no round trip each).
