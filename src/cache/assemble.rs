@@ -94,12 +94,12 @@ impl Walk<'_, '_> {
         Some(self.object(sel, fields))
     }
 
-    fn object<L: Lookup>(&mut self, sel: &Selection, fields: &L) -> Value {
-        let type_name = fields.field("__typename").and_then(Value::as_str).unwrap_or(sel.type_name);
+    fn object(&mut self, sel: &Selection, fields: &Fields) -> Value {
+        let type_name = fields.get("__typename").and_then(Value::as_str).unwrap_or(sel.type_name);
         let mut out = Map::new();
         for f in sel.fields {
             let key = field_key(f, self.vars);
-            let Some(v) = fields.field(&key) else {
+            let Some(v) = fields.get(key.as_ref()) else {
                 // Under another type's condition the field is legitimately absent (an
                 // interface condition cannot be told from `__typename`, so absent = skipped).
                 if f.on.is_none_or(|on| on == type_name) {
@@ -143,19 +143,3 @@ impl Walk<'_, '_> {
     }
 }
 
-/// A record's fields or an embedded object's, read alike.
-trait Lookup {
-    fn field(&self, k: &str) -> Option<&Value>;
-}
-
-impl Lookup for Fields {
-    fn field(&self, k: &str) -> Option<&Value> {
-        self.get(k)
-    }
-}
-
-impl Lookup for Map<String, Value> {
-    fn field(&self, k: &str) -> Option<&Value> {
-        self.get(k)
-    }
-}

@@ -67,7 +67,7 @@ fn value(api: &Api, sel: &Selection, vars: &Value, v: &Value, out: &mut BTreeMap
                     merge_fields(&mut out.entry(key.clone()).or_default().fields, fields);
                     ref_value(&key)
                 }
-                None => Value::Object(fields.into_iter().collect()),
+                None => Value::Object(fields),
             }
         }
         other => other.clone(),

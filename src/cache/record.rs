@@ -11,8 +11,9 @@ use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-/// A record's fields: storage key → value (refs and embedded objects inside).
-pub type Fields = BTreeMap<String, Value>;
+/// A record's fields: storage key → value (refs and embedded objects inside). serde_json's
+/// map itself, so loading and storing a record moves it instead of rebuilding a tree.
+pub type Fields = Map<String, Value>;
 
 /// One record in memory.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -152,7 +153,7 @@ pub fn refs_in<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
 /// stamp record `{"at": ms}`). Tokens or headers never reach a record: only answer data does.
 pub fn encode(key: &str, r: &Record) -> Value {
     let mut m = Map::new();
-    m.insert("f".into(), Value::Object(r.fields.clone().into_iter().collect()));
+    m.insert("f".into(), Value::Object(r.fields.clone()));
     if !is_root(key) {
         m.insert("at".into(), r.at.into());
     }
@@ -179,7 +180,7 @@ pub fn decode_all(stored: Vec<(String, Value)>) -> BTreeMap<String, Record> {
         let Value::Object(mut v) = v else { continue };
         let at = v.get("at").and_then(Value::as_f64).unwrap_or(0.0);
         let Some(Value::Object(f)) = v.remove("f") else { continue };
-        records.insert(key, Record { fields: f.into_iter().collect(), at });
+        records.insert(key, Record { fields: f, at });
     }
     for (root, at) in stamps {
         if let Some(r) = records.get_mut(&root) {
