@@ -1,13 +1,21 @@
 //! Where entries live: `trait OutboxStore`, `MemoryStore` (native tests) and `IdbStore`
-//! (IndexedDB, wasm only). Records are JSON-shaped; one that does not read back as an entry is
-//! moved to the quarantine with the reason, so a bad record never stops the drain.
+//! (IndexedDB, wasm only); cache records likewise (`CacheStore`, `MemoryCacheStore`, the
+//! `cache` object store of the same database). Records are JSON-shaped; one that does not
+//! read back as an entry is moved to the quarantine with the reason, so a bad record never
+//! stops the drain.
 
 mod memory;
 pub use memory::MemoryStore;
+pub mod cache;
+mod cache_memory;
+pub use cache::{CacheStore, Durability};
+pub use cache_memory::MemoryCacheStore;
 #[cfg(target_arch = "wasm32")]
 pub mod idb;
 #[doc(hidden)]
 pub mod conformance;
+#[doc(hidden)]
+pub mod cache_conformance;
 
 use crate::outbox::entry::Entry;
 use serde_json::Value;

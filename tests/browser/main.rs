@@ -4,6 +4,10 @@
 
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
+mod cache;
+mod cache_bench;
+#[path = "../native/cache_tables.rs"]
+mod cache_tables;
 mod gcdirectory;
 mod outbox;
 mod queries;

@@ -3,6 +3,10 @@
 //! conformance suite on MemoryStore, and the outbox policy with fakes.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod cache;
+mod cache_evict;
+mod cache_pending;
+mod cache_tables;
 mod classify;
 mod coverage;
 mod drain;

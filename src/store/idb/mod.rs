@@ -2,6 +2,7 @@
 //! call resolves only once its entry is on disk. Records are plain JSON-shaped objects; their
 //! out-of-line auto-increment key is the entry's `seq`.
 
+mod cache;
 mod conn;
 mod req;
 pub mod schema;
@@ -18,7 +19,7 @@ use wasm_bindgen::prelude::*;
 /// The IndexedDB outbox store.
 #[derive(Clone)]
 pub struct IdbStore {
-    conn: Rc<conn::Conn>,
+    pub(super) conn: Rc<conn::Conn>,
     name: String,
 }
 

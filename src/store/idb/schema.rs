@@ -1,6 +1,8 @@
 //! The database's name, version, object stores and upgrade path. The one place that knows them.
 //!
-//! Version 2 (current): `entries` (out-of-line auto-increment keys = creation order; indexes
+//! Version 3 (current): version 2 plus `cache` (key path `[u, k]`: user, record key; records
+//! `{ u, k, v }`, see `idb/cache.rs`). Upgrading from 2 only adds the store: entries stay.
+//! Version 2: `entries` (out-of-line auto-increment keys = creation order; indexes
 //! `id` unique, `user`, and `active` = user of entries neither sent nor discarded), `quarantine` (auto-increment; `{ seq, raw, reason, at }`).
 //! Version 1 (the first prototype's layout): one store `outbox`, key path `key`, records
 //! `{ key, api, operation, variables, user, createdAt }`. Upgrading moves each v1 record into
@@ -17,11 +19,13 @@ use wasm_bindgen::prelude::*;
 use web_sys::{IdbDatabase, IdbFactory, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest, IdbTransaction};
 
 /// Current schema version.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 /// Store of entries (current layout).
 pub const ENTRIES: &str = "entries";
 /// Store of unreadable records.
 pub const QUARANTINE: &str = "quarantine";
+/// Store of offline cache records (version 3).
+pub const CACHE: &str = "cache";
 const V1_STORE: &str = "outbox";
 
 /// The database name: `graphql-outbox`, or `graphql-outbox:<name>` for a named outbox.
@@ -49,7 +53,7 @@ pub fn from_v1(v: &Value) -> Result<Value, String> {
     Ok(rec)
 }
 
-fn create_current(db: &IdbDatabase) -> Result<(), JsValue> {
+fn create_v2(db: &IdbDatabase) -> Result<(), JsValue> {
     let params = IdbObjectStoreParameters::new();
     params.set_auto_increment(true);
     let entries = db.create_object_store_with_optional_parameters(ENTRIES, &params)?;
@@ -60,6 +64,14 @@ fn create_current(db: &IdbDatabase) -> Result<(), JsValue> {
     // Sparse: only live entries carry `active` (= their user), so a drain reads just those.
     entries.create_index_with_str("active", "active")?;
     db.create_object_store_with_optional_parameters(QUARANTINE, &params)?;
+    Ok(())
+}
+
+/// The cache store (version 3): one key range per user.
+fn create_cache(db: &IdbDatabase) -> Result<(), JsValue> {
+    let params = IdbObjectStoreParameters::new();
+    params.set_key_path(&js_sys::Array::of2(&"u".into(), &"k".into()));
+    db.create_object_store_with_optional_parameters(CACHE, &params)?;
     Ok(())
 }
 
@@ -108,9 +120,14 @@ pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
             let db: IdbDatabase = r2.result()?.unchecked_into();
             let tx = r2.transaction().ok_or_else(|| JsValue::from_str("no upgrade transaction"))?;
             let old = ev.old_version() as u32;
-            create_current(&db)?;
-            if old == 1 {
-                migrate_v1(&db, &tx)?;
+            if old < 2 {
+                create_v2(&db)?;
+                if old == 1 {
+                    migrate_v1(&db, &tx)?;
+                }
+            }
+            if old < 3 {
+                create_cache(&db)?;
             }
             Ok(())
         };

@@ -1,0 +1,86 @@
+//! Eviction: roots past the age limit go, then roots oldest first while the cache is over its
+//! size cap; entities no remaining root reaches are collected. Pure functions over one
+//! user's records; `Cache::evict` runs them over every user and writes the deletes.
+
+use super::record::{encode, is_root, refs_in, stamp_key, stored_bytes, Record};
+use std::collections::BTreeMap;
+
+/// Default size cap: 8 MiB of stored JSON over all users (records plus keys). An offline
+/// timesheet app's views (hires, timesheets, a few hundred registrations) are well under 1 MiB;
+/// browsers grant far more, but the cache is read whole on a cold start.
+pub const DEFAULT_MAX_BYTES: u64 = 8 * 1024 * 1024;
+/// Default age limit: 30 days since a query was last answered. A worker may be offline for
+/// a long assignment; older data is more likely wrong than useful.
+pub const DEFAULT_MAX_AGE_MS: f64 = 30.0 * 24.0 * 3600.0 * 1000.0;
+
+/// The cache's limits (options of `Client.open`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Limits {
+    /// Size cap over all users, bytes of stored JSON.
+    pub max_bytes: u64,
+    /// Age limit of a query root, ms since it was last answered.
+    pub max_age_ms: f64,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits { max_bytes: DEFAULT_MAX_BYTES, max_age_ms: DEFAULT_MAX_AGE_MS }
+    }
+}
+
+/// Stored size of a record (a root counts its stamp).
+pub fn record_bytes(key: &str, r: &Record) -> u64 {
+    let stamp = if is_root(key) { stamp_key(key).len() as u64 + 24 } else { 0 };
+    stored_bytes(key, &encode(key, r)) + stamp
+}
+
+/// Roots last answered before `now - max_age_ms`.
+pub fn expired_roots(records: &BTreeMap<String, Record>, now: f64, max_age_ms: f64) -> Vec<String> {
+    records.iter().filter(|(k, r)| is_root(k) && r.at < now - max_age_ms).map(|(k, _)| k.clone()).collect()
+}
+
+/// Entity records that no root outside `dropped` reaches (following refs transitively).
+/// (Marks in a `Vec<bool>` by position among the sorted keys: no set type of its own, which
+/// would add its code to the wasm.)
+pub fn unreachable(records: &BTreeMap<String, Record>, dropped: &[String]) -> Vec<String> {
+    let keys: Vec<&String> = records.keys().collect();
+    let mut seen = vec![false; keys.len()];
+    let mut todo: Vec<usize> = (0..keys.len()).filter(|&i| is_root(keys[i]) && !dropped.contains(keys[i])).collect();
+    while let Some(i) = todo.pop() {
+        if std::mem::replace(&mut seen[i], true) {
+            continue;
+        }
+        let mut refs = vec![];
+        if let Some(r) = records.get(keys[i]) {
+            r.fields.values().for_each(|v| refs_in(v, &mut refs));
+        }
+        todo.extend(refs.into_iter().filter_map(|k| keys.binary_search_by(|x| x.as_str().cmp(k)).ok()).filter(|&j| !seen[j]));
+    }
+    keys.iter().zip(seen).filter(|(k, s)| !s && !is_root(k)).map(|(k, _)| (*k).clone()).collect()
+}
+
+/// The keys to delete from one user's records so no root is older than the age limit and
+/// no entity is unreachable, plus, while `over` bytes remain to free, the oldest roots.
+/// Returns (deleted record keys, bytes freed).
+pub fn plan(records: &BTreeMap<String, Record>, now: f64, max_age_ms: f64, mut over: u64) -> (Vec<String>, u64) {
+    let mut dropped: Vec<String> = expired_roots(records, now, max_age_ms);
+    // Oldest first, picked one at a time (roots are few; no sort code in the wasm for this).
+    let oldest = |dropped: &[String]| {
+        let live = records.iter().filter(|(k, _)| is_root(k) && !dropped.contains(*k));
+        live.min_by(|a, b| a.1.at.total_cmp(&b.1.at)).map(|(k, _)| k.clone())
+    };
+    loop {
+        let gone = unreachable(records, &dropped);
+        let freed: u64 = dropped.iter().chain(gone.iter()).filter_map(|k| records.get(k).map(|r| record_bytes(k, r))).sum();
+        if freed >= over {
+            over = 0;
+        }
+        match oldest(&dropped) {
+            Some(k) if over > 0 => dropped.push(k),
+            _ => {
+                dropped.extend(gone);
+                return (dropped, freed);
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! The offline cache: query results normalized into records, read back through the pending
+//! layer of the outbox. Plain Rust over a `CacheStore` (memory in native tests, IndexedDB in
+//! the browser); the client wires it to queries, watchers and the outbox.
+//!
+//! # The API the client calls
+//!
+//! ```text
+//! let cache = Cache::new(store);                       // Cache::with_limits(store, Limits {..})
+//! // An answer from the network (a query's data, or a sent mutation's data):
+//! let changed = cache.write_result(user, api, Target::Query(q), &vars, &data, now).await?;
+//! //   -> the record keys whose content changed (tell watchers, other contexts).
+//! //   Query results are written "relaxed" (the network answers again), a sent mutation's
+//! //   result "strict" (its overlay is gone; losing the write would show the old value).
+//! // A view:
+//! let overlays: Vec<Overlay> = live_entries.iter().filter_map(|e|
+//!     overlay_for(api, &e.operation, &e.variables, &e.id)).collect();   // + app `updates`
+//! match cache.read(user, q, &vars, &overlays).await {
+//!     Ok(Assembled { data, pending, fetched_at }) => ..,  // pending: entry ids, entry order
+//!     Err(CacheError::Miss(m)) => ..,                     // m.missing names what is absent
+//!     Err(e) => ..,                                       // store failure
+//! }
+//! // A sent delete (its patch says `delete`): the entity and every ref to it go (strict).
+//! if let Some(key) = delete::deleted_key(api, &e.operation, &e.variables) {
+//!     let changed = cache.write_deleted(user, &key).await?;
+//! }
+//! cache.refresh(user, &keys).await?;   // another context wrote these keys (its `changed`)
+//! cache.clear(user).await?;            // purge / user switch (strict)
+//! cache.evict(now).await?;             // age limit, size cap, unreachable records
+//! ```
+//!
+//! Records: `record` (keys, refs, storage keys, stored form); `normalize` (answer → records);
+//! `merge` (changed-only); `assemble` (records → data, or a miss); `pending` (overlays);
+//! `evict` (limits and collection).
+//!
+//! Each user's records are loaded whole on first use (one `getAll` over the user's key
+//! range) and kept in memory; a write diffs against them and stores only changed records, in
+//! one transaction. Overlays are never stored: they come from the durable outbox.
+
+pub mod assemble;
+pub mod delete;
+pub mod evict;
+pub mod merge;
+pub mod normalize;
+pub mod pending;
+pub mod record;
+
+pub use evict::Limits;
+pub use pending::{overlay_for, Op, Overlay};
+
+use crate::api::model::{Api, Operation, Query, Selection};
+use crate::store::{CacheStore, Durability, StoreError};
+use merge::merge_fields;
+use normalize::ShapeError;
+use record::{decode_all, encode, encode_stamp, is_root, root_key, stamp_key, Record};
+use serde_json::Value;
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+
+type Records = BTreeMap<String, Record>;
+
+/// What answered: a query (its result gets a root) or a sent mutation (its entities only).
+#[derive(Debug, Clone, Copy)]
+pub enum Target<'a> {
+    Query(&'a Query),
+    Mutation(&'a Operation),
+}
+
+/// A query's data from the cache.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Assembled {
+    pub data: Value,
+    /// The outbox entries whose overlays changed what `data` shows, in entry order.
+    pub pending: Vec<String>,
+    /// When the query was last answered by the network, epoch ms (0 if never: a result made
+    /// only of overlays).
+    pub fetched_at: f64,
+}
+
+/// A read the cache cannot answer in full.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Miss {
+    pub operation: String,
+    /// What is absent (first 20): `timesheet.registrations.data[2] (record TimesheetRegistration:9)`.
+    pub missing: Vec<String>,
+}
+
+/// Why a cache call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CacheError {
+    Miss(Miss),
+    Shape(ShapeError),
+    Store(StoreError),
+}
+
+impl std::fmt::Display for CacheError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CacheError::Miss(m) => write!(f, "{} is not in the cache (missing: {})", m.operation, m.missing.join(", ")),
+            CacheError::Shape(e) => e.fmt(f),
+            CacheError::Store(e) => write!(f, "cache {e}"),
+        }
+    }
+}
+
+impl From<StoreError> for CacheError {
+    fn from(e: StoreError) -> CacheError {
+        CacheError::Store(e)
+    }
+}
+
+/// What `evict` removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Evicted {
+    pub records: u64,
+    pub bytes: u64,
+}
+
+/// The cache over a store. One per client; not `Sync` (one thread in the browser).
+pub struct Cache<S: CacheStore> {
+    store: S,
+    limits: Limits,
+    /// (user, their records), loaded whole on first use. A list: a client has one user, two
+    /// around a switch (and a map type of its own would add its code to the wasm).
+    users: RefCell<Vec<(String, Records)>>,
+}
+
+impl<S: CacheStore> Cache<S> {
+    /// A cache with the default limits (`evict::DEFAULT_MAX_BYTES`, `DEFAULT_MAX_AGE_MS`).
+    pub fn new(store: S) -> Cache<S> {
+        Cache::with_limits(store, Limits::default())
+    }
+
+    pub fn with_limits(store: S, limits: Limits) -> Cache<S> {
+        Cache { store, limits, users: RefCell::new(Vec::new()) }
+    }
+
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    fn loaded(&self, user: &str) -> bool {
+        self.users.borrow().iter().any(|(u, _)| u == user)
+    }
+
+    /// Runs `f` on `user`'s records in memory (empty if not loaded).
+    fn with<R>(&self, user: &str, f: impl FnOnce(&mut Records) -> R) -> R {
+        let mut users = self.users.borrow_mut();
+        let i = match users.iter().position(|(u, _)| u == user) {
+            Some(i) => i,
+            None => {
+                users.push((user.to_string(), Records::new()));
+                users.len() - 1
+            }
+        };
+        f(&mut users[i].1)
+    }
+
+    /// Loads `user`'s records unless they are in memory. A load that finishes after another
+    /// call already loaded them is dropped (theirs is as new or newer).
+    async fn ensure(&self, user: &str) -> Result<(), StoreError> {
+        if self.loaded(user) {
+            return Ok(());
+        }
+        let records = decode_all(self.store.load(user).await?);
+        if !self.loaded(user) {
+            self.users.borrow_mut().push((user.to_string(), records));
+        }
+        Ok(())
+    }
+
+    /// Writes an answer's `data`: merges its entities (and, for a query, its root) into
+    /// `user`'s records and stores those that changed, plus the root's fetch stamp, in one
+    /// transaction. Returns the keys whose content changed.
+    pub async fn write_result(&self, user: &str, api: &Api, target: Target<'_>, variables: &Value, data: &Value, now: f64) -> Result<Vec<String>, CacheError> {
+        let (selection, root): (&Selection, Option<String>) = match target {
+            Target::Query(q) => (q.selection, Some(root_key(q.name, variables))),
+            Target::Mutation(o) => (o.selection, None),
+        };
+        let n = normalize::normalize(api, selection, variables, data).map_err(CacheError::Shape)?;
+        self.ensure(user).await?;
+        let (mut changed, mut puts) = (vec![], vec![]);
+        self.with(user, |records| {
+            for (key, new) in n.entities {
+                let r = records.entry(key.clone()).or_default();
+                if merge_fields(&mut r.fields, new.fields) {
+                    r.at = now;
+                    puts.push((key.clone(), encode(&key, r)));
+                    changed.push(key);
+                }
+            }
+            if let Some(key) = root {
+                let r = records.entry(key.clone()).or_default();
+                if merge_fields(&mut r.fields, n.root) {
+                    puts.push((key.clone(), encode(&key, r)));
+                    changed.push(key.clone());
+                }
+                r.at = now;
+                puts.push((stamp_key(&key), encode_stamp(now)));
+            }
+        });
+        let durability = if matches!(target, Target::Mutation(_)) { Durability::Strict } else { Durability::Relaxed };
+        self.store.write(user, &puts, &[], durability).await?;
+        Ok(changed)
+    }
+
+    /// `query`'s data under `variables` for `user`, with `overlays` (live outbox entries, in
+    /// entry order) applied; `CacheError::Miss` if any part is absent.
+    pub async fn read(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay]) -> Result<Assembled, CacheError> {
+        self.ensure(user).await?;
+        let users = self.users.borrow();
+        let empty = Records::new();
+        let records = users.iter().find(|(u, _)| u == user).map(|(_, r)| r).unwrap_or(&empty);
+        let root = root_key(query.name, variables);
+        let view = pending::Layered::new(records, overlays);
+        let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
+        let built = assemble::assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
+        let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);
+        Ok(Assembled { data: built.data, pending: built.pending, fetched_at })
+    }
+
+    /// Records a sent delete: removes entity `key` of `user` and every ref to it (dropped from
+    /// lists, null elsewhere), storing the records that held refs, in one strict transaction.
+    /// Returns the changed keys, `key` included if it was cached.
+    pub async fn write_deleted(&self, user: &str, key: &str) -> Result<Vec<String>, CacheError> {
+        self.ensure(user).await?;
+        let (changed, puts) = self.with(user, |records| {
+            let had = records.contains_key(key);
+            let mut changed = delete::strip(records, key);
+            let puts: Vec<(String, Value)> = changed.iter().filter_map(|k| records.get(k).map(|r| (k.clone(), encode(k, r)))).collect();
+            if had {
+                changed.push(key.to_string());
+            }
+            (changed, puts)
+        });
+        self.store.write(user, &puts, &[key.to_string()], Durability::Strict).await?;
+        Ok(changed)
+    }
+
+    /// Re-reads `keys` of `user` from the store (another context wrote them): one transaction.
+    /// A key no longer stored is dropped from memory. Nothing happens for a user not loaded.
+    pub async fn refresh(&self, user: &str, keys: &[String]) -> Result<(), StoreError> {
+        if !self.loaded(user) {
+            return Ok(());
+        }
+        let mut wanted: Vec<String> = keys.to_vec();
+        wanted.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
+        let fresh = decode_all(self.store.get(user, &wanted).await?);
+        self.with(user, |records| {
+            for k in keys {
+                match fresh.get(k) {
+                    Some(r) => records.insert(k.clone(), r.clone()),
+                    None => records.remove(k),
+                };
+            }
+        });
+        Ok(())
+    }
+
+    /// Deletes every record of `user`, in memory and stored (strict).
+    pub async fn clear(&self, user: &str) -> Result<(), StoreError> {
+        self.users.borrow_mut().retain(|(u, _)| u != user);
+        self.store.clear(user).await
+    }
+
+    /// Applies the limits at `now` over every user in the store: roots past the age limit,
+    /// then (while over the size cap) the oldest roots of the least recently answered users
+    /// first, and every entity no remaining root reaches. Deletes are relaxed: a lost one is
+    /// redone next time.
+    pub async fn evict(&self, now: f64) -> Result<Evicted, StoreError> {
+        let loaded: Vec<String> = self.users.borrow().iter().map(|(u, _)| u.clone()).collect();
+        let users = self.store.users().await?;
+        for u in &users {
+            self.ensure(u).await?;
+        }
+        let mut out = Evicted::default();
+        // Pass 1: age and reachability only.
+        let mut sizes: Vec<(String, f64)> = vec![];
+        let mut total = 0u64;
+        for u in &users {
+            let (keys, freed) = self.plan(u, now, 0);
+            self.delete(u, &keys, freed, &mut out).await?;
+            let (bytes, newest) = self.with(u, |records| {
+                let bytes: u64 = records.iter().map(|(k, r)| evict::record_bytes(k, r)).sum();
+                (bytes, records.iter().filter(|(k, _)| is_root(k)).map(|(_, r)| r.at).fold(0.0, f64::max))
+            });
+            total += bytes;
+            sizes.push((u.clone(), newest));
+        }
+        // Pass 2: the size cap, least recently answered users first (picked one at a time:
+        // users are few, and no sort code for this lands in the wasm).
+        while total > self.limits.max_bytes {
+            let Some(i) = (0..sizes.len()).min_by(|&a, &b| sizes[a].1.total_cmp(&sizes[b].1)) else { break };
+            let (u, _) = sizes.swap_remove(i);
+            let (keys, freed) = self.plan(&u, now, total - self.limits.max_bytes);
+            total = total.saturating_sub(freed);
+            self.delete(&u, &keys, freed, &mut out).await?;
+        }
+        self.users.borrow_mut().retain(|(u, _)| loaded.contains(u));
+        Ok(out)
+    }
+
+    fn plan(&self, user: &str, now: f64, over: u64) -> (Vec<String>, u64) {
+        self.with(user, |records| evict::plan(records, now, self.limits.max_age_ms, over))
+    }
+
+    async fn delete(&self, user: &str, keys: &[String], freed: u64, out: &mut Evicted) -> Result<(), StoreError> {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        let mut stored: Vec<String> = keys.to_vec();
+        stored.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
+        self.with(user, |records| {
+            keys.iter().for_each(|k| {
+                records.remove(k);
+            });
+        });
+        out.records += keys.len() as u64;
+        out.bytes += freed;
+        self.store.write(user, &[], &stored, Durability::Relaxed).await
+    }
+}

@@ -1,0 +1,139 @@
+//! The offline cache on IndexedDB: the cache store conformance suite, the upgrade from schema
+//! version 2 (every outbox entry kept), and the cache itself over the real store (a cold read
+//! by a second connection, changed-only writes).
+
+use crate::cache_tables::{query, API};
+use crate::support::fresh_db;
+use graphql_outbox::cache::merge::same;
+use graphql_outbox::cache::{Cache, Target};
+use graphql_outbox::outbox::entry::{Entry, State};
+use graphql_outbox::store::idb::{schema, IdbStore};
+use graphql_outbox::store::{cache_conformance, CacheStore, Durability, OutboxStore};
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+#[wasm_bindgen_test]
+async fn idb_cache_store_passes_the_conformance_suite() {
+    cache_conformance::run_all(async || IdbStore::open(Some(&fresh_db())).await.expect("opens")).await;
+}
+
+/// Resolves with a request's result.
+async fn settle(req: &web_sys::IdbRequest) -> JsValue {
+    let r = req.clone();
+    let p = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = r.clone();
+        let on_ok = Closure::once_into_js(move |_: web_sys::Event| {
+            resolve.call1(&JsValue::NULL, &ok.result().unwrap()).unwrap();
+        });
+        let on_err = Closure::once_into_js(move |e: web_sys::Event| {
+            reject.call1(&JsValue::NULL, &e).unwrap();
+        });
+        r.set_onsuccess(Some(on_ok.unchecked_ref()));
+        r.set_onerror(Some(on_err.unchecked_ref()));
+    });
+    JsFuture::from(p).await.expect("IndexedDB request")
+}
+
+/// Writes `db` exactly as schema version 2 laid it out (the SDK before the cache), with
+/// `records` in `entries`, using raw IndexedDB.
+async fn write_v2(db: &str, records: &[Value]) {
+    let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
+    let open = factory.open_with_u32(&schema::database_name(Some(db)), 2).unwrap();
+    let o2 = open.clone();
+    let upgrade = Closure::once_into_js(move |_: web_sys::Event| {
+        let d: web_sys::IdbDatabase = o2.result().unwrap().unchecked_into();
+        let params = web_sys::IdbObjectStoreParameters::new();
+        params.set_auto_increment(true);
+        let entries = d.create_object_store_with_optional_parameters("entries", &params).unwrap();
+        let unique = web_sys::IdbIndexParameters::new();
+        unique.set_unique(true);
+        entries.create_index_with_str_and_optional_parameters("id", "id", &unique).unwrap();
+        entries.create_index_with_str("user", "user").unwrap();
+        entries.create_index_with_str("active", "active").unwrap();
+        d.create_object_store_with_optional_parameters("quarantine", &params).unwrap();
+    });
+    open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
+    let d: web_sys::IdbDatabase = settle(&open).await.unchecked_into();
+    let tx = d.transaction_with_str_and_mode("entries", web_sys::IdbTransactionMode::Readwrite).unwrap();
+    let store = tx.object_store("entries").unwrap();
+    let mut last = None;
+    for r in records {
+        last = Some(store.add(&js_sys::JSON::parse(&r.to_string()).unwrap()).unwrap());
+    }
+    settle(&last.unwrap()).await;
+    d.close();
+}
+
+fn v2_entry(n: u32, user: &str, state: State) -> Entry {
+    let mut e = Entry::new(format!("v2-{n}"), "gcdirectory", "modifyProfile", json!({ "gcId": n.to_string(), "data": { "name": format!("N{n}") } }), user, 1000.0 + n as f64);
+    e.state = state;
+    e
+}
+
+#[wasm_bindgen_test]
+async fn the_upgrade_from_version_2_keeps_every_outbox_entry() {
+    let db = fresh_db();
+    let entries: Vec<Entry> = [(1, "a", State::Queued), (2, "b", State::Dead), (3, "a", State::Sent), (4, "a", State::Retrying)]
+        .into_iter()
+        .map(|(n, u, s)| v2_entry(n, u, s))
+        .collect();
+    let records: Vec<Value> = entries.iter().map(|e| {
+        let mut r = e.to_record();
+        r.as_object_mut().unwrap().remove("seq");
+        r
+    }).collect();
+    write_v2(&db, &records).await;
+
+    let store = IdbStore::open(Some(&db)).await.expect("the upgrade runs");
+    let listing = store.list().await.expect("list");
+    assert!(listing.quarantined.is_empty(), "{:?}", listing.quarantined);
+    let got: Vec<Entry> = listing.entries.into_iter().map(|e| Entry { seq: 0, ..e }).collect();
+    assert_eq!(got, entries, "every entry, unchanged, in creation order");
+    let active: Vec<String> = store.list_active("a").await.unwrap().into_iter().map(|e| e.id).collect();
+    assert_eq!(active, ["v2-1", "v2-4"], "the indexes survived");
+    store.write("a", &[("T:1".into(), json!({ "f": {} }))], &[], Durability::Strict).await.expect("the new cache store works");
+    assert_eq!(store.load("a").await.unwrap().len(), 1);
+    store.close();
+    let again = IdbStore::open(Some(&db)).await.expect("reopens at the new version without upgrading again");
+    assert_eq!(again.list().await.unwrap().entries.len(), 4);
+    assert_eq!(again.load("a").await.unwrap().len(), 1);
+    again.close();
+}
+
+fn timesheet(durations: &[f64]) -> Value {
+    let data: Vec<Value> = durations
+        .iter()
+        .enumerate()
+        .map(|(i, d)| json!({ "__typename": "TimesheetRegistration", "id": (10 + i).to_string(), "date": "2026-11-02", "duration": d, "comments": null }))
+        .collect();
+    json!({ "timesheet": { "__typename": "Timesheet", "id": "1", "startDate": "2026-11-02", "hire": { "__typename": "Hire", "id": "7" },
+        "registrations": { "__typename": "TimesheetRegistrationPaginator",
+            "paginatorInfo": { "__typename": "PaginatorInfo", "total": data.len(), "currentPage": 1, "hasMorePages": false }, "data": data } } })
+}
+
+#[wasm_bindgen_test]
+async fn the_cache_reads_cold_from_indexeddb_and_writes_only_changes() {
+    let db = fresh_db();
+    let vars = json!({ "id": "1", "first": 50 });
+    // Integral floats among them: IndexedDB gives `2.0` back as `2`.
+    let durations: Vec<f64> = (0..50).map(|n| f64::from(n) + if n % 2 == 0 { 0.0 } else { 0.5 }).collect();
+    let c = Cache::new(IdbStore::open(Some(&db)).await.unwrap());
+    c.write_result("u", &API, Target::Query(query("timesheet")), &vars, &timesheet(&durations), 1000.0).await.expect("write");
+    let mut d2 = durations.clone();
+    d2[7] = 0.25;
+    let changed = c.write_result("u", &API, Target::Query(query("timesheet")), &vars, &timesheet(&d2), 2000.0).await.unwrap();
+    assert_eq!(changed, ["TimesheetRegistration:17"]);
+
+    // A second connection (another context, or after a reload) reads it cold.
+    let cold = Cache::new(IdbStore::open(Some(&db)).await.unwrap());
+    let got = cold.read("u", query("timesheet"), &vars, &[]).await.expect("cold hit");
+    assert!(same(&got.data, &timesheet(&d2)), "{}", got.data);
+    assert_eq!(got.fetched_at, 2000.0);
+    let again = cold.write_result("u", &API, Target::Query(query("timesheet")), &vars, &timesheet(&d2), 3000.0).await.unwrap();
+    assert_eq!(again, Vec::<String>::new(), "the same answer after a reload changes nothing");
+    assert!(cold.read("v", query("timesheet"), &vars, &[]).await.is_err(), "another user reads nothing");
+    cold.clear("u").await.unwrap();
+    assert!(cold.store().load("u").await.unwrap().is_empty());
+}
