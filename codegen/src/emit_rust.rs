@@ -193,6 +193,7 @@ pub fn facade(api: &str, ops: &[Operation], queries: &[Query], ts: &str) -> Stri
     }
     writeln!(out, "}}\n").unwrap();
     query_facade(&mut out, api, queries);
+    watch_facade(&mut out, api, queries);
     writeln!(out, "#[wasm_bindgen(typescript_custom_section)]\nconst TS_{}: &'static str = r####\"{ts}\"####;", api.to_uppercase())
         .unwrap();
     out
@@ -220,6 +221,32 @@ fn query_facade(out: &mut String, api: &str, queries: &[Query]) {
         )
         .unwrap();
         writeln!(out, "        self.client.query(&crate::api::{api}::API, {i}, variables, options)\n    }}").unwrap();
+    }
+    writeln!(out, "}}\n").unwrap();
+}
+
+/// The `<Api>Watches` class (`client.<api>.watch`): one method per query document, each handing
+/// its variables, callback and options to `ClientRef::watch` (src/client/watch.rs).
+fn watch_facade(out: &mut String, api: &str, queries: &[Query]) {
+    let ns = pascal(api);
+    let class = format!("{ns}Watches");
+    writeln!(out, "/// Every {api} query as a live view; get it as `client.{api}.watch`.").unwrap();
+    writeln!(out, "#[wasm_bindgen]\npub struct {class} {{\n    pub(crate) client: ClientRef,\n}}\n").unwrap();
+    writeln!(out, "#[wasm_bindgen]\nimpl {ns}Api {{\n    /// The {api} queries as live views: `client.{api}.watch.<name>(variables, callback, {{ policy, onError }})` returns a function that stops it.\n    #[wasm_bindgen(getter)]\n    pub fn watch(&self) -> {class} {{\n        {class} {{ client: self.client.clone() }}\n    }}\n}}\n").unwrap();
+    writeln!(out, "#[wasm_bindgen]\nimpl {class} {{").unwrap();
+    for (i, q) in queries.iter().enumerate() {
+        let (vars, data) = crate::emit_ts::query_type_names(q);
+        let cb = format!("(result: QueryResult<{ns}.{data}>) => void");
+        writeln!(out, "    /// The `{}` query, called back at once and on every change of what it shows.", q.name).unwrap();
+        writeln!(out, "    #[wasm_bindgen(js_name = {:?}, unchecked_return_type = \"() => void\")]", q.name).unwrap();
+        writeln!(
+            out,
+            "    pub fn {}(&self, #[wasm_bindgen(unchecked_param_type = {:?})] variables: JsValue, #[wasm_bindgen(unchecked_param_type = {cb:?})] callback: JsValue, options: Option<WatchOptions>) -> Result<JsValue, JsValue> {{",
+            snake(&q.name),
+            format!("{ns}.{vars}")
+        )
+        .unwrap();
+        writeln!(out, "        self.client.watch(&crate::api::{api}::API, {i}, variables, callback, options)\n    }}").unwrap();
     }
     writeln!(out, "}}\n").unwrap();
 }

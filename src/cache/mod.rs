@@ -256,6 +256,12 @@ impl<S: CacheStore> Cache<S> {
         Ok(())
     }
 
+    /// Drops `user`'s records from memory (another context cleared them): the next use loads
+    /// what is stored.
+    pub fn forget(&self, user: &str) {
+        self.users.borrow_mut().retain(|(u, _)| u != user);
+    }
+
     /// Deletes every record of `user`, in memory and stored (strict).
     pub async fn clear(&self, user: &str) -> Result<(), StoreError> {
         self.users.borrow_mut().retain(|(u, _)| u != user);

@@ -3,6 +3,7 @@
 use super::call::CallOptions;
 use super::open::{Client, ClientRef};
 use super::query::QueryOptions;
+use super::watch::WatchOptions;
 use wasm_bindgen::prelude::*;
 
 include!(concat!(env!("OUT_DIR"), "/facades.rs"));

@@ -207,8 +207,12 @@ impl ClientRef {
         let weak = Rc::downgrade(&self.0);
         let channel = crate::sync::broadcast::Channel::open(self.0.store.name(), move |msg| {
             let Some(inner) = weak.upgrade() else { return };
+            if let Some(change) = msg.get("cache") {
+                return ClientRef(inner).cache_changed_elsewhere(change);
+            }
             let Some(ev) = msg.get("event") else { return };
             inner.deliver(ev);
+            ClientRef(inner.clone()).cache_after_event(ev, false);
             if ev["user"] != inner.options.user.as_str() {
                 return;
             }

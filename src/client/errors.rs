@@ -24,8 +24,9 @@ pub enum SdkError {
     NotFound(String),
     /// A file upload target refused the bytes (a 4xx other than 408/429).
     Upload { status: u16, message: String },
-    /// A query with policy `cache-only` (or no network) found no complete cached result.
-    CacheMiss { operation: String },
+    /// A query with policy `cache-only` (or no network) found no complete cached result;
+    /// `reason` says what was missing (and why the network did not answer).
+    CacheMiss { operation: String, reason: String },
 }
 
 impl From<crate::store::StoreError> for SdkError {
@@ -67,7 +68,7 @@ impl SdkError {
             | SdkError::Upload { message, .. }
             | SdkError::Storage { message, .. } => message.clone(),
             SdkError::NotFound(id) => format!("no outbox entry {id} for this user"),
-            SdkError::CacheMiss { operation } => format!("{operation}: no complete cached result"),
+            SdkError::CacheMiss { operation, reason } => format!("{operation}: no complete cached result ({reason})"),
         }
     }
 
@@ -83,7 +84,7 @@ impl SdkError {
             SdkError::Storage { reason, .. } => json!({ "reason": reason }),
             SdkError::NotFound(id) => json!({ "id": id }),
             SdkError::Upload { status, .. } => json!({ "status": status }),
-            SdkError::CacheMiss { operation } => json!({ "operation": operation }),
+            SdkError::CacheMiss { operation, reason } => json!({ "operation": operation, "reason": reason }),
         }
     }
 }

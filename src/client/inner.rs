@@ -51,6 +51,16 @@ pub struct Inner {
     /// The last pass stopped at an entry another context is sending.
     pub busy: Cell<bool>,
     pub closed: Cell<bool>,
+    /// The offline cache (records of every user of this database; this client reads its own).
+    pub cache: crate::cache::Cache<IdbStore>,
+    /// Sent entries whose answer is being written into the cache: their overlay still shows.
+    pub cache_writing: RefCell<Vec<crate::outbox::entry::Entry>>,
+    pub watchers: RefCell<Vec<super::watch::Watcher>>,
+    pub next_watcher: Cell<u32>,
+    /// A re-read of the watched queries is scheduled.
+    pub notify_scheduled: Cell<bool>,
+    /// This `Inner`, for the tasks an event starts (the cache write of a sent entry).
+    pub me: std::rc::Weak<Inner>,
 }
 
 /// The final outcome an event carries, if it is one: the shape `settled(id)` resolves with.
@@ -77,6 +87,9 @@ impl Inner {
             ch.post(&json!({ "event": v }));
         }
         self.deliver(&v);
+        if let Some(me) = self.me.upgrade() {
+            super::open::ClientRef(me).cache_after_event(&v, true);
+        }
     }
 
     /// Hands an event (local or from another context) to subscribers and `settled` waiters.

@@ -3,6 +3,7 @@
 
 mod apis;
 mod args;
+mod cached;
 mod call;
 mod drive;
 mod errors;
@@ -15,10 +16,13 @@ mod outbox;
 mod query;
 mod typescript;
 mod upload;
+mod watch;
 
 pub use apis::*;
 pub use call::CallOptions;
 pub use errors::SdkError;
 pub use open::{Client, ClientRef};
 pub use outbox::Outbox;
+pub use cached::Cache;
 pub use query::QueryOptions;
+pub use watch::WatchOptions;

@@ -35,7 +35,8 @@ impl Client {
         let owner = crate::outbox::key::uuid_v4(super::js::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
         let store = IdbStore::open(options.database.as_deref()).await.map_err(SdkError::from)?;
         let transport = FetchTransport { timeout_ms: options.request_timeout_ms };
-        let inner = ClientRef(Rc::new(Inner {
+        let cache = crate::cache::Cache::with_limits(store.clone(), options.cache_limits);
+        let inner = ClientRef(Rc::new_cyclic(|me| Inner {
             options,
             transport,
             store,
@@ -59,9 +60,16 @@ impl Client {
             closed: Cell::new(false),
             owner,
             busy: Cell::new(false),
+            cache,
+            cache_writing: RefCell::new(vec![]),
+            watchers: RefCell::new(vec![]),
+            next_watcher: Cell::new(0),
+            notify_scheduled: Cell::new(false),
+            me: me.clone(),
         }));
         inner.listen();
         inner.kick(Trigger::Open);
+        inner.evict_soon();
         Ok(Client { inner })
     }
 
@@ -75,6 +83,12 @@ impl Client {
     #[wasm_bindgen(getter)]
     pub fn outbox(&self) -> Outbox {
         Outbox { client: self.inner.clone() }
+    }
+
+    /// The offline cache of this client's user (`client.cache.clear()`).
+    #[wasm_bindgen(getter)]
+    pub fn cache(&self) -> super::cached::Cache {
+        super::cached::Cache { client: self.inner.clone() }
     }
 
     /// Drains now (ignoring `navigator.onLine`); resolves when the pass ends.

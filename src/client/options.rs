@@ -23,6 +23,38 @@ pub struct Options {
     pub token_timeout_ms: u32,
     /// APIs whose server does not honour `Idempotency-Key` (`idempotency: { <api>: "none" }`).
     pub keyless: Vec<String>,
+    /// `cache: { maxBytes, maxAgeMs }`: the offline cache's size cap and age limit.
+    pub cache_limits: crate::cache::Limits,
+}
+
+/// `cache: { maxBytes, maxAgeMs }` (defaults in `cache::evict`: 8 MiB over all users, 30 days
+/// since a query was last answered).
+fn cache_limits(options: &JsValue) -> Result<crate::cache::Limits, SdkError> {
+    let o = get(options, "cache");
+    let mut l = crate::cache::Limits::default();
+    if o.is_undefined() || o.is_null() {
+        return Ok(l);
+    }
+    if !o.is_object() {
+        return Err(SdkError::Config("Client.open: options.cache must be an object { maxBytes, maxAgeMs }".into()));
+    }
+    let read = |key: &str| -> Result<Option<f64>, SdkError> {
+        let v = get(&o, key);
+        if v.is_undefined() {
+            return Ok(None);
+        }
+        match v.as_f64() {
+            Some(n) if n.is_finite() && n >= 0.0 && n <= 9_007_199_254_740_991.0 => Ok(Some(n.floor())),
+            _ => Err(SdkError::Config(format!("Client.open: options.cache.{key} must be a whole number >= 0"))),
+        }
+    };
+    if let Some(n) = read("maxBytes")? {
+        l.max_bytes = n as u64;
+    }
+    if let Some(n) = read("maxAgeMs")? {
+        l.max_age_ms = n;
+    }
+    Ok(l)
 }
 
 /// `idempotency: { <api>: "header" | "none" }` (default "header" for every API).
@@ -158,5 +190,6 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
         request_timeout_ms: timeout(options, "requestTimeoutMs", crate::transport::DEFAULT_TIMEOUT_MS)?,
         token_timeout_ms: timeout(options, "tokenTimeoutMs", DEFAULT_TOKEN_TIMEOUT_MS)?,
         keyless: keyless(options)?,
+        cache_limits: cache_limits(options)?,
     })
 }

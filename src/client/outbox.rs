@@ -228,6 +228,8 @@ impl Outbox {
         promise(async move {
             let u = user.clone();
             let n = c.locked_for(&u, move |c, _| async move { ops::purge(&c.0.store, &user).await }).await?;
+            // The user's cached records go with their entries (a shared device, a sign-out).
+            c.clear_cache(&u).await?;
             Ok(json!(n))
         })
     }

@@ -1,17 +1,18 @@
 //! One query call (`client.<api>.query.<name>(variables, { policy })`): validate the variables
 //! as mutation arguments are validated, check the options, read the token (outside any lock:
 //! the app's callback may wait for a login), POST the document, and resolve
-//! `{ data, source: "network", fetchedAt, pending: [] }`.
+//! `{ data, source, fetchedAt, pending }`.
 //!
-//! Until the offline cache is wired in, every policy but `cache-only` goes to the network, and
-//! `cache-only` rejects `CacheMissError` (there is nothing cached yet). Nothing here touches the
-//! outbox: a query is never queued, and it sends no `Idempotency-Key` (reading twice is harmless).
+//! Answers come from the network, the offline cache or both, by policy (`answer`); every network
+//! answer is written into the cache, and reads apply the pending layer (`cached.rs`). A query is
+//! never queued, and it sends no `Idempotency-Key` (reading twice is harmless).
 
 use super::errors::SdkError;
 use super::js;
 use super::open::ClientRef;
 use crate::api::formats::kind_of;
-use crate::api::model::Api;
+use crate::api::model::{Api, Query};
+use crate::cache::Target;
 use crate::api::validate::{self, Invalid};
 use crate::outbox::classify::{classify_query, Outcome};
 use crate::outbox::clock::Clock;
@@ -34,7 +35,11 @@ const TS_QUERY: &'static str = r#"
 export type QueryPolicy = "cache-first" | "network-first" | "cache-only" | "network-only";
 /** The optional last argument of every `client.<api>.query.<name>` function. */
 export interface QueryOptions {
-  /** Default "network-first". Until the offline cache lands every policy reads the network, and "cache-only" rejects CacheMissError. */
+  /**
+   * Default "network-first": the server, else (offline, timeout, 5xx) the cache. "cache-first":
+   * the cache, else the server. "cache-only": the cache, else CacheMissError. "network-only":
+   * the server (its answer is still written into the cache).
+   */
   policy?: QueryPolicy;
 }
 /** What a query resolves with. */
@@ -115,10 +120,15 @@ impl ClientRef {
         // Read now: the app may change the objects after the call returns.
         let called_with = js::to_json(&variables);
         let policy = policy(options.as_ref().map(|o| o.unchecked_ref::<JsValue>()));
-        future_to_promise(async move { this.run_query(api, index, called_with, policy).await.map_err(JsValue::from) })
+        future_to_promise(async move {
+            let (q, variables, policy) = this.checked(api, index, called_with, policy)?;
+            let r = this.answer(api, q, &variables, policy).await?;
+            Ok(js::to_js(&r))
+        })
     }
 
-    async fn run_query(&self, api: &'static Api, index: usize, called_with: Result<Value, String>, policy: Result<Policy, Invalid>) -> Result<JsValue, SdkError> {
+    /// The query and its validated variables and policy, or the error the call rejects with.
+    pub(crate) fn checked(&self, api: &'static Api, index: usize, called_with: Result<Value, String>, policy: Result<Policy, Invalid>) -> Result<(&'static Query, Value, Policy), SdkError> {
         let Some(q) = api.queries.get(index) else {
             return Err(SdkError::Config(format!("the {} API has no query #{index}", api.name)));
         };
@@ -126,22 +136,62 @@ impl ClientRef {
         let called_with = called_with.map_err(|reason| bad(Invalid { path: "(variables)".into(), reason }))?;
         let variables = validate::query_variables(api, q, called_with).map_err(bad)?;
         let policy = policy.map_err(bad)?;
+        if self.0.endpoint(api.name).is_none() {
+            return Err(SdkError::Config(format!("no endpoint for the {} API: pass endpoints.{} to Client.open", api.name, api.name)));
+        }
+        Ok((q, Value::Object(variables), policy))
+    }
+
+    /// `{ data, source, fetchedAt, pending }` for `q` by `policy`. `network-first` falls back to
+    /// the cache only when no answer came (offline, timeout, 5xx): a GraphQL or auth error is the
+    /// server's answer and rejects.
+    pub(crate) async fn answer(&self, api: &'static Api, q: &'static Query, variables: &Value, policy: Policy) -> Result<Value, SdkError> {
+        let cached = || async {
+            match self.read_cached(api, q, variables).await {
+                Ok(a) => Ok(json!({ "data": a.data, "source": "cache", "fetchedAt": a.fetched_at, "pending": a.pending })),
+                Err(reason) => Err(SdkError::CacheMiss { operation: q.name.to_string(), reason }),
+            }
+        };
+        match policy {
+            Policy::CacheOnly => cached().await,
+            Policy::CacheFirst => match cached().await {
+                Ok(hit) => Ok(hit),
+                Err(_) => self.from_network(api, q, variables).await,
+            },
+            Policy::NetworkOnly => self.from_network(api, q, variables).await,
+            Policy::NetworkFirst => match self.from_network(api, q, variables).await {
+                Err(SdkError::Network { message, .. }) => cached().await.map_err(|miss| match miss {
+                    SdkError::CacheMiss { operation, reason } => SdkError::CacheMiss { operation, reason: format!("{reason}; the network did not answer: {message}") },
+                    other => other,
+                }),
+                other => other,
+            },
+        }
+    }
+
+    /// Asks the server, writes the answer into the cache and answers with the cache's view of
+    /// it (the pending layer applied). A cache that cannot take the answer (storage failure, an
+    /// answer of an unexpected shape) does not fail the query: the server's data is returned.
+    async fn from_network(&self, api: &'static Api, q: &'static Query, variables: &Value) -> Result<Value, SdkError> {
         let Some(url) = self.0.endpoint(api.name) else {
             return Err(SdkError::Config(format!("no endpoint for the {} API: pass endpoints.{} to Client.open", api.name, api.name)));
         };
-        if policy == Policy::CacheOnly {
-            // Nothing is cached yet (the cache replaces this with a real lookup).
-            return Err(SdkError::CacheMiss { operation: q.name.to_string() });
-        }
         let token = self.read_tokens(&[api.name.to_string()]).await.token(api.name).await.map_err(|message| SdkError::Auth { status: None, message })?;
         let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
         if let Some(t) = token {
             headers.push(("authorization".to_string(), format!("Bearer {t}")));
         }
-        let request = HttpRequest { url, headers, body: body(q.document, q.name, &Value::Object(variables)) };
+        let request = HttpRequest { url, headers, body: body(q.document, q.name, variables) };
         let answer = self.0.transport.send(&request).await;
         let fetched_at = self.0.clock.now_ms();
         let data = rejection(classify_query(answer, fetched_at))?;
-        Ok(js::to_js(&json!({ "data": data, "source": "network", "fetchedAt": fetched_at, "pending": [] })))
+        let user = self.0.options.user.clone();
+        if let Ok(changed) = self.0.cache.write_result(&user, api, Target::Query(q), variables, &data, fetched_at).await {
+            self.cache_changed(changed);
+        }
+        Ok(match self.read_cached(api, q, variables).await {
+            Ok(a) => json!({ "data": a.data, "source": "network", "fetchedAt": fetched_at, "pending": a.pending }),
+            Err(_) => json!({ "data": data, "source": "network", "fetchedAt": fetched_at, "pending": [] }),
+        })
     }
 }

@@ -1,0 +1,171 @@
+//! The offline cache as the client uses it: reads with the pending layer of this user's live
+//! outbox entries, the server's answer to a sent mutation written in (so its overlay's values
+//! give way to the server's, not to the old ones), changes told to watchers here and in other
+//! contexts, and `client.cache` (`clear()`).
+
+use super::errors::SdkError;
+use super::open::ClientRef;
+use crate::api::model::{Api, Query};
+use crate::cache::{delete, overlay_for, Assembled, CacheError, Overlay, Target};
+use crate::outbox::entry::Entry;
+use crate::outbox::clock::Clock;
+use crate::store::OutboxStore;
+use serde_json::{json, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// `client.cache`: the offline cache of this client's user.
+#[wasm_bindgen]
+pub struct Cache {
+    pub(crate) client: ClientRef,
+}
+
+#[wasm_bindgen]
+impl Cache {
+    /// Deletes every cached record of this client's user, in this and every other context's
+    /// view; watchers see their queries go (they are not called back with nothing). Outbox
+    /// entries stay. `outbox.purge(user)` clears that user's cache too.
+    #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
+    pub fn clear(&self) -> js_sys::Promise {
+        let c = self.client.clone();
+        future_to_promise(async move {
+            let user = c.0.options.user.clone();
+            c.clear_cache(&user).await.map_err(JsValue::from)?;
+            Ok(JsValue::UNDEFINED)
+        })
+    }
+}
+
+/// The overlays of `entries` (live, in entry order) for `api`.
+pub fn overlays(api: &Api, entries: &[Entry]) -> Vec<Overlay> {
+    entries.iter().filter(|e| e.api == api.name).filter_map(|e| overlay_for(api, &e.operation, &e.variables, &e.id)).collect()
+}
+
+impl ClientRef {
+    /// This user's entries whose values show on reads: those still to be sent, and sent ones
+    /// whose answer is being written into the cache.
+    pub(crate) async fn live_entries(&self) -> Vec<Entry> {
+        let user = &self.0.options.user;
+        let mut live: Vec<Entry> = match self.0.store.list_active(user).await {
+            Ok(entries) => entries.into_iter().filter(|e| e.state.pending()).collect(),
+            Err(_) => vec![],
+        };
+        for e in self.0.cache_writing.borrow().iter() {
+            if !live.iter().any(|l| l.id == e.id) {
+                live.push(e.clone());
+            }
+        }
+        live.sort_by_key(|e| e.seq);
+        live
+    }
+
+    /// `q` from the cache with the pending layer; `Err` says what was missing.
+    pub(crate) async fn read_cached(&self, api: &'static Api, q: &'static Query, variables: &Value) -> Result<Assembled, String> {
+        let entries = self.live_entries().await;
+        self.read_with(api, q, variables, &entries).await
+    }
+
+    pub(crate) async fn read_with(&self, api: &'static Api, q: &'static Query, variables: &Value, entries: &[Entry]) -> Result<Assembled, String> {
+        let user = self.0.options.user.clone();
+        match self.0.cache.read(&user, q, variables, &overlays(api, entries)).await {
+            Ok(a) => Ok(a),
+            Err(CacheError::Miss(m)) => Err(format!("missing {}", m.missing.join(", "))),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
+    /// Records whose content changed here: other contexts re-read them, watchers look again.
+    pub(crate) fn cache_changed(&self, keys: Vec<String>) {
+        if let Some(ch) = self.0.channel.borrow().as_ref() {
+            ch.post(&json!({ "cache": { "user": self.0.options.user, "keys": keys } }));
+        }
+        self.notify_watchers();
+    }
+
+    /// Another context changed these records of `user`.
+    pub(crate) fn cache_changed_elsewhere(&self, msg: &Value) {
+        if msg["user"] != self.0.options.user.as_str() {
+            return;
+        }
+        let keys: Vec<String> = msg["keys"].as_array().map(|a| a.iter().filter_map(|k| k.as_str().map(String::from)).collect()).unwrap_or_default();
+        let c = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let user = c.0.options.user.clone();
+            if msg_clears(&keys) {
+                let _ = c.0.cache.forget(&user);
+            } else {
+                let _ = c.0.cache.refresh(&user, &keys).await;
+            }
+            c.notify_watchers();
+        });
+    }
+
+    /// What an outbox event means for the cache. A `sent` entry of this context has its answer
+    /// written in before watchers look (between the two they would see neither the pending nor
+    /// the server's value); other contexts wait for that write's message rather than re-read on
+    /// their copy of the `sent` event. Entries queued, dead, discarded or parked change overlays.
+    pub(crate) fn cache_after_event(&self, ev: &Value, local: bool) {
+        if ev["user"] != self.0.options.user.as_str() {
+            return;
+        }
+        match ev["type"].as_str() {
+            Some("sent") if local => {
+                let (c, id, data) = (self.clone(), ev["id"].as_str().unwrap_or_default().to_string(), ev["data"].clone());
+                wasm_bindgen_futures::spawn_local(async move { c.write_sent(&id, data).await });
+            }
+            Some("queued" | "dead" | "discarded" | "unknown" | "purged") => self.notify_watchers(),
+            _ => {}
+        }
+    }
+
+    /// Writes a sent entry's answer into the cache (a delete removes the entity), keeping its
+    /// overlay on reads until then.
+    async fn write_sent(&self, id: &str, data: Value) {
+        let Ok(Some(e)) = self.0.store.get(id).await else { return self.notify_watchers() };
+        let Some(api) = crate::api::ALL.iter().copied().find(|a| a.name == e.api) else { return };
+        let Some(op) = api.operation(&e.operation) else { return };
+        self.0.cache_writing.borrow_mut().push(e.clone());
+        let user = self.0.options.user.clone();
+        let now = self.0.clock.now_ms();
+        let mut changed = vec![];
+        if let Some(key) = delete::deleted_key(api, &e.operation, &e.variables) {
+            changed.extend(self.0.cache.write_deleted(&user, &key).await.unwrap_or_default());
+        } else if let Some(field) = op.selection.fields.first() {
+            // The entry keeps the mutation field's value; the selection is rooted at `Mutation`.
+            let answer = json!({ field.response_key: data });
+            changed.extend(self.0.cache.write_result(&user, api, Target::Mutation(op), &e.variables, &answer, now).await.unwrap_or_default());
+        }
+        self.0.cache_writing.borrow_mut().retain(|w| w.id != e.id);
+        self.cache_changed(changed);
+    }
+
+    /// Applies the cache's limits once the client has settled in (an open should not wait
+    /// for it): expired and over-cap results go, and records no result reaches.
+    pub(crate) fn evict_soon(&self) {
+        let c = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let now = c.0.clock.now_ms();
+            let _ = c.0.cache.evict(now).await;
+        });
+    }
+
+    /// Deletes `user`'s cache (strict) and tells every context.
+    pub(crate) async fn clear_cache(&self, user: &str) -> Result<(), SdkError> {
+        self.0.cache.clear(user).await?;
+        if let Some(ch) = self.0.channel.borrow().as_ref() {
+            ch.post(&json!({ "cache": { "user": user, "keys": [CLEARED] } }));
+        }
+        if user == self.0.options.user {
+            self.forget_watched();
+            self.notify_watchers();
+        }
+        Ok(())
+    }
+}
+
+/// The key a `clear` announces: every record of the user went.
+const CLEARED: &str = "*";
+
+fn msg_clears(keys: &[String]) -> bool {
+    keys.iter().any(|k| k == CLEARED)
+}
