@@ -51,6 +51,9 @@ pub struct Inner {
     /// The last pass stopped at an entry another context is sending.
     pub busy: Cell<bool>,
     pub closed: Cell<bool>,
+    /// APIs whose endpoint refused a batch: sent one request per entry from then on (this
+    /// client's lifetime; a new client tries batches again).
+    pub batch_off: RefCell<Vec<String>>,
 }
 
 /// The final outcome an event carries, if it is one: the shape `settled(id)` resolves with.
@@ -121,6 +124,26 @@ impl Inner {
         if let Some(ch) = self.channel.borrow_mut().take() {
             ch.close();
         }
+    }
+
+    /// Most entries per request for `api` now: `batch.max`, or 1 once its endpoint refused a batch.
+    pub fn batch_max(&self, api: &str) -> usize {
+        if self.batch_off.borrow().iter().any(|a| a == api) { 1 } else { self.options.batch_max(api) }
+    }
+
+    /// `api`'s endpoint refused a batch (HTTP `status`, `why`): batching off for it, and a
+    /// `warning` event (`reason: "batchRefused"`, `error: { kind: "batch", status, message }`,
+    /// with the id of the entry that led the batch).
+    pub fn refuse_batches(&self, head: &crate::outbox::entry::Entry, status: u16, why: &str) {
+        let mut off = self.batch_off.borrow_mut();
+        if !off.iter().any(|a| *a == head.api) {
+            off.push(head.api.clone());
+        }
+        drop(off);
+        let mut ev = Event::of("warning", head);
+        ev.reason = Some("batchRefused".into());
+        ev.error = Some(json!({ "kind": "batch", "status": status, "message": format!("{why}; sending one request per entry to this endpoint from now on") }));
+        self.emit(ev);
     }
 
     /// GraphQL endpoint of `api`, if configured.

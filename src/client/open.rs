@@ -59,6 +59,7 @@ impl Client {
             closed: Cell::new(false),
             owner,
             busy: Cell::new(false),
+            batch_off: RefCell::new(vec![]),
         }));
         inner.listen();
         inner.kick(Trigger::Open);

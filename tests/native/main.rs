@@ -3,6 +3,7 @@
 //! conformance suite on MemoryStore, and the outbox policy with fakes.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod batching;
 mod classify;
 mod coverage;
 mod drain;
