@@ -54,6 +54,9 @@ pub struct Inner {
     /// APIs whose endpoint refused a batch: sent one request per entry from then on (this
     /// client's lifetime; a new client tries batches again).
     pub batch_off: RefCell<Vec<String>>,
+    /// Calls waiting for their entry's drain: entry id -> the last event about it (its state,
+    /// error and data), so a call answers from memory instead of reading its entry back.
+    pub awaiting: RefCell<std::collections::HashMap<String, Option<Value>>>,
 }
 
 /// The final outcome an event carries, if it is one: the shape `settled(id)` resolves with.
@@ -86,6 +89,11 @@ impl Inner {
     pub fn deliver(&self, v: &Value) {
         if v.get("user").and_then(Value::as_str).is_some_and(|u| u != self.options.user && v["type"] != "quarantined") {
             return;
+        }
+        if let Some(id) = v.get("id").and_then(Value::as_str) {
+            if let Some(slot) = self.awaiting.borrow_mut().get_mut(id) {
+                *slot = Some(v.clone());
+            }
         }
         let js_ev = js::to_js(v);
         let subs: Vec<js_sys::Function> = self.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();

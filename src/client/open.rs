@@ -60,6 +60,7 @@ impl Client {
             owner,
             busy: Cell::new(false),
             batch_off: RefCell::new(vec![]),
+            awaiting: RefCell::default(),
         }));
         inner.listen();
         inner.kick(Trigger::Open);

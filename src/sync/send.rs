@@ -135,7 +135,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 vec![Err(crate::transport::NetworkError(message)); n]
             }
             batch::Split::NotBatch { status, message, .. } => {
-                (self.batch_refused)(&sent[0], status, &message);
+                (self.batch_refused)(&listed[0], status, &message);
                 // Back as listed (the claims and attempts undone; written in order, before the
                 // single claims that follow), then sent one by one with their keys.
                 writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));

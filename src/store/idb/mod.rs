@@ -3,6 +3,7 @@
 //! out-of-line auto-increment key is the entry's `seq`.
 
 mod conn;
+mod group;
 mod req;
 pub mod schema;
 
@@ -20,6 +21,7 @@ use wasm_bindgen::prelude::*;
 pub struct IdbStore {
     conn: Rc<conn::Conn>,
     name: String,
+    inserts: Rc<group::Inserts>,
 }
 
 fn record(e: &Entry) -> JsValue {
@@ -37,7 +39,7 @@ impl IdbStore {
     /// Opens `graphql-outbox` (or `graphql-outbox:<name>`), creating or upgrading it.
     pub async fn open(name: Option<&str>) -> Result<IdbStore, StoreError> {
         let name = schema::database_name(name);
-        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name })
+        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name, inserts: Rc::default() })
     }
 
     /// The database's name.
@@ -55,11 +57,19 @@ impl IdbStore {
         schema::delete(&schema::database_name(name)).await
     }
 
+    /// Adds a record, group-committed with the other adds of this turn (`group.rs`): the
+    /// first opens the group and writes it once the turn's other calls have joined.
     async fn add(&self, value: &JsValue) -> Result<u64, StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], true)?;
-        let req = tx.object_store(ENTRIES).map_err(js_err)?.add(value).map_err(js_err)?;
-        done(&tx).await?;
-        req.result().map_err(js_err)?.as_f64().map(|k| k as u64).ok_or_else(|| StoreError::Other("no key for the new entry".into()))
+        let (group, index, first) = self.inserts.join(value.clone());
+        if first {
+            let (g, inserts, conn) = (group.clone(), self.inserts.clone(), self.conn.clone());
+            // Spawned: it runs after the tasks already queued (the other calls of this turn).
+            wasm_bindgen_futures::spawn_local(async move {
+                inserts.close();
+                g.write(conn.ready().await).await;
+            });
+        }
+        group.key(index).await
     }
 
     /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
