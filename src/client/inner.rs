@@ -56,7 +56,7 @@ pub struct Inner {
     pub batch_off: RefCell<Vec<String>>,
     /// Calls waiting for their entry's drain: entry id -> the last event about it (its state,
     /// error and data), so a call answers from memory instead of reading its entry back.
-    pub awaiting: RefCell<std::collections::HashMap<String, Option<Value>>>,
+    pub awaiting: RefCell<std::collections::BTreeMap<String, Option<Value>>>,
 }
 
 /// The final outcome an event carries, if it is one: the shape `settled(id)` resolves with.
