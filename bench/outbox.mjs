@@ -1,88 +1,230 @@
-// Benchmark (not a test): in one page and one run against the local reference server, times
-//   1. enqueueing 1,000 mutations offline (each call resolves "queued" after its IndexedDB write),
-//   2. draining those 1,000 queued mutations once the page is back online,
-//   3. the same 1,000 mutations as plain sequential fetch calls from the page (the baseline),
-// and prints each with its ratio to the baseline. Needs the built package (scripts/build-pkg.sh)
-// and server (cargo build -p outbox-server); OUTBOX_SERVER_BIN picks another server binary.
-// Run: node bench/outbox.mjs [count]
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// The project's benchmark (a script, not a test): one run, one headless Chromium with an
+// on-disk profile (an off-the-record context keeps IndexedDB in memory, so "strict" would mean
+// nothing), against the reference server built in release mode. Every figure is a ratio to a
+// baseline measured in the same run:
+//   drain 1,000 queued entries: batching on (batch.max 20), batching off (max 1), plain
+//     sequential fetch, and the batched limit (the same batches POSTed by plain JS, no storage);
+//   enqueue 1,000 calls awaited one by one vs raw IndexedDB, one strict transaction per record;
+//   1,000 concurrent calls vs one strict transaction of 1,000 records;
+//   peers (Workbox background-sync Queue, raw IndexedDB, fetch) through ../shared/anchor-bench,
+//     copied to a temporary directory and npm-installed (skip with --no-peers);
+//   the package's size: wasm + JS glue, raw and gzip -9.
+// Prints a table, then one JSON line. Needs the built package (scripts/build-pkg.sh); builds the
+// release server if it is missing. Run from the root: node bench/outbox.mjs [count] [--no-peers]
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { gzipSync } from "node:zlib";
 import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
+import { manyProfilesFixture, profileId } from "../tests/js/e2e/many-profiles.mjs";
 
-const COUNT = Number(process.argv[2] ?? 1000);
-if (!Number.isInteger(COUNT) || COUNT < 1) throw new Error(`count must be a positive integer, not ${process.argv[2]}`);
+const argv = process.argv.slice(2);
+const COUNT = Number(argv.find((a) => !a.startsWith("--")) ?? 1000);
+if (!Number.isInteger(COUNT) || COUNT < 1) throw new Error(`count must be a positive integer, not ${argv[0]}`);
+const PEERS = !argv.includes("--no-peers");
+const BATCH = 20;
 const DOCUMENT = readFileSync(join(ROOT, "operations", "gcdirectory", "modifyProfile.graphql"), "utf8");
 const TOKEN = "gc-admin-token";
-// One mutation shape for all three runs, so they do the same server work: a profile title edit.
-const args = (phase, i) => ({ gcId: "4", data: { titleEn: `${phase} ${i}` } });
+const log = (...a) => console.error("[bench]", ...a);
+
+// The release server: $OUTBOX_SERVER_BIN, else cargo builds it (a no-op when it is up to date;
+// a binary that merely exists may predate the checkout, e.g. without batches).
+const target = resolve(ROOT, process.env.CARGO_TARGET_DIR ?? "target");
+const serverBin = process.env.OUTBOX_SERVER_BIN ?? join(target, "release", "outbox-server");
+if (!process.env.OUTBOX_SERVER_BIN) {
+  log("cargo build --release -p outbox-server");
+  execFileSync("cargo", ["build", "--release", "-p", "outbox-server"], { cwd: ROOT, stdio: "inherit" });
+}
+if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
+process.env.OUTBOX_SERVER_BIN = serverBin;
+
+// Every mutation edits its own profile: entries that share an ID-typed value depend on each
+// other and are never batched together, and no two runs touch the same profile.
+const PER_RUN = COUNT;
+const args = (run, i) => ({ gcId: profileId(run * PER_RUN + i), data: { titleEn: `run ${run} #${i}` } });
+const calls = (run) => Array.from({ length: COUNT }, (_, i) => args(run, i));
 
 // Without test mode: ordinary keep-alive connections, as a deployed server would have.
-const server = await startServer({ testMode: false });
-// An on-disk profile: an off-the-record context keeps IndexedDB in memory, which would time
-// neither the strict-durability writes nor their flushes.
+const server = await startServer({ testMode: false, args: ["--fixtures", manyProfilesFixture(PER_RUN * 8)] });
 const profile = mkdtempSync(join(tmpdir(), "outbox-bench-"));
 const context = await launchProfile(profile);
+const ms = {};
 try {
   const page = await openPage(context, server.url);
 
-  // 1. Enqueue offline.
-  await context.setOffline(true);
-  await page.evaluate(() => openClient({ database: "bench", user: "bench" }));
-  const enqueue = await page.evaluate(async ({ count, calls }) => {
-    const ids = [];
-    const t = performance.now();
-    for (let i = 0; i < count; i++) {
-      const r = await window.client.gcdirectory.modifyProfile(calls[i]);
-      if (r.status !== "queued") throw new Error(`call ${i} was ${r.status}, not queued`);
-      ids.push(r.id);
-    }
-    window.benchIds = ids;
-    return performance.now() - t;
-  }, { count: COUNT, calls: Array.from({ length: COUNT }, (_, i) => args("Outbox", i)) });
-
-  // 2. Drain: from the page's `online` event until every entry has settled as sent.
-  await page.evaluate(() => {
-    window.drained = new Promise((resolve, reject) => {
-      addEventListener("online", async () => {
-        const t = performance.now();
-        try {
-          const settled = await settleAll(window.benchIds, 600000);
-          const notSent = settled.filter((s) => s.status !== "sent");
-          if (notSent.length) throw new Error(`${notSent.length} entries did not reach sent: ${JSON.stringify(notSent[0])}`);
-          resolve(performance.now() - t);
-        } catch (e) { reject(e); }
-      }, { once: true });
-    });
-  });
-  await context.setOffline(false);
-  const drain = await page.evaluate(() => window.drained);
-
-  // 3. Baseline: the same requests as plain sequential fetch calls, each with its own key.
-  const baseline = await page.evaluate(async ({ count, calls, query, token }) => {
-    const url = `${location.origin}/graphql/gcdirectory`;
-    const t = performance.now();
-    for (let i = 0; i < count; i++) {
-      const r = await fetch(url, {
-        method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${token}`, "idempotency-key": crypto.randomUUID() },
-        body: JSON.stringify({ query, variables: calls[i], operationName: "modifyProfile" }),
+  /** Enqueues run `run`'s calls offline in database `db`, then times the drain from `online`. */
+  async function queueThenDrain(db, run, batch) {
+    await context.setOffline(true);
+    await page.evaluate(({ db, batch }) => openClient({ database: db, user: "bench", extra: { batch } }), { db, batch });
+    const enqueue = await page.evaluate(async (calls) => {
+      const ids = [];
+      const t = performance.now();
+      for (const c of calls) {
+        const r = await window.client.gcdirectory.modifyProfile(c);
+        if (r.status !== "queued") throw new Error(`a call was ${r.status}, not queued`);
+        ids.push(r.id);
+      }
+      window.benchIds = ids;
+      return performance.now() - t;
+    }, calls(run));
+    await page.evaluate(() => {
+      window.drained = new Promise((resolve, reject) => {
+        addEventListener("online", async () => {
+          const t = performance.now();
+          try {
+            const settled = await settleAll(window.benchIds, 600000);
+            const notSent = settled.filter((s) => s.status !== "sent");
+            if (notSent.length) throw new Error(`${notSent.length} entries did not reach sent: ${JSON.stringify(notSent[0])}`);
+            resolve(performance.now() - t);
+          } catch (e) { reject(e); }
+        }, { once: true });
       });
-      const body = await r.json();
-      if (!r.ok || body.errors) throw new Error(`fetch ${i}: HTTP ${r.status} ${JSON.stringify(body)}`);
-    }
-    return performance.now() - t;
-  }, { count: COUNT, calls: Array.from({ length: COUNT }, (_, i) => args("Fetch", i)), query: DOCUMENT, token: TOKEN });
+    });
+    await context.setOffline(false);
+    const drain = await page.evaluate(() => window.drained);
+    await page.evaluate(() => window.client.close());
+    return { enqueue, drain };
+  }
 
-  const stats = await page.evaluate(() => window.client.outbox.stats());
-  const fmt = (ms) => `${ms.toFixed(0).padStart(7)} ms  ${(ms / COUNT).toFixed(3).padStart(7)} ms/mutation`;
-  console.log(`graphql-outbox benchmark: ${COUNT} modifyProfile mutations, one page, headless Chromium (on-disk profile), reference server at ${server.url}`);
-  console.log(`  enqueue offline (IndexedDB)   ${fmt(enqueue)}  ${(enqueue / baseline).toFixed(2)}x baseline`);
-  console.log(`  drain online (outbox -> HTTP) ${fmt(drain)}  ${(drain / baseline).toFixed(2)}x baseline`);
-  console.log(`  baseline: sequential fetch    ${fmt(baseline)}  1.00x`);
-  console.log(`  outbox after the run: ${JSON.stringify(stats)}`);
+  // Warm-up: server, connections, the page's JIT.
+  await page.evaluate(async ({ query, token }) => {
+    for (let i = 0; i < 20; i++) {
+      await fetch(`${location.origin}/graphql/gcdirectory`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${token}` }, body: JSON.stringify({ query, variables: { gcId: "1", data: { titleEn: "warm" } } }) });
+    }
+  }, { query: DOCUMENT, token: TOKEN });
+
+  log("drain, batching on");
+  const on = await queueThenDrain("bench-on", 0, { max: BATCH });
+  ms.enqueue = on.enqueue;
+  ms.drainBatched = on.drain;
+  log("drain, batching off");
+  ms.drainSingle = (await queueThenDrain("bench-off", 1, { max: 1 })).drain;
+
+  log("plain sequential fetch and the batched limit");
+  const plain = await page.evaluate(async ({ seq, batched, query, token, size }) => {
+    const url = `${location.origin}/graphql/gcdirectory`;
+    const post = async (body, key) => {
+      const headers = { "content-type": "application/json", authorization: `Bearer ${token}` };
+      if (key) headers["idempotency-key"] = key;
+      const r = await fetch(url, { method: "POST", headers, body });
+      const answer = await r.json();
+      if (!r.ok || answer.errors || (Array.isArray(answer) && answer.some((a) => a.errors))) throw new Error(`HTTP ${r.status} ${JSON.stringify(answer).slice(0, 300)} for ${body.slice(0, 300)}`);
+    };
+    let t = performance.now();
+    for (const c of seq) await post(JSON.stringify({ query, variables: c, operationName: "modifyProfile" }), crypto.randomUUID());
+    const sequential = performance.now() - t;
+    t = performance.now();
+    for (let i = 0; i < batched.length; i += size) {
+      const ops = batched.slice(i, i + size).map((c) => ({ query, variables: c, operationName: "modifyProfile", extensions: { idempotencyKey: crypto.randomUUID() } }));
+      await post(JSON.stringify(ops));
+    }
+    return { sequential, batchedLimit: performance.now() - t };
+  }, { seq: calls(2), batched: calls(3), query: DOCUMENT, token: TOKEN, size: BATCH });
+  ms.sequentialFetch = plain.sequential;
+  ms.batchedLimit = plain.batchedLimit;
+
+  log("raw IndexedDB strict baselines and concurrent calls");
+  const raw = await page.evaluate(async (records) => {
+    const open = () => new Promise((res, rej) => {
+      const r = indexedDB.open(`bench-raw-${Math.random()}`, 1);
+      r.onupgradeneeded = () => r.result.createObjectStore("entries", { autoIncrement: true });
+      r.onsuccess = () => res(r.result);
+      r.onerror = () => rej(r.error);
+    });
+    const commit = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); });
+    let db = await open();
+    let t = performance.now();
+    for (const rec of records) {
+      const tx = db.transaction("entries", "readwrite", { durability: "strict" });
+      tx.objectStore("entries").add(rec);
+      await commit(tx);
+    }
+    const perRecord = performance.now() - t;
+    db.close();
+    db = await open();
+    t = performance.now();
+    const tx = db.transaction("entries", "readwrite", { durability: "strict" });
+    for (const rec of records) tx.objectStore("entries").add(rec);
+    await commit(tx);
+    const oneTx = performance.now() - t;
+    db.close();
+    return { perRecord, oneTx };
+  }, calls(4).map((variables) => ({ operation: "modifyProfile", variables })));
+  ms.rawStrictPerRecord = raw.perRecord;
+  ms.rawStrictOneTx = raw.oneTx;
+
+  await context.setOffline(true);
+  await page.evaluate(() => openClient({ database: "bench-concurrent", user: "bench" }));
+  ms.concurrent = await page.evaluate(async (calls) => {
+    const t = performance.now();
+    const rs = await Promise.all(calls.map((c) => window.client.gcdirectory.modifyProfile(c)));
+    const took = performance.now() - t;
+    if (rs.some((r) => r.status !== "queued")) throw new Error("a concurrent call was not queued");
+    return took;
+  }, calls(5));
+  await page.evaluate(() => window.client.close());
+  await context.setOffline(false);
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
   await server.stop();
 }
+
+// Peers through the anchor harness (a copy: ../shared is read-only and is not forked here).
+let peers = null;
+if (PEERS) {
+  const dir = mkdtempSync(join(tmpdir(), "anchor-bench-"));
+  try {
+    log("peers: anchor-bench (npm install, then its cases)");
+    cpSync(resolve(ROOT, "..", "shared", "anchor-bench"), dir, { recursive: true });
+    execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+    const only = ["idb-tx-per-record-strict", "idb-one-tx-strict", "sw-workbox-push", "fetch-seq", "fetch-batched", "sw-workbox-replay"];
+    execFileSync("node", ["run.mjs", `--only=${only.join(",")}`, "--no-sizes"], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] });
+    const out = JSON.parse(readFileSync(join(dir, "results-partial.json"), "utf8"));
+    peers = Object.fromEntries(out.results.map((r) => [r.id, { what: r.what, n: r.n, medianMs: r.medianMs }]));
+  } catch (e) {
+    log(`peers skipped: ${e.message}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// The package's size: what an app downloads (wasm + JS glue + entry).
+const pkg = join(ROOT, "pkg");
+const size = (f) => { const b = readFileSync(join(pkg, f)); return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length }; };
+const wasm = size("graphql_outbox_bg.wasm");
+const glue = ["graphql_outbox.js", "index.js"].map(size).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }));
+
+const ratio = (a, b) => +(a / b).toFixed(2);
+const N = COUNT.toLocaleString("en-US");
+const rows = [
+  [`drain ${N} queued, batching on (max ${BATCH})`, ms.drainBatched, `${ratio(ms.drainBatched, ms.batchedLimit)}x batched limit, ${ratio(ms.drainBatched, ms.sequentialFetch)}x sequential fetch`],
+  [`drain ${N} queued, batching off (max 1)`, ms.drainSingle, `${ratio(ms.drainSingle, ms.sequentialFetch)}x sequential fetch`],
+  [`baseline: plain sequential fetch x${N}`, ms.sequentialFetch, "1.00x"],
+  ["baseline: batched limit (same batches, plain JS)", ms.batchedLimit, "1.00x"],
+  [`enqueue ${N} awaited one by one (offline)`, ms.enqueue, `${ratio(ms.enqueue, ms.rawStrictPerRecord)}x raw strict per record`],
+  ["baseline: raw IndexedDB, strict, 1 tx/record", ms.rawStrictPerRecord, "1.00x"],
+  [`${N} concurrent calls (offline)`, ms.concurrent, `${ratio(ms.concurrent, ms.rawStrictOneTx)}x one strict tx`],
+  [`baseline: raw IndexedDB, strict, ${N} records in 1 tx`, ms.rawStrictOneTx, "1.00x"],
+];
+for (const [id, p] of Object.entries(peers ?? {})) rows.push([`peer (anchor-bench, n=${p.n}): ${p.what}`, p.medianMs * (COUNT / p.n), "scaled to this count"]);
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log(`graphql-outbox benchmark: ${COUNT} modifyProfile mutations, headless Chromium, on-disk profile, release reference server`);
+console.log(`| ${"case".padEnd(width)} | ${"ms".padStart(8)} | ${"ms/op".padStart(6)} | ratio |`);
+console.log(`|${"-".repeat(width + 2)}|----------|--------|-------|`);
+for (const [what, t, r] of rows) console.log(`| ${what.padEnd(width)} | ${t.toFixed(0).padStart(8)} | ${(t / COUNT).toFixed(3).padStart(6)} | ${r} |`);
+console.log(`| package: wasm ${wasm.raw} B raw / ${wasm.gzip} B gzip -9; JS glue + entry ${glue.raw} B / ${glue.gzip} B; total gzip ${wasm.gzip + glue.gzip} B |`);
+console.log(JSON.stringify({
+  count: COUNT,
+  drain_vs_batched_limit: ratio(ms.drainBatched, ms.batchedLimit),
+  drain_vs_sequential: ratio(ms.drainBatched, ms.sequentialFetch),
+  drain_unbatched_vs_sequential: ratio(ms.drainSingle, ms.sequentialFetch),
+  enqueue_vs_raw_strict: ratio(ms.enqueue, ms.rawStrictPerRecord),
+  concurrent_vs_one_tx: ratio(ms.concurrent, ms.rawStrictOneTx),
+  wasm_bytes: wasm.raw,
+  wasm_gzip_bytes: wasm.gzip,
+  glue_gzip_bytes: glue.gzip,
+  ms: Object.fromEntries(Object.entries(ms).map(([k, v]) => [k, +v.toFixed(1)])),
+  peers,
+}));

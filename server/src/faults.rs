@@ -112,7 +112,13 @@ impl RequestFacts {
             .and_then(|v| v.split_once(' '))
             .map(|(_, t)| t.trim().to_string());
         let mut operations = BTreeSet::new();
-        if let Ok(v) = serde_json::from_slice::<Value>(body) {
+        // A batch names every operation of its elements.
+        let ops = match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Array(ops)) => ops,
+            Ok(v) => vec![v],
+            Err(_) => vec![],
+        };
+        for v in &ops {
             if let Some(name) = v.get("operationName").and_then(Value::as_str) {
                 operations.insert(name.to_string());
             }

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use serde_json::Value;
 
+use crate::api::Caller;
 use crate::conn::Conn;
 use crate::db::{caller_for_token, Db};
 use crate::faults::RequestFacts;
@@ -37,7 +38,7 @@ pub async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let logged = st.test_mode.as_ref().map(|tm| tm.requests.begin(st.apis[api].def.name, &headers));
+    let logged = st.test_mode.as_ref().map(|tm| tm.requests.begin(st.apis[api].def.name, &headers, &body));
     let response = handle_faults(st, api, conn, headers, body).await;
     if let Some(l) = logged {
         l.answered(&response);
@@ -84,119 +85,122 @@ async fn handle_faults(
     response
 }
 
-/// Auth, idempotency, one transaction, execution: the request as a real server handles it.
+/// Auth, idempotency, one transaction, execution: the request as a real server handles it. A
+/// JSON array body is a batch (`batch.rs`).
 async fn execute(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> Response {
     let rt = &st.apis[api];
-    let api_name = rt.def.name;
     // One request at a time through the database (see `AppState::gate`).
     let _turn = st.gate.lock().await;
-
-    let Some(token) = bearer(&headers) else {
-        return json_error(
-            StatusCode::UNAUTHORIZED,
-            "UNAUTHENTICATED",
-            "missing Authorization: Bearer token",
-        );
+    let caller = match authenticate(&st, rt.def.name, &headers) {
+        Ok(c) => c,
+        Err(e) => return e.response(),
     };
-    let caller = match st.db.with(|c| caller_for_token(c, api_name, token)) {
-        Ok(Some(mut caller)) => {
-            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-            caller.origin = format!("http://{}", host.unwrap_or("127.0.0.1"));
-            caller
-        }
-        Ok(None) => {
-            return json_error(StatusCode::UNAUTHORIZED, "UNAUTHENTICATED", "unknown token")
-        }
-        Err(e) => {
-            return json_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                &e.to_string(),
-            )
-        }
-    };
-
     let raw: Value = match serde_json::from_slice(&body) {
         Ok(v) => v,
-        Err(e) => {
-            return json_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("body is not JSON: {e}"),
-            )
-        }
+        Err(e) => return OpError::bad(format!("body is not JSON: {e}")).response(),
     };
-    let req: Body = match serde_json::from_value(raw.clone()) {
-        Ok(b) => b,
-        Err(e) => {
-            return json_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                &format!("not a GraphQL request: {e}"),
-            )
-        }
-    };
-    let variables = match req.variables {
-        None | Some(Value::Null) => Value::Object(Default::default()),
-        Some(v @ Value::Object(_)) => v,
-        Some(_) => {
-            return json_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "variables must be an object",
-            )
-        }
-    };
+    if let Value::Array(ops) = raw {
+        return crate::batch::execute(&st, api, caller, ops).await;
+    }
     let key = match headers.get("idempotency-key").map(HeaderValue::to_str) {
         None => None,
         Some(Ok(k)) if !k.is_empty() => Some(k.to_string()),
-        Some(_) => {
-            return json_error(
-                StatusCode::BAD_REQUEST,
-                "BAD_REQUEST",
-                "Idempotency-Key must be visible ASCII",
-            )
-        }
+        Some(_) => return OpError::bad("Idempotency-Key must be visible ASCII".into()).response(),
     };
-
-    let caller_id = format!("{}:{}", caller.api, caller.subject);
-    let fingerprint = idempotency::fingerprint(api_name, &raw);
-    if let Some(k) = &key {
-        match st
-            .db
-            .with(|c| idempotency::lookup(c, k, &caller_id, &fingerprint))
-        {
-            Ok(Prior::New) => {}
-            Ok(Prior::Replay { status, body }) => return replay(status, body),
-            Ok(Prior::Conflict(why)) => {
-                return json_error(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "IDEMPOTENCY_KEY_REUSED",
-                    &why,
-                );
-            }
-            Err(e) => {
-                return json_error(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    "INTERNAL",
-                    &e.to_string(),
-                )
-            }
-        }
-    }
-
     // The request's writes and its idempotency record commit together or not at all. The guard
     // rolls back if this future is dropped mid-way (client gone), so the next request starts clean.
     let tx = match Tx::begin(&st.db) {
         Ok(tx) => tx,
-        Err(e) => {
-            return json_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                &e.to_string(),
-            )
-        }
+        Err(e) => return OpError::internal(e.to_string()).response(),
     };
+    let ran = match run_op(&st, api, caller, &raw, key).await {
+        Ok(r) => r,
+        Err(e) => return e.response(),
+    };
+    if let Err(e) = tx.commit() {
+        return OpError::internal(format!("commit failed: {e}")).response();
+    }
+    if ran.replayed {
+        return replay(ran.status, ran.body);
+    }
+    (StatusCode::OK, [(header::CONTENT_TYPE, "application/json")], ran.body).into_response()
+}
+
+/// Why one operation was not executed: answered as an HTTP error alone, as an element with
+/// `errors` in a batch (or, for `INTERNAL`, the whole batch fails: its transaction is unusable).
+#[derive(Debug)]
+pub struct OpError {
+    /// The status a single request answers.
+    pub status: StatusCode,
+    /// `error.code` / `errors[0].extensions.code`.
+    pub code: &'static str,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl OpError {
+    fn bad(message: String) -> OpError {
+        OpError { status: StatusCode::BAD_REQUEST, code: "BAD_REQUEST", message }
+    }
+    /// A database failure: the transaction cannot be trusted.
+    pub fn internal(message: String) -> OpError {
+        OpError { status: StatusCode::INTERNAL_SERVER_ERROR, code: "INTERNAL", message }
+    }
+    /// The single-request answer.
+    pub fn response(&self) -> Response {
+        json_error(self.status, self.code, &self.message)
+    }
+}
+
+/// The caller the bearer token names (401 without one).
+fn authenticate(st: &AppState, api_name: &str, headers: &HeaderMap) -> Result<Caller, OpError> {
+    let unauthenticated = |m: &str| OpError { status: StatusCode::UNAUTHORIZED, code: "UNAUTHENTICATED", message: m.into() };
+    let token = bearer(headers).ok_or_else(|| unauthenticated("missing Authorization: Bearer token"))?;
+    match st.db.with(|c| caller_for_token(c, api_name, token)) {
+        Ok(Some(mut caller)) => {
+            let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+            caller.origin = format!("http://{}", host.unwrap_or("127.0.0.1"));
+            Ok(caller)
+        }
+        Ok(None) => Err(unauthenticated("unknown token")),
+        Err(e) => Err(OpError::internal(e.to_string())),
+    }
+}
+
+/// One operation's answer: its body, and whether it came from the idempotency store.
+pub struct Ran {
+    /// HTTP status of the (first) response.
+    pub status: u16,
+    /// The GraphQL response, as sent.
+    pub body: String,
+    /// Replayed from the key's record; nothing ran.
+    pub replayed: bool,
+}
+
+/// Runs one operation (`raw`, a GraphQL request object) inside the caller's open transaction:
+/// replays its key's record if there is one, else executes it and records the answer under the
+/// key (when it applied something or had no errors).
+pub async fn run_op(st: &AppState, api: usize, caller: Caller, raw: &Value, key: Option<String>) -> Result<Ran, OpError> {
+    let rt = &st.apis[api];
+    let api_name = rt.def.name;
+    let req: Body = serde_json::from_value(raw.clone()).map_err(|e| OpError::bad(format!("not a GraphQL request: {e}")))?;
+    let variables = match req.variables {
+        None | Some(Value::Null) => Value::Object(Default::default()),
+        Some(v @ Value::Object(_)) => v,
+        Some(_) => return Err(OpError::bad("variables must be an object".into())),
+    };
+    let caller_id = format!("{}:{}", caller.api, caller.subject);
+    let fingerprint = idempotency::fingerprint(api_name, raw);
+    if let Some(k) = &key {
+        match st.db.with(|c| idempotency::lookup(c, k, &caller_id, &fingerprint)) {
+            Ok(Prior::New) => {}
+            Ok(Prior::Replay { status, body }) => return Ok(Ran { status, body, replayed: true }),
+            Ok(Prior::Conflict(why)) => {
+                return Err(OpError { status: StatusCode::UNPROCESSABLE_ENTITY, code: "IDEMPOTENCY_KEY_REUSED", message: why })
+            }
+            Err(e) => return Err(OpError::internal(e.to_string())),
+        }
+    }
     let applied_fields = Arc::new(AtomicUsize::new(0));
     let mut gql = async_graphql::Request::new(req.query)
         .variables(async_graphql::Variables::from_json(variables))
@@ -213,45 +217,19 @@ async fn execute(st: AppState, api: usize, headers: HeaderMap, body: Bytes) -> R
     let mut response = rt.schema.execute(gql).await;
     add_error_codes(&mut response.errors);
     // Serialize the response itself (not via serde_json::Value) to keep the query's field order.
-    let body = match serde_json::to_string(&response) {
-        Ok(b) => b,
-        Err(e) => {
-            return json_error(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "INTERNAL",
-                &e.to_string(),
-            )
-        }
-    };
-    let status = StatusCode::OK;
-
+    let body = serde_json::to_string(&response).map_err(|e| OpError::internal(e.to_string()))?;
+    let status = StatusCode::OK.as_u16();
     // A request that failed without applying anything is not stored under its key (like a 401
     // or 400): re-running it cannot apply twice, and the client may retry the same key once the
     // cause is fixed (an outbox entry keeps its key for life, and `retry(id)` must be able to
     // succeed). Anything that applied, or succeeded, is stored and replayed.
     let store = response.errors.is_empty() || applied_fields.load(Ordering::SeqCst) > 0;
-    let committed = st.db.with(|c| -> rusqlite::Result<()> {
-        if let (Some(k), true) = (&key, store) {
-            idempotency::store(
-                c,
-                k,
-                api_name,
-                &caller_id,
-                &fingerprint,
-                status.as_u16(),
-                &body,
-            )?;
-        }
-        Ok(())
-    });
-    if let Err(e) = committed.and_then(|()| tx.commit()) {
-        return json_error(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "INTERNAL",
-            &format!("commit failed: {e}"),
-        );
+    if let (Some(k), true) = (&key, store) {
+        st.db
+            .with(|c| idempotency::store(c, k, api_name, &caller_id, &fingerprint, status, &body))
+            .map_err(|e| OpError::internal(e.to_string()))?;
     }
-    (status, [(header::CONTENT_TYPE, "application/json")], body).into_response()
+    Ok(Ran { status, body, replayed: false })
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -260,7 +238,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty()).then(|| token.trim())
 }
 
-fn replay(status: u16, body: String) -> Response {
+/// A stored answer, marked `Idempotency-Replayed: true`.
+pub fn replay(status: u16, body: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
     (
         status,
@@ -294,13 +273,14 @@ fn add_error_codes(errors: &mut [async_graphql::ServerError]) {
 }
 
 /// An open SQLite transaction on the shared connection; rolls back on drop unless committed.
-struct Tx {
+pub struct Tx {
     db: Db,
     done: bool,
 }
 
 impl Tx {
-    fn begin(db: &Db) -> rusqlite::Result<Tx> {
+    /// `BEGIN IMMEDIATE`.
+    pub fn begin(db: &Db) -> rusqlite::Result<Tx> {
         db.with(|c| c.execute_batch("BEGIN IMMEDIATE"))?;
         Ok(Tx {
             db: db.clone(),
@@ -308,7 +288,8 @@ impl Tx {
         })
     }
 
-    fn commit(mut self) -> rusqlite::Result<()> {
+    /// `COMMIT` (rolled back if that fails).
+    pub fn commit(mut self) -> rusqlite::Result<()> {
         self.done = true;
         self.db.with(|c| {
             let r = c.execute_batch("COMMIT");

@@ -21,9 +21,29 @@ pub enum Prior {
 }
 
 /// A stable text for "the same request": the API plus the body with object keys sorted, so a
-/// client that re-serializes its body in another key order is still recognized.
+/// client that re-serializes its body in another key order is still recognized. The key itself
+/// (`extensions.idempotencyKey`, where a batch element carries it) is left out, so an operation
+/// sent in a batch and later alone with the `Idempotency-Key` header is the same request.
 pub fn fingerprint(api: &str, body: &Value) -> String {
-    format!("{api}\n{}", canonical(body))
+    let mut body = body.clone();
+    if let Some(m) = body.as_object_mut() {
+        let empty = m.get_mut("extensions").and_then(Value::as_object_mut).map(|ext| {
+            ext.remove(BATCH_KEY);
+            ext.is_empty()
+        });
+        if empty == Some(true) {
+            m.remove("extensions");
+        }
+    }
+    format!("{api}\n{}", canonical(&body))
+}
+
+/// Where an operation of a batch carries its idempotency key: `extensions.idempotencyKey`.
+pub const BATCH_KEY: &str = "idempotencyKey";
+
+/// The key a batch element carries (`extensions.idempotencyKey`, a non-empty string), if any.
+pub fn batch_key(op: &Value) -> Option<String> {
+    op.get("extensions")?.get(BATCH_KEY)?.as_str().filter(|k| !k.is_empty()).map(str::to_string)
 }
 
 fn canonical(v: &Value) -> String {
@@ -110,5 +130,19 @@ mod tests {
         assert_eq!(fingerprint("x", &a), fingerprint("x", &b));
         assert_ne!(fingerprint("x", &a), fingerprint("x", &c));
         assert_ne!(fingerprint("x", &a), fingerprint("y", &a));
+    }
+
+    #[test]
+    fn fingerprint_leaves_out_the_batch_key_only() {
+        let alone: Value = serde_json::from_str(r#"{"query":"q","variables":{}}"#).unwrap();
+        let keyed: Value =
+            serde_json::from_str(r#"{"query":"q","variables":{},"extensions":{"idempotencyKey":"k"}}"#).unwrap();
+        let more: Value =
+            serde_json::from_str(r#"{"query":"q","variables":{},"extensions":{"idempotencyKey":"k","x":1}}"#)
+                .unwrap();
+        assert_eq!(fingerprint("x", &alone), fingerprint("x", &keyed));
+        assert_ne!(fingerprint("x", &alone), fingerprint("x", &more));
+        assert_eq!(batch_key(&keyed).as_deref(), Some("k"));
+        assert_eq!(batch_key(&alone), None);
     }
 }

@@ -11,6 +11,7 @@ use axum::{Json, Router};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -26,6 +27,16 @@ pub struct TestMode {
     pub faults: Faults,
     /// Every GraphQL request received, replays included.
     pub requests: Requests,
+    /// `POST /__test/batches {"refuse": true}`: batches are answered 400 (a server without
+    /// batching), so a client's fallback to single requests can be tested.
+    pub refuse_batches: Arc<AtomicBool>,
+}
+
+impl TestMode {
+    /// Whether batches are refused right now.
+    pub fn refuses_batches(&self) -> bool {
+        self.refuse_batches.load(Ordering::SeqCst)
+    }
 }
 
 /// The request log: every GraphQL request with its idempotency key and when it came in and
@@ -68,22 +79,31 @@ impl Requests {
         self.base.elapsed().as_secs_f64() * 1000.0
     }
 
-    /// Records a request as received; the returned guard records its answer (or, if dropped
-    /// unanswered, the time the server stopped handling it).
-    pub fn begin(&self, api: &str, headers: &axum::http::HeaderMap) -> InFlight {
-        let key = headers.get("idempotency-key").and_then(|k| k.to_str().ok()).map(str::to_string);
-        let mut rows = self.rows.lock().expect("request log");
-        let seq = rows.len() + 1;
-        rows.push(RequestRow {
-            seq,
-            api: api.to_string(),
-            idempotency_key: key,
-            received_ms: self.now_ms(),
-            answered_ms: None,
-            status: None,
-            replayed: false,
-        });
-        InFlight { log: self.clone(), index: seq - 1 }
+    /// Records a request as received, one row per operation (a batch's elements each with its
+    /// `extensions.idempotencyKey`, a single request with its `Idempotency-Key` header); the
+    /// returned guard records the answer (or, if dropped unanswered, when the server stopped
+    /// handling it).
+    pub fn begin(&self, api: &str, headers: &axum::http::HeaderMap, body: &[u8]) -> InFlight {
+        let keys: Vec<Option<String>> = match serde_json::from_slice::<Value>(body) {
+            Ok(Value::Array(ops)) if !ops.is_empty() => ops.iter().map(crate::idempotency::batch_key).collect(),
+            _ => vec![headers.get("idempotency-key").and_then(|k| k.to_str().ok()).map(str::to_string)],
+        };
+        let mut rows = self.rows.lock().unwrap_or_else(|p| p.into_inner());
+        let first = rows.len();
+        let now = self.now_ms();
+        for key in keys {
+            let seq = rows.len() + 1;
+            rows.push(RequestRow {
+                seq,
+                api: api.to_string(),
+                idempotency_key: key,
+                received_ms: now,
+                answered_ms: None,
+                status: None,
+                replayed: false,
+            });
+        }
+        InFlight { log: self.clone(), rows: first..rows.len() }
     }
 
     fn list(&self) -> Vec<RequestRow> {
@@ -91,29 +111,35 @@ impl Requests {
     }
 }
 
-/// A request being handled; see `Requests::begin`.
+/// A request being handled (its rows in the log); see `Requests::begin`.
 pub struct InFlight {
     log: Requests,
-    index: usize,
+    rows: std::ops::Range<usize>,
 }
 
 impl InFlight {
-    /// Records the response about to be sent.
+    /// Records the response about to be sent: its status on every row; a batch's answer says
+    /// which of its elements were replayed.
     pub fn answered(self, res: &Response) {
-        let mut rows = self.log.rows.lock().expect("request log");
-        let row = &mut rows[self.index];
-        row.status = Some(res.status().as_u16());
-        row.replayed = res.headers().contains_key("idempotency-replayed");
-        row.answered_ms = Some(self.log.now_ms());
+        let per_op = res.extensions().get::<crate::batch::Replayed>().map(|r| r.0.clone());
+        let whole = res.headers().contains_key("idempotency-replayed");
+        let now = self.log.now_ms();
+        let mut rows = self.log.rows.lock().unwrap_or_else(|p| p.into_inner());
+        for (i, row) in rows[self.rows.clone()].iter_mut().enumerate() {
+            row.status = Some(res.status().as_u16());
+            row.replayed = per_op.as_ref().map_or(whole, |r| r.get(i).copied().unwrap_or(false));
+            row.answered_ms = Some(now);
+        }
     }
 }
 
 impl Drop for InFlight {
     fn drop(&mut self) {
         let now = self.log.now_ms();
-        let mut rows = self.log.rows.lock().expect("request log");
-        let row = &mut rows[self.index];
-        row.answered_ms.get_or_insert(now);
+        let mut rows = self.log.rows.lock().unwrap_or_else(|p| p.into_inner());
+        for row in rows[self.rows.clone()].iter_mut() {
+            row.answered_ms.get_or_insert(now);
+        }
     }
 }
 
@@ -127,6 +153,7 @@ pub fn routes() -> Router<AppState> {
             get(list_faults).post(add_faults).delete(clear_faults),
         )
         .route("/__test/tokens", post(add_token))
+        .route("/__test/batches", post(set_batches))
 }
 
 /// Adds `Connection: close` to every response in test mode. Chromium silently resends a request
@@ -199,6 +226,18 @@ async fn add_faults(State(st): State<AppState>, body: Bytes) -> Response {
 /// `DELETE /__test/faults`: removes every pending rule.
 async fn clear_faults(State(st): State<AppState>) -> Response {
     Json(json!({ "cleared": faults(&st).clear() })).into_response()
+}
+
+/// `POST /__test/batches` `{"refuse": bool}`: refuse batches with 400 from now on, or accept
+/// them again. Answers the setting.
+async fn set_batches(State(st): State<AppState>, body: Bytes) -> Response {
+    let refuse = match serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.get("refuse").and_then(Value::as_bool)) {
+        Some(r) => r,
+        None => return json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "expected {\"refuse\": true | false}"),
+    };
+    let tm = st.test_mode.as_ref().expect("test routes without test mode");
+    tm.refuse_batches.store(refuse, Ordering::SeqCst);
+    Json(json!({ "refuse": refuse })).into_response()
 }
 
 /// Body of `POST /__test/tokens`.

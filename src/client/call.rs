@@ -93,17 +93,28 @@ impl ClientRef {
         // StorageError (which says nothing was stored, so a correct app would call again and
         // the mutation would be applied twice under two keys). It answers `queued`; the entry
         // goes out with a later pass.
-        if let Err(e) = self.drain(super::drive::Trigger::Call).await {
+        inner.awaiting.borrow_mut().insert(id.clone(), None);
+        let drained = self.drain(super::drive::Trigger::Call).await;
+        let last = inner.awaiting.borrow_mut().remove(&id).flatten();
+        if let Err(e) = drained {
             web_sys::console::warn_2(&"graphql-outbox: the drain after a call failed; the entry stays queued".into(), &JsValue::from(e));
             return queued();
         }
-        let Ok(Some(e)) = inner.store.get(&id).await else { return queued() };
-        let err = e.last_error.clone().unwrap_or(Value::Null);
+        // The entry as the last event about it left it (its state, error and data are in the
+        // event): no read of the entry back. Without one (another context sends it), read it.
+        let (state, err, data) = match last {
+            Some(ev) => (ev["state"].as_str().and_then(State::parse), ev.get("error").cloned().unwrap_or(Value::Null), ev.get("data").cloned()),
+            None => match inner.store.get(&id).await {
+                Ok(Some(e)) => (Some(e.state), e.last_error.clone().unwrap_or(Value::Null), e.data.clone()),
+                _ => return queued(),
+            },
+        };
         let status = err.get("status").and_then(Value::as_u64).map(|s| s as u16);
         let message = err.get("message").and_then(Value::as_str).unwrap_or("").to_string();
         let with_id = json!({ "id": id });
-        match e.state {
-            State::Sent => Ok(js::to_js(&json!({ "status": "sent", "id": id, "data": e.data }))),
+        let Some(state) = state else { return queued() };
+        match state {
+            State::Sent => Ok(js::to_js(&json!({ "status": "sent", "id": id, "data": data }))),
             State::Dead => Err(match err.get("kind").and_then(Value::as_str) {
                 Some("config") => SdkError::Config(message),
                 Some("http") => SdkError::Network { status, message, retry_after_ms: err.get("retryAfterMs").and_then(Value::as_u64) },

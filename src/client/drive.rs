@@ -132,6 +132,8 @@ impl ClientRef {
         let endpoint = |api: &str| inner.endpoint(api);
         let emit = |e: Event| inner.emit(e);
         let keyless = |api: &str| inner.options.keyless.iter().any(|a| a == api);
+        let batch_max = |api: &str| inner.batch_max(api);
+        let batch_refused = |head: &crate::outbox::entry::Entry, status: u16, why: &str| inner.refuse_batches(head, status, why);
         let drain = Drain {
             store: &inner.store,
             transport: &inner.transport,
@@ -147,6 +149,8 @@ impl ClientRef {
             network_back,
             owner: &inner.owner,
             exclusive,
+            batch_max: &batch_max,
+            batch_refused: &batch_refused,
         };
         Ok(drain.run().await?)
     }

@@ -61,6 +61,12 @@ pub struct Inner {
     pub notify_scheduled: Cell<bool>,
     /// This `Inner`, for the tasks an event starts (the cache write of a sent entry).
     pub me: std::rc::Weak<Inner>,
+    /// APIs whose endpoint refused a batch: sent one request per entry from then on (this
+    /// client's lifetime; a new client tries batches again).
+    pub batch_off: RefCell<Vec<String>>,
+    /// Calls waiting for their entry's drain: entry id -> the last event about it (its state,
+    /// error and data), so a call answers from memory instead of reading its entry back.
+    pub awaiting: RefCell<std::collections::BTreeMap<String, Option<Value>>>,
 }
 
 /// The final outcome an event carries, if it is one: the shape `settled(id)` resolves with.
@@ -96,6 +102,11 @@ impl Inner {
     pub fn deliver(&self, v: &Value) {
         if v.get("user").and_then(Value::as_str).is_some_and(|u| u != self.options.user && v["type"] != "quarantined") {
             return;
+        }
+        if let Some(id) = v.get("id").and_then(Value::as_str) {
+            if let Some(slot) = self.awaiting.borrow_mut().get_mut(id) {
+                *slot = Some(v.clone());
+            }
         }
         let js_ev = js::to_js(v);
         let subs: Vec<js_sys::Function> = self.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
@@ -134,6 +145,26 @@ impl Inner {
         if let Some(ch) = self.channel.borrow_mut().take() {
             ch.close();
         }
+    }
+
+    /// Most entries per request for `api` now: `batch.max`, or 1 once its endpoint refused a batch.
+    pub fn batch_max(&self, api: &str) -> usize {
+        if self.batch_off.borrow().iter().any(|a| a == api) { 1 } else { self.options.batch_max(api) }
+    }
+
+    /// `api`'s endpoint refused a batch (HTTP `status`, `why`): batching off for it, and a
+    /// `warning` event (`reason: "batchRefused"`, `error: { kind: "batch", status, message }`,
+    /// with the id of the entry that led the batch).
+    pub fn refuse_batches(&self, head: &crate::outbox::entry::Entry, status: u16, why: &str) {
+        let mut off = self.batch_off.borrow_mut();
+        if !off.iter().any(|a| *a == head.api) {
+            off.push(head.api.clone());
+        }
+        drop(off);
+        let mut ev = Event::of("warning", head);
+        ev.reason = Some("batchRefused".into());
+        ev.error = Some(json!({ "kind": "batch", "status": status, "message": format!("{why}; sending one request per entry to this endpoint from now on") }));
+        self.emit(ev);
     }
 
     /// GraphQL endpoint of `api`, if configured.

@@ -66,6 +66,8 @@ impl Client {
             next_watcher: Cell::new(0),
             notify_scheduled: Cell::new(false),
             me: me.clone(),
+            batch_off: RefCell::new(vec![]),
+            awaiting: RefCell::default(),
         }));
         inner.listen();
         inner.kick(Trigger::Open);

@@ -23,6 +23,10 @@ pub struct Options {
     pub token_timeout_ms: u32,
     /// APIs whose server does not honour `Idempotency-Key` (`idempotency: { <api>: "none" }`).
     pub keyless: Vec<String>,
+    /// Most entries per request, per API (`batch: { max, <api>: { max } }`); absent: the default.
+    pub batch: Vec<(String, usize)>,
+    /// `batch.max` for the APIs not named in `batch`.
+    pub batch_default: usize,
     /// `cache: { maxBytes, maxAgeMs }`: the offline cache's size cap and age limit.
     pub cache_limits: crate::cache::Limits,
 }
@@ -55,6 +59,55 @@ fn cache_limits(options: &JsValue) -> Result<crate::cache::Limits, SdkError> {
         l.max_age_ms = n;
     }
     Ok(l)
+}
+
+impl Options {
+    /// Most entries per request for `api` (1: one request per entry).
+    pub fn batch_max(&self, api: &str) -> usize {
+        self.batch.iter().find(|(a, _)| a == api).map_or(self.batch_default, |(_, m)| *m)
+    }
+}
+
+/// `batch: { max?, <api>?: { max } }`: most entries per batched request, for every API and per
+/// API (default `sync::batch::DEFAULT_MAX`; 1 turns batching off).
+fn batch(options: &JsValue) -> Result<(Vec<(String, usize)>, usize), SdkError> {
+    use crate::sync::batch::{DEFAULT_MAX, MAX_MAX};
+    let o = get(options, "batch");
+    if o.is_undefined() || o.is_null() {
+        return Ok((vec![], DEFAULT_MAX));
+    }
+    let bad = |path: &str| SdkError::Config(format!("Client.open: options.{path} must be a whole number from 1 to {MAX_MAX} (1 turns batching off); options.batch is {{ max, <api>: {{ max }} }}"));
+    let max_of = |obj: &JsValue, path: &str| -> Result<Option<usize>, SdkError> {
+        let v = get(obj, "max");
+        if v.is_undefined() {
+            return Ok(None);
+        }
+        match v.as_f64() {
+            Some(n) if n.fract() == 0.0 && (1.0..=MAX_MAX as f64).contains(&n) => Ok(Some(n as usize)),
+            _ => Err(bad(path)),
+        }
+    };
+    if !o.is_object() {
+        return Err(bad("batch.max"));
+    }
+    let default = max_of(&o, "batch.max")?.unwrap_or(DEFAULT_MAX);
+    let mut per_api = vec![];
+    let keys = object_keys(&o).map_err(|_| SdkError::Config("Client.open: options.batch could not be read (its keys threw)".into()))?;
+    for key in keys.iter() {
+        let name = key.as_string().unwrap_or_default();
+        if name == "max" {
+            continue;
+        }
+        if !api::ALL.iter().any(|a| a.name == name) {
+            return Err(SdkError::Config(format!("Client.open: batch.{name} is not an API of this SDK (nor max)")));
+        }
+        let v = get(&o, &name);
+        if !v.is_object() {
+            return Err(bad(&format!("batch.{name}.max")));
+        }
+        per_api.push((name.clone(), max_of(&v, &format!("batch.{name}.max"))?.unwrap_or(default)));
+    }
+    Ok((per_api, default))
 }
 
 /// `idempotency: { <api>: "header" | "none" }` (default "header" for every API).
@@ -181,7 +234,11 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
             SdkError::Config("Client.open: options.database must be a non-empty string of at most 200 characters".into())
         })?),
     };
+    let (batch, batch_default) = batch(options)?;
     Ok(Options {
+        batch,
+        batch_default,
+        cache_limits: cache_limits(options)?,
         endpoints,
         token,
         user,
@@ -190,6 +247,5 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
         request_timeout_ms: timeout(options, "requestTimeoutMs", crate::transport::DEFAULT_TIMEOUT_MS)?,
         token_timeout_ms: timeout(options, "tokenTimeoutMs", DEFAULT_TOKEN_TIMEOUT_MS)?,
         keyless: keyless(options)?,
-        cache_limits: cache_limits(options)?,
     })
 }

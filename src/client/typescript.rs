@@ -54,6 +54,20 @@ export interface ClientOptions {
    * function's doc — are resent; any other goes to state `unknown` for the app to decide).
    */
   idempotency?: Partial<Record<ApiName, "header" | "none">>;
+  /**
+   * Batched drains: when several entries wait, up to `max` of them (default 20, at most 100;
+   * `1` turns batching off) go out in one GraphQL-over-HTTP batch (a JSON array of operations,
+   * each with its entry's key in `extensions.idempotencyKey`), for every API or per API
+   * (`{ max: 20, worksome: { max: 1 } }`). An endpoint that refuses a batch (HTTP 400, or an
+   * answer that is not an array) gets one request per entry from then on, with a `warning` event.
+   */
+  batch?: BatchOptions & Partial<Record<ApiName, BatchOptions>>;
+}
+
+/** `batch` settings of one API (or all). */
+export interface BatchOptions {
+  /** Most entries per request (default 20, 1 to 100; 1: no batching). */
+  max?: number;
 }
 
 /** Retry settings. Network errors (no answer at all) are retried without limit. */
@@ -73,7 +87,7 @@ export type EntryState = "queued" | "sending" | "retrying" | "auth" | "blocked" 
  * (401/403 or the token callback failed), `graphql` (errors in the answer, or another 4xx),
  * `unknown` (no answer from a server that ignores `Idempotency-Key`; see `idempotency`). */
 export interface EntryError {
-  kind: "network" | "http" | "auth" | "graphql" | "config" | "unknown";
+  kind: "network" | "http" | "auth" | "graphql" | "config" | "unknown" | "batch";
   status: number | null;
   message: string;
   /** The server's GraphQL errors (`kind: "graphql"`). */
@@ -115,7 +129,7 @@ export interface OutboxEntry {
 
 /** What `subscribe` listeners receive. Events of other tabs/workers on the same database arrive too. */
 export type OutboxEvent = {
-  type: "queued" | "sending" | "sent" | "retrying" | "paused" | "blocked" | "dead" | "discarded" | "quarantined" | "skipped" | "unknown";
+  type: "queued" | "sending" | "sent" | "retrying" | "paused" | "blocked" | "dead" | "discarded" | "quarantined" | "skipped" | "unknown" | "warning";
   id: string;
   api: ApiName | "";
   operation: string;
@@ -124,9 +138,11 @@ export type OutboxEvent = {
   state: EntryState;
   /** `retrying`: epoch ms of the next attempt. */
   nextAttemptAt?: number;
-  /** `paused`: `"auth"` or `"offline"`; `blocked`: the id it waits for; `quarantined`, `skipped`: why. */
+  /** `paused`: `"auth"` or `"offline"`; `blocked`: the id it waits for; `quarantined`, `skipped`: why;
+   * `warning`: `"batchRefused"` (the endpoint of `api` refused a batch led by entry `id`; its
+   * entries go out one by one, as every later one of that API for this client). */
   reason?: string;
-  /** `retrying`, `paused`, `dead`: the failure. */
+  /** `retrying`, `paused`, `dead`: the failure; `warning`: `{ kind: "batch", status, message }`. */
   error?: EntryError;
   /** `sent`: the mutation's data. */
   data?: JsonValue;

@@ -4,7 +4,7 @@
 use super::entry::Entry;
 use crate::api;
 use crate::transport::HttpRequest;
-use serde_json::json;
+use serde_json::{json, Value};
 
 /// The document an entry is sent with: the one stored at the call, else (records written before
 /// documents were stored) this build's, if it knows the operation.
@@ -21,7 +21,7 @@ pub fn document(e: &Entry) -> Result<&str, String> {
 /// The body is a function of the stored entry alone (keys in a fixed order), so every attempt
 /// is byte-identical, across reloads and SDK updates.
 pub fn build(e: &Entry, url: &str, token: Option<&str>) -> Result<HttpRequest, String> {
-    let document = document(e)?;
+    let body = operation(e)?.to_string();
     let mut headers = vec![
         ("content-type".to_string(), "application/json".to_string()),
         ("idempotency-key".to_string(), e.id.clone()),
@@ -29,6 +29,13 @@ pub fn build(e: &Entry, url: &str, token: Option<&str>) -> Result<HttpRequest, S
     if let Some(t) = token {
         headers.push(("authorization".to_string(), format!("Bearer {t}")));
     }
-    let body = json!({ "query": document, "variables": e.variables, "operationName": e.operation }).to_string();
     Ok(HttpRequest { url: url.to_string(), headers, body })
+}
+
+/// The GraphQL request object an entry is sent as, `{ query, variables, operationName }`: the
+/// body of a single request, and (with its key added) its element of a batch. The one place a
+/// drain turns an entry into what goes on the wire.
+pub fn operation(e: &Entry) -> Result<Value, String> {
+    let document = document(e)?;
+    Ok(json!({ "query": document, "variables": e.variables, "operationName": e.operation }))
 }

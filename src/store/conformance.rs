@@ -135,6 +135,32 @@ pub async fn claim_is_a_lease<S: OutboxStore>(s: &S) {
     assert!(matches!(s.claim(&sent, &claimed(&sent, "tab-a", 1.0e12), "tab-a", 0.0).await, Err(StoreError::NotFound(_))), "gone");
 }
 
+/// A batch's claim: taken in order up to the first that is not, nothing written after it; a
+/// batch's outcomes in one write, skipping an entry that is gone.
+pub async fn claim_many_stops_at_the_first_not_taken<S: OutboxStore>(s: &S) {
+    let mut es = vec![];
+    for n in 0..4 {
+        let mut e = entry(n, "alice");
+        s.insert(&mut e).await.expect("insert");
+        es.push(e);
+    }
+    let held = claimed(&es[2], "tab-b", 9000.0);
+    assert_eq!(s.claim(&es[2], &held, "tab-b", 0.0).await.expect("claim"), Claimed::Taken);
+    let next: Vec<Entry> = es.iter().map(|e| claimed(e, "tab-a", 5000.0)).collect();
+    let got = s.claim_many(&es, &next, "tab-a", 1000.0).await.expect("claim_many");
+    assert_eq!(got, [Some(Claimed::Taken), Some(Claimed::Taken), Some(Claimed::Busy { owner: "tab-b".into(), until: 9000.0 })]);
+    assert_eq!(s.get(&es[1].id).await.expect("get").expect("present"), next[1], "taken ones are written");
+    assert_eq!(s.get(&es[3].id).await.expect("get").expect("present"), es[3], "nothing after the busy one");
+
+    s.remove(&[es[0].seq]).await.expect("remove");
+    let sent: Vec<Entry> = next[..2].iter().map(|e| Entry { state: State::Sent, claim: None, ..e.clone() }).collect();
+    s.update_many_issued(sent.clone(), true).await.expect("one write, the gone one skipped");
+    assert_eq!(s.get(&es[1].id).await.expect("get").expect("present"), sent[1]);
+    assert_eq!(s.get(&es[0].id).await.expect("get"), None, "not revived");
+    let gone = s.claim_many(&es[..1], &next[..1], "tab-a", 1000.0).await.expect("claim_many");
+    assert_eq!(gone, [None], "gone");
+}
+
 /// Runs every check, each on a fresh store from `make`.
 pub async fn run_all<S: OutboxStore, F: AsyncFnMut() -> S>(mut make: F) {
     insert_assigns_increasing_seq_and_lists_in_order(&make().await).await;
@@ -143,4 +169,5 @@ pub async fn run_all<S: OutboxStore, F: AsyncFnMut() -> S>(mut make: F) {
     corrupt_records_are_quarantined(&make().await).await;
     list_active_skips_other_users_and_tombstones(&make().await).await;
     claim_is_a_lease(&make().await).await;
+    claim_many_stops_at_the_first_not_taken(&make().await).await;
 }

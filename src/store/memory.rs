@@ -88,6 +88,37 @@ impl OutboxStore for MemoryStore {
         Ok(Claimed::Taken)
     }
 
+    async fn claim_many(&self, expected: &[Entry], next: &[Entry], owner: &str, now: f64) -> Result<Vec<Option<Claimed>>, StoreError> {
+        let mut out = vec![];
+        for (x, n) in expected.iter().zip(next) {
+            let c = match self.claim(x, n, owner, now).await {
+                Ok(c) => Some(c),
+                Err(StoreError::NotFound(_)) => None,
+                Err(e) => return Err(e),
+            };
+            let taken = c == Some(Claimed::Taken);
+            out.push(c);
+            if !taken {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    fn update_many_issued(&self, entries: Vec<Entry>, _strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        let mut r = Ok(());
+        for e in &entries {
+            match self.replace(e) {
+                Ok(()) | Err(StoreError::NotFound(_)) => {}
+                Err(err) => {
+                    r = Err(err);
+                    break;
+                }
+            }
+        }
+        std::future::ready(r)
+    }
+
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         Ok(self.list().await?.entries.into_iter().find(|e| e.id == id))
     }

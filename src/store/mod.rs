@@ -109,6 +109,15 @@ pub trait OutboxStore {
     fn mark_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
         self.update_issued(entry)
     }
+    /// `claim` for several entries in ONE readwrite transaction (a batch's claim): pair `i` is
+    /// (`expected[i]`, `next[i]`). Stops at the first that is not `Taken`: the answer lists the
+    /// `Taken` ones in order, then that one (`None`: the entry is gone), and nothing after it
+    /// is written.
+    async fn claim_many(&self, expected: &[Entry], next: &[Entry], owner: &str, now: f64) -> Result<Vec<Option<Claimed>>, StoreError>;
+    /// `update_issued` (or with `strict: false`, `mark_issued`) of several entries in ONE
+    /// transaction: a batch's outcomes (or marks) are committed together. Issued at once; an
+    /// entry that is gone (purged) is skipped, not an error.
+    fn update_many_issued(&self, entries: Vec<Entry>, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + '_;
     /// The entry with this id (`None` if absent or unreadable; unreadable goes to the quarantine).
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
     /// Every readable entry in creation order; unreadable records are moved to the quarantine.

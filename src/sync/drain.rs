@@ -5,15 +5,15 @@
 //! lease, see `LEASE_MS`): two passes, in one context or several, never send one entry at once,
 //! with or without Web Locks.
 
+use super::batch;
 use super::event::Event;
-use crate::outbox::classify::{classify_at, Outcome};
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
-use crate::outbox::entry::{Claim, Entry, State};
-use crate::outbox::policy::{Policy, Verdict};
+use crate::outbox::entry::{Entry, State};
+use crate::outbox::policy::Policy;
 use crate::outbox::request;
 use crate::store::{Claimed, OutboxStore, StoreError};
-use crate::transport::{HttpRequest, Transport};
+use crate::transport::Transport;
 use serde_json::json;
 use std::cell::RefCell;
 
@@ -110,10 +110,35 @@ pub struct Drain<'a, S, T, C, K> {
     /// is a dead context's (Web Locks are released when their holder goes away) and is taken
     /// over at once instead of waiting out its lease.
     pub exclusive: bool,
+    /// Most entries per request for an API (`batch: { max }`); 1 sends one request per entry.
+    pub batch_max: &'a dyn Fn(&str) -> usize,
+    /// Told when an API's endpoint refused a batch (HTTP status, why): the client turns
+    /// batching off for that API and emits a `warning` event; the entries go out one by one.
+    pub batch_refused: &'a dyn Fn(&Entry, u16, &str),
+}
+
+/// What became of a batch.
+pub(super) enum Batched {
+    /// The first `n` entries were sent (those after them were not claimed: look at them next).
+    Done(usize),
+    /// The pass stops.
+    Stop(Stop),
+    /// The endpoint does not take batches: the entries are as listed again, send them singly.
+    Refused,
+}
+
+/// What the checks before an entry is sent decided.
+pub(super) enum Go {
+    /// Send it with this token to this URL.
+    Send(Option<String>, String),
+    /// The pass stops before it.
+    Stop(Stop),
+    /// Leave it for another context or build (no endpoint, no request this build can form).
+    Skip,
 }
 
 /// An outcome write in flight.
-type Write<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), StoreError>> + 'a>>;
+pub(super) type Write<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = Result<(), StoreError>> + 'a>>;
 
 impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K> {
     /// Runs one pass. Outcome writes are issued without waiting, so the next request goes out
@@ -137,16 +162,21 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // each entry is checked against those alone, not against every earlier entry (which
         // made a pass quadratic in the queue's length).
         let mut holders: Vec<usize> = vec![];
-        for i in 0..entries.len() {
+        // Set when an endpoint refused a batch: the rest of this pass sends singly, whatever
+        // `batch_max` says (the client's switch is for later passes).
+        let mut singly = false;
+        let mut i = 0;
+        while i < entries.len() {
             let (earlier, rest) = entries.split_at_mut(i);
             let e = &mut rest[0];
-            if matches!(e.state, State::Dead | State::Unknown | State::Blocked) {
+            if matches!(e.state, State::Dead | State::Unknown | State::Blocked) && holders.last() != Some(&i) {
                 // As it is now; an entry this pass blocks is added below.
                 holders.push(i);
             }
             // Another context's entry for an API this client has no endpoint for (a service
             // worker opened for one API, say) is left alone for a client that has one.
             if !e.state.pending() || (self.endpoint)(&e.api).is_none() {
+                i += 1;
                 continue;
             }
             let earlier: &[Entry] = earlier;
@@ -164,19 +194,62 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 if holders.last() != Some(&i) {
                     holders.push(i);
                 }
+                i += 1;
                 continue;
             }
-            if let Some(stop) = self.attempt(e, writes).await? {
-                return Ok(stop);
+            let (token, url) = match self.ready(e).await? {
+                Go::Send(token, url) => (token, url),
+                Go::Stop(stop) => return Ok(stop),
+                Go::Skip => {
+                    i += 1;
+                    continue;
+                }
+            };
+            let end = if singly { i + 1 } else { self.next_batch(&entries, i, &holders) };
+            let sent = if end - i > 1 {
+                match self.send_batch(&mut entries[i..end], &url, token, writes).await? {
+                    Batched::Done(n) => n,
+                    Batched::Stop(stop) => return Ok(stop),
+                    Batched::Refused => {
+                        singly = true;
+                        continue;
+                    }
+                }
+            } else {
+                // An entry this build cannot form a request for (written by a newer SDK,
+                // without its stored document) is left for a build that can; it is not killed.
+                if let Ok(req) = request::build(&entries[i], &url, token.as_deref()) {
+                    if let Some(stop) = self.attempt(&mut entries[i], req, token, writes).await? {
+                        return Ok(stop);
+                    }
+                }
+                1
+            };
+            // They may have died (or been parked in `unknown`) just now.
+            for k in i..i + sent {
+                if matches!(entries[k].state, State::Dead | State::Unknown) && holders.last() != Some(&k) {
+                    holders.push(k);
+                }
             }
-            // It may have died (or been parked in `unknown`) just now.
-            if matches!(e.state, State::Dead | State::Unknown) && holders.last() != Some(&i) {
-                holders.push(i);
-            }
+            i += sent;
         }
         Ok(Stop::Idle)
     }
 
+    /// Where the batch that `entries[head]` (found sendable) starts ends: the entries after it
+    /// that are due now, of its API, and not held back by a dead one (`batch::next_batch`).
+    fn next_batch(&self, entries: &[Entry], head: usize, holders: &[usize]) -> usize {
+        let now = self.clock.now_ms();
+        let joins = |e: &Entry| {
+            let due = match e.state {
+                State::Queued | State::Sending | State::Auth => true,
+                State::Retrying => e.next_attempt_at <= now || (self.network_back && no_answer(e)),
+                _ => false,
+            };
+            due && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
+        };
+        batch::next_batch(entries, head, (self.batch_max)(&entries[head].api).max(1), joins)
+    }
     /// Every record: reports the quarantined, deletes expired tombstones, returns this user's
     /// live entries.
     async fn full_read(&self) -> Result<Vec<Entry>, StoreError> {
@@ -209,7 +282,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     /// Saves `e` if the stored entry is still `before` and no other context is sending it
     /// (a stale copy must not overwrite another context's claim or outcome). `Taken` if saved,
     /// `None` if the entry is gone (purged).
-    async fn save(&self, before: &Entry, e: &Entry) -> Result<Option<Claimed>, StoreError> {
+    pub(super) async fn save(&self, before: &Entry, e: &Entry) -> Result<Option<Claimed>, StoreError> {
         let e = Entry { claim: None, ..e.clone() };
         match self.store.claim(before, &e, self.owner, self.lease_now()).await {
             Ok(c) => Ok(Some(c)),
@@ -218,148 +291,24 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         }
     }
 
-    fn lease_now(&self) -> f64 {
+    pub(super) fn lease_now(&self) -> f64 {
         claims_checked_at(self.exclusive, self.clock.now_ms())
     }
 
-    fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {
+    pub(super) fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {
         let mut ev = Event::of(kind, e);
         ev.reason = Some(reason.into());
         ev.error = e.last_error.clone();
         (self.emit)(ev);
     }
+}
 
-    /// One attempt at `e`, or the reason the pass must stop before it.
-    async fn attempt(&self, e: &mut Entry, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
-        let no_answer = e.last_error.as_ref().is_some_and(|l| l["kind"] == "network");
-        if e.state == State::Retrying && e.next_attempt_at > self.clock.now_ms() && !(self.network_back && no_answer) {
-            return Ok(Some(Stop::WaitUntil(e.next_attempt_at)));
-        }
-        if !self.tokens.has(&e.api) {
-            return Ok(Some(Stop::NeedToken(e.api.clone())));
-        }
-        let token = match self.tokens.token(&e.api).await {
-            Ok(t) => t,
-            Err(message) => {
-                let before = e.clone();
-                e.state = State::Auth;
-                e.last_error = Some(json!({ "kind": "auth", "status": null, "message": message }));
-                self.save(&before, e).await?;
-                *self.pause.0.borrow_mut() = Some((e.api.clone(), None));
-                self.paused(e, "paused", "auth");
-                return Ok(Some(Stop::Auth));
-            }
-        };
-        if let Some((api, refused)) = self.pause.0.borrow().as_ref() {
-            if *api == e.api && *refused == token {
-                return Ok(Some(Stop::Auth));
-            }
-        }
-        *self.pause.0.borrow_mut() = None;
-        let Some(url) = (self.endpoint)(&e.api) else { return Ok(None) };
-        // An entry this build cannot form a request for (written by a newer SDK, without its
-        // stored document) is left for a build that can; it is not killed.
-        let Ok(req) = request::build(e, &url, token.as_deref()) else { return Ok(None) };
-        // The claim: awaited before the request goes out; the outcome write below clears it.
-        let now = self.clock.now_ms();
-        let listed = e.clone();
-        e.state = State::Sending;
-        e.attempts += 1;
-        e.claim = Some(Claim { owner: self.owner.to_string(), until: now + lease_ms(self.transport.timeout_ms()) });
-        if self.exclusive {
-            // Under the Web Lock no other context sends this user's entries, and discard, retry
-            // and purge wait for the lock: there is nothing to check. The claim is still written
-            // (the entry shows as sending; a context that finds it after this one died takes it
-            // over) but not awaited, so the request goes out now instead of after one more
-            // IndexedDB round trip per entry. Writes land in the order issued.
-            let store: &'a S = self.store;
-            writes.push(Box::pin(store.mark_issued(e.clone())));
-            e.claim = None;
-            (self.emit)(Event::of("sending", e));
-            return self.send(e, req, token, writes).await;
-        }
-        match self.store.claim(&listed, e, self.owner, self.lease_now()).await {
-            Ok(Claimed::Taken) => e.claim = None,
-            Ok(Claimed::Busy { until, .. }) => {
-                // Order: later entries of this user wait behind the one being sent elsewhere.
-                self.paused(&listed, "paused", "busy");
-                return Ok(Some(Stop::Busy(until)));
-            }
-            Ok(Claimed::Changed) => return Ok(Some(Stop::Busy(now))),
-            Err(StoreError::NotFound(_)) => return Ok(None),
-            Err(err) => return Err(err),
-        }
-        (self.emit)(Event::of("sending", e));
-        self.send(e, req, token, writes).await
-    }
-
-    /// Sends `e` (claimed) and applies the answer (`token` is the one sent, for the auth pause);
-    /// the outcome write is issued, not awaited.
-    async fn send(&self, e: &mut Entry, req: HttpRequest, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
-        let answer = self.transport.send(&req).await;
-        let now = self.clock.now_ms();
-        let outcome = classify_at(&e.operation, answer, now);
-        if matches!(outcome, Outcome::Retry { status: None, .. }) && (self.keyless)(&e.api) && !naturally_idempotent(e) {
-            return self.park_unknown(e, outcome, writes);
-        }
-        let verdict = self.policy.apply(e, outcome, now, self.clock.random());
-        // Discard and retry respect the claim, so they cannot have changed the entry meanwhile;
-        // a purge may have removed it, and the write then does not revive it.
-        let store: &'a S = self.store;
-        writes.push(Box::pin(store.update_issued(e.clone())));
-        Ok(match verdict {
-            Verdict::Sent => {
-                let mut ev = Event::of("sent", e);
-                ev.data = e.data.clone();
-                (self.emit)(ev);
-                None
-            }
-            Verdict::Dead => {
-                let mut ev = Event::of("dead", e);
-                ev.error = e.last_error.clone();
-                (self.emit)(ev);
-                None
-            }
-            Verdict::Retry { offline } => {
-                let mut ev = Event::of("retrying", e);
-                ev.next_attempt_at = Some(e.next_attempt_at);
-                ev.error = e.last_error.clone();
-                (self.emit)(ev);
-                if offline {
-                    self.paused(e, "paused", "offline");
-                    Some(Stop::Offline(e.next_attempt_at))
-                } else {
-                    Some(Stop::WaitUntil(e.next_attempt_at))
-                }
-            }
-            Verdict::Auth => {
-                *self.pause.0.borrow_mut() = Some((e.api.clone(), token));
-                self.paused(e, "paused", "auth");
-                Some(Stop::Auth)
-            }
-        })
-    }
-
-    /// No answer, a server that ignores keys, a mutation that is not idempotent by nature: it
-    /// may have been applied, so it is not resent; it waits in `unknown` for the app.
-    fn park_unknown(&self, e: &mut Entry, outcome: Outcome, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
-        let reason = match outcome {
-            Outcome::Retry { reason, .. } => reason,
-            _ => String::new(),
-        };
-        e.state = State::Unknown;
-        e.settled_at = self.clock.now_ms();
-        e.last_error = Some(json!({ "kind": "unknown", "status": null, "message": format!("no answer ({reason}); the server may have applied it and does not honour Idempotency-Key, so it is not sent again until retry(id)") }));
-        let store: &'a S = self.store;
-        writes.push(Box::pin(store.update_issued(e.clone())));
-        let mut ev = Event::of("unknown", e);
-        ev.error = e.last_error.clone();
-        (self.emit)(ev);
-        Ok(None)
-    }
+/// Whether `e`'s last failure was "no answer at all".
+pub(super) fn no_answer(e: &Entry) -> bool {
+    e.last_error.as_ref().is_some_and(|l| l["kind"] == "network")
 }
 
 /// Whether `e`'s mutation is idempotent by nature (the generated table); unknown ones are not.
-fn naturally_idempotent(e: &Entry) -> bool {
+pub(super) fn naturally_idempotent(e: &Entry) -> bool {
     crate::api::ALL.iter().find(|a| a.name == e.api).and_then(|a| a.operation(&e.operation)).is_some_and(|o| o.idempotent)
 }

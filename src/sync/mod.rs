@@ -2,9 +2,11 @@
 //! the browser who may run it (`lock`: Web Locks across tabs, workers and service workers) and
 //! how other contexts hear of changes (`broadcast`: BroadcastChannel).
 
+pub mod batch;
 pub mod drain;
 pub mod event;
 pub mod ops;
+mod send;
 #[cfg(target_arch = "wasm32")]
 pub mod lock;
 #[cfg(target_arch = "wasm32")]

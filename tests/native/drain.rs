@@ -25,8 +25,14 @@ pub(crate) struct H {
     /// The next passes' `full` and `network_back` flags.
     pub(crate) full: Cell<bool>,
     pub(crate) network_back: Cell<bool>,
+    /// Passes hold the Web Lock.
+    pub(crate) exclusive: Cell<bool>,
     /// APIs configured with `idempotency: "none"`.
     pub(crate) keyless: RefCell<Vec<String>>,
+    /// `batch.max` (1 here unless a test sets it: these tests count one request per entry).
+    pub(crate) batch_max: Cell<usize>,
+    /// (api, status) of every batch refusal reported; the API is then sent singly.
+    pub(crate) refused: RefCell<Vec<(String, u16)>>,
 }
 
 impl H {
@@ -41,7 +47,10 @@ impl H {
             n: Cell::new(0),
             full: Cell::new(true),
             network_back: Cell::new(false),
+            exclusive: Cell::new(false),
             keyless: RefCell::new(vec![]),
+            batch_max: Cell::new(1),
+            refused: RefCell::new(vec![]),
         }
     }
 
@@ -93,7 +102,9 @@ impl H {
             full: self.full.get(),
             network_back: self.network_back.get(),
             owner: "this-tab",
-            exclusive: false,
+            exclusive: self.exclusive.get(),
+            batch_max: &|api: &str| if self.refused.borrow().iter().any(|(a, _)| a == api) { 1 } else { self.batch_max.get() },
+            batch_refused: &|e: &Entry, status: u16, _why: &str| self.refused.borrow_mut().push((e.api.clone(), status)),
         };
         block_on(d.run())
     }

@@ -33,10 +33,37 @@ impl FakeTransport {
     pub fn push(&self, a: Answer) {
         self.script.borrow_mut().push_back(a);
     }
-    /// Idempotency keys of every request, in order.
+    /// Idempotency keys of every request, in order (a batch's, each in its element).
     pub fn keys(&self) -> Vec<String> {
-        self.sent.borrow().iter().map(|r| header(r, "idempotency-key").unwrap()).collect()
+        self.batches().concat()
     }
+    /// The keys each request carried: one for a single request, a batch's in order.
+    pub fn batches(&self) -> Vec<Vec<String>> {
+        self.sent.borrow().iter().map(request_keys).collect()
+    }
+}
+
+/// The keys a request carries: its `Idempotency-Key` header, or its batch elements'
+/// `extensions.idempotencyKey`.
+pub fn request_keys(r: &HttpRequest) -> Vec<String> {
+    match serde_json::from_str::<Value>(&r.body).unwrap() {
+        Value::Array(ops) => ops.iter().map(|o| o["extensions"]["idempotencyKey"].as_str().unwrap().to_string()).collect(),
+        _ => vec![header(r, "idempotency-key").unwrap()],
+    }
+}
+
+/// The default answer: `data.<operation>` echoing the key, per element for a batch.
+pub fn echo(request: &HttpRequest) -> HttpResponse {
+    let answer = |op: &Value, key: String| {
+        let name = op["operationName"].as_str().unwrap().to_string();
+        serde_json::json!({ "data": { name: { "key": key } } })
+    };
+    let body: Value = serde_json::from_str(&request.body).unwrap();
+    let out = match &body {
+        Value::Array(ops) => Value::Array(ops.iter().zip(request_keys(request)).map(|(o, k)| answer(o, k)).collect()),
+        op => answer(op, header(request, "idempotency-key").unwrap()),
+    };
+    HttpResponse { status: 200, retry_after: None, body: out.to_string() }
 }
 
 pub fn header(r: &HttpRequest, name: &str) -> Option<String> {
@@ -57,10 +84,7 @@ impl Transport for FakeTransport {
         if let Some(a) = self.script.borrow_mut().pop_front() {
             return a;
         }
-        let body: Value = serde_json::from_str(&request.body).unwrap();
-        let op = body["operationName"].as_str().unwrap().to_string();
-        let key = header(request, "idempotency-key").unwrap();
-        Ok(HttpResponse { status: 200, retry_after: None, body: serde_json::json!({ "data": { op: { "key": key } } }).to_string() })
+        Ok(echo(request))
     }
 }
 

@@ -84,6 +84,8 @@ impl Tabs {
                 network_back: false,
                 owner,
                 exclusive,
+                batch_max: &|_: &str| 1,
+                batch_refused: &|_: &graphql_outbox::outbox::entry::Entry, _: u16, _: &str| {},
             };
             d.run().await.unwrap()
         })

@@ -4,6 +4,7 @@
 
 mod cache;
 mod conn;
+mod group;
 mod req;
 pub mod schema;
 
@@ -21,6 +22,7 @@ use wasm_bindgen::prelude::*;
 pub struct IdbStore {
     pub(super) conn: Rc<conn::Conn>,
     name: String,
+    inserts: Rc<group::Inserts>,
 }
 
 fn record(e: &Entry) -> JsValue {
@@ -38,7 +40,7 @@ impl IdbStore {
     /// Opens `graphql-outbox` (or `graphql-outbox:<name>`), creating or upgrading it.
     pub async fn open(name: Option<&str>) -> Result<IdbStore, StoreError> {
         let name = schema::database_name(name);
-        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name })
+        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name, inserts: Rc::default() })
     }
 
     /// The database's name.
@@ -56,47 +58,68 @@ impl IdbStore {
         schema::delete(&schema::database_name(name)).await
     }
 
+    /// Adds a record, group-committed with the other adds of this turn (`group.rs`): the
+    /// first opens the group and writes it once the turn's other calls have joined.
     async fn add(&self, value: &JsValue) -> Result<u64, StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], true)?;
-        let req = tx.object_store(ENTRIES).map_err(js_err)?.add(value).map_err(js_err)?;
-        done(&tx).await?;
-        req.result().map_err(js_err)?.as_f64().map(|k| k as u64).ok_or_else(|| StoreError::Other("no key for the new entry".into()))
+        let (group, index, first) = self.inserts.join(value.clone());
+        if first {
+            let (g, inserts, conn) = (group.clone(), self.inserts.clone(), self.conn.clone());
+            // Spawned: it runs after the tasks already queued (the other calls of this turn).
+            wasm_bindgen_futures::spawn_local(async move {
+                inserts.close();
+                g.write(conn.ready().await).await;
+            });
+        }
+        group.key(index).await
     }
 
     /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
     /// write chained in the check's success callback (no await in between, so the transaction
     /// cannot commit early): a discarded or purged entry is never revived.
     fn put_existing(&self, entry: &Entry, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + 'static {
-        // `done` is called now (it hooks the transaction's events at once): this future may
-        // first be polled after the transaction has completed. Issued now unless the
-        // connection must be reopened first (another context closed it), then after that.
-        let now = self.conn.current().map(|db| db.map(|db| Self::issue_put(&db, entry, strict).map(|(tx, found)| (done(&tx), found))));
-        let (id, conn, entry) = (entry.id.clone(), self.conn.clone(), entry.clone());
+        let id = entry.id.clone();
+        let put = self.put_many(vec![entry.clone()], strict);
         async move {
-            let (committed, found) = match now? {
-                Some(issued) => issued?,
-                None => Self::issue_put(&conn.ready().await?, &entry, strict).map(|(tx, found)| (done(&tx), found))?,
-            };
-            committed.await?;
-            if found.get() { Ok(()) } else { Err(StoreError::NotFound(id)) }
+            let found = put.await?;
+            if found == 1 { Ok(()) } else { Err(StoreError::NotFound(id)) }
         }
     }
 
-    /// The synchronous half of `put_existing`: the transaction and its requests.
-    fn issue_put(db: &web_sys::IdbDatabase, entry: &Entry, strict: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<bool>>), StoreError> {
+    /// `put_existing` of several entries in one transaction; resolves how many still existed
+    /// (and were written).
+    fn put_many(&self, entries: Vec<Entry>, strict: bool) -> impl std::future::Future<Output = Result<usize, StoreError>> + 'static {
+        // `done` is called now (it hooks the transaction's events at once): this future may
+        // first be polled after the transaction has completed. Issued now unless the
+        // connection must be reopened first (another context closed it), then after that.
+        let now = self.conn.current().map(|db| db.map(|db| Self::issue_puts(&db, &entries, strict).map(|(tx, found)| (done(&tx), found))));
+        let conn = self.conn.clone();
+        async move {
+            let (committed, found) = match now? {
+                Some(issued) => issued?,
+                None => Self::issue_puts(&conn.ready().await?, &entries, strict).map(|(tx, found)| (done(&tx), found))?,
+            };
+            committed.await?;
+            Ok(found.get())
+        }
+    }
+
+    /// The synchronous half of `put_many`: the transaction and its requests.
+    fn issue_puts(db: &web_sys::IdbDatabase, entries: &[Entry], strict: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<usize>>), StoreError> {
         let tx = if strict { transaction(db, &[ENTRIES], true)? } else { req::transaction_relaxed(db, &[ENTRIES])? };
         let store = tx.object_store(ENTRIES).map_err(js_err)?;
-        let key = JsValue::from_f64(entry.seq as f64);
-        let get = store.count_with_key(&key).map_err(js_err)?;
-        let found = Rc::new(Cell::new(false));
-        let (g2, s2, f2, value) = (get.clone(), store.clone(), found.clone(), record(entry));
-        let on = Closure::once_into_js(move |_: web_sys::Event| {
-            if g2.result().ok().and_then(|c| c.as_f64()).unwrap_or(0.0) > 0.0 {
-                f2.set(true);
-                let _ = s2.put_with_key(&value, &key);
-            }
-        });
-        get.set_onsuccess(Some(on.unchecked_ref()));
+        let found = Rc::new(Cell::new(0));
+        for entry in entries {
+            let key = JsValue::from_f64(entry.seq as f64);
+            let get = store.count_with_key(&key).map_err(js_err)?;
+            let (g2, s2, f2, value) = (get.clone(), store.clone(), found.clone(), record(entry));
+            let on = Closure::once_into_js(move |_: web_sys::Event| {
+                if g2.result().ok().and_then(|c| c.as_f64()).unwrap_or(0.0) > 0.0 {
+                    f2.set(f2.get() + 1);
+                    let _ = s2.put_with_key(&value, &key);
+                }
+            });
+            get.set_onsuccess(Some(on.unchecked_ref()));
+        }
         Ok((tx, found))
     }
 
@@ -124,37 +147,58 @@ impl OutboxStore for IdbStore {
     }
 
     async fn claim(&self, expected: &Entry, next: &Entry, owner: &str, now: f64) -> Result<Claimed, StoreError> {
-        // Check and write in one transaction, the write chained in the read's success callback
-        // (no await in between, so the transaction cannot commit early and no other context's
-        // readwrite transaction on `entries` can run between them). Durability "relaxed": a
-        // claim lost in a crash is harmless, its owner died with it.
+        let mut c = self.claim_many(std::slice::from_ref(expected), std::slice::from_ref(next), owner, now).await?;
+        c.pop().flatten().ok_or_else(|| StoreError::NotFound(next.id.clone()))
+    }
+
+    async fn claim_many(&self, expected: &[Entry], next: &[Entry], owner: &str, now: f64) -> Result<Vec<Option<Claimed>>, StoreError> {
+        // Checks and writes in one transaction, each write chained in its read's success
+        // callback (no await in between, so the transaction cannot commit early and no other
+        // context's readwrite transaction on `entries` can run between them). Reads answer in
+        // the order issued, so once one is not taken the later ones write nothing. Durability
+        // "relaxed": a claim lost in a crash is harmless, its owner died with it.
         let tx = req::transaction_relaxed(&self.conn.ready().await?, &[ENTRIES])?;
         let committed = done(&tx);
         let store = tx.object_store(ENTRIES).map_err(js_err)?;
-        let key = JsValue::from_f64(next.seq as f64);
-        let get = store.get(&key).map_err(js_err)?;
-        // None: no record under the key (discarded tombstones stay, so: purged or removed).
-        let found: Rc<RefCell<Option<Claimed>>> = Rc::new(RefCell::new(None));
-        let (g2, f2, value, seq) = (get.clone(), found.clone(), record(next), next.seq);
-        let (expected, owner) = (expected.clone(), owner.to_string());
-        let on = Closure::once_into_js(move |_: web_sys::Event| {
-            let raw = g2.result().unwrap_or(JsValue::UNDEFINED);
-            if raw.is_undefined() {
-                return;
-            }
-            let outcome = match to_json(&raw).ok().and_then(|(j, _)| decode(seq, &j).ok()) {
-                Some(stored) => claim_check(&stored, &expected, &owner, now).unwrap_or(Claimed::Taken),
-                None => Claimed::Changed,
-            };
-            if outcome == Claimed::Taken {
-                let _ = store.put_with_key(&value, &key);
-            }
-            *f2.borrow_mut() = Some(outcome);
-        });
-        get.set_onsuccess(Some(on.unchecked_ref()));
+        // One slot per pair: None while unread or gone (purged or removed), and nothing after
+        // the first that is not taken.
+        let outcomes: Rc<RefCell<Vec<Option<Claimed>>>> = Rc::new(RefCell::new(vec![]));
+        let stopped = Rc::new(Cell::new(false));
+        for (x, n) in expected.iter().zip(next) {
+            let key = JsValue::from_f64(n.seq as f64);
+            let get = store.get(&key).map_err(js_err)?;
+            let (g2, s2, out, stop, value, seq) = (get.clone(), store.clone(), outcomes.clone(), stopped.clone(), record(n), n.seq);
+            let (expected, owner) = (x.clone(), owner.to_string());
+            let on = Closure::once_into_js(move |_: web_sys::Event| {
+                if stop.get() {
+                    return;
+                }
+                let raw = g2.result().unwrap_or(JsValue::UNDEFINED);
+                let outcome = if raw.is_undefined() {
+                    None
+                } else {
+                    Some(match to_json(&raw).ok().and_then(|(j, _)| decode(seq, &j).ok()) {
+                        Some(stored) => claim_check(&stored, &expected, &owner, now).unwrap_or(Claimed::Taken),
+                        None => Claimed::Changed,
+                    })
+                };
+                if outcome == Some(Claimed::Taken) {
+                    let _ = s2.put_with_key(&value, &key);
+                } else {
+                    stop.set(true);
+                }
+                out.borrow_mut().push(outcome);
+            });
+            get.set_onsuccess(Some(on.unchecked_ref()));
+        }
         committed.await?;
-        let outcome = found.borrow_mut().take();
-        outcome.ok_or_else(|| StoreError::NotFound(next.id.clone()))
+        let outcomes = outcomes.take();
+        Ok(outcomes)
+    }
+
+    fn update_many_issued(&self, entries: Vec<Entry>, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        let put = self.put_many(entries, strict);
+        async move { put.await.map(|_| ()) }
     }
 
     fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {

@@ -18,8 +18,9 @@ test("a 401 mid-queue pauses the outbox until a new token; then the rest drains"
     const results = await page.evaluate((c) => callAll(c), calls);
     results.forEach((r, i) => assert.equal(r.status, "queued", `call ${i}: ${JSON.stringify(r)}`));
     const ids = results.map((r) => r.id);
-    // The old token "expires" after four requests.
-    await env.server.addFaults({ token: "gc-admin-token", skip: 4, status: 401, times: 1000 });
+    // The old token "expires" after one request: the first batch (entries 1-4; entry 5 edits
+    // profile 1 again, so it depends on entry 1 and starts the next batch).
+    await env.server.addFaults({ token: "gc-admin-token", skip: 1, status: 401, times: 1000 });
 
     await context.setOffline(false);
     await page.waitForFunction(() => window.events.some((e) => e.type === "paused" && e.reason === "auth"), null, { timeout: 20000 });

@@ -30,14 +30,14 @@ export function serverBinary() {
   return found;
 }
 
-/** Starts the reference server (test mode unless `testMode: false`); resolves `{ url, stop }` once it printed its `listening on` line. */
-export function startServer({ www = join(here, "page"), pkg = join(ROOT, "pkg"), testMode = true } = {}) {
+/** Starts the reference server (test mode unless `testMode: false`; `args`: more flags, e.g. `--fixtures`); resolves `{ url, stop }` once it printed its `listening on` line. */
+export function startServer({ www = join(here, "page"), pkg = join(ROOT, "pkg"), testMode = true, args = [] } = {}) {
   if (!existsSync(join(pkg, "graphql_outbox.js"))) {
     throw new Error(`${pkg} has no built package; run scripts/build-pkg.sh`);
   }
   const child = spawn(
     serverBinary(),
-    ["--port", "0", "--db", ":memory:", ...(testMode ? ["--test-mode"] : []), "--www", www, "--pkg", pkg],
+    ["--port", "0", "--db", ":memory:", ...(testMode ? ["--test-mode"] : []), "--www", www, "--pkg", pkg, ...args],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";
@@ -77,8 +77,8 @@ export function launchBrowser({ args = [] } = {}) {
  * Starts a server and a browser for one test file; `stop()` ends both (browser first), whatever
  * state they are in. Use with node:test's before/after so a failing test still cleans up.
  */
-export async function startAll({ browserArgs = [] } = {}) {
-  const server = await startServer();
+export async function startAll({ browserArgs = [], serverArgs = [] } = {}) {
+  const server = await startServer({ args: serverArgs });
   let browser;
   try {
     browser = await launchBrowser({ args: browserArgs });
@@ -159,6 +159,8 @@ export class TestServer {
   addFaults(rules) { return this.#json("POST", "/__test/faults", rules); }
   /** Removes every fault rule. */
   clearFaults() { return this.#json("DELETE", "/__test/faults"); }
+  /** Makes the server refuse GraphQL batches with HTTP 400 (`true`) or take them again. */
+  refuseBatches(refuse) { return this.#json("POST", "/__test/batches", { refuse }); }
   /** Adds a token for the caller `sameAs` names. */
   addToken(api, token, sameAs) { return this.#json("POST", "/__test/tokens", { api, token, sameAs }); }
 

@@ -1,0 +1,98 @@
+//! Batched drains, the pure parts: which waiting entries go out together in one
+//! GraphQL-over-HTTP batch (a JSON array of operations in one POST), the request that carries
+//! them, and how its answer splits into one answer per entry. The drain (`drain.rs`) claims,
+//! sends and records; everything here is a function of its arguments, tested natively.
+
+use crate::outbox::deps;
+use crate::outbox::entry::Entry;
+use crate::outbox::request;
+use crate::transport::{HttpRequest, HttpResponse, NetworkError};
+use serde_json::{json, Value};
+
+/// Default `batch.max`: at most 20 entries per request. 1 turns batching off.
+pub const DEFAULT_MAX: usize = 20;
+/// The largest `batch.max` accepted (the reference server takes up to 100 operations).
+pub const MAX_MAX: usize = 100;
+/// Where a batch element carries its entry's idempotency key: `extensions.idempotencyKey`
+/// (one `Idempotency-Key` header cannot name a key per operation).
+pub const KEY_EXTENSION: &str = "idempotencyKey";
+
+/// The end (exclusive) of the batch that `entries[head]` starts (the caller found the head
+/// sendable): the entries right after it join while `joins(e)` holds (due, of the head's API,
+/// not held back: the drain's own checks) and `e` depends on no entry already in the batch
+/// (`deps::depends`: a dependant must see its dependency's outcome, and a placeholder its real
+/// id, before it is sent, so it starts the next batch); at most `max` in all. The first entry
+/// that cannot join ends the batch: order is kept.
+pub fn next_batch(entries: &[Entry], head: usize, max: usize, joins: impl Fn(&Entry) -> bool) -> usize {
+    let Some(first) = entries.get(head) else { return head };
+    let mut end = head + 1;
+    while end < entries.len() && end - head < max {
+        let e = &entries[end];
+        if e.api != first.api || !joins(e) || entries[head..end].iter().any(|a| deps::depends(e, a)) {
+            break;
+        }
+        end += 1;
+    }
+    end
+}
+
+/// An entry as an element of a batch: its request object (`request::operation`) with its key
+/// in `extensions`; a function of the stored entry alone, so every attempt sends the same bytes.
+pub fn element(e: &Entry) -> Result<Value, String> {
+    let mut op = request::operation(e)?;
+    if let Some(m) = op.as_object_mut() {
+        m.insert("extensions".into(), json!({ KEY_EXTENSION: e.id }));
+    }
+    Ok(op)
+}
+
+/// The batch request for `entries` (all of one API, sent to `url`).
+pub fn build(entries: &[Entry], url: &str, token: Option<&str>) -> Result<HttpRequest, String> {
+    let elements = entries.iter().map(|e| element(e).map(|v| v.to_string())).collect::<Result<Vec<_>, _>>()?;
+    let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
+    if let Some(t) = token {
+        headers.push(("authorization".to_string(), format!("Bearer {t}")));
+    }
+    Ok(HttpRequest { url: url.to_string(), headers, body: format!("[{}]", elements.join(",")) })
+}
+
+/// What the answer to a batch of `n` means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Split {
+    /// One answer per entry, in order: the array's elements (each as a 2xx GraphQL answer), or
+    /// the same answer for all (no answer at all, 401/403, 408/429/5xx: the request as a whole).
+    Each(Vec<Result<HttpResponse, NetworkError>>),
+    /// The endpoint does not take batches: HTTP 400 (or another 4xx), or a 2xx that is not an
+    /// array of `n` answers. `applied_maybe`: it was a 2xx, so the server may have run them.
+    NotBatch { status: u16, message: String, applied_maybe: bool },
+}
+
+/// Splits the answer to a batch of `n` entries.
+pub fn split(answer: Result<HttpResponse, NetworkError>, n: usize) -> Split {
+    let resp = match answer {
+        Err(e) => return Split::Each(vec![Err(e); n]),
+        Ok(r) => r,
+    };
+    match resp.status {
+        401 | 403 | 408 | 429 | 500..=599 => Split::Each(vec![Ok(resp); n]),
+        200..=299 => match serde_json::from_str::<Value>(&resp.body) {
+            Ok(Value::Array(items)) if items.len() == n => Split::Each(
+                items.into_iter().map(|v| Ok(HttpResponse { status: resp.status, retry_after: None, body: v.to_string() })).collect(),
+            ),
+            _ => Split::NotBatch {
+                status: resp.status,
+                message: format!("HTTP {} to a batch of {n} was not an array of {n} answers", resp.status),
+                applied_maybe: true,
+            },
+        },
+        status => {
+            let body: Option<Value> = serde_json::from_str(&resp.body).ok();
+            let said = body.as_ref().and_then(|b| b.pointer("/error/message").or_else(|| b.pointer("/errors/0/message"))).and_then(Value::as_str);
+            let message = match said {
+                Some(m) => format!("HTTP {status} to a batch: {m}"),
+                None => format!("HTTP {status} to a batch"),
+            };
+            Split::NotBatch { status, message, applied_maybe: false }
+        }
+    }
+}

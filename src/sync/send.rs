@@ -1,0 +1,223 @@
+//! Sending, for a drain pass: the checks before an entry goes out, its claim, one request
+//! alone or a batch of them (`batch.rs` picks and splits), and what each answer makes of an
+//! entry. The pass loop itself is in `drain.rs`.
+
+use super::batch;
+use super::drain::{lease_ms, naturally_idempotent, no_answer, Batched, Drain, Go, Stop, Tokens, Write};
+use super::event::Event;
+use crate::outbox::classify::{classify_at, Outcome};
+use crate::outbox::clock::Clock;
+use crate::outbox::entry::{Claim, Entry, State};
+use crate::outbox::policy::Verdict;
+use crate::store::{Claimed, OutboxStore, StoreError};
+use crate::transport::{HttpRequest, HttpResponse, NetworkError, Transport};
+use serde_json::json;
+
+impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K> {
+    /// The checks before `e` is sent: its backoff, the token, the auth pause, the endpoint.
+    pub(super) async fn ready(&self, e: &mut Entry) -> Result<Go, StoreError> {
+        if e.state == State::Retrying && e.next_attempt_at > self.clock.now_ms() && !(self.network_back && no_answer(e)) {
+            return Ok(Go::Stop(Stop::WaitUntil(e.next_attempt_at)));
+        }
+        if !self.tokens.has(&e.api) {
+            return Ok(Go::Stop(Stop::NeedToken(e.api.clone())));
+        }
+        let token = match self.tokens.token(&e.api).await {
+            Ok(t) => t,
+            Err(message) => {
+                let before = e.clone();
+                e.state = State::Auth;
+                e.last_error = Some(json!({ "kind": "auth", "status": null, "message": message }));
+                self.save(&before, e).await?;
+                *self.pause.0.borrow_mut() = Some((e.api.clone(), None));
+                self.paused(e, "paused", "auth");
+                return Ok(Go::Stop(Stop::Auth));
+            }
+        };
+        if let Some((api, refused)) = self.pause.0.borrow().as_ref() {
+            if *api == e.api && *refused == token {
+                return Ok(Go::Stop(Stop::Auth));
+            }
+        }
+        *self.pause.0.borrow_mut() = None;
+        Ok(match (self.endpoint)(&e.api) {
+            Some(url) => Go::Send(token, url),
+            None => Go::Skip,
+        })
+    }
+
+    /// `e` as claimed for an attempt now (state `sending`, one more attempt, this owner's lease).
+    fn claimed(&self, e: &mut Entry, now: f64) {
+        e.state = State::Sending;
+        e.attempts += 1;
+        e.claim = Some(Claim { owner: self.owner.to_string(), until: now + lease_ms(self.transport.timeout_ms()) });
+    }
+
+    /// One attempt at `e` alone: claim, send `req`, record; or the reason the pass must stop.
+    pub(super) async fn attempt(&self, e: &mut Entry, req: HttpRequest, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
+        // The claim: awaited before the request goes out; the outcome write below clears it.
+        let now = self.clock.now_ms();
+        let listed = e.clone();
+        self.claimed(e, now);
+        if self.exclusive {
+            // Under the Web Lock no other context sends this user's entries, and discard, retry
+            // and purge wait for the lock: there is nothing to check. The claim is still written
+            // (the entry shows as sending; a context that finds it after this one died takes it
+            // over) but not awaited, so the request goes out now instead of after one more
+            // IndexedDB round trip per entry. Writes land in the order issued.
+            let store: &'a S = self.store;
+            writes.push(Box::pin(store.mark_issued(e.clone())));
+            e.claim = None;
+            (self.emit)(Event::of("sending", e));
+            return self.send(e, req, token, writes).await;
+        }
+        match self.store.claim(&listed, e, self.owner, self.lease_now()).await {
+            Ok(Claimed::Taken) => e.claim = None,
+            Ok(Claimed::Busy { until, .. }) => {
+                // Order: later entries of this user wait behind the one being sent elsewhere.
+                self.paused(&listed, "paused", "busy");
+                return Ok(Some(Stop::Busy(until)));
+            }
+            Ok(Claimed::Changed) => return Ok(Some(Stop::Busy(now))),
+            Err(StoreError::NotFound(_)) => return Ok(None),
+            Err(err) => return Err(err),
+        }
+        (self.emit)(Event::of("sending", e));
+        self.send(e, req, token, writes).await
+    }
+
+    /// Claims `batch` (one transaction), sends it as one GraphQL-over-HTTP batch, and records
+    /// each entry's own outcome (one transaction). Entries the claim did not get are left as
+    /// listed: the pass looks at them next.
+    pub(super) async fn send_batch(&self, batch: &mut [Entry], url: &str, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Batched, StoreError> {
+        let now = self.clock.now_ms();
+        let listed: Vec<Entry> = batch.to_vec();
+        batch.iter_mut().for_each(|e| self.claimed(e, now));
+        let store: &'a S = self.store;
+        let n = if self.exclusive {
+            // As in `attempt`: under the Web Lock the claim is written, not awaited.
+            writes.push(Box::pin(store.update_many_issued(batch.to_vec(), false)));
+            batch.len()
+        } else {
+            let claims = self.store.claim_many(&listed, batch, self.owner, self.lease_now()).await?;
+            let taken = claims.iter().take_while(|c| **c == Some(Claimed::Taken)).count();
+            batch[taken..].clone_from_slice(&listed[taken..]);
+            if taken == 0 {
+                return Ok(match claims.into_iter().next().flatten() {
+                    Some(Claimed::Busy { until, .. }) => {
+                        self.paused(&listed[0], "paused", "busy");
+                        Batched::Stop(Stop::Busy(until))
+                    }
+                    Some(Claimed::Changed) | Some(Claimed::Taken) => Batched::Stop(Stop::Busy(now)),
+                    // Gone (purged): nothing to send.
+                    None => Batched::Done(1),
+                });
+            }
+            taken
+        };
+        let sent = &mut batch[..n];
+        for e in sent.iter_mut() {
+            e.claim = None;
+            (self.emit)(Event::of("sending", e));
+        }
+        let Ok(req) = batch::build(sent, url, token.as_deref()) else {
+            // Cannot happen (each entry was checked to form a request): send them singly.
+            writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
+            sent.clone_from_slice(&listed[..n]);
+            return Ok(Batched::Refused);
+        };
+        let answer = self.transport.send(&req).await;
+        let answers = match batch::split(answer, n) {
+            batch::Split::Each(answers) => answers,
+            // The server may have run them; a keyless one would not know them again: as if
+            // there was no answer (each entry then follows its `idempotency: "none"` rule).
+            batch::Split::NotBatch { message, applied_maybe: true, .. } if (self.keyless)(&sent[0].api) => {
+                vec![Err(crate::transport::NetworkError(message)); n]
+            }
+            batch::Split::NotBatch { status, message, .. } => {
+                (self.batch_refused)(&listed[0], status, &message);
+                // Back as listed (the claims and attempts undone; written in order, before the
+                // single claims that follow), then sent one by one with their keys.
+                writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
+                sent.clone_from_slice(&listed[..n]);
+                return Ok(Batched::Refused);
+            }
+        };
+        let now = self.clock.now_ms();
+        let mut stop = None;
+        for (e, answer) in sent.iter_mut().zip(answers) {
+            let s = self.settle(e, answer, token.clone(), now);
+            stop = stop.or(s);
+        }
+        writes.push(Box::pin(store.update_many_issued(sent.to_vec(), true)));
+        Ok(stop.map_or(Batched::Done(n), Batched::Stop))
+    }
+
+    /// Sends `e` (claimed) and applies the answer (`token` is the one sent, for the auth pause);
+    /// the outcome write is issued, not awaited.
+    async fn send(&self, e: &mut Entry, req: HttpRequest, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
+        let answer = self.transport.send(&req).await;
+        let stop = self.settle(e, answer, token, self.clock.now_ms());
+        // Discard and retry respect the claim, so they cannot have changed the entry meanwhile;
+        // a purge may have removed it, and the write then does not revive it.
+        let store: &'a S = self.store;
+        writes.push(Box::pin(store.update_issued(e.clone())));
+        Ok(stop)
+    }
+
+    /// Applies the answer to one attempt at `e` (`token` is the one sent, for the auth pause)
+    /// and reports it; the caller writes `e`. The stop, if the pass must stop after it.
+    fn settle(&self, e: &mut Entry, answer: Result<HttpResponse, NetworkError>, token: Option<String>, now: f64) -> Option<Stop> {
+        let outcome = classify_at(&e.operation, answer, now);
+        if matches!(outcome, Outcome::Retry { status: None, .. }) && (self.keyless)(&e.api) && !naturally_idempotent(e) {
+            self.park_unknown(e, outcome);
+            return None;
+        }
+        match self.policy.apply(e, outcome, now, self.clock.random()) {
+            Verdict::Sent => {
+                let mut ev = Event::of("sent", e);
+                ev.data = e.data.clone();
+                (self.emit)(ev);
+                None
+            }
+            Verdict::Dead => {
+                let mut ev = Event::of("dead", e);
+                ev.error = e.last_error.clone();
+                (self.emit)(ev);
+                None
+            }
+            Verdict::Retry { offline } => {
+                let mut ev = Event::of("retrying", e);
+                ev.next_attempt_at = Some(e.next_attempt_at);
+                ev.error = e.last_error.clone();
+                (self.emit)(ev);
+                if offline {
+                    self.paused(e, "paused", "offline");
+                    Some(Stop::Offline(e.next_attempt_at))
+                } else {
+                    Some(Stop::WaitUntil(e.next_attempt_at))
+                }
+            }
+            Verdict::Auth => {
+                *self.pause.0.borrow_mut() = Some((e.api.clone(), token));
+                self.paused(e, "paused", "auth");
+                Some(Stop::Auth)
+            }
+        }
+    }
+
+    /// No answer, a server that ignores keys, a mutation that is not idempotent by nature: it
+    /// may have been applied, so it is not resent; it waits in `unknown` for the app.
+    fn park_unknown(&self, e: &mut Entry, outcome: Outcome) {
+        let reason = match outcome {
+            Outcome::Retry { reason, .. } => reason,
+            _ => String::new(),
+        };
+        e.state = State::Unknown;
+        e.settled_at = self.clock.now_ms();
+        e.last_error = Some(json!({ "kind": "unknown", "status": null, "message": format!("no answer ({reason}); the server may have applied it and does not honour Idempotency-Key, so it is not sent again until retry(id)") }));
+        let mut ev = Event::of("unknown", e);
+        ev.error = e.last_error.clone();
+        (self.emit)(ev);
+    }
+}

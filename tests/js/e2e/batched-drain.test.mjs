@@ -1,0 +1,140 @@
+// Batched drains against the reference server (issue 9): entries queued offline go out in
+// GraphQL-over-HTTP batches (each key once, each applied once); one element's GraphQL error
+// kills only its entry; an endpoint that refuses batches gets single requests and the app a
+// `warning` event; concurrent calls group-commit their IndexedDB writes.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startAll, freshPage } from "./harness.mjs";
+import { manyProfilesFixture, profileId } from "./many-profiles.mjs";
+
+let env;
+before(async () => { env = await startAll({ serverArgs: ["--fixtures", manyProfilesFixture(300)] }); });
+after(async () => { await env?.stop(); });
+
+/** `n` profile edits that share no entity (so none depends on another), from profile `from`. */
+const edits = (n, from = 0, label = "t") => Array.from({ length: n }, (_, i) => ["modifyProfile", { gcId: profileId(from + i), data: { titleEn: `${label} ${i}` } }]);
+
+/** The requests the server received for `ids`, per key. */
+async function perKey(ids) {
+  const byKey = await env.server.requestsByKey();
+  return ids.map((id) => byKey.get(id) ?? []);
+}
+
+test("200 entries queued offline drain in batches of 20, each key received and applied once, in order", { timeout: 120_000 }, async () => {
+  const { context, page, requests } = await freshPage(env);
+  try {
+    await context.setOffline(true);
+    await page.evaluate(() => openClient({ database: "batch200" }));
+    const results = await page.evaluate((c) => callAll(c), edits(200, 0));
+    results.forEach((r, i) => assert.equal(r.status, "queued", `call ${i}: ${JSON.stringify(r)}`));
+    const ids = results.map((r) => r.id);
+    const before = requests.length;
+    await context.setOffline(false);
+    const settled = await page.evaluate((i) => settleAll(i, 60_000), ids);
+    settled.forEach((s, i) => assert.equal(s.status, "sent", `entry ${i}: ${JSON.stringify(s)}`));
+    assert.equal(requests.length - before, 10, "200 entries in 10 POSTs");
+    for (const [i, rows] of (await perKey(ids)).entries()) {
+      assert.equal(rows.length, 1, `key of entry ${i} received ${rows.length} times`);
+      assert.equal(rows[0].status, 200);
+    }
+    const applied = (await env.server.applied()).filter((a) => ids.includes(a.idempotencyKey));
+    assert.deepEqual(applied.map((a) => a.idempotencyKey), ids, "applied once each, in creation order");
+    assert.ok(applied.every((a) => a.timesApplied === 1));
+  } finally {
+    await context.close();
+  }
+});
+
+test("a GraphQL error in one element kills only that entry; the rest of the batch is sent", { timeout: 60_000 }, async () => {
+  const { context, page, requests } = await freshPage(env);
+  try {
+    await context.setOffline(true);
+    await page.evaluate(() => openClient({ database: "batchdead" }));
+    // Org tier 99 does not exist: E2TeamNotExist.
+    const calls = edits(4, 200);
+    calls.splice(2, 0, ["modifyOrgTier", { id: "99", data: { nameEn: "Nope" } }]);
+    const ids = (await page.evaluate((c) => callAll(c), calls)).map((r) => r.id);
+    const before = requests.length;
+    await context.setOffline(false);
+    const settled = await page.evaluate((i) => settleAll(i), ids);
+    assert.deepEqual(settled.map((s) => s.status), ["sent", "sent", "dead", "sent", "sent"]);
+    assert.equal(settled[2].errors?.[0]?.extensions?.code, "E2TeamNotExist", JSON.stringify(settled[2]));
+    assert.equal(requests.length - before, 1, "one batch");
+    const events = await page.evaluate((id) => window.events.filter((e) => e.id === id).map((e) => e.type), ids[2]);
+    assert.deepEqual(events, ["queued", "sending", "dead"]);
+  } finally {
+    await context.close();
+  }
+});
+
+test("an endpoint that refuses batches (400) gets single requests, and subscribers a warning", { timeout: 60_000 }, async () => {
+  const { context, page, requests } = await freshPage(env);
+  await env.server.refuseBatches(true);
+  try {
+    await context.setOffline(true);
+    await page.evaluate(() => openClient({ database: "batchrefused" }));
+    const ids = (await page.evaluate((c) => callAll(c), edits(5, 210))).map((r) => r.id);
+    const before = requests.length;
+    await context.setOffline(false);
+    const settled = await page.evaluate((i) => settleAll(i), ids);
+    assert.deepEqual(settled.map((s) => s.status), Array(5).fill("sent"));
+    assert.equal(requests.length - before, 1 + 5, "the refused batch, then one request per entry");
+    const warnings = await page.evaluate(() => window.events.filter((e) => e.type === "warning"));
+    assert.equal(warnings.length, 1, JSON.stringify(warnings));
+    assert.equal(warnings[0].reason, "batchRefused");
+    assert.equal(warnings[0].api, "gcdirectory");
+    assert.equal(warnings[0].error.status, 400);
+    for (const rows of await perKey(ids)) {
+      assert.deepEqual(rows.map((r) => r.status), [400, 200], "received in the refused batch, then applied alone");
+    }
+    // From then on this client sends singly: two more entries, two requests.
+    await context.setOffline(true);
+    const more = (await page.evaluate((c) => callAll(c), edits(2, 220))).map((r) => r.id);
+    const mid = requests.length;
+    await context.setOffline(false);
+    await page.evaluate((i) => settleAll(i), more);
+    assert.equal(requests.length - mid, 2);
+  } finally {
+    await env.server.refuseBatches(false);
+    await context.close();
+  }
+});
+
+test("concurrent online calls group-commit: far fewer IndexedDB transactions than calls", { timeout: 60_000 }, async () => {
+  const { context, page } = await freshPage(env);
+  try {
+    await page.evaluate(() => openClient({ database: "groupcommit" }));
+    // A first call: the first pass that meets an API reads its token in a second pass.
+    assert.equal((await page.evaluate((c) => callAll(c), edits(1, 290)))[0].status, "sent");
+    // Count every transaction the SDK opens, by mode.
+    await page.evaluate(() => {
+      window.txs = [];
+      const open = IDBDatabase.prototype.transaction;
+      IDBDatabase.prototype.transaction = function (names, mode, options) {
+        window.txs.push(`${mode ?? "readonly"}:${options?.durability ?? "default"}`);
+        return open.call(this, names, mode, options);
+      };
+    });
+    const one = await page.evaluate(async ([op, args]) => {
+      window.txs.length = 0;
+      const r = await window.client.gcdirectory[op](args);
+      return { status: r.status, txs: [...window.txs] };
+    }, edits(1, 230)[0]);
+    assert.equal(one.status, "sent");
+    // insert (strict), list, claim (relaxed), outcome (strict); no read back of the entry.
+    assert.ok(one.txs.length <= 4, `one online call: ${JSON.stringify(one.txs)}`);
+
+    const many = await page.evaluate(async (calls) => {
+      window.txs.length = 0;
+      const rs = await Promise.all(calls.map(([op, args]) => window.client.gcdirectory[op](args)));
+      return { statuses: rs.map((r) => r.status), txs: [...window.txs] };
+    }, edits(60, 240));
+    assert.deepEqual([...new Set(many.statuses)], ["sent"]);
+    const strict = many.txs.filter((t) => t === "readwrite:strict").length;
+    // One insert transaction for the 60 calls, then per batch of 20 one claim and one outcome.
+    assert.ok(many.txs.length <= 12, `60 concurrent calls: ${many.txs.length} transactions ${JSON.stringify(many.txs)}`);
+    assert.ok(strict <= 4, `strict: ${strict}`);
+  } finally {
+    await context.close();
+  }
+});

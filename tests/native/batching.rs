@@ -1,0 +1,217 @@
+//! Batched drains on fakes: which entries go out together (max, dependencies, API, order), one
+//! request per batch with each entry's key in `extensions.idempotencyKey`, each entry's own
+//! outcome from its element of the answer, a transport failure for all of them, and the fallback
+//! to single requests when the endpoint refuses batches.
+
+use crate::drain::{H, T0};
+use crate::fakes::*;
+use graphql_outbox::outbox::clock::Clock;
+use graphql_outbox::outbox::entry::{Claim, Entry, State};
+use graphql_outbox::store::OutboxStore;
+use graphql_outbox::sync::batch::{next_batch, split, Split};
+use graphql_outbox::sync::Stop;
+use graphql_outbox::transport::HttpResponse;
+use serde_json::{json, Value};
+
+fn batched(max: usize) -> H {
+    let h = H::new();
+    h.batch_max.set(max);
+    h
+}
+
+/// `n` entries on distinct org tiers (no shared entity: nothing depends on anything).
+fn add_distinct(h: &H, n: u32) {
+    for _ in 0..n {
+        h.add(100 + h.n.get());
+    }
+}
+
+fn listed(h: &H) -> Vec<Entry> {
+    block_on(h.store.list_active("u")).unwrap()
+}
+
+fn array(items: Vec<Value>) -> Answer {
+    status(200, &Value::Array(items).to_string(), None)
+}
+
+fn ok(op: &str) -> Value {
+    json!({ "data": { op: { "id": "x" } } })
+}
+
+#[test]
+fn next_batch_takes_up_to_max_in_order_and_stops_at_a_dependency_or_another_api() {
+    let h = H::new();
+    add_distinct(&h, 5);
+    let all = listed(&h);
+    assert_eq!(next_batch(&all, 0, 3, |_| true), 3);
+    assert_eq!(next_batch(&all, 3, 3, |_| true), 5, "the rest");
+    assert_eq!(next_batch(&all, 0, 1, |_| true), 1, "max 1: no batching");
+    assert_eq!(next_batch(&all, 1, 20, |e| e.id != "e4"), 3, "the first that cannot join ends the batch");
+
+    // e6 shares tier 100 with e1: it starts a new batch. e7 declares it depends on e2.
+    h.add(100);
+    h.add_for("u", "deleteOrgTier", json!({ "id": "900" }), &["e2"]);
+    let all = listed(&h);
+    assert_eq!(next_batch(&all, 0, 20, |_| true), 5, "e6 depends on e1 (same tier)");
+    assert_eq!(next_batch(&all, 5, 20, |_| true), 7, "e6 and e7 (e2 is in no batch with e7)");
+    assert_eq!(next_batch(&all, 1, 20, |_| true), 6, "from e2: e6 joins (e1 is not in it), e7 depends on e2 and ends it");
+    let mut other_api = all.clone();
+    other_api[2].api = "worksome".into();
+    assert_eq!(next_batch(&other_api, 0, 20, |_| true), 2, "another API ends the batch");
+}
+
+#[test]
+fn queued_entries_go_out_in_batches_of_max_in_creation_order_each_with_its_key() {
+    let h = batched(20);
+    add_distinct(&h, 45);
+    assert_eq!(h.drain(), Stop::Idle);
+    let sizes: Vec<usize> = h.transport.batches().iter().map(Vec::len).collect();
+    assert_eq!(sizes, [20, 20, 5]);
+    let expected: Vec<String> = (1..=45).map(|i| format!("e{i}")).collect();
+    assert_eq!(h.transport.keys(), expected, "creation order, each key once");
+    let first = &h.transport.sent.borrow()[0];
+    assert_eq!(header(first, "idempotency-key"), None, "keys travel in the elements");
+    assert_eq!(header(first, "authorization").as_deref(), Some("Bearer good"));
+    for i in 1..=45 {
+        let e = h.get(&format!("e{i}"));
+        assert_eq!((e.state, e.attempts, e.data), (State::Sent, 1, Some(json!({ "key": format!("e{i}") }))));
+        assert_eq!(h.kinds(&e.id), ["sending", "sent"], "events per entry");
+    }
+}
+
+#[test]
+fn the_element_is_the_single_body_plus_the_key_and_the_same_bytes_on_every_attempt() {
+    let h = batched(20);
+    add_distinct(&h, 2);
+    h.transport.push(offline());
+    assert!(matches!(h.drain(), Stop::Offline(_)));
+    h.network_back.set(true);
+    assert_eq!(h.drain(), Stop::Idle);
+    let sent = h.transport.sent.borrow();
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].body, sent[1].body, "byte-identical across attempts");
+    let ops: Value = serde_json::from_str(&sent[0].body).unwrap();
+    let single = graphql_outbox::outbox::request::build(&h.get("e1"), "http://x", None).unwrap();
+    let mut alone: Value = serde_json::from_str(&single.body).unwrap();
+    alone["extensions"] = json!({ "idempotencyKey": "e1" });
+    assert_eq!(ops[0], alone);
+}
+
+#[test]
+fn each_element_decides_its_own_entry_and_a_graphql_error_kills_only_that_one() {
+    let h = batched(20);
+    add_distinct(&h, 3);
+    // e4 depends on e2 (declared): it goes in the next batch, and is blocked once e2 is dead.
+    h.add_for("u", "deleteOrgTier", json!({ "id": "900" }), &["e2"]);
+    let refused = json!({ "data": null, "errors": [{ "message": "no such tier", "extensions": { "code": "E404" } }] });
+    h.transport.push(array(vec![ok("deleteOrgTier"), refused, ok("deleteOrgTier")]));
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.batches(), [vec!["e1", "e2", "e3"]]);
+    assert_eq!((h.state("e1"), h.state("e2"), h.state("e3")), (State::Sent, State::Dead, State::Sent));
+    assert_eq!(h.get("e2").last_error.unwrap()["errors"][0]["extensions"]["code"], "E404");
+    assert_eq!(h.state("e4"), State::Blocked, "its dependant waits");
+    assert_eq!(h.kinds("e2"), ["sending", "dead"]);
+}
+
+#[test]
+fn a_transport_failure_is_a_network_failure_of_every_entry_of_the_batch() {
+    let h = batched(20);
+    add_distinct(&h, 3);
+    h.transport.push(offline());
+    assert!(matches!(h.drain(), Stop::Offline(_)));
+    for id in ["e1", "e2", "e3"] {
+        let e = h.get(id);
+        assert_eq!((e.state, e.attempts, e.http_failures), (State::Retrying, 1, 0), "{id}");
+        assert_eq!(e.last_error.unwrap()["kind"], "network");
+        assert_eq!(h.kinds(id), ["sending", "retrying", "paused"]);
+    }
+}
+
+#[test]
+fn a_503_or_a_401_to_the_batch_applies_to_each_entry() {
+    let h = batched(20);
+    add_distinct(&h, 2);
+    h.transport.push(status(503, "busy", Some("1")));
+    assert!(matches!(h.drain(), Stop::WaitUntil(_)));
+    assert_eq!((h.get("e1").http_failures, h.get("e2").http_failures), (1, 1));
+    h.clock.advance(120_000.0);
+    h.transport.push(status(401, r#"{"error":"expired"}"#, None));
+    assert_eq!(h.drain(), Stop::Auth);
+    assert_eq!((h.state("e1"), h.state("e2")), (State::Auth, State::Auth));
+    h.tokens.set("fresh");
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!((h.state("e1"), h.state("e2")), (State::Sent, State::Sent));
+    assert_eq!(h.transport.batches().len(), 3, "one request per pass, each with both entries");
+}
+
+#[test]
+fn an_endpoint_that_refuses_batches_gets_single_requests_in_the_same_pass() {
+    for refusal in [status(400, r#"{"error":{"code":"BATCH_REFUSED","message":"no batches"}}"#, None), status(200, r#"{"data":{}}"#, None)] {
+        let h = batched(20);
+        add_distinct(&h, 3);
+        let want = match &refusal {
+            Ok(HttpResponse { status, .. }) => *status,
+            Err(_) => unreachable!(),
+        };
+        h.transport.push(refusal);
+        assert_eq!(h.drain(), Stop::Idle);
+        assert_eq!(h.refused.borrow().clone(), [("gcdirectory".to_string(), want)]);
+        assert_eq!(h.transport.batches(), [vec!["e1", "e2", "e3"], vec!["e1"], vec!["e2"], vec!["e3"]]);
+        for id in ["e1", "e2", "e3"] {
+            assert_eq!((h.state(id), h.get(id).attempts), (State::Sent, 1), "the refused batch does not count as an attempt");
+        }
+        // Later passes of this client send singly too.
+        add_distinct(&h, 2);
+        assert_eq!(h.drain(), Stop::Idle);
+        assert_eq!(h.transport.batches()[4..], [vec!["e4"], vec!["e5"]]);
+    }
+}
+
+#[test]
+fn a_keyless_api_that_answers_a_batch_with_a_non_array_may_have_applied_it() {
+    let h = batched(20);
+    h.keyless.borrow_mut().push("gcdirectory".into());
+    h.add_for("u", "createOrgTier", json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } }), &[]);
+    h.add(7);
+    h.transport.push(status(200, "<html>portal</html>", None));
+    h.drain();
+    assert!(h.refused.borrow().is_empty(), "not a fallback: a resend could apply twice");
+    assert_eq!(h.state("e1"), State::Unknown, "createOrgTier is not idempotent by nature");
+    assert_eq!(h.state("e2"), State::Retrying, "deleteOrgTier is: resent later");
+}
+
+#[test]
+fn without_the_web_lock_a_batch_stops_before_an_entry_another_tab_is_sending() {
+    let h = batched(20);
+    add_distinct(&h, 4);
+    let mut e3 = h.get("e3");
+    e3.state = State::Sending;
+    e3.claim = Some(Claim { owner: "other-tab".into(), until: T0 + 60_000.0 });
+    block_on(h.store.update(&e3)).unwrap();
+    let stop = h.drain();
+    assert!(matches!(stop, Stop::Busy(_)), "{stop:?}");
+    assert_eq!(h.transport.batches(), [vec!["e1", "e2"]]);
+    assert_eq!((h.state("e4"), h.get("e4").claim), (State::Queued, None), "not claimed: nothing was written after the busy one");
+}
+
+#[test]
+fn under_the_web_lock_the_claims_are_issued_and_the_batch_goes_out() {
+    let h = batched(3);
+    h.exclusive.set(true);
+    add_distinct(&h, 7);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.batches().iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
+    assert!((1..=7).all(|i| h.state(&format!("e{i}")) == State::Sent));
+    let _ = h.clock.now_ms();
+}
+
+#[test]
+fn split_maps_answers_to_entries() {
+    let elems = split(array(vec![json!({ "data": { "a": 1 } }), json!({ "errors": [] })]), 2);
+    let Split::Each(each) = elems else { panic!("{elems:?}") };
+    assert_eq!(each[0].as_ref().unwrap().body, r#"{"data":{"a":1}}"#);
+    assert!(matches!(split(array(vec![json!({})]), 2), Split::NotBatch { applied_maybe: true, .. }), "wrong length");
+    assert!(matches!(split(status(413, "", None), 2), Split::NotBatch { status: 413, applied_maybe: false, .. }));
+    assert!(matches!(split(status(502, "", None), 2), Split::Each(v) if v.len() == 2));
+    assert!(matches!(split(offline(), 3), Split::Each(v) if v.len() == 3 && v[0].is_err()));
+}
