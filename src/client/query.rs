@@ -133,7 +133,7 @@ impl ClientRef {
             return Err(SdkError::Config(format!("the {} API has no query #{index}", api.name)));
         };
         let bad = |invalid: Invalid| SdkError::Validation { operation: q.name.to_string(), invalid };
-        let called_with = called_with.map_err(|reason| bad(Invalid { path: "(variables)".into(), reason }))?;
+        let called_with = called_with.map_err(|reason| bad(Invalid { path: "(arguments)".into(), reason }))?;
         let variables = validate::query_variables(api, q, called_with).map_err(bad)?;
         let policy = policy.map_err(bad)?;
         if self.0.endpoint(api.name).is_none() {

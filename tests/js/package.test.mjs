@@ -133,7 +133,7 @@ test("in Node, from the tarball: Client.open before init() rejects ConfigError t
   assert.deepEqual(before.guard, [true, true, false]);
   assert.deepEqual(after.guard, [true, true, false]);
   assert.deepEqual(plain, [false, false, false], "a plain Error, a non-Error object, null");
-  assert.deepEqual(names, ["ValidationError", "ConfigError", "AuthError", "GraphQLError", "NetworkError", "StorageError", "NotFoundError", "UploadError"]);
+  assert.deepEqual(names, ["ValidationError", "ConfigError", "AuthError", "GraphQLError", "NetworkError", "StorageError", "NotFoundError", "UploadError", "CacheMissError"]);
 });
 
 // The tsconfig of create-vite's template-vanilla-ts (create-vite 9.3.0), with the two changes a
