@@ -181,6 +181,12 @@ impl<S: CacheStore> Cache<S> {
         let (mut changed, mut puts) = (vec![], vec![]);
         self.with(user, |records| {
             for (key, new) in n.entities {
+                // A sent mutation updates what is cached and adds nothing: an entity no query
+                // has shown is reached by no root, so storing it would cost a write per sent
+                // entry for a record eviction would collect unread.
+                if root.is_none() && !records.contains_key(&key) {
+                    continue;
+                }
                 let r = records.entry(key.clone()).or_default();
                 if merge_fields(&mut r.fields, new.fields) {
                     r.at = now;
@@ -198,6 +204,9 @@ impl<S: CacheStore> Cache<S> {
                 puts.push((stamp_key(&key), encode_stamp(now)));
             }
         });
+        if puts.is_empty() {
+            return Ok(changed);
+        }
         let durability = if matches!(target, Target::Mutation(_)) { Durability::Strict } else { Durability::Relaxed };
         self.store.write(user, &puts, &[], durability).await?;
         Ok(changed)

@@ -104,26 +104,32 @@ impl ClientRef {
     /// written in before watchers look (between the two they would see neither the pending nor
     /// the server's value); other contexts wait for that write's message rather than re-read on
     /// their copy of the `sent` event. Entries queued, dead, discarded or parked change overlays.
-    pub(crate) fn cache_after_event(&self, ev: &Value, local: bool) {
+    /// `variables` is the sent entry's, given only where it was sent (this context).
+    pub(crate) fn cache_after_event(&self, ev: &Value, variables: Option<Value>) {
         if ev["user"] != self.0.options.user.as_str() {
             return;
         }
-        match ev["type"].as_str() {
-            Some("sent") if local => {
-                let (c, id, data) = (self.clone(), ev["id"].as_str().unwrap_or_default().to_string(), ev["data"].clone());
-                wasm_bindgen_futures::spawn_local(async move { c.write_sent(&id, data).await });
+        match (ev["type"].as_str(), variables) {
+            (Some("sent"), Some(variables)) => {
+                let (c, ev) = (self.clone(), ev.clone());
+                wasm_bindgen_futures::spawn_local(async move { c.write_sent(&ev, variables).await });
             }
-            Some("queued" | "dead" | "discarded" | "unknown" | "purged") => self.notify_watchers(),
+            (Some("queued" | "dead" | "discarded" | "unknown"), _) => self.notify_watchers(),
             _ => {}
         }
     }
 
     /// Writes a sent entry's answer into the cache (a delete removes the entity), keeping its
-    /// overlay on reads until then.
-    async fn write_sent(&self, id: &str, data: Value) {
-        let Ok(Some(e)) = self.0.store.get(id).await else { return self.notify_watchers() };
-        let Some(api) = crate::api::ALL.iter().copied().find(|a| a.name == e.api) else { return };
-        let Some(op) = api.operation(&e.operation) else { return };
+    /// overlay on reads until then. Built from the event: reading the entry back would cost a
+    /// transaction per sent entry.
+    async fn write_sent(&self, ev: &Value, variables: Value) {
+        let text = |k: &str| ev[k].as_str().unwrap_or_default().to_string();
+        let (api_name, operation) = (text("api"), text("operation"));
+        let Some(api) = crate::api::ALL.iter().copied().find(|a| a.name == api_name) else { return };
+        let Some(op) = api.operation(&operation) else { return };
+        let data = ev["data"].clone();
+        let mut e = Entry::new(text("id"), &api_name, &operation, variables, &self.0.options.user, 0.0);
+        e.seq = 0; // sent before any entry still live: its overlay goes first
         self.0.cache_writing.borrow_mut().push(e.clone());
         let user = self.0.options.user.clone();
         let now = self.0.clock.now_ms();

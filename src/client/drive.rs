@@ -216,7 +216,7 @@ impl ClientRef {
             }
             let Some(ev) = msg.get("event") else { return };
             inner.deliver(ev);
-            ClientRef(inner.clone()).cache_after_event(ev, false);
+            ClientRef(inner.clone()).cache_after_event(ev, None);
             if ev["user"] != inner.options.user.as_str() {
                 return;
             }

@@ -88,13 +88,14 @@ pub fn final_outcome(ev: &Value) -> Option<Value> {
 impl Inner {
     /// Reports an event of this context: to local subscribers and to other contexts.
     pub fn emit(&self, ev: Event) {
+        let variables = ev.variables.clone();
         let v = ev.to_json();
         if let Some(ch) = self.channel.borrow().as_ref() {
             ch.post(&json!({ "event": v }));
         }
         self.deliver(&v);
         if let Some(me) = self.me.upgrade() {
-            super::open::ClientRef(me).cache_after_event(&v, true);
+            super::open::ClientRef(me).cache_after_event(&v, variables);
         }
     }
 

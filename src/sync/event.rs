@@ -29,6 +29,9 @@ pub struct Event {
     pub error: Option<Value>,
     /// `sent`: the mutation's data.
     pub data: Option<Value>,
+    /// `sent`, in the context that sent it: the entry's variables, for the cache (a sent delete
+    /// names its entity there). Never in `to_json`: not shown to subscribers or other contexts.
+    pub variables: Option<Value>,
 }
 
 impl Event {
@@ -46,6 +49,7 @@ impl Event {
             reason: None,
             error: None,
             data: None,
+            variables: None,
         }
     }
 

@@ -177,6 +177,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             Verdict::Sent => {
                 let mut ev = Event::of("sent", e);
                 ev.data = e.data.clone();
+                ev.variables = Some(e.variables.clone());
                 (self.emit)(ev);
                 None
             }
