@@ -49,12 +49,13 @@ pub fn tables(api: &str, schema: &Schema, ops: &[Operation]) -> Result<String, S
             .collect();
         writeln!(
             out,
-            "        Operation {{ name: {:?}, document: {:?}, args: &[{}], single_input: {}, idempotent: {}, selection: &EMPTY_SELECTION }},",
+            "        Operation {{ name: {:?}, document: {:?}, args: &[{}], single_input: {}, idempotent: {}, creates: {:?}, selection: &EMPTY_SELECTION }},",
             op.name,
             compact(&op.document),
             args.join(", "),
             op.single_input(),
-            crate::idempotency::naturally_idempotent(api, &op.name)
+            crate::idempotency::naturally_idempotent(api, &op.name),
+            op.creates
         )
         .unwrap();
     }
@@ -110,7 +111,9 @@ pub fn facade(api: &str, ops: &[Operation], ts: &str) -> String {
         } else {
             doc
         };
-        let ret = format!("Promise<MutationResult<{ns}.{}Result>>", pascal(&op.name));
+        // A create's queued result also carries `placeholders` (creates.rs).
+        let placeholders = op.creates.as_deref().map(|p| format!(", {}", crate::creates::placeholders_ts(p))).unwrap_or_default();
+        let ret = format!("Promise<MutationResult<{ns}.{}Result{placeholders}>>", pascal(&op.name));
         writeln!(out, "    /// {doc}").unwrap();
         let resend = if crate::idempotency::naturally_idempotent(api, &op.name) {
             "Idempotent by nature: with `idempotency: \"none\"` it is resent after an unknown outcome."

@@ -19,6 +19,9 @@ pub struct Operation {
     pub description: Option<String>,
     /// The TypeScript type of `data.<name>` in the response.
     pub result_ts: String,
+    /// For a create, the dotted path of the new entity's id in the result (`creates.rs`); set
+    /// by `generate`, which knows the API.
+    pub creates: Option<String>,
 }
 
 impl Operation {
@@ -98,6 +101,7 @@ pub fn check(schema: &Schema, name: &str, document: &str) -> Result<Operation, S
         args: field.args.clone(),
         description: field.description.clone(),
         result_ts,
+        creates: None,
     })
 }
 

@@ -157,7 +157,7 @@ export interface Outbox {
    * entries `ids`: it is not sent while one of them is dead. Returns what `call` returns.
    * `call` must make the mutation call synchronously (before its first `await`).
    */
-  after<T>(ids: string[], call: () => Promise<MutationResult<T>>): Promise<MutationResult<T>>;
+  after<T, P = never>(ids: string[], call: () => Promise<MutationResult<T, P>>): Promise<MutationResult<T, P>>;
 }
 
 /** `outbox.stats()`. */
@@ -174,10 +174,15 @@ export interface OutboxStats {
   skipped: number;
 }
 
-/** How a mutation call ended: sent now (with its data), or queued in the outbox. */
-export type MutationResult<T> =
+/**
+ * How a mutation call ended: sent now (with its data), or queued in the outbox. `P`: for a
+ * mutation that creates an entity, the `placeholders` a queued call returns — the new entity's
+ * id as `"tmp:<entry id>"`, shaped like the part of `data` that will hold it (`{ id: string }`);
+ * usable in later calls' `ID` arguments until the real id is known.
+ */
+export type MutationResult<T, P = never> =
   | { status: "sent"; /** The entry's id, also its idempotency key. */ id: string; data: T }
-  | { status: "queued"; id: string };
+  | ([P] extends [never] ? { status: "queued"; id: string } : { status: "queued"; id: string; placeholders: P });
 
 /** The `name` of every error the SDK rejects with. */
 export type ErrorCode =
