@@ -73,9 +73,12 @@ export type EntryState = "queued" | "sending" | "retrying" | "auth" | "blocked" 
  * (401/403 or the token callback failed), `graphql` (errors in the answer, or another 4xx),
  * `unknown` (no answer from a server that ignores `Idempotency-Key`; see `idempotency`). */
 export interface EntryError {
-  kind: "network" | "http" | "auth" | "graphql" | "config" | "unknown";
+  kind: "network" | "http" | "auth" | "graphql" | "config" | "unknown" | "blocked";
   status: number | null;
   message: string;
+  /** `kind: "blocked"`: the create whose placeholder this entry uses and that has no id to give
+   * (dead, discarded, gone); the entry waits in state `blocked` until it is sent. */
+  blockedBy?: string;
   /** The server's GraphQL errors (`kind: "graphql"`). */
   errors?: GraphQLErrorItem[];
   /** The wait the server's `Retry-After` asked for, ms (`kind: "http"`, when it sent one). */
@@ -107,7 +110,8 @@ export interface OutboxEntry {
   /** Epoch ms before which it is not retried (0: now). */
   nextAttemptAt: number;
   lastError: EntryError | null;
-  /** Entries it was declared to depend on (`outbox.after`). */
+  /** Entries it depends on: declared (`dependsOn`, `outbox.after`) and the creates whose
+   * placeholders it uses. */
   dependsOn: string[];
   /** The mutation's data once sent. */
   data: JsonValue | null;

@@ -10,6 +10,7 @@ use crate::outbox::classify::{classify_at, Outcome};
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
 use crate::outbox::entry::{Claim, Entry, State};
+use crate::outbox::placeholders::Blocked;
 use crate::outbox::policy::{Policy, Verdict};
 use crate::outbox::request;
 use crate::store::{Claimed, OutboxStore, StoreError};
@@ -169,8 +170,8 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             if let Some(stop) = self.attempt(e, writes).await? {
                 return Ok(stop);
             }
-            // It may have died (or been parked in `unknown`) just now.
-            if matches!(e.state, State::Dead | State::Unknown) && holders.last() != Some(&i) {
+            // It may have died (or been parked in `unknown`, or blocked on a create) just now.
+            if matches!(e.state, State::Dead | State::Unknown | State::Blocked) && holders.last() != Some(&i) {
                 holders.push(i);
             }
         }
@@ -194,10 +195,14 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             (self.emit)(ev);
         }
         let now = self.clock.now_ms();
+        // A create's tombstone stays while a live entry depends on it: its stored result holds
+        // the real id that entry's placeholders are replaced with.
+        let needed: std::collections::HashSet<&str> =
+            listing.entries.iter().filter(|e| e.state.pending()).flat_map(|e| e.depends_on.iter().map(String::as_str)).collect();
         let old: Vec<u64> = listing
             .entries
             .iter()
-            .filter(|e| matches!(e.state, State::Sent | State::Discarded) && e.settled_at + TOMBSTONE_MS < now)
+            .filter(|e| matches!(e.state, State::Sent | State::Discarded) && e.settled_at + TOMBSTONE_MS < now && !needed.contains(e.id.as_str()))
             .map(|e| e.seq)
             .collect();
         if !old.is_empty() {
@@ -257,12 +262,19 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         }
         *self.pause.0.borrow_mut() = None;
         let Some(url) = (self.endpoint)(&e.api) else { return Ok(None) };
+        let listed = e.clone();
+        // Placeholders of entities created offline become the ids their creates were given. The
+        // rewritten variables are stored with the claim below, so they are resolved once, at the
+        // first send, and every later attempt is byte-identical. What cannot be resolved (its
+        // create is dead, discarded, gone) holds the entry `blocked`: never sent with a `tmp:`.
+        if let Err(b) = super::placeholders::resolve(self.store, e).await? {
+            return self.block_on_create(&listed, e, b).await;
+        }
         // An entry this build cannot form a request for (written by a newer SDK, without its
         // stored document) is left for a build that can; it is not killed.
         let Ok(req) = request::build(e, &url, token.as_deref()) else { return Ok(None) };
         // The claim: awaited before the request goes out; the outcome write below clears it.
         let now = self.clock.now_ms();
-        let listed = e.clone();
         e.state = State::Sending;
         e.attempts += 1;
         e.claim = Some(Claim { owner: self.owner.to_string(), until: now + lease_ms(self.transport.timeout_ms()) });
@@ -291,6 +303,25 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         }
         (self.emit)(Event::of("sending", e));
         self.send(e, req, token, writes).await
+    }
+
+    /// Holds `e` (as `listed`) `blocked` on the create its placeholder names: its event's `reason`
+    /// and `lastError.blockedBy` are that create's id. Reported once per cause.
+    async fn block_on_create(&self, listed: &Entry, e: &mut Entry, b: Blocked) -> Result<Option<Stop>, StoreError> {
+        *e = listed.clone();
+        let error = json!({ "kind": "blocked", "status": null, "blockedBy": b.by, "message": b.message });
+        if e.state == State::Blocked && e.last_error.as_ref() == Some(&error) {
+            return Ok(None);
+        }
+        e.state = State::Blocked;
+        e.last_error = Some(error);
+        if self.save(listed, e).await? == Some(Claimed::Taken) {
+            let mut ev = Event::of("blocked", e);
+            ev.reason = Some(b.by);
+            ev.error = e.last_error.clone();
+            (self.emit)(ev);
+        }
+        Ok(None)
     }
 
     /// Sends `e` (claimed) and applies the answer (`token` is the one sent, for the auth pause);

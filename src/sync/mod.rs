@@ -5,6 +5,7 @@
 pub mod drain;
 pub mod event;
 pub mod ops;
+pub mod placeholders;
 #[cfg(target_arch = "wasm32")]
 pub mod lock;
 #[cfg(target_arch = "wasm32")]
