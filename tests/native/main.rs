@@ -10,6 +10,7 @@ mod fakes;
 mod formats;
 mod hostile;
 mod lease;
+mod placeholders;
 mod skew;
 mod store;
 mod tombstones;
