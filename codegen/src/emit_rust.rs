@@ -121,6 +121,9 @@ pub fn facade(api: &str, ops: &[Operation], ts: &str) -> String {
             "Not idempotent by nature: with `idempotency: \"none\"` an unknown outcome parks it in state `unknown`."
         };
         writeln!(out, "    ///\n    /// {resend}").unwrap();
+        if let Some(path) = &op.creates {
+            writeln!(out, "    /// Creates an entity: queued, it also returns `placeholders` (`{path}`: `\"tmp:<entry id>\"`) for later calls' ID arguments.").unwrap();
+        }
         writeln!(
             out,
             "    #[wasm_bindgen(js_name = {:?}, unchecked_return_type = {ret:?})]",

@@ -130,10 +130,12 @@ export type OutboxEvent = {
   nextAttemptAt?: number;
   /** `paused`: `"auth"` or `"offline"`; `blocked`: the id it waits for; `quarantined`, `skipped`: why. */
   reason?: string;
-  /** `retrying`, `paused`, `dead`: the failure. */
+  /** `retrying`, `paused`, `dead`, `blocked` (on a create with no id to give): the failure. */
   error?: EntryError;
   /** `sent`: the mutation's data. */
   data?: JsonValue;
+  /** `sent` of a create: its placeholder and the real id that replaces it from now on. */
+  created?: { placeholder: string; id: string };
 };
 
 /** How an entry ended, as `outbox.settled(id)` resolves. */

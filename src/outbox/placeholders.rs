@@ -148,6 +148,14 @@ fn created_id(create: &Entry, path: &str) -> Option<String> {
     }
 }
 
+/// `{ placeholder, id }` for a sent create whose result holds its new id: what the `sent` event
+/// carries, so a cache that shows the entity under its placeholder can re-key it.
+pub fn created(e: &Entry) -> Option<Value> {
+    let path = crate::api::ALL.iter().find(|a| a.name == e.api)?.operation(&e.operation)?.creates?;
+    let id = created_id(e, path)?;
+    Some(serde_json::json!({ "placeholder": of(&e.id), "id": id }))
+}
+
 /// The create's new id, or why there is none (yet).
 fn real_id(id: &str, create: Option<&Entry>) -> Result<String, Blocked> {
     let blocked = |message: String| Blocked { by: id.to_string(), message };

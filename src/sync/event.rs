@@ -29,6 +29,9 @@ pub struct Event {
     pub error: Option<Value>,
     /// `sent`: the mutation's data.
     pub data: Option<Value>,
+    /// `sent` of a create: `{ placeholder, id }`, its placeholder and the real id that replaces
+    /// it (what a cache keyed by the placeholder re-keys by).
+    pub created: Option<Value>,
 }
 
 impl Event {
@@ -46,6 +49,7 @@ impl Event {
             reason: None,
             error: None,
             data: None,
+            created: if kind == "sent" { crate::outbox::placeholders::created(e) } else { None },
         }
     }
 
@@ -67,6 +71,9 @@ impl Event {
         }
         if let Some(d) = &self.data {
             m.insert("data".into(), d.clone());
+        }
+        if let Some(c) = &self.created {
+            m.insert("created".into(), c.clone());
         }
         v
     }

@@ -84,6 +84,12 @@ fn placeholders_are_replaced_at_any_depth_at_the_first_send_and_never_sent() {
     for r in h.transport.sent.borrow().iter() {
         assert!(!r.body.contains("tmp:"), "a placeholder was sent: {}", r.body);
     }
+    // The create's `sent` event says which placeholder became which id (the cache's re-key hook).
+    let ev = h.events.borrow().iter().find(|e| e.id == sheet.id && e.kind == "sent").cloned().unwrap();
+    assert_eq!(ev.created, Some(json!({ "placeholder": tmp(&sheet), "id": "T-9" })));
+    assert_eq!(ev.to_json()["created"]["id"], "T-9");
+    let ev = h.events.borrow().iter().find(|e| e.id == update.id && e.kind == "sent").cloned().unwrap();
+    assert_eq!(ev.created, None, "an update creates nothing");
     // The dependant's stored variables hold the real id (list() shows it).
     assert_eq!(h.get(&update.id).variables["input"]["id"], "T-9");
     assert_eq!(h.get(&attach.id).variables["input"]["jobs"][1], "J-8");

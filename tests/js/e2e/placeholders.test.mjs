@@ -83,6 +83,8 @@ test("offline: a create, an edit and a registration through its placeholder are 
     assert.equal(settled[1].data.id, realId, "the edit's result shows the real id");
     assert.equal(settled[2].data.id, realId);
 
+    const sentEvent = await page.evaluate((id) => window.events.find((e) => e.id === id && e.type === "sent"), created.id);
+    assert.deepEqual(sentEvent.created, { placeholder: created.placeholders.id, id: realId }, "the create's sent event maps placeholder to id");
     // Sent in creation order, each key once, none with a placeholder in it.
     const sentKeys = requests.map((r) => r.key);
     assert.deepEqual(sentKeys, ids, "one request each, in order");
