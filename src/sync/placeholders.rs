@@ -54,8 +54,12 @@ pub async fn link<S: OutboxStore>(store: &S, api: &Api, op: &Operation, variable
 /// from the store), or says which create holds it back. Entries without placeholders cost one
 /// scan of their variables and no store read.
 pub async fn resolve<S: OutboxStore>(store: &S, e: &mut Entry) -> Result<Result<(), Blocked>, StoreError> {
+    let named = placeholders::candidates(&e.variables);
+    if named.is_empty() {
+        return Ok(Ok(()));
+    }
     let mut creates: Vec<Entry> = vec![];
-    for id in placeholders::candidates(&e.variables) {
+    for id in named {
         if let Some(c) = store.get(&id).await? {
             // Another user's entry is no create of this one's.
             if c.user == e.user {
