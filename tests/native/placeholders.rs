@@ -70,8 +70,8 @@ fn placeholders_are_replaced_at_any_depth_at_the_first_send_and_never_sent() {
     let sheet = call(&h, "u", "createTimesheet", json!({ "worker": "w1", "hire": tmp(&hire), "startDate": "2026-11-02", "endDate": "2026-11-08" })).unwrap();
     let attach = call(&h, "u", "attachJobsToProject", json!({ "project": "p1", "jobs": ["j0", tmp(&job)] })).unwrap();
     let update = call(&h, "u", "updateTimesheet", json!({ "id": tmp(&sheet), "endDate": "2026-11-09" })).unwrap();
-    assert_eq!(sheet.depends_on, [hire.id.clone()], "the create's entry is an explicit dependency");
-    assert_eq!(attach.depends_on, [job.id.clone()]);
+    assert_eq!(sheet.depends_on, std::slice::from_ref(&hire.id), "the create's entry is an explicit dependency");
+    assert_eq!(attach.depends_on, std::slice::from_ref(&job.id));
     h.transport.push(created("hire", "H-7"));
     h.transport.push(created("createJob", "J-8"));
     h.transport.push(created("createTimesheet", "T-9"));
