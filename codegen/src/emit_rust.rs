@@ -55,12 +55,13 @@ pub fn tables(api: &str, schema: &Schema, ops: &[Operation], queries: &[Query], 
             .collect();
         writeln!(
             out,
-            "        Operation {{ name: {:?}, document: {:?}, args: &[{}], single_input: {}, idempotent: {}, selection: &{} }},",
+            "        Operation {{ name: {:?}, document: {:?}, args: &[{}], single_input: {}, idempotent: {}, creates: {:?}, selection: &{} }},",
             op.name,
             compact(&op.document),
             args.join(", "),
             op.single_input(),
             crate::idempotency::naturally_idempotent(api, &op.name),
+            op.creates,
             sels.emit(&op.selection)
         )
         .unwrap();
@@ -154,7 +155,9 @@ pub fn facade(api: &str, ops: &[Operation], queries: &[Query], ts: &str) -> Stri
         } else {
             doc
         };
-        let ret = format!("Promise<MutationResult<{ns}.{}Result>>", pascal(&op.name));
+        // A create's queued result also carries `placeholders` (creates.rs).
+        let placeholders = op.creates.as_deref().map(|p| format!(", {}", crate::creates::placeholders_ts(p))).unwrap_or_default();
+        let ret = format!("Promise<MutationResult<{ns}.{}Result{placeholders}>>", pascal(&op.name));
         writeln!(out, "    /// {doc}").unwrap();
         let resend = if crate::idempotency::naturally_idempotent(api, &op.name) {
             "Idempotent by nature: with `idempotency: \"none\"` it is resent after an unknown outcome."
@@ -162,6 +165,9 @@ pub fn facade(api: &str, ops: &[Operation], queries: &[Query], ts: &str) -> Stri
             "Not idempotent by nature: with `idempotency: \"none\"` an unknown outcome parks it in state `unknown`."
         };
         writeln!(out, "    ///\n    /// {resend}").unwrap();
+        if let Some(path) = &op.creates {
+            writeln!(out, "    /// Creates an entity: queued, it also returns `placeholders` (`{path}`: `\"tmp:<entry id>\"`) for later calls' ID arguments.").unwrap();
+        }
         writeln!(
             out,
             "    #[wasm_bindgen(js_name = {:?}, unchecked_return_type = {ret:?})]",

@@ -1,6 +1,7 @@
 //! outbox-codegen: turns `schemas/<api>.graphql` + `operations/<api>/*.graphql` into the SDK's
 //! typed bindings. Run by the SDK's build script; nothing it emits is committed.
 
+pub mod creates;
 mod emit_rust;
 mod emit_ts;
 pub mod idempotency;
@@ -76,10 +77,10 @@ pub fn generate_with_queries(
                     m.name, m.name
                 )
             })?;
-        ops.push(
-            operations::check(&schema, &m.name, text)
-                .map_err(|e| format!("operations/{api}/{e}"))?,
-        );
+        let mut op = operations::check(&schema, &m.name, text)
+            .map_err(|e| format!("operations/{api}/{e}"))?;
+        op.creates = creates::result_path(api, &schema, &m.name);
+        ops.push(op);
     }
     let mut queries = vec![];
     for (stem, text) in query_documents {

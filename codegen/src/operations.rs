@@ -21,6 +21,9 @@ pub struct Operation {
     pub result_ts: String,
     /// What the document selects, rooted at the mutation type.
     pub selection: crate::selection_table::Sel,
+    /// For a create, the dotted path of the new entity's id in the result (`creates.rs`); set
+    /// by `generate`, which knows the API.
+    pub creates: Option<String>,
 }
 
 impl Operation {
@@ -103,6 +106,7 @@ pub fn check(schema: &Schema, name: &str, document: &str) -> Result<Operation, S
         args: field.args.clone(),
         description: field.description.clone(),
         result_ts,
+        creates: None,
     })
 }
 

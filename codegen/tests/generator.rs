@@ -197,3 +197,44 @@ fn bad_schemas_fail_with_a_message_naming_the_problem() {
         .unwrap()
         .contains("Thing.owner refers to undefined type Persona"));
 }
+
+#[test]
+fn creates_name_the_new_entitys_id_by_one_rule() {
+    let apis = generate_all(&repo()).unwrap();
+    let creates = |api: &str, name: &str| {
+        let g = apis.iter().find(|g| g.api == api).unwrap();
+        g.operations.iter().find(|o| o.name == name).unwrap().creates.clone()
+    };
+    // The returned type's key.
+    assert_eq!(creates("worksome", "createTimesheet").as_deref(), Some("id"));
+    assert_eq!(creates("gcdirectory", "createOrgTier").as_deref(), Some("id"));
+    // A payload: its only keyed object's key.
+    assert_eq!(creates("worksome", "createSmsMultiFactor").as_deref(), Some("multiFactor.id"));
+    // Not creates, lists, payloads without a keyed object, and the table's exceptions.
+    assert_eq!(creates("worksome", "updateTimesheet"), None);
+    assert_eq!(creates("worksome", "createJobCandidate"), None, "a list of created things");
+    assert_eq!(creates("worksome", "createExport"), None, "a payload with no keyed object");
+    assert_eq!(creates("worksome", "createPassword"), None, "the table: returns an existing user");
+    assert_eq!(creates("worksome", "hire").as_deref(), Some("id"), "the table: a create without the verb");
+    let ws = apis.iter().find(|g| g.api == "worksome").unwrap();
+    assert!(ws.tables.contains("name: \"createTimesheet\"") && ws.tables.contains("creates: Some(\"id\")"));
+    assert!(ws.facade.contains("MutationResult<Worksome.CreateSmsMultiFactorResult, { multiFactor: { id: string } }>"), "the TypeScript says so");
+}
+
+#[test]
+fn creates_rule_on_a_small_schema() {
+    let sdl = "type Query { a: Int }\n\
+        type Thing { id: ID! name: String }\n\
+        type Token { value: String }\n\
+        type Payload { token: Token thing: Thing! }\n\
+        type Two { a: Thing b: Thing }\n\
+        type Mutation { createThing(name: String): Thing createViaPayload: Payload! createTwo: Two createMany: [Thing!]! createdThing: Thing }";
+    let schema = outbox_codegen::Schema::parse(sdl).unwrap();
+    let path = |m: &str| outbox_codegen::creates::result_path("x", &schema, m);
+    assert_eq!(path("createThing").as_deref(), Some("id"));
+    assert_eq!(path("createViaPayload").as_deref(), Some("thing.id"));
+    assert_eq!(path("createTwo"), None, "two keyed objects: ambiguous");
+    assert_eq!(path("createMany"), None);
+    assert_eq!(path("createdThing"), None, "the verb is a whole word");
+    assert_eq!(outbox_codegen::creates::placeholders_ts("a.b"), "{ a: { b: string } }");
+}

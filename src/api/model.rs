@@ -73,6 +73,10 @@ pub struct Operation {
     /// Applying it twice has the effect of applying it once (codegen's `idempotency` rule and
     /// table): resent after an unknown outcome even where the server ignores `Idempotency-Key`.
     pub idempotent: bool,
+    /// For a mutation that creates an entity: the dotted path of the new entity's id in its
+    /// result (`id`, `multiFactor.id`; codegen's `creates` rule and table). A queued call returns
+    /// a placeholder for it (`outbox::placeholders`).
+    pub creates: Option<&'static str>,
     /// What the mutation's document selects, rooted at `Mutation`: how its result is written into
     /// the cache.
     pub selection: &'static Selection,

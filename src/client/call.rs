@@ -12,6 +12,7 @@ use crate::outbox::clock::Clock;
 use crate::outbox::entry::State;
 use crate::outbox::key::uuid_v4;
 use crate::store::OutboxStore;
+use crate::sync::placeholders::{self, LinkError};
 use crate::sync::{ops, Event};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -65,7 +66,7 @@ impl ClientRef {
         })
     }
 
-    async fn run(&self, api: &'static Api, index: usize, args: JsValue, depends_on: Vec<String>) -> Result<JsValue, JsValue> {
+    async fn run(&self, api: &'static Api, index: usize, args: JsValue, mut depends_on: Vec<String>) -> Result<JsValue, JsValue> {
         let Some(op) = api.operations.get(index) else {
             return Err(SdkError::Config(format!("the {} API has no mutation #{index}", api.name)).into());
         };
@@ -81,11 +82,23 @@ impl ClientRef {
         }
         let id = uuid_v4(js::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
         let inner = &*self.0;
-        let entry = ops::enqueue(&inner.store, api, op, Value::Object(variables), &inner.options.user, id.clone(), depends_on, inner.clock.now_ms())
+        let variables = Value::Object(variables);
+        // Placeholders of creates still queued: the entry depends on those creates.
+        match placeholders::link(&inner.store, api, op, &variables, &inner.options.user).await {
+            Ok(creates) => depends_on.extend(creates.into_iter().filter(|c| !depends_on.contains(c)).collect::<Vec<_>>()),
+            Err(LinkError::Invalid(invalid)) => return Err(SdkError::Validation { operation: op.name.to_string(), invalid }.into()),
+            Err(LinkError::Store(e)) => return Err(SdkError::from(e).into()),
+        }
+        let entry = ops::enqueue(&inner.store, api, op, variables, &inner.options.user, id.clone(), depends_on, inner.clock.now_ms())
             .await
             .map_err(SdkError::from)?;
         inner.emit(Event::of("queued", &entry));
-        let queued = || Ok(js::to_js(&json!({ "status": "queued", "id": id })));
+        // A create's queued result carries a placeholder for the id the server will give it.
+        let mut queued_result = json!({ "status": "queued", "id": id });
+        if let Some(p) = crate::outbox::placeholders::for_result(op, &id) {
+            queued_result["placeholders"] = p;
+        }
+        let queued = || Ok(js::to_js(&queued_result));
         if inner.closed.get() || !super::drive::online_hint() || self.head_waiting() {
             return queued();
         }

@@ -87,9 +87,12 @@ export type EntryState = "queued" | "sending" | "retrying" | "auth" | "blocked" 
  * (401/403 or the token callback failed), `graphql` (errors in the answer, or another 4xx),
  * `unknown` (no answer from a server that ignores `Idempotency-Key`; see `idempotency`). */
 export interface EntryError {
-  kind: "network" | "http" | "auth" | "graphql" | "config" | "unknown" | "batch";
+  kind: "network" | "http" | "auth" | "graphql" | "config" | "unknown" | "batch" | "blocked";
   status: number | null;
   message: string;
+  /** `kind: "blocked"`: the create whose placeholder this entry uses and that has no id to give
+   * (dead, discarded, gone); the entry waits in state `blocked` until it is sent. */
+  blockedBy?: string;
   /** The server's GraphQL errors (`kind: "graphql"`). */
   errors?: GraphQLErrorItem[];
   /** The wait the server's `Retry-After` asked for, ms (`kind: "http"`, when it sent one). */
@@ -121,7 +124,8 @@ export interface OutboxEntry {
   /** Epoch ms before which it is not retried (0: now). */
   nextAttemptAt: number;
   lastError: EntryError | null;
-  /** Entries it was declared to depend on (`outbox.after`). */
+  /** Entries it depends on: declared (`dependsOn`, `outbox.after`) and the creates whose
+   * placeholders it uses. */
   dependsOn: string[];
   /** The mutation's data once sent. */
   data: JsonValue | null;
@@ -142,10 +146,12 @@ export type OutboxEvent = {
    * `warning`: `"batchRefused"` (the endpoint of `api` refused a batch led by entry `id`; its
    * entries go out one by one, as every later one of that API for this client). */
   reason?: string;
-  /** `retrying`, `paused`, `dead`: the failure; `warning`: `{ kind: "batch", status, message }`. */
+  /** `retrying`, `paused`, `dead`, `blocked` (on a create with no id to give): the failure; `warning`: `{ kind: "batch", status, message }`. */
   error?: EntryError;
   /** `sent`: the mutation's data. */
   data?: JsonValue;
+  /** `sent` of a create: its placeholder and the real id that replaces it from now on. */
+  created?: { placeholder: string; id: string };
 };
 
 /** How an entry ended, as `outbox.settled(id)` resolves. */
@@ -173,7 +179,7 @@ export interface Outbox {
    * entries `ids`: it is not sent while one of them is dead. Returns what `call` returns.
    * `call` must make the mutation call synchronously (before its first `await`).
    */
-  after<T>(ids: string[], call: () => Promise<MutationResult<T>>): Promise<MutationResult<T>>;
+  after<T, P = never>(ids: string[], call: () => Promise<MutationResult<T, P>>): Promise<MutationResult<T, P>>;
 }
 
 /** `outbox.stats()`. */
@@ -190,10 +196,15 @@ export interface OutboxStats {
   skipped: number;
 }
 
-/** How a mutation call ended: sent now (with its data), or queued in the outbox. */
-export type MutationResult<T> =
+/**
+ * How a mutation call ended: sent now (with its data), or queued in the outbox. `P`: for a
+ * mutation that creates an entity, the `placeholders` a queued call returns — the new entity's
+ * id as `"tmp:<entry id>"`, shaped like the part of `data` that will hold it (`{ id: string }`);
+ * usable in later calls' `ID` arguments until the real id is known.
+ */
+export type MutationResult<T, P = never> =
   | { status: "sent"; /** The entry's id, also its idempotency key. */ id: string; data: T }
-  | { status: "queued"; id: string };
+  | ([P] extends [never] ? { status: "queued"; id: string } : { status: "queued"; id: string; placeholders: P });
 
 /** The `name` of every error the SDK rejects with. */
 export type ErrorCode =

@@ -1,5 +1,6 @@
 //! The outbox's model and policy: entries and their states, how a server answer is
-//! classified, retry/backoff and the auth pause, dependencies, idempotency keys and the clock.
+//! classified, retry/backoff and the auth pause, dependencies, placeholders of
+//! entities created offline, idempotency keys and the clock.
 //! Plain Rust, tested natively.
 
 pub mod classify;
@@ -7,5 +8,6 @@ pub mod clock;
 pub mod deps;
 pub mod entry;
 pub mod key;
+pub mod placeholders;
 pub mod policy;
 pub mod request;

@@ -10,6 +10,7 @@ use super::event::Event;
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
 use crate::outbox::entry::{Entry, State};
+use crate::outbox::placeholders::Blocked;
 use crate::outbox::policy::Policy;
 use crate::outbox::request;
 use crate::store::{Claimed, OutboxStore, StoreError};
@@ -205,6 +206,31 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                     continue;
                 }
             };
+            // Placeholders of entities created offline become the ids their creates were given,
+            // stored before the claim, so they are resolved once, at the first send, and every
+            // later attempt is byte-identical. What cannot be resolved (its create is dead,
+            // discarded, gone) holds the entry `blocked`: never sent with a `tmp:`.
+            let listed = e.clone();
+            match super::placeholders::resolve(self.store, e).await? {
+                Err(b) => {
+                    self.block_on_create(&listed, e, b).await?;
+                    if e.state == State::Blocked && holders.last() != Some(&i) {
+                        holders.push(i);
+                    }
+                    i += 1;
+                    continue;
+                }
+                Ok(()) if e.variables != listed.variables => match self.save(&listed, e).await? {
+                    Some(Claimed::Taken) => {}
+                    Some(Claimed::Busy { until, .. }) => return Ok(Stop::Busy(until)),
+                    Some(Claimed::Changed) => return Ok(Stop::Busy(self.clock.now_ms())),
+                    None => {
+                        i += 1;
+                        continue;
+                    }
+                },
+                Ok(()) => {}
+            }
             let end = if singly { i + 1 } else { self.next_batch(&entries, i, &holders) };
             let sent = if end - i > 1 {
                 match self.send_batch(&mut entries[i..end], &url, token, writes).await? {
@@ -225,9 +251,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 }
                 1
             };
-            // They may have died (or been parked in `unknown`) just now.
+            // They may have died (or been parked in `unknown`, or blocked on a create) just now.
             for k in i..i + sent {
-                if matches!(entries[k].state, State::Dead | State::Unknown) && holders.last() != Some(&k) {
+                if matches!(entries[k].state, State::Dead | State::Unknown | State::Blocked) && holders.last() != Some(&k) {
                     holders.push(k);
                 }
             }
@@ -246,7 +272,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 State::Retrying => e.next_attempt_at <= now || (self.network_back && no_answer(e)),
                 _ => false,
             };
-            due && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
+            // An entry with placeholders still to resolve leads a batch of its own making (the
+            // pass resolves a head's), never joins one.
+            due && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none() && crate::outbox::placeholders::candidates(&e.variables).is_empty()
         };
         batch::next_batch(entries, head, (self.batch_max)(&entries[head].api).max(1), joins)
     }
@@ -267,10 +295,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             (self.emit)(ev);
         }
         let now = self.clock.now_ms();
+        // A create's tombstone stays while a live entry depends on it: its stored result holds
+        // the real id that entry's placeholders are replaced with.
+        let needed: Vec<&str> = listing.entries.iter().filter(|e| e.state.pending()).flat_map(|e| e.depends_on.iter().map(String::as_str)).collect();
         let old: Vec<u64> = listing
             .entries
             .iter()
-            .filter(|e| matches!(e.state, State::Sent | State::Discarded) && e.settled_at + TOMBSTONE_MS < now)
+            .filter(|e| matches!(e.state, State::Sent | State::Discarded) && e.settled_at + TOMBSTONE_MS < now && !needed.contains(&e.id.as_str()))
             .map(|e| e.seq)
             .collect();
         if !old.is_empty() {
@@ -293,6 +324,25 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
 
     pub(super) fn lease_now(&self) -> f64 {
         claims_checked_at(self.exclusive, self.clock.now_ms())
+    }
+
+    /// Holds `e` (as `listed`) `blocked` on the create its placeholder names: its event's `reason`
+    /// and `lastError.blockedBy` are that create's id. Reported once per cause.
+    async fn block_on_create(&self, listed: &Entry, e: &mut Entry, b: Blocked) -> Result<(), StoreError> {
+        *e = listed.clone();
+        let error = json!({ "kind": "blocked", "status": null, "blockedBy": b.by, "message": b.message });
+        if e.state == State::Blocked && e.last_error.as_ref() == Some(&error) {
+            return Ok(());
+        }
+        e.state = State::Blocked;
+        e.last_error = Some(error);
+        if self.save(listed, e).await? == Some(Claimed::Taken) {
+            let mut ev = Event::of("blocked", e);
+            ev.reason = Some(b.by);
+            ev.error = e.last_error.clone();
+            (self.emit)(ev);
+        }
+        Ok(())
     }
 
     pub(super) fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {

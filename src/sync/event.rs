@@ -32,6 +32,9 @@ pub struct Event {
     /// `sent`, in the context that sent it: the entry's variables, for the cache (a sent delete
     /// names its entity there). Never in `to_json`: not shown to subscribers or other contexts.
     pub variables: Option<Value>,
+    /// `sent` of a create: `{ placeholder, id }`, its placeholder and the real id that replaces
+    /// it (what a cache keyed by the placeholder re-keys by).
+    pub created: Option<Value>,
 }
 
 impl Event {
@@ -50,6 +53,7 @@ impl Event {
             error: None,
             data: None,
             variables: None,
+            created: if kind == "sent" { crate::outbox::placeholders::created(e) } else { None },
         }
     }
 
@@ -71,6 +75,9 @@ impl Event {
         }
         if let Some(d) = &self.data {
             m.insert("data".into(), d.clone());
+        }
+        if let Some(c) = &self.created {
+            m.insert("created".into(), c.clone());
         }
         v
     }

@@ -7,6 +7,7 @@ pub mod drain;
 pub mod event;
 pub mod ops;
 mod send;
+pub mod placeholders;
 #[cfg(target_arch = "wasm32")]
 pub mod lock;
 #[cfg(target_arch = "wasm32")]

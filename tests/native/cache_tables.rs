@@ -69,8 +69,8 @@ pub static API: Api = Api {
     name: "worksome",
     types: &[],
     operations: &[
-        Operation { name: "updateTimesheetRegistration", document: "", args: &[("input", "UpdateTimesheetRegistrationInput!")], single_input: true, idempotent: true, selection: &UPDATE_REG },
-        Operation { name: "deleteTimesheetRegistration", document: "", args: &[("id", "ID!")], single_input: false, idempotent: true, selection: &DELETE_REG },
+        Operation { name: "updateTimesheetRegistration", document: "", args: &[("input", "UpdateTimesheetRegistrationInput!")], single_input: true, idempotent: true, creates: None, selection: &UPDATE_REG },
+        Operation { name: "deleteTimesheetRegistration", document: "", args: &[("id", "ID!")], single_input: false, idempotent: true, creates: None, selection: &DELETE_REG },
     ],
     queries: &[
         Query { name: "node", document: "", args: &[("id", "ID!")], selection: &NODE_QUERY },

@@ -15,6 +15,7 @@ mod fakes;
 mod formats;
 mod hostile;
 mod lease;
+mod placeholders;
 mod skew;
 mod store;
 mod tombstones;

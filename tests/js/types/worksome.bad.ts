@@ -28,6 +28,8 @@ async function main(): Promise<void> {
   }
   await w.impersonateUser({ user: "u2" }).then((r) => r.data.token); // ERROR: data only exists when sent
   await w.uploadFile("hello", { owner: "c1" }); // ERROR: takes a Blob, not a string
+  const upd = await w.updateTimesheet({ id: "t1" });
+  if (upd.status === "queued") console.log(upd.placeholders); // ERROR: only creates return placeholders
   await w.uploadFile(new Blob(["x"]), { name: "x.txt" }); // ERROR: owner is required
   const up = await w.uploadFile(new Blob(["x"]), { owner: "c1", name: "x.txt" });
   const url: number = up.url; // ERROR: url is a string

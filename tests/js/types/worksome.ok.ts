@@ -29,6 +29,14 @@ async function realistic(w: Client["worksome"]): Promise<void> {
     const queued: "queued" = t.status;
     console.log(queued, t.id);
   }
+  // A create queued offline returns a placeholder for the new id, usable in later ID arguments.
+  const created = await w.createTimesheet(args);
+  if (created.status === "queued") {
+    const tmp: string = created.placeholders.id;
+    await w.updateTimesheet({ id: tmp, endDate: "2026-11-09", registrations });
+  }
+  const mfa = await w.createSmsMultiFactor({ name: "phone" });
+  if (mfa.status === "queued") console.log(mfa.placeholders.multiFactor.id);
 
   // A union result narrows on __typename.
   const removed = await w.removeMultiFactor({ id: "mf1" });
