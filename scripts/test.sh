@@ -8,7 +8,9 @@
 #      the suite does not depend on state an earlier run consumed),
 #   4. end-to-end tests: Playwright (playwright-core, system Chromium) driving the built package
 #      in a page against reference servers the test files start themselves; among them the
-#      bundler matrix (e2e/bundlers.test.mjs: the packed tarball built by each bundler).
+#      bundler matrix (e2e/bundlers.test.mjs: the packed tarball built by each bundler),
+#   5. engine tests: the outbox end to end and the support matrix's features in Chromium,
+#      Firefox and WebKitGTK through W3C WebDriver (tests/js/engines/).
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/engines.sh"
 ensure_wasm_target
@@ -71,4 +73,11 @@ stage "end-to-end tests (Playwright, headless Chromium, reference server in test
 # browser, stopping both even when it fails.
 (cd tests/js && CARGO_TARGET_DIR="$TARGET" node --test e2e/*.test.mjs)
 done_stage "end-to-end tests"
+
+stage "engine tests (W3C WebDriver via selenium-webdriver: Chromium, Firefox, WebKitGTK)"
+# tests/js/engines/: the outbox's essentials and the platform features of the README's support
+# matrix, in each engine (OUTBOX_ENGINES narrows them). Every *.test.mjs there runs (the offline
+# cache's engine tests belong there too).
+(cd tests/js && CARGO_TARGET_DIR="$TARGET" node --test engines/*.test.mjs)
+done_stage "engine tests"
 say "all tests passed"
