@@ -12,7 +12,7 @@ import { ENGINES, startSession, openPage, inPage } from "./webdriver.mjs";
 
 const all = { webLocks: true, indexedDB: true, onLine: true, broadcastChannel: true, secureContext: true };
 
-/** What each engine offers, per context, as measured here (Chromium 14x, Firefox ESR 153, WebKitGTK 2.50). */
+/** What each engine offers, per context, as measured here (Debian Chromium 156, Firefox ESR 153, WebKitGTK 2.50). */
 export const EXPECTED = {
   chromium: {
     window: { ...all, strictDurability: "strict", backgroundSync: true, onlineEvents: true },
