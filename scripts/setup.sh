@@ -68,6 +68,34 @@ ensure_chromium() {
   export CHROMEDRIVER=/usr/bin/chromedriver
 }
 
+# Firefox for the browser suites in other engines (tests of issue 12): Debian's ESR build.
+ensure_firefox() {
+  apt_install firefox-esr
+  export FIREFOX_BIN=/usr/bin/firefox-esr
+}
+
+# geckodriver, Firefox's W3C WebDriver server, pinned, built into .tools/ (Debian has no package).
+GECKODRIVER_VERSION=0.37.1
+ensure_geckodriver() {
+  local have=""
+  [ -x "$TOOLS/bin/geckodriver" ] && have="$("$TOOLS/bin/geckodriver" --version | awk 'NR==1 {print $2}')"
+  if [ "$have" != "$GECKODRIVER_VERSION" ]; then
+    say "installing geckodriver $GECKODRIVER_VERSION into .tools/ (about a minute, once)"
+    cargo install -q geckodriver --version "$GECKODRIVER_VERSION" --root "$TOOLS" --force
+  fi
+  export GECKODRIVER_BIN="$TOOLS/bin/geckodriver"
+}
+
+# WebKitGTK's WebDriver and its MiniBrowser, run in a virtual X display (xvfb-run): WebKitGTK has
+# no working headless mode here (`--headless` made session creation time out).
+ensure_webkit() {
+  apt_install webkit2gtk-driver xvfb xauth
+  export SAFARIDRIVER_BIN=/usr/bin/WebKitWebDriver
+  MINIBROWSER="$(dpkg -L libwebkit2gtk-4.1-0 | grep '/MiniBrowser$' | head -n1)"
+  [ -x "$MINIBROWSER" ] || { echo "WebKitGTK's MiniBrowser is missing (package libwebkit2gtk-4.1-0)" >&2; exit 1; }
+  export MINIBROWSER
+}
+
 # npm packages of the tests (TypeScript, Playwright's core without any browser download).
 ensure_node_modules() {
   local dir="$ROOT/tests/js"

@@ -2,15 +2,23 @@
 # Every test of the project, on a fresh machine too: installs what is missing, then runs
 #   1. native tests (generator, SDK policy/validation, reference server over HTTP),
 #   2. the npm package build and its TypeScript consumer tests,
-#   3. browser tests (wasm-bindgen-test in headless Chromium) against a reference server
-#      this script starts on a free port and stops on exit,
+#   3. browser tests (wasm-bindgen-test: page, dedicated worker, boundary) built once, then run in
+#      headless Chromium, headless Firefox and WebKitGTK (in a virtual X display), all against one
+#      reference server this script starts on a free port and stops on exit (so they also prove
+#      the suite does not depend on state an earlier run consumed),
 #   4. end-to-end tests: Playwright (playwright-core, system Chromium) driving the built package
 #      in a page against reference servers the test files start themselves; among them the
-#      bundler matrix (e2e/bundlers.test.mjs: the packed tarball built by each bundler).
+#      bundler matrix (e2e/bundlers.test.mjs: the packed tarball built by each bundler),
+#   5. engine tests: the outbox end to end and the support matrix's features in Chromium,
+#      Firefox and WebKitGTK through W3C WebDriver (tests/js/engines/).
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/engines.sh"
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_chromium
+ensure_firefox
+ensure_geckodriver
+ensure_webkit
 ensure_node_modules
 ensure_bundler_modules
 cd "$ROOT"
@@ -27,7 +35,7 @@ stage "npm package + TypeScript consumer tests"
 (cd tests/js && node --test typecheck.test.mjs package.test.mjs)
 done_stage "package and TypeScript tests"
 
-stage "browser tests in headless Chromium against the reference server"
+stage "browser tests: build, start the reference server"
 cargo build -q -p outbox-server
 log="$(mktemp)"
 server_pid=""
@@ -47,15 +55,29 @@ for _ in $(seq 1 100); do
 done
 [ -n "$url" ] || { cat "$log" >&2; echo "the reference server did not start" >&2; exit 1; }
 say "reference server at $url"
-# The URL is compiled into the test wasm (option_env!), so only that crate rebuilds per run.
-OUTBOX_TEST_SERVER="$url" \
-CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner \
-  cargo test --target wasm32-unknown-unknown -p graphql-outbox --test browser --test worker --test boundary
-done_stage "browser tests"
+# The URL is compiled into the test wasm (option_env!), so only that crate rebuilds per server;
+# the engines below run the same build (cargo finds it fresh: the runner's variables are not
+# build inputs).
+wasm_tests=(env OUTBOX_TEST_SERVER="$url" CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner
+  cargo test --target wasm32-unknown-unknown -p graphql-outbox --test browser --test worker --test boundary)
+"${wasm_tests[@]}" --no-run
+done_stage "browser test build"
+for engine in chromium firefox webkit; do
+  stage "browser tests in $engine"
+  in_engine "$engine" "${wasm_tests[@]}"
+  done_stage "browser tests in $engine"
+done
 
 stage "end-to-end tests (Playwright, headless Chromium, reference server in test mode)"
 # Each file is one scenario of issue 4 and starts its own server (the binary built above) and
 # browser, stopping both even when it fails.
 (cd tests/js && CARGO_TARGET_DIR="$TARGET" node --test e2e/*.test.mjs)
 done_stage "end-to-end tests"
+
+stage "engine tests (W3C WebDriver via selenium-webdriver: Chromium, Firefox, WebKitGTK)"
+# tests/js/engines/: the outbox's essentials and the platform features of the README's support
+# matrix, in each engine (OUTBOX_ENGINES narrows them). Every *.test.mjs there runs (the offline
+# cache's engine tests belong there too).
+(cd tests/js && CARGO_TARGET_DIR="$TARGET" node --test engines/*.test.mjs)
+done_stage "engine tests"
 say "all tests passed"

@@ -26,6 +26,7 @@ mod recruiters;
 mod seed;
 mod sent;
 mod store;
+mod tenant;
 mod timesheets;
 mod totp;
 mod users;

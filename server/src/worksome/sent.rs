@@ -43,6 +43,7 @@ pub fn test_routes() -> Router<AppState> {
     Router::new()
         .route("/__test/sms", get(sent_sms))
         .route("/__test/emails", get(sent_emails))
+        .route("/__test/worksome/tenant", axum::routing::post(super::tenant::create))
 }
 
 #[derive(serde::Deserialize)]

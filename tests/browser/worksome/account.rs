@@ -67,9 +67,9 @@ async fn emails(user: &str) -> Vec<Value> {
 }
 
 async fn passwords_and_email(run: &Run) {
-    let worker = api(WORKER).await;
+    let worker = run.api(WORKER).await;
     let u = run.sent("createPassword", worker.create_password(arg(json!({"password": "wanda-pass-1"})), None)).await;
-    assert_eq!(u["id"], "31");
+    assert_eq!(u["id"], run.id("31"));
     assert_eq!(u["canCreatePassword"], false, "{u}");
     // The effect: the password now exists, so creating one again is refused and updating needs it.
     let (code, _) = refused(worker.create_password(arg(json!({"password": "again-pass"})), None)).await;
@@ -78,36 +78,36 @@ async fn passwords_and_email(run: &Run) {
     let (code, _) = refused(worker.update_password(change("wrong-pass"), None)).await;
     assert_eq!(code, "INVALID_PASSWORD");
     let u = run.sent("updatePassword", worker.update_password(change("wanda-pass-1"), None)).await;
-    assert_eq!(u["id"], "31");
+    assert_eq!(u["id"], run.id("31"));
     let (code, _) = refused(worker.update_password(change("wanda-pass-1"), None)).await;
     assert_eq!(code, "INVALID_PASSWORD", "the old password no longer works");
 
-    let colleague = api("ws-company-colleague-token").await;
-    let before = emails("12").await.len();
+    let colleague = run.api("ws-company-colleague-token").await;
+    let before = emails(&run.id("12")).await.len();
     let u = run.sent("sendVerificationEmail", colleague.send_verification_email(None)).await;
-    assert_eq!((u["id"].as_str(), u["hasVerifiedEmail"].as_bool()), (Some("12"), Some(false)));
-    let sent = emails("12").await;
+    assert_eq!((u["id"].as_str(), u["hasVerifiedEmail"].as_bool()), (Some(run.id("12").as_str()), Some(false)));
+    let sent = emails(&run.id("12")).await;
     assert_eq!(sent.len(), before + 1, "the server recorded one more verification email: {sent:?}");
-    assert_eq!(sent.last().unwrap()["email"], "colin@acme.test");
+    assert_eq!(sent.last().unwrap()["email"], run.email("colin@acme.test"));
 
-    let walt = api(WORKER_2).await;
-    let u = run.sent("changeEmail", walt.change_email(arg(json!({"email": "walt.walker@worker.test"})), None)).await;
-    assert_eq!((u["email"].as_str(), u["hasVerifiedEmail"].as_bool()), (Some("walt.walker@worker.test"), Some(false)));
-    assert_eq!(read(WORKER_2, "{ viewer { email hasVerifiedEmail } }").await["viewer"], json!({"email": "walt.walker@worker.test", "hasVerifiedEmail": false}));
-    assert_eq!(emails("41").await.last().map(|e| e["email"].clone()), Some(json!("walt.walker@worker.test")), "a verification email went to the new address");
+    let walt = run.api(WORKER_2).await;
+    let u = run.sent("changeEmail", walt.change_email(arg(json!({"email": run.email("walt.walker@worker.test")})), None)).await;
+    assert_eq!((u["email"].as_str(), u["hasVerifiedEmail"].as_bool()), (Some(run.email("walt.walker@worker.test").as_str()), Some(false)));
+    assert_eq!(run.read(WORKER_2, "{ viewer { email hasVerifiedEmail } }").await["viewer"], json!({"email": run.email("walt.walker@worker.test"), "hasVerifiedEmail": false}));
+    assert_eq!(emails(&run.id("41")).await.last().map(|e| e["email"].clone()), Some(json!(run.email("walt.walker@worker.test"))), "a verification email went to the new address");
     // An unverified email can be sent a verification email now.
     run.sent("sendVerificationEmail", walt.send_verification_email(None)).await;
 }
 
 async fn multi_factor(run: &Run) {
-    let cleo = api(COMPANY).await;
+    let cleo = run.api(COMPANY).await;
     let created = run.sent("createSmsMultiFactor", cleo.create_sms_multi_factor(arg(json!({"name": "Work phone"})), None)).await;
     let sms = id(&created["multiFactor"]);
-    let pending = read(COMPANY, &format!(r#"{{ multiFactor(id: "{sms}") {{ __typename ... on SmsMultiFactor {{ name status phoneNumber }} }} }}"#)).await;
+    let pending = run.read(COMPANY, &format!(r#"{{ multiFactor(id: "{sms}") {{ __typename ... on SmsMultiFactor {{ name status phoneNumber }} }} }}"#)).await;
     assert_eq!(pending["multiFactor"], json!({"__typename": "SmsMultiFactor", "name": "Work phone", "status": "PENDING", "phoneNumber": "+4520000011"}));
     let (code, _) = refused(cleo.verify_sms_multi_factor(arg(json!({"id": sms, "code": "000000x"})), None)).await;
     assert_eq!(code, "INVALID_MFA_CODE");
-    let code = sms_code("11", &sms).await;
+    let code = sms_code(&run.id("11"), &sms).await;
     let v = run.sent("verifySmsMultiFactor", cleo.verify_sms_multi_factor(arg(json!({"id": sms, "code": code})), None)).await;
     assert_eq!((v["id"].as_str(), v["status"].as_str()), (Some(sms.as_str()), Some("APPROVED")));
     assert!(v["verifiedAt"].is_string(), "{v}");
@@ -125,18 +125,18 @@ async fn multi_factor(run: &Run) {
 
     let removed = run.sent("removeMultiFactor", cleo.remove_multi_factor(arg(json!({"id": sms})), None)).await;
     assert_eq!((removed["__typename"].as_str(), removed["id"].as_str()), (Some("SmsMultiFactor"), Some(sms.as_str())));
-    assert_eq!(read(COMPANY, &format!(r#"{{ multiFactor(id: "{sms}") {{ __typename }} }}"#)).await["multiFactor"], Value::Null);
-    let still = read(COMPANY, &format!(r#"{{ multiFactor(id: "{totp_id}") {{ ... on TotpMultiFactor {{ status }} }} }}"#)).await;
+    assert_eq!(run.read(COMPANY, &format!(r#"{{ multiFactor(id: "{sms}") {{ __typename }} }}"#)).await["multiFactor"], Value::Null);
+    let still = run.read(COMPANY, &format!(r#"{{ multiFactor(id: "{totp_id}") {{ ... on TotpMultiFactor {{ status }} }} }}"#)).await;
     assert_eq!(still["multiFactor"]["status"], "APPROVED");
 }
 
 async fn profile_bank_invite(run: &Run) {
-    let worker = api(WORKER).await;
-    let w = run.sent("updateWorker", worker.update_worker(arg(json!({"id": "3", "jobTitle": "Rust developer", "skills": ["Rust", "SQLite"]})), None)).await;
-    assert_eq!((w["id"].as_str(), w["jobTitle"].as_str()), (Some("3"), Some("Rust developer")));
-    assert_eq!(read(WORKER, r#"{ worker(id: "3") { jobTitle } }"#).await["worker"]["jobTitle"], "Rust developer");
+    let worker = run.api(WORKER).await;
+    let w = run.sent("updateWorker", worker.update_worker(arg(json!({"id": run.id("3"), "jobTitle": "Rust developer", "skills": ["Rust", "SQLite"]})), None)).await;
+    assert_eq!((w["id"].as_str(), w["jobTitle"].as_str()), (Some(run.id("3").as_str()), Some("Rust developer")));
+    assert_eq!(run.read(WORKER, &format!(r#"{{ worker(id: "{}") {{ jobTitle }} }}"#, run.id("3"))).await["worker"]["jobTitle"], "Rust developer");
 
-    let bank = |iban: &str| arg(json!({"accountId": "3", "bankAddress": "Holmens Kanal 2", "bankCountry": "DK", "bankName": "Danske Bank",
+    let bank = |iban: &str| arg(json!({"accountId": run.id("3"), "bankAddress": "Holmens Kanal 2", "bankCountry": "DK", "bankName": "Danske Bank",
         "beneficiaryName": "Wanda Worker", "iban": iban, "swift": "DABADKKK"}));
     let b = run.sent("storeBankDetails", worker.store_bank_details(bank("DK5000400440116243"), None)).await;
     assert_eq!((b["iban"].as_str(), b["bankName"].as_str(), b["swift"].as_str()), (Some("DK5000400440116243"), Some("Danske Bank"), Some("DABADKKK")));
@@ -144,38 +144,38 @@ async fn profile_bank_invite(run: &Run) {
     let again = run.sent("storeBankDetails", worker.store_bank_details(bank("DK3000000000000001"), None)).await;
     assert_eq!((again["id"].clone(), again["iban"].as_str()), (b["id"].clone(), Some("DK3000000000000001")));
 
-    let cleo = api(COMPANY).await;
-    let before = read(COMPANY, r#"{ company(id: "1") { contactInviteUrl } }"#).await["company"]["contactInviteUrl"].clone();
-    let c = run.sent("generateInviteLink", cleo.generate_invite_link(arg(json!({"company": "1"})), None)).await;
+    let cleo = run.api(COMPANY).await;
+    let before = run.read(COMPANY, &format!(r#"{{ company(id: "{}") {{ contactInviteUrl }} }}"#, run.id("1"))).await["company"]["contactInviteUrl"].clone();
+    let c = run.sent("generateInviteLink", cleo.generate_invite_link(arg(json!({"company": run.id("1")})), None)).await;
     let url = c["contactInviteUrl"].as_str().expect("an invite URL").to_string();
-    assert_eq!(c["id"], "1");
+    assert_eq!(c["id"], run.id("1"));
     assert_ne!(json!(url), before);
-    assert_eq!(read(COMPANY, r#"{ company(id: "1") { contactInviteUrl } }"#).await["company"]["contactInviteUrl"], json!(url));
+    assert_eq!(run.read(COMPANY, &format!(r#"{{ company(id: "{}") {{ contactInviteUrl }} }}"#, run.id("1"))).await["company"]["contactInviteUrl"], json!(url));
 }
 
 async fn sessions(run: &Run) {
-    let cleo = api(COMPANY).await;
-    let t = run.sent("impersonateUser", cleo.impersonate_user(arg(json!({"user": "31"})), None)).await;
-    assert_eq!((t["user"]["id"].as_str(), t["impersonator"]["id"].as_str()), (Some("31"), Some("11")));
+    let cleo = run.api(COMPANY).await;
+    let t = run.sent("impersonateUser", cleo.impersonate_user(arg(json!({"user": run.id("31")})), None)).await;
+    assert_eq!((t["user"]["id"].as_str(), t["impersonator"]["id"].as_str()), (Some(run.id("31").as_str()), Some(run.id("11").as_str())));
     let token = t["token"].as_str().unwrap().to_string();
-    assert_eq!(read(&token, "{ viewer { id name } }").await["viewer"], json!({"id": "31", "name": "Wanda Worker"}));
-    assert_eq!(read(COMPANY, "{ viewer { id } }").await["viewer"]["id"], "11", "the old token still acts as Cleo");
+    assert_eq!(read(&token, "{ viewer { id name } }").await["viewer"], json!({"id": run.id("31"), "name": "Wanda Worker"}));
+    assert_eq!(run.read(COMPANY, "{ viewer { id } }").await["viewer"]["id"], run.id("11"), "the old token still acts as Cleo");
 
-    assert_eq!(read(COMPANY_2, "{ viewer { id } }").await["viewer"]["id"], "11", "the second session works before");
+    assert_eq!(run.read(COMPANY_2, "{ viewer { id } }").await["viewer"]["id"], run.id("11"), "the second session works before");
     let (code, _) = refused(cleo.force_logout_user(arg(json!({"password": "not-cleos"})), None)).await;
     assert_eq!(code, "INVALID_PASSWORD");
     let out = run.sent("forceLogoutUser", cleo.force_logout_user(arg(json!({"password": "company-pass-1"})), None)).await;
-    assert_eq!(out["user"]["id"], "11");
+    assert_eq!(out["user"]["id"], run.id("11"));
     assert!(out["invalidatedSessions"].as_i64().unwrap() >= 1, "{out}");
-    let other = api(COMPANY_2).await;
-    let e = settle(other.generate_invite_link(arg(json!({"company": "1"})), None)).await.expect_err("the other session ended");
+    let other = run.api(COMPANY_2).await;
+    let e = settle(other.generate_invite_link(arg(json!({"company": run.id("1")})), None)).await.expect_err("the other session ended");
     assert_eq!(error_parts(&e).0, "AuthError");
-    assert_eq!(read(COMPANY, "{ viewer { id } }").await["viewer"]["id"], "11", "the calling session stays valid");
+    assert_eq!(run.read(COMPANY, "{ viewer { id } }").await["viewer"]["id"], run.id("11"), "the calling session stays valid");
 }
 
 #[wasm_bindgen_test]
 async fn account_and_session_mutations() {
-    let run = Run::new();
+    let run = Run::new().await;
     passwords_and_email(&run).await;
     multi_factor(&run).await;
     profile_bank_invite(&run).await;

@@ -3,6 +3,11 @@
 //! by a later call or query; role rules; MFA with codes computed here; the upload helper.
 //! Fixture ids and tokens: server/fixtures/seed.json (documented in server/README.md).
 //!
+//! Each domain test that changes fixture state (sets Wanda's password, approves contact 130, ends
+//! Cleo's other session, ...) runs on its own copy of the fixtures: `Run::new` asks the server for
+//! one (`POST /__test/worksome/tenant`), and `run.id`, `run.token`, `run.email` name the copy's
+//! objects, so the suite passes in any order and any number of times against one server.
+//!
 //! Every successful call goes through `Run::sent`, which also finds the call's idempotency key in
 //! the server's applied log and checks that exactly this mutation ran, so the coverage assertion
 //! (each domain's list, and together all 80) rests on what the server did, not on test labels.
@@ -33,15 +38,55 @@ pub const WORKER_2: &str = "ws-worker2-token";
 /// Rita (user 51) of recruiter 5.
 pub const RECRUITER: &str = "ws-recruiter-token";
 
-/// One domain's run: the mutations it made (each confirmed by the server's applied log).
+/// One domain's run on its own copy of the fixtures: the mutations it made (each confirmed by the
+/// server's applied log).
 pub struct Run {
     called: RefCell<Vec<String>>,
+    /// The copy's id offset (server/README.md, "Fresh fixtures").
+    offset: i64,
 }
 
 impl Run {
-    /// A run with nothing called yet.
-    pub fn new() -> Run {
-        Run { called: RefCell::new(vec![]) }
+    /// A run with nothing called yet, on a fresh copy of the fixtures.
+    pub async fn new() -> Run {
+        let (status, body) = http("POST", &format!("{SERVER}/__test/worksome/tenant"), None).await;
+        assert_eq!(status, 200, "a fresh copy of the fixtures: {body}");
+        let offset = serde_json::from_str::<Value>(&body).ok().and_then(|v| v["offset"].as_i64());
+        Run { called: RefCell::new(vec![]), offset: offset.unwrap_or_else(|| panic!("no offset in {body}")) }
+    }
+
+    /// The copy's id of fixture object or user `fixture` (e.g. "110").
+    pub fn id(&self, fixture: &str) -> String {
+        self.n(fixture.parse().unwrap_or_else(|_| panic!("not a fixture id: {fixture}"))).to_string()
+    }
+
+    /// The copy's id of fixture `fixture`, as a number (inputs typed `Int`).
+    pub fn n(&self, fixture: i64) -> i64 {
+        fixture + self.offset
+    }
+
+    /// The copy's bearer token for fixture token `fixture`.
+    pub fn token(&self, fixture: &str) -> String {
+        format!("{fixture}-t{}", self.offset)
+    }
+
+    /// The copy's form of an email address (fixture users' and new ones alike: emails find users,
+    /// so each copy uses its own).
+    pub fn email(&self, e: &str) -> String {
+        match e.split_once('@') {
+            Some((local, domain)) => format!("{local}+t{}@{domain}", self.offset),
+            None => e.to_string(),
+        }
+    }
+
+    /// The Worksome API of a client acting as the copy's `fixture` token.
+    pub async fn api(&self, fixture: &str) -> graphql_outbox::client::WorksomeApi {
+        api(&self.token(fixture)).await
+    }
+
+    /// A query as the copy's `fixture` token.
+    pub async fn read(&self, fixture: &str, q: &str) -> Value {
+        read(&self.token(fixture), q).await
     }
 
     /// Awaits a call that must be sent; checks the server applied exactly `name` under the call's

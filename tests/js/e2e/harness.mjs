@@ -30,14 +30,18 @@ export function serverBinary() {
   return found;
 }
 
-/** Starts the reference server (test mode unless `testMode: false`; `args`: more flags, e.g. `--fixtures`); resolves `{ url, stop }` once it printed its `listening on` line. */
-export function startServer({ www = join(here, "page"), pkg = join(ROOT, "pkg"), testMode = true, args = [] } = {}) {
+/**
+ * Starts the reference server (test mode unless `testMode: false`) on `port` (0: a free one);
+ * `args`: more flags, e.g. `--fixtures`. Resolves `{ url, stop }` once it printed its
+ * `listening on` line.
+ */
+export function startServer({ www = join(here, "page"), pkg = join(ROOT, "pkg"), testMode = true, port = 0, args = [] } = {}) {
   if (!existsSync(join(pkg, "graphql_outbox.js"))) {
     throw new Error(`${pkg} has no built package; run scripts/build-pkg.sh`);
   }
   const child = spawn(
     serverBinary(),
-    ["--port", "0", "--db", ":memory:", ...(testMode ? ["--test-mode"] : []), "--www", www, "--pkg", pkg, ...args],
+    ["--port", String(port), "--db", ":memory:", ...(testMode ? ["--test-mode"] : []), "--www", www, "--pkg", pkg, ...args],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let stderr = "";

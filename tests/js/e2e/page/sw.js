@@ -1,6 +1,7 @@
 // A module service worker, as an MV3 extension's background runs: the package with no window and
 // no document. The service-worker test posts it a message; it answers on the given port.
 import init, { Client } from "/pkg/graphql_outbox.js";
+import { features } from "/features.js";
 
 // Service workers may not use top-level await; every handler waits for this instead.
 const ready = init();
@@ -16,6 +17,8 @@ const open = (endpoint, database) => Client.open({
 });
 
 const steps = {
+  // What this engine offers a service worker (tests/js/engines/features.test.mjs).
+  features: () => features(),
   // One call sent at once, one queued because its endpoint is unreachable.
   async queue({ origin }) {
     const online = await open(`${origin}/graphql/gcdirectory`, "sw-online");
