@@ -31,11 +31,12 @@ export function RegistrationForm({ days, initial, fixedDay, submitLabel, onSubmi
   return (
     <form className="regform" onSubmit={submit}>
       <label>Day
-        <select value={f.date} onChange={set("date")} disabled={fixedDay} name="date">
+        {/* The form replaces the button that opened it: move focus into it, not to <body>. */}
+        <select value={f.date} onChange={set("date")} disabled={fixedDay} name="date" autoFocus={!fixedDay}>
           {days.map((d) => <option key={d} value={d}>{dayLabel(d)}</option>)}
         </select>
       </label>
-      <label>Start<input type="time" name="startTime" value={f.startTime} onChange={set("startTime")} /></label>
+      <label>Start<input type="time" name="startTime" value={f.startTime} onChange={set("startTime")} autoFocus={fixedDay} /></label>
       <label>End<input type="time" name="endTime" value={f.endTime} onChange={set("endTime")} /></label>
       <label>Hours
         <input type="number" name="hours" min="0.25" max="24" step="0.25" inputMode="decimal"
