@@ -115,6 +115,23 @@ ensure_bundler_modules() {
   fi
 }
 
+# The timesheet app's npm packages (www/, pinned by its package-lock.json). It depends on the
+# built package by path (file:../pkg, a link), so pkg/ must exist first.
+ensure_www_modules() {
+  local dir="$ROOT/www"
+  if [ ! -d "$dir/node_modules" ] || [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    say "installing npm packages of www/"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
+# Builds the timesheet app into www/dist (type check, Vite, the service worker's precache list).
+build_www() {
+  ensure_www_modules
+  say "building the timesheet app (www/dist)"
+  (cd "$ROOT/www" && npm run --silent build >/dev/null)
+}
+
 # A free TCP port on 127.0.0.1.
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'

@@ -1,0 +1,191 @@
+// The timesheet app (www/, built into www/dist by scripts/setup.sh's build_www) against the
+// reference server, as a worker uses it: online, a timesheet and a day's hours reach the server;
+// offline, three more days and an edit wait in the outbox (4 pending); a reload while still
+// offline loads the app from its service worker and still shows them; back online the panel
+// drains to 0 and the server holds exactly those registrations; a forced server error shows a
+// dead entry whose Retry works once the fault is cleared. Screenshots (phone 390 px and desktop)
+// go to tests/js/e2e/screenshots/ (ignored by git).
+//
+// INTEGRATOR (issue 8, offline cache): after the offline reload this test can only assert what
+// the outbox gives (this device's changes, with the "reads need the offline cache" notice).
+// Once `client.worksome.query` exists, data.ts switches to the cache by itself; then replace the
+// `notice` assertions marked CACHE below with: the notice is gone, and after the offline reload the
+// server's timesheet (made online, Monday's hours) is shown from the cache (source "cache").
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, startServer, launchBrowser, TestServer, waitFor } from "./harness.mjs";
+
+const DIST = join(ROOT, "www", "dist");
+const SHOTS = join(ROOT, "tests", "js", "e2e", "screenshots");
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 900 };
+const TOKEN = "ws-worker-token"; // Wanda Worker, the account the test signs in as
+
+let server, browser, api;
+before(async () => {
+  if (!existsSync(join(DIST, "index.html")) || !existsSync(join(DIST, "sw.js"))) {
+    throw new Error("www/dist is not built; run: bash -c 'source scripts/setup.sh && build_www'");
+  }
+  server = await startServer({ www: DIST });
+  api = new TestServer(server.url);
+  try { browser = await launchBrowser(); } catch (e) { await server.stop(); throw e; }
+  mkdirSync(SHOTS, { recursive: true });
+});
+after(async () => {
+  try { await browser?.close(); } finally { await server?.stop(); }
+});
+
+/** The timesheet `id` as the server has it, with its live registrations. */
+async function serverTimesheet(id) {
+  const r = await api.graphql("worksome", TOKEN,
+    `query($id: ID!) { timesheet(id: $id) { id startDate endDate hire { id }
+       registrations(first: 50) { data { id date startTime endTime duration comments } } } }`, { id });
+  assert.equal(r.errors, undefined, JSON.stringify(r.errors));
+  return r.data.timesheet;
+}
+
+const pendingCount = (page) => page.getByTestId("pending-count").textContent().then(Number);
+
+async function shoot(page, name) {
+  for (const [label, size] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+    await page.setViewportSize(size);
+    await page.screenshot({ path: join(SHOTS, `${name}-${label}.png`), fullPage: true });
+  }
+  await page.setViewportSize(PHONE);
+}
+
+/** Fills and submits the open registration form of `card`. */
+async function fillRegistration(card, { day, start = "", end = "", hours = "", comment = "" }) {
+  const form = card.locator("form.regform");
+  if (day !== undefined) await form.locator('select[name="date"]').selectOption(day);
+  await form.locator('input[name="startTime"]').fill(start);
+  await form.locator('input[name="endTime"]').fill(end);
+  if (hours) await form.locator('input[name="hours"]').fill(hours);
+  await form.locator('input[name="comments"]').fill(comment);
+  await form.locator('button[type="submit"]').click();
+}
+
+test("the timesheet app: online, offline with a reload, back online, and a dead entry retried", { timeout: 180_000 }, async () => {
+  const context = await browser.newContext({ viewport: PHONE });
+  const problems = [];
+  try {
+    const page = await context.newPage();
+    page.on("pageerror", (e) => problems.push(`pageerror: ${e.message}`));
+    page.on("console", (m) => {
+      // The browser itself logs each refused request; the injected 400 below is one on purpose.
+      if (m.type() === "error" && !/Failed to load resource: the server responded with a status of 400/.test(m.text())) {
+        problems.push(`console.error: ${m.text()}`);
+      }
+    });
+
+    // First visit, online: sign in; the service worker installs and takes control.
+    await page.goto(server.url);
+    await page.getByRole("button", { name: /Wanda Worker/ }).click();
+    await page.locator('.shell[data-ready="true"]').waitFor();
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await waitFor("the service worker to control the page", () => page.evaluate(() => !!navigator.serviceWorker.controller));
+    // CACHE: without the offline cache the app says reads are limited.
+    await page.getByTestId("notice").waitFor();
+
+    // Online: a new timesheet for hire 110, week of 2026-11-02, sent at once.
+    await page.getByLabel("Hire ID").fill("110");
+    await page.getByLabel("Any day of the week").fill("2026-11-04");
+    await page.getByRole("button", { name: "Start timesheet" }).click();
+    await page.getByRole("status").filter({ hasText: "New timesheet: sent." }).waitFor();
+    const card = page.locator("section.sheet").first();
+    const tsId = await card.getAttribute("data-timesheet");
+    assert.match(tsId, /^\d+$/, "the card carries the server's id");
+    const created = await serverTimesheet(tsId);
+    assert.deepEqual([created.startDate, created.endDate, created.hire.id], ["2026-11-02", "2026-11-08", "110"]);
+
+    // Online: Monday's hours, sent; the app learns the registration's id from the answer.
+    await card.getByRole("button", { name: "Add hours" }).click();
+    await fillRegistration(card, { day: "2026-11-02", start: "08:00", end: "16:00", comment: "Site survey" });
+    await page.getByRole("status").filter({ hasText: "Hours added: sent." }).waitFor();
+    const monday = card.locator("li[data-registration]").first();
+    await waitFor("Monday's server id", async () => /^\d+$/.test(await monday.getAttribute("data-registration")));
+    await waitFor("nothing pending", async () => (await pendingCount(page)) === 0);
+    await shoot(page, "1-online");
+
+    // Offline: three more days, and Monday's hours changed: 4 entries wait.
+    await context.setOffline(true);
+    await page.getByTestId("network").filter({ hasText: "Offline" }).waitFor();
+    for (const [day, comment] of [["2026-11-03", "Foundations"], ["2026-11-04", "Framing"], ["2026-11-05", "Roofing"]]) {
+      await card.getByRole("button", { name: "Add hours" }).click();
+      await fillRegistration(card, { day, start: "07:30", end: "15:30", comment });
+      await page.getByRole("status").filter({ hasText: "Hours added: saved on this device" }).waitFor();
+    }
+    await monday.getByRole("button", { name: /^Edit/ }).click();
+    await fillRegistration(monday, { start: "08:00", end: "17:00", comment: "Site survey, long day" });
+    await page.getByRole("status").filter({ hasText: "Hours changed: saved on this device" }).waitFor();
+    await waitFor("4 pending", async () => (await pendingCount(page)) === 4);
+    assert.equal(await card.locator('li[data-pending="true"]').count(), 4, "each change shows at once, marked pending");
+    // Editing hours that were never sent replaces their entry instead of adding one.
+    const thursday = card.locator("li[data-registration]").nth(3);
+    await thursday.getByRole("button", { name: /^Edit/ }).click();
+    await fillRegistration(thursday, { start: "07:30", end: "14:00", comment: "Roofing, rain stopped work" });
+    await page.getByRole("status").filter({ hasText: "Hours changed: saved on this device" }).waitFor();
+    await waitFor("Thursday's new comment", async () => (await card.textContent()).includes("rain stopped work"));
+    // The count goes 4 -> 3 (discarded) -> 4 (the new add); an edit entry would make it 5.
+    const settledCount = await waitFor("the count to settle", async () => {
+      const a = await pendingCount(page);
+      await new Promise((r) => setTimeout(r, 500));
+      return a === (await pendingCount(page)) && a !== 3 ? { a } : null;
+    });
+    assert.equal(settledCount.a, 4, "the unsent add was replaced, not joined by an edit");
+    assert.deepEqual(await api.applied().then((a) => a.length), 2, "nothing reached the server while offline");
+    await shoot(page, "2-offline-pending");
+
+    // Reload while offline: the service worker serves the app; the outbox still shows the 4.
+    await page.reload();
+    await page.locator('.shell[data-ready="true"]').waitFor();
+    await waitFor("4 pending after the reload", async () => (await pendingCount(page)) === 4);
+    const reloaded = page.locator("section.sheet").first();
+    assert.equal(await reloaded.getAttribute("data-timesheet"), tsId);
+    assert.equal(await reloaded.locator('li[data-pending="true"]').count(), 4);
+    const text = await reloaded.textContent();
+    for (const s of ["Site survey, long day", "Foundations", "Framing", "rain stopped work"]) assert.ok(text.includes(s), `${s} after reload`);
+    await page.getByTestId("notice").waitFor(); // CACHE: the integrator asserts cache-sourced server data here
+    await shoot(page, "3-offline-reloaded");
+
+    // Back online: the page drains; the panel counts down to 0.
+    await context.setOffline(false);
+    await waitFor("the drain to finish", async () => (await pendingCount(page)) === 0, 30_000);
+    await waitFor("no pending marks", async () => (await reloaded.locator('li[data-pending="true"]').count()) === 0);
+    const regs = (await serverTimesheet(tsId)).registrations.data.map(({ id, ...r }) => r);
+    assert.deepEqual(regs, [
+      { date: "2026-11-02", startTime: "08:00", endTime: "17:00", duration: 9, comments: "Site survey, long day" },
+      { date: "2026-11-03", startTime: "07:30", endTime: "15:30", duration: 8, comments: "Foundations" },
+      { date: "2026-11-04", startTime: "07:30", endTime: "15:30", duration: 8, comments: "Framing" },
+      { date: "2026-11-05", startTime: "07:30", endTime: "14:00", duration: 6.5, comments: "Roofing, rain stopped work" },
+    ], "the server holds exactly the expected registrations");
+
+    // A forced server error: Friday's add is refused (HTTP 400), a dead entry with the message.
+    await api.addFaults({ api: "worksome", operation: "updateTimesheet", status: 400 });
+    await reloaded.getByRole("button", { name: "Add hours" }).click();
+    await fillRegistration(reloaded, { day: "2026-11-06", hours: "4", comment: "Snagging" });
+    await page.getByRole("status").filter({ hasText: "the server refused it" }).waitFor();
+    const dead = page.getByTestId("dead-list").locator("li");
+    await dead.first().waitFor();
+    assert.equal(await dead.count(), 1);
+    assert.match(await dead.first().textContent(), /Hours added.*(400|injected fault)/i);
+    await shoot(page, "4-dead-entry");
+    await api.clearFaults();
+    await dead.first().getByRole("button", { name: "Retry" }).click();
+    await page.getByTestId("dead-list").waitFor({ state: "detached" });
+    await waitFor("Friday on the server", async () => (await serverTimesheet(tsId)).registrations.data.length === 5);
+    await waitFor("nothing pending after the retry", async () => (await pendingCount(page)) === 0);
+
+    assert.deepEqual(problems, [], "no page errors or console errors");
+  } catch (e) {
+    // What the user saw when it failed, beside the other screenshots.
+    const page = context.pages()[0];
+    if (page) await page.screenshot({ path: join(SHOTS, "failure.png"), fullPage: true }).catch(() => {});
+    e.message += `\nproblems: ${JSON.stringify(problems)}`;
+    throw e;
+  } finally {
+    await context.close();
+  }
+});

@@ -1,0 +1,24 @@
+// Opens the SDK the same way in the page and in the service worker, so both drain one outbox
+// (same database name and user partition; the SDK's Web Lock and claims keep one sender).
+import init, { Client } from "graphql-outbox";
+import { type Account, outboxUser } from "./accounts";
+
+export const DATABASE = "timesheets";
+
+let ready: Promise<unknown> | null = null;
+
+export async function openClient(account: Account, origin: string): Promise<Client> {
+  ready ??= init();
+  await ready;
+  return Client.open({
+    endpoints: { worksome: new URL("/graphql/worksome", origin).href },
+    token: async () => account.token,
+    user: outboxUser(account),
+    database: DATABASE,
+    // A phone on and off the network: retry soon after a blip, never wait more than 30 s.
+    outbox: { baseDelayMs: 1000, maxDelayMs: 30_000 },
+  });
+}
+
+/** The Background Sync tag that makes the service worker drain `account`'s outbox. */
+export const syncTag = (account: Account) => `graphql-outbox:${outboxUser(account)}`;

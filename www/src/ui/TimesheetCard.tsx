@@ -1,0 +1,100 @@
+// One weekly timesheet: its days' registrations (edit, delete), an add form, delete the sheet.
+// Worksome's API has no "submit timesheet" mutation, so there is no Submit button: the company
+// sees registrations as they arrive.
+import { useState } from "react";
+import { addRegistration, deleteRegistration, deleteTimesheet, editRegistration, isoDay, type RegistrationForm as Form } from "../actions";
+import type { Registration, Timesheet } from "../journal";
+import { errorText } from "../errors";
+import { Mark } from "./Mark";
+import { RegistrationForm } from "./RegistrationForm";
+import type { Ctx } from "./Shell";
+
+function daysOf(t: Timesheet): string[] {
+  const out: string[] = [];
+  const d = new Date(`${t.startDate}T12:00:00`);
+  for (let i = 0; i < 7 && isoDay(d) <= t.endDate; i++, d.setDate(d.getDate() + 1)) out.push(isoDay(d));
+  return out;
+}
+const fmtDay = (d: string) =>
+  new Date(`${d}T12:00:00`).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
+const fmtHours = (h: number) => `${Math.round(h * 100) / 100} h`;
+
+export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
+  const [adding, setAdding] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const days = daysOf(sheet);
+  const live = sheet.registrations.filter((r) => !r.deleted);
+  // Refused adds are shown (to retry or discard) but not counted.
+  const total = live.filter((r) => r.mark?.state !== "dead").reduce((n, r) => n + r.duration, 0);
+  const titleId = `ts-${sheet.key}`;
+  const canAdd = !!sheet.id && !sheet.deleted;
+
+  const add = async (f: Form) => {
+    const msg = await addRegistration(ctx.client, ctx.account, sheet, f);
+    ctx.say(msg);
+    if (!/^Pick|^Give|^The end/.test(msg)) setAdding(false);
+  };
+
+  return (
+    <section className={`card sheet${sheet.deleted ? " deleted" : ""}`} aria-labelledby={titleId} data-timesheet={sheet.id ?? ""}>
+      <header>
+        <h2 id={titleId}>{fmtDay(sheet.startDate)} – {fmtDay(sheet.endDate)}</h2>
+        <Mark mark={sheet.mark} />
+        <span className="meta">Hire {sheet.hire} · {fmtHours(total)}</span>
+        {!sheet.deleted && (
+          <button className="secondary danger" onClick={async () => {
+            if (confirm("Delete this timesheet and its hours?")) ctx.say(await deleteTimesheet(ctx.client, ctx.account, sheet));
+          }} aria-label={`Delete timesheet ${sheet.startDate}`}>Delete</button>
+        )}
+      </header>
+      {sheet.mark?.state === "dead" && sheet.mark.error && <p className="error">{errorText(sheet.mark.error)}</p>}
+      {live.length === 0 && !sheet.deleted && <p className="empty">No hours yet.</p>}
+      <ul className="regs">
+        {sheet.registrations.map((r) => (
+          <li key={r.key} className={r.deleted ? "deleted" : ""} data-registration={r.id ?? r.key} data-pending={r.mark ? "true" : "false"}>
+            {editing === r.key ? (
+              <RegistrationForm days={days} fixedDay submitLabel="Save" initial={formOf(r)} onCancel={() => setEditing(null)}
+                onSubmit={async (f) => { ctx.say(await editRegistration(ctx.client, ctx.account, sheet, r, f)); setEditing(null); }} />
+            ) : (
+              <RegistrationRow r={r} sheetDeleted={sheet.deleted} onEdit={() => setEditing(r.key)}
+                onDelete={async () => ctx.say(await deleteRegistration(ctx.client, ctx.account, r))} />
+            )}
+          </li>
+        ))}
+      </ul>
+      {canAdd && (adding ? (
+        <RegistrationForm days={days} submitLabel="Add hours" onSubmit={add} onCancel={() => setAdding(false)}
+          initial={{ date: days.find((d) => d === isoDay(new Date())) ?? days[0] ?? "", startTime: "08:00", endTime: "16:00", hours: "", comments: "" }} />
+      ) : (
+        <button className="add" onClick={() => setAdding(true)}>Add hours</button>
+      ))}
+      {!sheet.id && !sheet.deleted && <p className="hint">Hours can be added once this timesheet is sent (adding to a timesheet made offline needs placeholders, issue 9).</p>}
+    </section>
+  );
+}
+
+function formOf(r: Registration): Form {
+  return { date: r.date, startTime: r.startTime ?? "", endTime: r.endTime ?? "", hours: String(r.duration), comments: r.comments ?? "" };
+}
+
+function RegistrationRow({ r, sheetDeleted, onEdit, onDelete }: { r: Registration; sheetDeleted: boolean; onEdit: () => void; onDelete: () => void }) {
+  const time = r.startTime && r.endTime ? `${r.startTime}–${r.endTime}` : "";
+  const label = `${fmtDay(r.date)}${time ? ` ${time}` : ""}`;
+  return (
+    <div className="reg">
+      <div className="info">
+        <span className="when">{fmtDay(r.date)} {time && <span className="time">{time}</span>}</span>
+        <span className="hours">{fmtHours(r.duration)}</span>
+        <Mark mark={r.mark} />
+        {r.comments && <span className="comment">{r.comments}</span>}
+        {r.mark?.state === "dead" && r.mark.error && <span className="error">{errorText(r.mark.error)}</span>}
+      </div>
+      {!r.deleted && !sheetDeleted && (
+        <span className="rowactions">
+          <button className="secondary" onClick={onEdit} aria-label={`Edit ${label}`}>Edit</button>
+          <button className="secondary danger" onClick={onDelete} aria-label={`Delete ${label}`}>Delete</button>
+        </span>
+      )}
+    </div>
+  );
+}
