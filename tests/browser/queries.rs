@@ -115,6 +115,12 @@ async fn query_rejections_are_named() {
     assert_eq!(d["errors"][0]["extensions"]["code"], "FORBIDDEN", "{d}");
 
     let offline = open(options_in(&fresh_db(), "test-user", UNREACHABLE, ADMIN)).await;
+    // network-first with no answer falls back to the cache: a miss there is CacheMissError
+    // (saying the network did not answer); network-only is the network's own error.
     let (name, _, d) = fail(settle(offline.gcdirectory().query().profile(js(r#"{"gcId":"1"}"#), None)).await);
+    assert_eq!((name.as_str(), d["operation"].as_str()), ("CacheMissError", Some("profile")));
+    assert!(d["reason"].as_str().is_some_and(|r| r.contains("network did not answer")), "{d}");
+    let only = Some(js(r#"{"policy":"network-only"}"#).unchecked_into());
+    let (name, _, d) = fail(settle(offline.gcdirectory().query().profile(js(r#"{"gcId":"1"}"#), only)).await);
     assert_eq!((name.as_str(), d["status"].clone()), ("NetworkError", Value::Null));
 }
