@@ -20,7 +20,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 
@@ -107,7 +107,8 @@ const PAGE_HELPERS = () => {
 };
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const server = await startServer({ testMode: false, args: ["--fixtures", timesheetsFixture()] });
+const fixtures = timesheetsFixture();
+const server = await startServer({ testMode: false, args: ["--fixtures", fixtures] });
 const profile = mkdtempSync(join(tmpdir(), "outbox-cache-bench-"));
 const context = await launchProfile(profile);
 const samples = { fetch: [], query: [], rawPut: [], coldOpenRead: [], coldRead: [], coldReadGetAll: [], rawColdOpenGetAll: [], rawGetAll: [] };
@@ -221,6 +222,7 @@ try {
   await context.close();
   rmSync(profile, { recursive: true, force: true });
   await server.stop();
+  rmSync(dirname(fixtures), { recursive: true, force: true });
 }
 
 // Peers through the anchor harness (a copy: ../shared is read-only and is not forked here).
