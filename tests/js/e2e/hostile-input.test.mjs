@@ -116,10 +116,11 @@ test("every query settles within 1 s on every hostile value, as variables and as
   const report = await page.evaluate(async () => {
     await openClient({ database: "hostile-queries", worksome: true });
     const out = { names: {}, calls: 0, failures: [] };
-    // Offline, a call whose variables and options are valid reaches fetch and rejects NetworkError.
+    // Offline, a call whose variables and options are valid reaches fetch, gets no answer and
+    // falls back to the empty cache: CacheMissError.
     const valid = { gcdirectory: { profile: { gcId: "1" }, orgTier: { id: "1" }, approval: { id: "1" } },
       worksome: { viewer: { worker: "3" }, hire: { id: "110" }, timesheet: { id: "1" }, timesheets: {} } };
-    const ok = (r, neverValid) => r.rejected?.name === "ValidationError" || (!neverValid && r.rejected?.name === "NetworkError");
+    const ok = (r, neverValid) => r.rejected?.name === "ValidationError" || (!neverValid && r.rejected?.name === "CacheMissError");
     for (const api of ["gcdirectory", "worksome"]) {
       const obj = client[api].query;
       const proto = Object.getPrototypeOf(obj);
@@ -138,10 +139,31 @@ test("every query settles within 1 s on every hostile value, as variables and as
           }
         }
       }
-      // A valid call: offline, it reaches fetch and rejects NetworkError; cache-only misses.
+      // A valid call: offline, network-only rejects NetworkError; cache-only misses.
       const name = names[0];
-      const offline = await settleWithin(() => obj[name](valid[api][name]));
+      const offline = await settleWithin(() => obj[name](valid[api][name], { policy: "network-only" }));
       if (offline.rejected?.name !== "NetworkError") out.failures.push({ api, name, label: "valid, offline", r: offline });
+      // watch is synchronous: for any hostile variables, callback or options it throws a named
+      // error or returns the function that stops it (valid ones are stopped at once).
+      const watches = client[api].watch;
+      for (const wname of names) {
+        for (const [label, value] of hostileValues()) {
+          for (const [position, call] of [
+            ["variables", () => watches[wname](value, () => {}, { onError: () => {} })],
+            ["callback", () => watches[wname](valid[api][wname], value)],
+            ["options", () => watches[wname](valid[api][wname], () => {}, value)],
+          ]) {
+            out.calls += 1;
+            try {
+              const stop = call();
+              if (typeof stop !== "function") out.failures.push({ api, name: wname, label: `watch ${position} = ${label}`, r: { returned: typeof stop } });
+              else stop();
+            } catch (e) {
+              if (!["ValidationError", "ConfigError"].includes(e?.name)) out.failures.push({ api, name: wname, label: `watch ${position} = ${label}`, r: { threw: String(e?.name ?? e) } });
+            }
+          }
+        }
+      }
       const miss = await settleWithin(() => obj[name](valid[api][name], { policy: "cache-only" }));
       if (miss.rejected?.name !== "CacheMissError" || miss.rejected.details.operation !== name) out.failures.push({ api, name, label: "cache-only", r: miss });
     }

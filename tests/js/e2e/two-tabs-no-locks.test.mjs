@@ -39,7 +39,8 @@ function instrument() {
   };
   const post0 = BroadcastChannel.prototype.postMessage;
   BroadcastChannel.prototype.postMessage = function (msg) {
-    try { window.posted.push(JSON.parse(msg).event); } catch { /* not an outbox event */ }
+    // Outbox events only: the channel also carries the cache's changed-record messages.
+    try { const ev = JSON.parse(msg).event; if (ev) window.posted.push(ev); } catch { /* not JSON */ }
     return post0.call(this, msg);
   };
 }
