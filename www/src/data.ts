@@ -17,6 +17,9 @@ import { fromServer, overlay, type ServerSheet } from "./overlay";
 const text = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
 /** The list's variables: the caller's timesheets (the reference server answers a worker's own). */
 const LIST = { first: 50 } as const;
+/** The first read of a watch: the server when online; when the browser knows it is offline, the
+ * cache at once (a request would only fail, and the browser logs each failed request). */
+const firstRead = () => ({ policy: navigator.onLine ? "network-first" : "cache-first" } as const);
 
 /** This worker's outbox entries, re-read after every outbox event (coalesced). */
 function useEntries(client: Client) {
@@ -69,7 +72,7 @@ export const hireLabel = (h: Hire) => `${h.job} · ${h.company} (${h.number})`;
 /** The worker's hires (the `viewer` query), from the cache when offline; null until known. */
 export function useHires(client: Client, account: Account): { hires: Hire[] | null; error: string | null } {
   const w = useWatch<Worksome.ViewerQueryData>((cb, onError) =>
-    client.worksome.watch.viewer({ worker: account.worker }, cb, { onError }), `${account.worker}`);
+    client.worksome.watch.viewer({ worker: account.worker }, cb, { ...firstRead(), onError }), `${account.worker}`);
   const hires = useMemo(() => w.result?.data.worker?.hires.data.map((h) =>
     ({ id: h.id, number: h.number, job: h.job.name, company: h.company.name })) ?? null, [w.result]);
   return { hires, error: w.result ? null : w.error };
@@ -87,7 +90,7 @@ function useSheets(client: Client, ids: string[]) {
   useEffect(() => {
     const stops = ids.map((id) => client.worksome.watch.timesheet({ id }, (r) => {
       setById((m) => new Map(m).set(id, r.data.timesheet));
-    }, { onError: () => { /* offline and never read: its hours come from the outbox only */ } }));
+    }, { ...firstRead(), onError: () => { /* offline and never read: its hours come from the outbox only */ } }));
     return () => stops.forEach((s) => s());
   }, [client, key]); // eslint-disable-line react-hooks/exhaustive-deps
   return byId;
@@ -101,6 +104,7 @@ function useRefetchOnSent(client: Client, ids: React.MutableRefObject<string[]>)
       if (e.type !== "sent" || e.api !== "worksome" || timer) return;
       timer = setTimeout(() => {
         timer = null;
+        if (!navigator.onLine) return;
         const quiet = () => { /* offline again: the cache keeps what it has */ };
         client.worksome.query.timesheets(LIST, { policy: "network-only" }).catch(quiet);
         for (const id of ids.current) client.worksome.query.timesheet({ id }, { policy: "network-only" }).catch(quiet);
@@ -124,7 +128,7 @@ export interface TimesheetsView {
 export function useTimesheets(client: Client): TimesheetsView {
   const { entries, error } = useEntries(client);
   const list = useWatch<Worksome.TimesheetsQueryData>((cb, onError) =>
-    client.worksome.watch.timesheets(LIST, cb, { onError }), "timesheets");
+    client.worksome.watch.timesheets(LIST, cb, { ...firstRead(), onError }), "timesheets");
   const server: ServerSheet[] | null = useMemo(() => list.result?.data.timesheets.data ?? null, [list.result]);
   const ids = useMemo(() => (server ?? []).map((t) => t.id), [server]);
   const idsRef = useRef(ids);
