@@ -63,7 +63,7 @@ async function run(account: Account, what: string, call: () => Promise<Result>):
   } catch (e) {
     if (isOutboxError(e, "GraphQLError")) {
       const why = errorText({ kind: "graphql", status: e.details.status, message: e.message, errors: e.details.errors });
-      return `${what}: the server refused it (${why}). See the outbox.`;
+      return `${what}: the server refused it: ${why}. See the outbox.`;
     }
     if (isOutboxError(e, "ValidationError")) return `${what}: ${e.details.path}: ${e.details.reason}`;
     if (isOutboxError(e)) return `${what}: ${e.name}: ${e.message}`;

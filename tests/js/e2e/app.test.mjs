@@ -154,6 +154,7 @@ test("the timesheet app: online, offline with a reload, back online, and a dead 
     assert.equal(await reloaded.getAttribute("data-origin"), "server");
     assert.equal(await reloaded.locator("li[data-registration]").first().getAttribute("data-registration"), mondayId);
     assert.equal(await page.getByTestId("notice").count(), 0, "no notice: the cache answered");
+    await page.getByTestId("freshness").waitFor(); // says when the cached copy was read
     await shoot(page, "3-offline-reloaded");
 
     // Back online: the page drains; the panel counts down to 0.

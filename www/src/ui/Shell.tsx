@@ -43,6 +43,11 @@ export function Shell({ account, client, onSignOut }: { account: Account; client
         <main>
           {view.notice && <p className="notice" data-testid="notice">{view.notice}</p>}
           {view.error && <p className="error" role="alert">{view.error}</p>}
+          {!online && view.source === "cache" && view.fetchedAt !== null && (
+            <p className="hint" data-testid="freshness">
+              Offline: your timesheets as last read from the server ({new Date(view.fetchedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}), with your unsent changes.
+            </p>
+          )}
           <NewTimesheet ctx={ctx} hires={hires} hiresError={hiresError} />
           {!view.sheets ? (
             <p aria-busy="true">Reading your timesheets…</p>

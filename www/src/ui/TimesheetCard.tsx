@@ -41,7 +41,7 @@ export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
       <header>
         <h3 id={titleId}>{fmtDay(sheet.startDate)} – {fmtDay(sheet.endDate)}</h3>
         <Mark mark={sheet.mark} />
-        <span className="meta">Hire {sheet.hire} · {fmtHours(total)}</span>
+        <span className="meta">{fmtHours(total)} this week</span>
         {!sheet.deleted && (
           <button className="secondary danger" onClick={async () => {
             if (confirm("Delete this timesheet and its hours?")) ctx.say(await deleteTimesheet(ctx.client, ctx.account, sheet));
