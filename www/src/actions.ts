@@ -5,7 +5,7 @@ import { isOutboxError, type Client, type Worksome } from "graphql-outbox";
 import { type Account } from "./accounts";
 import { syncTag } from "./client";
 import { errorText } from "./errors";
-import { placeholders, type Registration, type Timesheet } from "./journal";
+import type { Registration, Timesheet } from "./journal";
 
 export interface RegistrationForm {
   date: string;
@@ -63,7 +63,7 @@ async function run(account: Account, what: string, call: () => Promise<Result>):
   } catch (e) {
     if (isOutboxError(e, "GraphQLError")) {
       const why = errorText({ kind: "graphql", status: e.details.status, message: e.message, errors: e.details.errors });
-      return `${what}: the server refused it (${why}). See the outbox.`;
+      return `${what}: the server refused it: ${why}. See the outbox.`;
     }
     if (isOutboxError(e, "ValidationError")) return `${what}: ${e.details.path}: ${e.details.reason}`;
     if (isOutboxError(e)) return `${what}: ${e.name}: ${e.message}`;
@@ -86,17 +86,17 @@ export const isoDay = (d: Date) =>
 export function createTimesheet(client: Client, account: Account, hire: string, day: string) {
   const { start, end } = weekOf(day);
   return run(account, "New timesheet", async () => {
-    const r = (await client.worksome.createTimesheet({ worker: account.worker, hire, startDate: start, endDate: end })) as Result;
-    // Issue 9: a queued create names its future id; later calls may use it.
-    if (r.status === "queued" && r.placeholders?.id) placeholders.set(r.id, r.placeholders.id);
-    return r;
+    // Queued, it returns `placeholders.id` (`tmp:<entry id>`): journal.ts gives the card that id,
+    // so hours can be added to it (and it can be deleted) before it reaches the server.
+    return (await client.worksome.createTimesheet({ worker: account.worker, hire, startDate: start, endDate: end })) as Result;
   });
 }
 
 export function addRegistration(client: Client, account: Account, sheet: Timesheet, form: RegistrationForm) {
   const input = registrationInput(form);
   if (typeof input === "string") return Promise.resolve(input);
-  if (!sheet.id) return Promise.resolve("This timesheet is still waiting to be sent; add hours once it is (offline creates need placeholders, issue 9).");
+  if (!sheet.id) return Promise.resolve("This timesheet has no id yet.");
+  // A placeholder (`tmp:`) while its create waits: the SDK sends this after it, with the real id.
   const id = sheet.id;
   return run(account, "Hours added", () => client.worksome.updateTimesheet({ id, registrations: [input] }));
 }
@@ -117,7 +117,7 @@ export async function editRegistration(client: Client, account: Account, sheet: 
     if (discarded) return discarded;
     return run(account, "Hours changed", () => client.worksome.updateTimesheet({ id, registrations: [input] }));
   }
-  return "This registration's server id is not known on this device (reads need the offline cache).";
+  return "This registration's server id is not known yet; try again once the timesheet is refreshed.";
 }
 
 export async function deleteRegistration(client: Client, account: Account, reg: Registration) {
@@ -126,7 +126,7 @@ export async function deleteRegistration(client: Client, account: Account, reg: 
     return run(account, "Hours deleted", () => client.worksome.deleteTimesheetRegistration({ id }));
   }
   if (reg.addedBy) return (await discard(client, reg.addedBy)) ?? "Hours deleted (they had not been sent).";
-  return "This registration's server id is not known on this device (reads need the offline cache).";
+  return "This registration's server id is not known yet; try again once the timesheet is refreshed.";
 }
 
 export async function deleteTimesheet(client: Client, account: Account, sheet: Timesheet) {

@@ -1,36 +1,25 @@
 // The read side, in one place. Two sources:
-// - the outbox (always): `journal.ts` replays this worker's entries, so what the app made or
-//   changed on this device shows at once, marked pending, also after an offline reload;
-// - the offline cache (issue 8, not in this build of the package): `client.worksome.watch.timesheets`
-//   gives the server's timesheets, from the network or from IndexedDB when offline.
-// Until the package has `client.worksome.query`, only the first exists and the UI says so
-// (`READS_NEED_CACHE`); nothing here invents server data. When the cache lands, `serverView`
-// switches on by itself; the integrator checks the document shape it assumes (see below).
-import { useEffect, useState } from "react";
-import type { Client, OutboxEntry } from "graphql-outbox";
-import { replay, type Registration, type Timesheet } from "./journal";
+// - the offline cache (`client.worksome.watch.*`): the worker's hires (`viewer`), their timesheets
+//   (`timesheets`) and each one's registrations (`timesheet`), from the network when online and
+//   from IndexedDB when not; the cache's pending layer already shows unsent edits and deletes of
+//   what it holds (and rolls them back if they die);
+// - the outbox (`journal.ts`): what the cache cannot show yet: timesheets made on this device
+//   (also offline, under their `tmp:` placeholder) and hours added (both are creates: the cache
+//   shows those only through app-declared `updates`, which the SDK does not implement), plus
+//   which entry touches what, for the Pending / Not accepted badges.
+// `overlay.ts` merges the two; this file holds the subscriptions.
+import { useEffect, useMemo, useRef, useState } from "react";
+import type { Client, OutboxEntry, QueryResult, Worksome } from "graphql-outbox";
+import type { Account } from "./accounts";
+import { replay, type Timesheet } from "./journal";
+import { fromServer, overlay, type ServerSheet } from "./overlay";
 
-export const READS_NEED_CACHE =
-  "Reads need the offline cache, which this build of graphql-outbox does not have yet: this list shows only what this device made or changed (the last 24 hours of its outbox), not everything on the server.";
-
-/** The query contract of issue 8, as far as this app uses it. */
-export interface QueryResult<T> {
-  data: T;
-  source: "network" | "cache";
-  fetchedAt: number;
-  pending: string[];
-}
-type Watch = (vars: object, cb: (r: QueryResult<unknown>) => void, opts?: { policy?: string }) => () => void;
-interface QuerySurface {
-  query?: Record<string, unknown>;
-  watch?: Record<string, Watch | undefined>;
-}
-
-/** Whether the package has the query API (issue 8). */
-export function hasQueries(client: Client): boolean {
-  const api = client.worksome as unknown as QuerySurface;
-  return typeof api.query === "object" && api.query !== null && typeof api.watch?.timesheets === "function";
-}
+const text = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+/** The list's variables: the caller's timesheets (the reference server answers a worker's own). */
+const LIST = { first: 50 } as const;
+/** The first read of a watch: the server when online; when the browser knows it is offline, the
+ * cache at once (a request would only fail, and the browser logs each failed request). */
+const firstRead = () => ({ policy: navigator.onLine ? "network-first" : "cache-first" } as const);
 
 /** This worker's outbox entries, re-read after every outbox event (coalesced). */
 function useEntries(client: Client) {
@@ -48,7 +37,7 @@ function useEntries(client: Client) {
           if (live) { setEntries(list); setError(null); }
         } while (again && live);
       } catch (e) {
-        if (live) setError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+        if (live) setError(text(e));
       } finally {
         reading = false;
       }
@@ -60,79 +49,108 @@ function useEntries(client: Client) {
   return { entries, error };
 }
 
-/** A timesheet of the `timesheets` query's answer, in the app's shape. ASSUMED document shape
- * (the integrator checks it against operations/worksome/queries/timesheets.graphql):
- * `timesheets { data { id startDate endDate hire { id } registrations { data { id date startTime endTime duration comments } } } }`;
- * fields the document does not select show empty. */
-function fromServer(t: Record<string, any>): Timesheet | null {
-  if (typeof t?.id !== "string") return null;
-  const regs: Registration[] = (t.registrations?.data ?? []).flatMap((r: Record<string, any>) =>
-    typeof r?.id === "string"
-      ? [{ key: `s:${r.id}`, id: r.id, date: r.date ?? "", startTime: r.startTime ?? null, endTime: r.endTime ?? null,
-           duration: typeof r.duration === "number" ? r.duration : 0, comments: r.comments ?? null,
-           deleted: false, mark: null, addedBy: null }]
-      : []);
-  return { key: `s:${t.id}`, id: t.id, hire: t.hire?.id ?? "", startDate: t.startDate ?? "", endDate: t.endDate ?? "",
-           registrations: regs, deleted: false, mark: null };
-}
+type Answer<T> = { result: QueryResult<T> | null; error: string | null };
 
-/** The server's timesheets through the cache (issue 8), or null where the package has no query API. */
-function useServerView(client: Client) {
-  const [view, setView] = useState<{ sheets: Timesheet[]; source: string; fetchedAt: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
+/** One live query; `key` says when to restart it (its variables changed). */
+function useWatch<T>(start: (cb: (r: QueryResult<T>) => void, onError: (e: Error) => void) => () => void, key: string): Answer<T> {
+  const [state, setState] = useState<Answer<T>>({ result: null, error: null });
   useEffect(() => {
-    if (!hasQueries(client)) return;
-    const watch = (client.worksome as unknown as QuerySurface).watch!.timesheets!;
+    setState({ result: null, error: null });
     try {
-      return watch({ first: 50 }, (r) => {
-        const list = (r.data as { timesheets?: { data?: Record<string, any>[] } })?.timesheets?.data ?? [];
-        setView({ sheets: list.flatMap((t) => fromServer(t) ?? []), source: r.source, fetchedAt: r.fetchedAt });
-      }, { policy: "cache-first" });
+      return start((result) => setState({ result, error: null }), (e) => setState((s) => ({ ...s, error: text(e) })));
     } catch (e) {
-      setError(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+      setState({ result: null, error: text(e) });
     }
-  }, [client]);
-  return { view, error };
+    // `start` is a new closure every render; `key` names what it watches.
+  }, [key]); // eslint-disable-line react-hooks/exhaustive-deps
+  return state;
 }
 
-/** Lays this device's changes over the server's view: local marks win, unsent adds and creates are appended. */
-export function overlay(server: Timesheet[], local: Timesheet[]): Timesheet[] {
-  const out = server.map((t) => ({ ...t, registrations: [...t.registrations] }));
-  for (const l of local) {
-    const s = l.id ? out.find((t) => t.id === l.id) : undefined;
-    if (!s) { out.unshift(l); continue; }
-    if (l.mark) { s.mark = l.mark; s.deleted = l.deleted; }
-    for (const r of l.registrations) {
-      const i = r.id ? s.registrations.findIndex((x) => x.id === r.id) : -1;
-      if (i >= 0) { if (r.mark) s.registrations[i] = r; } else s.registrations.push(r);
-    }
-  }
-  return out;
+export interface Hire { id: string; number: string; job: string; company: string }
+export const hireLabel = (h: Hire) => `${h.job} · ${h.company} (${h.number})`;
+
+/** The worker's hires (the `viewer` query), from the cache when offline; null until known. */
+export function useHires(client: Client, account: Account): { hires: Hire[] | null; error: string | null } {
+  const w = useWatch<Worksome.ViewerQueryData>((cb, onError) =>
+    client.worksome.watch.viewer({ worker: account.worker }, cb, { ...firstRead(), onError }), `${account.worker}`);
+  const hires = useMemo(() => w.result?.data.worker?.hires.data.map((h) =>
+    ({ id: h.id, number: h.number, job: h.job.name, company: h.company.name })) ?? null, [w.result]);
+  return { hires, error: w.result ? null : w.error };
+}
+
+/**
+ * Registrations of each listed timesheet (`timesheet(id)`), watched while it is listed. After a
+ * hours-adding entry is sent, its timesheet is read from the network again: the mutation's
+ * answer is written to the cache, but under `registrations` without arguments, which is not the
+ * query's `registrations(first: 100)`.
+ */
+function useSheets(client: Client, ids: string[]) {
+  const [byId, setById] = useState<Map<string, Worksome.TimesheetQueryData["timesheet"]>>(new Map());
+  const key = ids.join(",");
+  useEffect(() => {
+    const stops = ids.map((id) => client.worksome.watch.timesheet({ id }, (r) => {
+      setById((m) => new Map(m).set(id, r.data.timesheet));
+    }, { ...firstRead(), onError: () => { /* offline and never read: its hours come from the outbox only */ } }));
+    return () => stops.forEach((s) => s());
+  }, [client, key]); // eslint-disable-line react-hooks/exhaustive-deps
+  return byId;
+}
+
+/** Refetches the list and the listed timesheets after entries are sent (coalesced, 300 ms). */
+function useRefetchOnSent(client: Client, ids: React.MutableRefObject<string[]>) {
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | null = null;
+    const stop = client.outbox.subscribe((e) => {
+      if (e.type !== "sent" || e.api !== "worksome" || timer) return;
+      timer = setTimeout(() => {
+        timer = null;
+        if (!navigator.onLine) return;
+        const quiet = () => { /* offline again: the cache keeps what it has */ };
+        client.worksome.query.timesheets(LIST, { policy: "network-only" }).catch(quiet);
+        for (const id of ids.current) client.worksome.query.timesheet({ id }, { policy: "network-only" }).catch(quiet);
+      }, 300);
+    });
+    return () => { stop(); if (timer) clearTimeout(timer); };
+  }, [client, ids]);
 }
 
 export interface TimesheetsView {
+  /** null until the list is known (the cache answered, or could not and the outbox was read). */
   sheets: Timesheet[] | null;
-  /** Where the list comes from: "outbox" (this device only), or the cache's "network" / "cache". */
+  /** Where the server's part comes from: "network", "cache", or "outbox" when the cache had nothing. */
   source: "outbox" | "network" | "cache";
   fetchedAt: number | null;
-  /** Shown above the list when reads are limited (no cache in the package). */
+  /** Shown above the list when it shows less than the server has. */
   notice: string | null;
   error: string | null;
 }
 
 export function useTimesheets(client: Client): TimesheetsView {
   const { entries, error } = useEntries(client);
-  const server = useServerView(client);
-  const local = entries ? replay(entries) : null;
-  if (!hasQueries(client)) {
-    return { sheets: local, source: "outbox", fetchedAt: null, notice: READS_NEED_CACHE, error };
-  }
-  const sheets = server.view && local ? overlay(server.view.sheets, local) : local;
+  const list = useWatch<Worksome.TimesheetsQueryData>((cb, onError) =>
+    client.worksome.watch.timesheets(LIST, cb, { ...firstRead(), onError }), "timesheets");
+  const server: ServerSheet[] | null = useMemo(() => list.result?.data.timesheets.data ?? null, [list.result]);
+  const ids = useMemo(() => (server ?? []).map((t) => t.id), [server]);
+  const idsRef = useRef(ids);
+  idsRef.current = ids;
+  const details = useSheets(client, ids);
+  useRefetchOnSent(client, idsRef);
+
+  const sheets = useMemo(() => {
+    if (!entries) return null;
+    const local = replay(entries);
+    if (!server) return list.error ? overlay([], local) : null;
+    return overlay(server.map((t) => fromServer(t, details.get(t.id) ?? null)), local);
+  }, [entries, server, details, list.error]);
+
+  const cacheless = !server && !!list.error;
   return {
     sheets,
-    source: (server.view?.source as "network" | "cache") ?? "outbox",
-    fetchedAt: server.view?.fetchedAt ?? null,
-    notice: null,
-    error: error ?? server.error,
+    source: server ? list.result!.source : "outbox",
+    fetchedAt: list.result?.fetchedAt ?? null,
+    notice: cacheless
+      ? "Your timesheets could not be read (offline, and not read on this device before): this list shows only what this device made or changed."
+      : null,
+    error: error ?? (cacheless ? null : list.error),
   };
 }

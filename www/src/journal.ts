@@ -1,9 +1,11 @@
 // What this device did, rebuilt from the outbox alone: every entry of the signed-in worker, in
 // creation order, sent ones included (the SDK keeps them 24 h as tombstones with their data).
 // Replaying them gives the timesheets and registrations this app made or changed, each marked
-// with the state of the entry that last touched it. This is the app's only source of truth
-// until the offline cache (issue 8) can read the server's data; then it becomes the overlay of
-// dead entries on top of the cache (see data.ts). Pure: no SDK calls, tested by the app's e2e.
+// with the state of the entry that last touched it. data.ts lays this over the offline cache:
+// the cache's pending layer shows edits and deletes of what it holds, but not what a create
+// makes (a new timesheet, hours added through updateTimesheet): that needs the cache's
+// app-declared `updates`, which the SDK does not have yet, so those come from here.
+// Pure: no SDK calls, tested by the app's e2e.
 import type { EntryError, EntryState, JsonValue, OutboxEntry } from "graphql-outbox";
 
 export type Mark = { entry: string; state: EntryState; error: EntryError | null } | null;
@@ -27,6 +29,10 @@ export interface Registration {
 
 export interface Timesheet {
   key: string;
+  /** Not made on this device: only this device's adds and marks on a timesheet the cache holds. */
+  stub?: boolean;
+  /** Where it is shown from: the cache ("server") or only this device's outbox ("device"). */
+  origin?: "server" | "device";
   /** The server's id; a `tmp:` placeholder while an offline create waits (issue 9); else null. */
   id: string | null;
   hire: string;
@@ -82,24 +88,33 @@ function assignIds(ts: Timesheet, added: Registration[], data: JsonValue | null)
 }
 
 /**
- * A queued create's placeholder id (issue 9: `{ status: "queued", placeholders: { id: "tmp:..." } }`)
- * by entry id, as the call returned it in this page. Where the SDK also lists it on the entry
- * (`entry.placeholders.id`), that is read too, so it survives a reload.
+ * A create's placeholder: the SDK names the future id `tmp:<entry id>` (README, "Entities created
+ * offline"), the value a queued call returns in `placeholders.id`; so it is known after a reload.
  */
-export const placeholders = new Map<string, string>();
+const placeholderOf = (e: OutboxEntry) => `tmp:${e.id}`;
 
-function placeholderOf(e: OutboxEntry): string | null {
-  const listed = (e as unknown as { placeholders?: JsonValue }).placeholders;
-  return placeholders.get(e.id) ?? (isObj(listed) ? str(listed.id) : null);
+/** What the outbox says about things this device did not make (known to the cache only). */
+export interface Journal {
+  /** Timesheets made here (and stubs: adds to others), newest first. */
+  sheets: Timesheet[];
+  /** The last unfinished entry that changed or deleted a registration this device did not add. */
+  regMarks: Map<string, Mark>;
 }
 
 /** Replays `entries` (outbox.list(), creation order) into timesheets, newest first. */
-export function replay(entries: readonly OutboxEntry[]): Timesheet[] {
+export function replay(entries: readonly OutboxEntry[]): Journal {
   const sheets: Timesheet[] = [];
   const byId = new Map<string, Timesheet>();
+  const regMarks = new Map<string, Mark>();
   const findReg = (id: string) => {
     for (const t of sheets) for (const r of t.registrations) if (r.id === id) return r;
     return null;
+  };
+  const stub = (id: string): Timesheet => {
+    const t: Timesheet = { key: `stub:${id}`, stub: true, id, hire: "", startDate: "", endDate: "", registrations: [], deleted: false, mark: null };
+    sheets.push(t);
+    byId.set(id, t);
+    return t;
   };
   for (const e of entries) {
     if (e.api !== "worksome" || rolledBack(e.state)) continue;
@@ -122,8 +137,10 @@ export function replay(entries: readonly OutboxEntry[]): Timesheet[] {
         break;
       }
       case "updateTimesheet": {
-        const ts = byId.get(str(inp.id) ?? "");
-        if (!ts) break; // a timesheet this device did not make: the cache will show it
+        const tsId = str(inp.id);
+        if (!tsId) break;
+        // A timesheet this device did not make: the cache shows it, the adds come from here.
+        const ts = byId.get(tsId) ?? stub(tsId);
         const regs = Array.isArray(inp.registrations) ? inp.registrations : [];
         const added = regs.flatMap((r, i) => newReg(e, i, r) ?? []);
         if (e.state === "sent") assignIds(ts, added, e.data);
@@ -133,7 +150,7 @@ export function replay(entries: readonly OutboxEntry[]): Timesheet[] {
       }
       case "updateTimesheetRegistration": {
         const r = findReg(str(inp.id) ?? "");
-        if (!r) break;
+        if (!r) { regMarks.set(str(inp.id) ?? "", mark); break; }
         if (e.state !== "dead") {
           if ("startTime" in inp) r.startTime = str(inp.startTime);
           if ("endTime" in inp) r.endTime = str(inp.endTime);
@@ -145,7 +162,7 @@ export function replay(entries: readonly OutboxEntry[]): Timesheet[] {
       }
       case "deleteTimesheetRegistration": {
         const r = findReg(str(inp.id) ?? "");
-        if (!r) break;
+        if (!r) { regMarks.set(str(inp.id) ?? "", mark); break; }
         if (e.state !== "dead") r.deleted = true;
         r.mark = mark;
         break;
@@ -162,6 +179,6 @@ export function replay(entries: readonly OutboxEntry[]): Timesheet[] {
   // A sent delete removes the thing; a pending one keeps it on screen, struck through.
   const shown = sheets.filter((t) => !(t.deleted && !t.mark));
   for (const t of shown) t.registrations = t.registrations.filter((r) => !(r.deleted && !r.mark));
-  return shown.reverse();
+  return { sheets: shown.reverse(), regMarks };
 }
 

@@ -38,7 +38,7 @@ test("the service worker sends what the closed app left, on `sync`", { timeout: 
     const hasSync = await page.evaluate(async () => "sync" in (await navigator.serviceWorker.ready));
     assert.ok(hasSync, "this Chromium has Background Sync");
 
-    await page.getByLabel("Hire ID").fill("110");
+    await page.getByRole("combobox", { name: /^Hire/ }).selectOption("110");
     await page.getByLabel("Any day of the week").fill("2026-11-11");
     await page.getByRole("button", { name: "Start timesheet" }).click();
     await page.getByRole("status").filter({ hasText: "New timesheet: sent." }).waitFor();

@@ -6,11 +6,9 @@
 // dead entry whose Retry works once the fault is cleared. Screenshots (phone 390 px and desktop)
 // go to tests/js/e2e/screenshots/ (ignored by git).
 //
-// INTEGRATOR (issue 8, offline cache): after the offline reload this test can only assert what
-// the outbox gives (this device's changes, with the "reads need the offline cache" notice).
-// Once `client.worksome.query` exists, data.ts switches to the cache by itself; then replace the
-// `notice` assertions marked CACHE below with: the notice is gone, and after the offline reload the
-// server's timesheet (made online, Monday's hours) is shown from the cache (source "cache").
+// Reads go through the offline cache (issue 8): the server's timesheet (made online) is shown
+// from the cache after the offline reload, with this device's unsent work on top (cache +
+// outbox). Then a timesheet made offline gets hours through its placeholder (issue 9).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
@@ -86,11 +84,13 @@ test("the timesheet app: online, offline with a reload, back online, and a dead 
     await page.locator('.shell[data-ready="true"]').waitFor();
     await page.evaluate(async () => { await navigator.serviceWorker.ready; });
     await waitFor("the service worker to control the page", () => page.evaluate(() => !!navigator.serviceWorker.controller));
-    // CACHE: without the offline cache the app says reads are limited.
-    await page.getByTestId("notice").waitFor();
+    // The list comes from the server through the cache; no "reads are limited" notice.
+    assert.equal(await page.locator(".shell").getAttribute("data-source"), "network");
+    assert.equal(await page.getByTestId("notice").count(), 0, "no notice while the cache answers");
 
     // Online: a new timesheet for hire 110, week of 2026-11-02, sent at once.
-    await page.getByLabel("Hire ID").fill("110");
+    // The hires come from the viewer query: a picker, not a typed id.
+    await page.getByRole("combobox", { name: /^Hire/ }).selectOption("110");
     await page.getByLabel("Any day of the week").fill("2026-11-04");
     await page.getByRole("button", { name: "Start timesheet" }).click();
     await page.getByRole("status").filter({ hasText: "New timesheet: sent." }).waitFor();
@@ -107,6 +107,7 @@ test("the timesheet app: online, offline with a reload, back online, and a dead 
     const monday = card.locator("li[data-registration]").first();
     await waitFor("Monday's server id", async () => /^\d+$/.test(await monday.getAttribute("data-registration")));
     await waitFor("nothing pending", async () => (await pendingCount(page)) === 0);
+    const mondayId = await monday.getAttribute("data-registration");
     await shoot(page, "1-online");
 
     // Offline: three more days, and Monday's hours changed: 4 entries wait.
@@ -147,7 +148,13 @@ test("the timesheet app: online, offline with a reload, back online, and a dead 
     assert.equal(await reloaded.locator('li[data-pending="true"]').count(), 4);
     const text = await reloaded.textContent();
     for (const s of ["Site survey, long day", "Foundations", "Framing", "rain stopped work"]) assert.ok(text.includes(s), `${s} after reload`);
-    await page.getByTestId("notice").waitFor(); // CACHE: the integrator asserts cache-sourced server data here
+    // The server's timesheet and Monday's hours come from the offline cache (its pending layer
+    // shows Monday's unsent edit); the three unsent adds from the outbox; no notice.
+    assert.equal(await page.locator(".shell").getAttribute("data-source"), "cache");
+    assert.equal(await reloaded.getAttribute("data-origin"), "server");
+    assert.equal(await reloaded.locator("li[data-registration]").first().getAttribute("data-registration"), mondayId);
+    assert.equal(await page.getByTestId("notice").count(), 0, "no notice: the cache answered");
+    await page.getByTestId("freshness").waitFor(); // says when the cached copy was read
     await shoot(page, "3-offline-reloaded");
 
     // Back online: the page drains; the panel counts down to 0.
@@ -177,6 +184,44 @@ test("the timesheet app: online, offline with a reload, back online, and a dead 
     await page.getByTestId("dead-list").waitFor({ state: "detached" });
     await waitFor("Friday on the server", async () => (await serverTimesheet(tsId)).registrations.data.length === 5);
     await waitFor("nothing pending after the retry", async () => (await pendingCount(page)) === 0);
+
+    // Offline again: a new timesheet (next week) and hours on it through its placeholder,
+    // one of them edited before it was sent (the unsent add is replaced).
+    await context.setOffline(true);
+    await page.getByTestId("network").filter({ hasText: "Offline" }).waitFor();
+    await page.getByLabel("Any day of the week").fill("2026-11-10");
+    await page.getByRole("button", { name: "Start timesheet" }).click();
+    await page.getByRole("status").filter({ hasText: "New timesheet: saved on this device" }).waitFor();
+    const fresh = page.locator("section.sheet").first();
+    assert.match(await fresh.getAttribute("data-timesheet"), /^tmp:/, "a timesheet made offline carries its placeholder");
+    await fresh.getByRole("button", { name: "Add hours" }).click();
+    await fillRegistration(fresh, { day: "2026-11-09", start: "09:00", end: "12:00", comment: "Handover" });
+    await page.getByRole("status").filter({ hasText: "Hours added: saved on this device" }).waitFor();
+    await fresh.getByRole("button", { name: "Add hours" }).click();
+    await fillRegistration(fresh, { day: "2026-11-10", hours: "2", comment: "Punch list" });
+    await page.getByRole("status").filter({ hasText: "Hours added: saved on this device" }).waitFor();
+    await waitFor("3 pending", async () => (await pendingCount(page)) === 3);
+    const handover = fresh.locator("li[data-registration]").first();
+    await handover.getByRole("button", { name: /^Edit/ }).click();
+    await fillRegistration(handover, { start: "09:00", end: "13:00", comment: "Handover, with the client" });
+    await waitFor("the handover edit", async () => (await fresh.textContent()).includes("with the client"));
+    await waitFor("still 3 pending", async () => (await pendingCount(page)) === 3);
+    await context.setOffline(false);
+    await waitFor("the second drain", async () => (await pendingCount(page)) === 0, 30_000);
+    const newId = await waitFor("the new timesheet's server id", async () => {
+      const id = await page.locator("section.sheet").first().getAttribute("data-timesheet");
+      return /^\d+$/.test(id ?? "") && id !== tsId ? id : null;
+    });
+    const second = await serverTimesheet(newId);
+    assert.deepEqual([second.startDate, second.endDate, second.hire.id], ["2026-11-09", "2026-11-15", "110"]);
+    assert.deepEqual(second.registrations.data.map(({ id, ...r }) => r).sort((a, b) => a.date.localeCompare(b.date)), [
+      { date: "2026-11-09", startTime: "09:00", endTime: "13:00", duration: 4, comments: "Handover, with the client" },
+      { date: "2026-11-10", startTime: null, endTime: null, duration: 2, comments: "Punch list" },
+    ], "hours added through a placeholder reach the new timesheet");
+    // Once the list is read again the new timesheet is the cache's, shown once.
+    await waitFor("the new timesheet from the cache", async () =>
+      (await page.locator(`section.sheet[data-timesheet="${newId}"][data-origin="server"]`).count()) === 1);
+    assert.equal(await page.locator("section.sheet").count(), 2, "each timesheet shown once");
 
     assert.deepEqual(problems, [], "no page errors or console errors");
   } catch (e) {

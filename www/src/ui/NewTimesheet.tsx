@@ -1,35 +1,45 @@
-// Start a weekly timesheet for a hire. The hire is typed (or picked from hires this device has
-// used): listing the worker's hires is a read, which needs the offline cache (issue 8).
+// Start a weekly timesheet for one of the worker's hires (from the `viewer` query, cached, so
+// the list is there offline too). Where the hires cannot be read (offline before they were ever
+// read), the hire's id is typed instead.
 import { useEffect, useState } from "react";
 import { createTimesheet, isoDay, weekOf } from "../actions";
+import { type Hire, hireLabel } from "../data";
 import type { Ctx } from "./Shell";
 
-export function NewTimesheet({ ctx, knownHires }: { ctx: Ctx; knownHires: string[] }) {
-  const [hire, setHire] = useState(knownHires[0] ?? "");
+export function NewTimesheet({ ctx, hires, hiresError }: { ctx: Ctx; hires: Hire[] | null; hiresError: string | null }) {
+  const [hire, setHire] = useState("");
   const [day, setDay] = useState(() => isoDay(new Date()));
   const [busy, setBusy] = useState(false);
   const week = day ? weekOf(day) : null;
-  // The outbox is read after the first render: offer the hire last used once it is known.
-  const lastHire = knownHires[0];
-  useEffect(() => { if (lastHire) setHire((h) => h || lastHire); }, [lastHire]);
+  // The hires arrive after the first render: preselect the first once known.
+  const first = hires?.[0]?.id;
+  useEffect(() => { if (first) setHire((h) => h || first); }, [first]);
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    if (!hire.trim() || !day) { ctx.say("Give a hire and a day of the week."); return; }
+    if (!hire.trim() || !day) { ctx.say("Pick a hire and a day of the week."); return; }
     setBusy(true);
     ctx.say(await createTimesheet(ctx.client, ctx.account, hire.trim(), day));
     setBusy(false);
   };
 
+  const typed = !hires || hires.length === 0;
   return (
     <form className="card new" onSubmit={submit} aria-labelledby="new-title">
       <h2 id="new-title">New weekly timesheet</h2>
       <div className="row">
-        <label>Hire ID
-          <input name="hire" value={hire} onChange={(e) => setHire(e.target.value)} inputMode="numeric"
-                 list="known-hires" required aria-describedby="hire-hint" />
-        </label>
-        <datalist id="known-hires">{knownHires.map((h) => <option key={h} value={h} />)}</datalist>
+        {typed ? (
+          <label>Hire ID
+            <input name="hire" value={hire} onChange={(e) => setHire(e.target.value)} inputMode="numeric" required
+                   aria-describedby="hire-hint" />
+          </label>
+        ) : (
+          <label>Hire
+            <select name="hire" value={hire} onChange={(e) => setHire(e.target.value)} required>
+              {hires.map((h) => <option key={h.id} value={h.id}>{hireLabel(h)}</option>)}
+            </select>
+          </label>
+        )}
         <label>Any day of the week
           <input name="day" type="date" value={day} onChange={(e) => setDay(e.target.value)} required />
         </label>
@@ -37,7 +47,7 @@ export function NewTimesheet({ ctx, knownHires }: { ctx: Ctx; knownHires: string
       </div>
       <p className="hint" id="hire-hint">
         {week ? <>Week {week.start} to {week.end}. </> : null}
-        The demo's Wanda Worker has hire 110.
+        {typed && (hiresError ? "Your hires could not be read (offline?): type the hire's id." : hires ? "You have no hires." : "Reading your hires…")}
       </p>
     </form>
   );

@@ -1,10 +1,11 @@
-// The signed-in screen: header (who, online/offline), the read notice, new timesheet, the
-// timesheets, and the outbox panel (a sidebar on desktop, below the list on a phone).
+// The signed-in screen: header (who, online/offline), new timesheet, the worker's hires each
+// with its timesheets, and the outbox panel (a sidebar on desktop, below the list on a phone).
 import { useState } from "react";
 import type { Client } from "graphql-outbox";
 import { useOutbox } from "graphql-outbox/react";
 import type { Account } from "../accounts";
-import { useTimesheets } from "../data";
+import { type Hire, hireLabel, useHires, useTimesheets } from "../data";
+import type { Timesheet } from "../journal";
 import { NewTimesheet } from "./NewTimesheet";
 import { OutboxPanel } from "./OutboxPanel";
 import { TimesheetCard } from "./TimesheetCard";
@@ -21,10 +22,10 @@ export function Shell({ account, client, onSignOut }: { account: Account; client
   const view = useTimesheets(client);
   const [status, setStatus] = useState("");
   const ctx: Ctx = { client, account, say: setStatus };
-  const hires = [...new Set((view.sheets ?? []).map((t) => t.hire))];
+  const { hires, error: hiresError } = useHires(client, account);
 
   return (
-    <div className="shell" data-ready={view.sheets ? "true" : "false"}>
+    <div className="shell" data-ready={view.sheets ? "true" : "false"} data-source={view.source}>
       <header className="top">
         <div className="bar">
           <h1>Timesheets</h1>
@@ -42,17 +43,36 @@ export function Shell({ account, client, onSignOut }: { account: Account; client
         <main>
           {view.notice && <p className="notice" data-testid="notice">{view.notice}</p>}
           {view.error && <p className="error" role="alert">{view.error}</p>}
-          <NewTimesheet ctx={ctx} knownHires={hires} />
+          {!online && view.source === "cache" && view.fetchedAt !== null && (
+            <p className="hint" data-testid="freshness">
+              Offline: your timesheets as last read from the server ({new Date(view.fetchedAt).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}), with your unsent changes.
+            </p>
+          )}
+          <NewTimesheet ctx={ctx} hires={hires} hiresError={hiresError} />
           {!view.sheets ? (
-            <p aria-busy="true">Reading the outbox…</p>
+            <p aria-busy="true">Reading your timesheets…</p>
           ) : view.sheets.length === 0 ? (
-            <p className="empty">No timesheets on this device yet. Start one above.</p>
+            <p className="empty">No timesheets yet. Start one above.</p>
           ) : (
-            view.sheets.map((t) => <TimesheetCard key={t.key} ctx={ctx} sheet={t} />)
+            byHire(view.sheets, hires ?? []).map(({ hire, label, sheets }) => (
+              <section className="hire" key={hire} aria-labelledby={`hire-${hire}`} data-hire={hire}>
+                <h2 id={`hire-${hire}`}>{label}</h2>
+                {sheets.map((t) => <TimesheetCard key={t.key} ctx={ctx} sheet={t} />)}
+              </section>
+            ))
           )}
         </main>
         <OutboxPanel client={client} />
       </div>
     </div>
   );
+}
+
+/** The timesheets under their hire, in the order of the worker's hires; unknown hires last. */
+function byHire(sheets: Timesheet[], hires: Hire[]) {
+  const groups = new Map<string, Timesheet[]>();
+  for (const t of sheets) groups.set(t.hire, [...(groups.get(t.hire) ?? []), t]);
+  const known = hires.filter((h) => groups.has(h.id)).map((h) => ({ hire: h.id, label: hireLabel(h) }));
+  const others = [...groups.keys()].filter((id) => !hires.some((h) => h.id === id)).map((id) => ({ hire: id, label: `Hire ${id}` }));
+  return [...known, ...others].map((g) => ({ ...g, sheets: groups.get(g.hire) ?? [] }));
 }

@@ -36,11 +36,12 @@ export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
   };
 
   return (
-    <section className={`card sheet${sheet.deleted ? " deleted" : ""}`} aria-labelledby={titleId} data-timesheet={sheet.id ?? ""}>
+    <section className={`card sheet${sheet.deleted ? " deleted" : ""}`} aria-labelledby={titleId} data-timesheet={sheet.id ?? ""}
+             data-origin={sheet.origin ?? "device"}>
       <header>
-        <h2 id={titleId}>{fmtDay(sheet.startDate)} – {fmtDay(sheet.endDate)}</h2>
+        <h3 id={titleId}>{fmtDay(sheet.startDate)} – {fmtDay(sheet.endDate)}</h3>
         <Mark mark={sheet.mark} />
-        <span className="meta">Hire {sheet.hire} · {fmtHours(total)}</span>
+        <span className="meta">{fmtHours(total)} this week</span>
         {!sheet.deleted && (
           <button className="secondary danger" onClick={async () => {
             if (confirm("Delete this timesheet and its hours?")) ctx.say(await deleteTimesheet(ctx.client, ctx.account, sheet));
@@ -68,7 +69,6 @@ export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
       ) : (
         <button className="add" onClick={() => setAdding(true)}>Add hours</button>
       ))}
-      {!sheet.id && !sheet.deleted && <p className="hint">Hours can be added once this timesheet is sent (adding to a timesheet made offline needs placeholders, issue 9).</p>}
     </section>
   );
 }
