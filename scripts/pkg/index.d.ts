@@ -44,5 +44,8 @@ export declare const ERROR_NAMES: readonly ErrorCode[];
  */
 export declare function isOutboxError<N extends ErrorCode = ErrorCode>(e: unknown, name?: N): e is OutboxError<N>;
 
-export { createOutboxStore } from "./store.js";
-export type { OutboxStore, OutboxSnapshot, DrainProgress } from "./store.js";
+export { createOutboxStore, createQueryStore } from "./store.js";
+export type {
+  OutboxStore, OutboxSnapshot, DrainProgress,
+  QueryStore, QuerySnapshot, QueryStoreOptions, QueryApi, QueryName, QueryVariablesOf, QueryDataOf,
+} from "./store.js";

@@ -89,5 +89,5 @@ export function isOutboxError(e, name) {
   );
 }
 
-// The framework-neutral store of the outbox's state (store.js): no wasm in it.
-export { createOutboxStore } from "./store.js";
+// The framework-neutral stores of the outbox's state and of a watched query (store.js): no wasm in it.
+export { createOutboxStore, createQueryStore } from "./store.js";

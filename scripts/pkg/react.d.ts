@@ -1,9 +1,12 @@
 // Types of `graphql-outbox/react` (react.js): React bindings on the outbox store.
 import type { ReactNode, ReactElement } from "react";
 import type { Client, MutationResult } from "./graphql_outbox.js";
-import type { OutboxSnapshot } from "./store.js";
+import type { OutboxSnapshot, QueryApi, QueryName, QueryVariablesOf, QueryDataOf, QuerySnapshot, QueryStoreOptions } from "./store.js";
 
-export type { OutboxSnapshot, DrainProgress, OutboxStore } from "./store.js";
+export type {
+  OutboxSnapshot, DrainProgress, OutboxStore,
+  QueryApi, QueryName, QueryVariablesOf, QueryDataOf, QuerySnapshot, QueryStoreOptions,
+} from "./store.js";
 
 export interface OutboxProviderProps {
   client: Client;
@@ -42,3 +45,18 @@ export type MutationState<R> =
 export declare function useMutation<A, R>(
   fn: (client: Client, args: A) => Promise<R>,
 ): [mutate: (args: A) => Promise<R | undefined>, state: MutationState<R>];
+
+/**
+ * `const q = useQuery("gcdirectory", "profile", { gcId: "1" }, { policy: "cache-first" })`: a live
+ * view of `client.<api>.watch.<name>`; the component re-renders when what it shows changes
+ * (the server's answer, a cache write in any context, an entry queued / sent / dead).
+ * `api` and `name` autocomplete and fix the variables' and the data's types. Narrow by
+ * `q.status`: "ready" has `q.result` (`data`, `pending`, `source`, `fetchedAt`). The watch
+ * restarts when `api`, `name`, the variables (compared as JSON) or `options.policy` change.
+ */
+export declare function useQuery<A extends QueryApi, N extends QueryName<A>>(
+  api: A,
+  name: N,
+  variables: QueryVariablesOf<A, N>,
+  options?: QueryStoreOptions,
+): QuerySnapshot<QueryDataOf<A, N>>;

@@ -1,9 +1,8 @@
 // React bindings, the package's entry point `graphql-outbox/react` (issue 11), copied into pkg/
 // by scripts/build-pkg.sh. Plain JS with React.createElement (no JSX), so the package needs no
 // build step and works in any bundler or an import map; `react` is a peer dependency.
-// There is no `useQuery` yet: the package has no query cache to watch (a separate issue).
 import { createContext, createElement, useCallback, useContext, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
-import { createOutboxStore } from "./store.js";
+import { createOutboxStore, createQueryStore } from "./store.js";
 
 const Context = createContext(null);
 
@@ -92,4 +91,33 @@ export function useMutation(fn) {
   }, [client]);
 
   return [mutate, state];
+}
+
+/**
+ * `const q = useQuery("gcdirectory", "profile", { gcId }, { policy })`: the query's snapshot
+ * (store.js, `createQueryStore`) over `client.<api>.watch.<name>`, re-rendering when what it shows
+ * changes: a cache write in any context, an entry queued, sent or dead. `q.status` is "loading",
+ * "ready" (`q.result.data`, `q.result.pending`) or "error" (`q.error`).
+ * The api and query are named by strings rather than `client => client.gcdirectory.watch.profile`:
+ * wasm-bindgen methods need their object (a selected method loses it), and strings give a key
+ * to compare, with the same type safety (store.d.ts reads the types off the watch functions).
+ * The watch restarts when `api`, `name`, the variables (compared as JSON, so an inline object
+ * literal does not restart it every render) or `options.policy` change; the snapshot is then
+ * "loading" until the new watch answers.
+ */
+export function useQuery(api, name, variables, options) {
+  const { client } = useOutboxContext("useQuery");
+  const policy = options?.policy;
+  let key;
+  try {
+    key = JSON.stringify([api, name, variables === undefined ? null : variables, policy === undefined ? null : policy]);
+  } catch (cause) {
+    const e = new Error(`useQuery(${String(api)}, ${String(name)}): variables must be JSON (${cause?.message ?? cause})`);
+    e.name = "ValidationError";
+    e.details = { operation: String(name), path: "variables", reason: "not JSON (a cycle or a BigInt)" };
+    throw e;
+  }
+  // One store per key: the variables of the render that made the key are the ones watched.
+  const store = useMemo(() => createQueryStore(client, api, name, variables, { policy }), [client, key]);
+  return useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
 }

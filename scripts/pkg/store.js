@@ -1,5 +1,6 @@
-// A framework-neutral store of the outbox's state (issue 11), re-exported by the package's entry
-// (index.js) and used by the React bindings (react.js). It turns the client's event stream and
+// Framework-neutral stores (issue 11), re-exported by the package's entry (index.js) and used by
+// the React bindings (react.js): the outbox's state (createOutboxStore) and one watched query
+// (createQueryStore, at the end). The outbox store turns the client's event stream and
 // async `outbox.stats()` into a synchronous `getSnapshot()`, which is what React's
 // useSyncExternalStore (and Svelte/Vue/Solid stores) need:
 // - the snapshot is frozen and replaced only when a value in it changed; otherwise
@@ -154,6 +155,118 @@ export function createOutboxStore(client) {
       destroyed = true;
       listeners.clear();
       if (detach) detach();
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A store of one watched query (`client.<api>.watch.<name>`), for useSyncExternalStore and the
+// like. Same rules as the outbox store: a frozen snapshot replaced only on a change, the watch
+// running only while the store has listeners. The snapshot keeps the last result across a
+// stop and a restart (StrictMode mounts twice), so a remount shows data at once; the watch's
+// own first callback then replaces it.
+
+const LOADING = Object.freeze({ status: "loading", result: undefined, error: undefined });
+
+function invalid(path, reason) {
+  const e = new Error(`createQueryStore: ${path}: ${reason}`);
+  e.name = "ValidationError";
+  e.details = { operation: "createQueryStore", path, reason };
+  return e;
+}
+
+// The names on a watch class that are not queries (wasm-bindgen adds them to every class).
+const NOT_QUERIES = new Set(["constructor", "free"]);
+
+/**
+ * `createQueryStore(client, api, name, variables, options?)` →
+ * `{ subscribe(listener) → unsubscribe, getSnapshot(), destroy() }` over
+ * `client[api].watch[name](variables, callback, { policy, onError })`. See store.d.ts.
+ * Throws `ValidationError` for an `api` or `name` the client has no watch for; bad `variables`
+ * or `options` surface as the snapshot's `error` (the watch refuses them when it starts).
+ */
+export function createQueryStore(client, api, name, variables, options) {
+  if (!client || typeof client !== "object" || !client.outbox) {
+    const e = new Error("createQueryStore(client, ...): `client` must be a Client from Client.open");
+    e.name = "ConfigError";
+    e.details = {};
+    throw e;
+  }
+  if (typeof api !== "string") throw invalid("api", "expected an API name, e.g. \"gcdirectory\"");
+  if (typeof name !== "string" || NOT_QUERIES.has(name)) throw invalid("name", "expected a query name, e.g. \"profile\"");
+  let watches;
+  try {
+    watches = api in client ? client[api]?.watch : undefined;
+  } catch {
+    watches = undefined; // a freed client's getters throw
+  }
+  if (!watches || typeof watches !== "object") throw invalid("api", `the client has no API "${api}" with queries`);
+  if (typeof watches[name] !== "function") throw invalid("name", `"${api}" has no query "${name}"`);
+  const policy = options?.policy;
+
+  const listeners = new Set();
+  let snapshot = LOADING;
+  let stop = null; // the running watch's stop function
+  let run = 0; // which watch is current: callbacks of a stopped one are ignored
+  let destroyed = false;
+
+  function set(next) {
+    snapshot = Object.freeze(next);
+    for (const l of [...listeners]) {
+      try { l(); } catch (e) { queueMicrotask(() => { throw e; }); }
+    }
+  }
+
+  function start() {
+    const mine = ++run;
+    const live = () => mine === run && stop !== null;
+    // A no-op until the watch call returns: its first callback comes later, but be safe.
+    stop = () => {};
+    try {
+      const s = client[api].watch[name](
+        variables,
+        (result) => { if (live()) set({ status: "ready", result, error: undefined }); },
+        {
+          policy,
+          // The first read failed (offline with "network-only", a cache miss with "cache-only"...):
+          // shown with the last result if any; the watch goes on and calls back once it can.
+          onError: (error) => { if (live()) set({ status: "error", result: snapshot.result, error }); },
+        },
+      );
+      if (mine === run) stop = typeof s === "function" ? s : () => {};
+    } catch (error) {
+      // Bad variables or options (ValidationError), no endpoint for the API (ConfigError), a
+      // freed client: no watch runs; the snapshot says why.
+      stop = () => {};
+      set({ status: "error", result: snapshot.result, error });
+    }
+  }
+
+  function halt() {
+    const s = stop;
+    stop = null;
+    run += 1;
+    try { s?.(); } catch { /* the client was freed: its watches are gone with it */ }
+  }
+
+  return {
+    subscribe(listener) {
+      if (typeof listener !== "function") throw new TypeError("subscribe(listener): listener must be a function");
+      if (destroyed) return () => {};
+      listeners.add(listener);
+      if (!stop) start();
+      return () => {
+        listeners.delete(listener);
+        if (listeners.size === 0 && stop) halt();
+      };
+    },
+    getSnapshot() {
+      return snapshot;
+    },
+    destroy() {
+      destroyed = true;
+      listeners.clear();
+      if (stop) halt();
     },
   };
 }
