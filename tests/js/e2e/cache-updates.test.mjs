@@ -149,3 +149,51 @@ test("a create the server refuses disappears from the list; a client without upd
     await context.close();
   }
 });
+
+test("bad updates options are a ConfigError at open; a throwing function or a bad updateQuery is logged and skipped", { timeout: 60_000 }, async () => {
+  const { context, page } = await freshPage(env);
+  try {
+    const errors = await page.evaluate(async () => {
+      const open = (updates) => openClient({ database: "upd-c", worksome: true, gcdirectory: false, extra: { cache: { updates } } })
+        .then(() => "opened", (e) => `${e.name}: ${e.message}`);
+      return [
+        await open(42),
+        await open({ nowhere: {} }),
+        await open({ worksome: { createNothing: () => {} } }),
+        await open({ worksome: { createTimesheet: "not a function" } }),
+      ];
+    });
+    assert.match(errors[0], /^ConfigError: .*options\.cache\.updates must be an object/);
+    assert.match(errors[1], /^ConfigError: .*updates\.nowhere is not an API/);
+    assert.match(errors[2], /^ConfigError: .*updates\.worksome\.createNothing is not a mutation/);
+    assert.match(errors[3], /^ConfigError: .*updates\.worksome\.createTimesheet must be a function/);
+
+    const logged = [];
+    page.on("console", (m) => { if (m.type() === "error") logged.push(m.text()); });
+    const r = await page.evaluate(async ([worker, hire]) => {
+      await openClient({ database: "upd-d", user: "worker-d", worksome: true, gcdirectory: false, extra: { cache: { updates: { worksome: {
+        createTimesheet: (result, cache) => {
+          try { cache.updateQuery("nothing", {}, (d) => d); } catch (e) { window.thrownInUpdater = `${e.name} ${e.details?.path}`; }
+          throw new Error("app bug");
+        },
+      } } } } });
+      window.currentWorksomeToken = "ws-worker-token";
+      await window.client.worksome.query.timesheets({ first: 50 });
+      await window.client.worksome.query.viewer({ worker });
+      return { ready: true };
+    }, [WORKER, HIRE]);
+    assert.ok(r.ready);
+    await context.setOffline(true);
+    const read = await page.evaluate(async ([worker, hire]) => {
+      const c = await call("createTimesheet", { worker, hire, startDate: "2026-06-01", endDate: "2026-06-07" }, "worksome");
+      const q = await window.client.worksome.query.timesheets({ first: 50 }, { policy: "cache-only" });
+      return { status: c.status, ids: q.data.timesheets.data.map((t) => t.id) };
+    }, [WORKER, HIRE]);
+    assert.equal(read.status, "queued");
+    assert.equal(read.ids.some((id) => id.startsWith("tmp:")), false, "the throwing function added nothing, and the read answered");
+    assert.equal(await page.evaluate(() => window.thrownInUpdater), "ValidationError name", "updateQuery refuses a query the API lacks");
+    await waitFor("the error logged", async () => logged.some((t) => /cache\.updates\.worksome\.createTimesheet threw/.test(t)));
+  } finally {
+    await context.close();
+  }
+});
