@@ -96,7 +96,7 @@ impl<'a> Layered<'a> {
         for layer in layers.iter_mut() {
             match layer {
                 Layer::Overlay(o) => o.ops.iter().for_each(|op| l.apply(&o.entry_id, op)),
-                Layer::Update { api, entry_id, run } => run(&mut Updating { api: *api, view: &mut l, entry_id: entry_id.clone() }),
+                Layer::Update { api, entry_id, run } => run(&mut Updating { api: *api, view: &mut l, entry_id: entry_id.clone(), wrote: vec![] }),
             }
         }
         l
@@ -112,6 +112,12 @@ impl<'a> Layered<'a> {
     /// names a record the cache lacks still misses: that is a gap, not a new entity.)
     pub fn created(&self, key: &str) -> bool {
         self.made.iter().any(|k| k == key) && self.find(key).is_ok_and(|i| self.over[i].1.is_some())
+    }
+
+    /// Treats the records updates made as stored ones (a read of them misses what they lack):
+    /// how they will read once stored.
+    pub fn as_stored(&mut self) {
+        self.made.clear();
     }
 
     /// Applies one op of an app's update for `entry`, noting the records it makes.

@@ -99,6 +99,8 @@ pub struct Updating<'v, 'b> {
     pub(super) api: &'static Api,
     pub(super) view: &'v mut Layered<'b>,
     pub(super) entry_id: String,
+    /// The query results it wrote, (query, variables): checked before they are stored.
+    pub(super) wrote: Vec<(&'static Query, Value)>,
 }
 
 impl Updating<'_, '_> {
@@ -117,7 +119,7 @@ impl Updating<'_, '_> {
     /// Makes `data` `query`'s result under `variables`: normalized like a network answer, each
     /// field that differs from what the view shows is set (so the entry shows as pending only
     /// where it changed something), and lists hold each entity once.
-    pub fn write(&mut self, query: &Query, variables: &Value, data: &Value) -> Result<(), ShapeError> {
+    pub fn write(&mut self, query: &'static Query, variables: &Value, data: &Value) -> Result<(), ShapeError> {
         let mut n = normalize::normalize(self.api, query.selection, variables, data)?;
         let mut records: Vec<(String, Fields)> = vec![(root_key(query.name, variables), std::mem::take(&mut n.root))];
         records.extend(n.entities.into_iter().map(|(k, r)| (k, r.fields)));
@@ -135,6 +137,7 @@ impl Updating<'_, '_> {
         for op in &ops {
             self.view.apply_update(&entry, op);
         }
+        self.wrote.push((query, variables.clone()));
         Ok(())
     }
 }
@@ -156,7 +159,8 @@ impl<S: CacheStore> Cache<S> {
     }
 
     /// A sent entry's updater, run with the server's answer over `user`'s stored records (no
-    /// overlays): the records it changed are stored, strict, and their keys returned.
+    /// overlays): the records it changed are stored, strict, and their keys returned; query
+    /// results it made incomplete are left as they were.
     pub async fn commit_update(&self, user: &str, api: &'static Api, entry_id: &str, now: f64, run: &mut dyn FnMut(&mut Updating<'_, '_>)) -> Result<Vec<String>, CacheError> {
         self.ensure(user).await?;
         let changes = {
@@ -164,8 +168,16 @@ impl<S: CacheStore> Cache<S> {
             let empty = Records::new();
             let records = users.iter().find(|(u, _)| u == user).map(|(_, r)| r).unwrap_or(&empty);
             let mut view = Layered::new(records, &[]);
-            run(&mut Updating { api, view: &mut view, entry_id: entry_id.into() });
-            view.changes()
+            let mut u = Updating { api, view: &mut view, entry_id: entry_id.into(), wrote: vec![] };
+            run(&mut u);
+            u.view.as_stored();
+            // A result the stored records could not answer in full (the answer lacks a field the
+            // query shows, of a related record the cache lacks) keeps its old root: stored, it
+            // would make the whole query a miss until refetched.
+            let incomplete: Vec<String> = u.wrote.iter().filter(|(q, v)| u.read(q, v).is_none()).map(|(q, v)| root_key(q.name, v)).collect();
+            let mut changes = view.changes();
+            changes.retain(|(k, _)| !incomplete.contains(k));
+            changes
         };
         let (mut changed, mut puts, mut deletes) = (vec![], vec![], vec![]);
         self.with(user, |records| {

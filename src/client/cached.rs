@@ -132,7 +132,7 @@ impl ClientRef {
     /// overlay on reads until then. Built from the event: reading the entry back would cost a
     /// transaction per sent entry.
     async fn write_sent(&self, ev: &Value, e: Entry) {
-        let done = |c: &ClientRef| c.0.cache_writing.borrow_mut().retain(|w| w.id != e.id);
+        let done = |c: &ClientRef| c.written(&e.id);
         let Some(api) = crate::api::ALL.iter().copied().find(|a| a.name == e.api) else { return done(self) };
         let Some(op) = api.operation(&e.operation) else { return done(self) };
         let data = ev["data"].clone();
@@ -153,18 +153,37 @@ impl ClientRef {
             let mut run = |u: &mut crate::cache::Updating<'_, '_>| super::updates::run(&f, api, op, &data, &e.variables, &info, u);
             changed.extend(self.0.cache.commit_update(&user, api, &e.id, now, &mut run).await.unwrap_or_default());
         }
-        self.0.cache_writing.borrow_mut().retain(|w| w.id != e.id);
+        self.written(&e.id);
         self.cache_changed(changed);
     }
 
-    /// Waits (up to 5 s) until entry `id`'s answer is in the cache, so that a call resolving
-    /// `sent` is followed by reads that show it (a create's entity under its real id).
+    /// Entry `id`'s answer is in the cache (or could not be written): its overlay goes, and
+    /// the call that made it may resolve.
+    fn written(&self, id: &str) {
+        self.0.cache_writing.borrow_mut().retain(|w| w.id != id);
+        let ready: Vec<js_sys::Function> = {
+            let mut w = self.0.cache_waiters.borrow_mut();
+            let (hit, keep): (Vec<_>, Vec<_>) = w.drain(..).partition(|(wid, _)| wid == id);
+            *w = keep;
+            hit.into_iter().map(|(_, f)| f).collect()
+        };
+        ready.iter().for_each(|f| drop(f.call0(&JsValue::NULL)));
+    }
+
+    /// Waits until entry `id`'s answer is in the cache, so that a call resolving `sent` is
+    /// followed by reads that show it (a create's entity under its real id). Every path of
+    /// `write_sent` ends in `written`, which wakes it; at most 5 s.
     pub(crate) async fn cache_written(&self, id: &str) {
-        for _ in 0..500 {
-            if !self.0.cache_writing.borrow().iter().any(|w| w.id == id) {
-                return;
-            }
-            let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(10.0)).await;
+        if !self.0.cache_writing.borrow().iter().any(|w| w.id == id) {
+            return;
+        }
+        let mut wake = None;
+        let p = js_sys::Promise::new(&mut |resolve, _| wake = Some(resolve));
+        if let Some(f) = wake {
+            self.0.cache_waiters.borrow_mut().push((id.to_string(), f));
+            // Bounded: a call settles promptly even if IndexedDB never answers the write.
+            let slow = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(5000.0));
+            let _ = crate::race::first(wasm_bindgen_futures::JsFuture::from(p), slow).await;
         }
     }
 

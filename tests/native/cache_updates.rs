@@ -156,3 +156,13 @@ fn lists_hold_each_ref_once() {
     dedupe_refs(&mut v);
     assert_eq!(v, json!({ "data": [{ "__ref": "T:1" }, { "__ref": "T:2" }], "x": [[{ "__ref": "T:3" }]] }));
 }
+
+#[test]
+fn a_sent_answer_that_would_leave_the_list_incomplete_keeps_the_old_list() {
+    let c = cache_with_list(&[sheet("1", "2026-11-02")]);
+    // Hire 8 is not cached: its `number`, which the list shows, is known nowhere.
+    let mut server = sheet("99", "2026-11-09");
+    server["hire"] = json!({ "__typename": "Hire", "id": "8" });
+    block_on(c.commit_update("w", &API, "e1", 2000.0, &mut |u| append(u, &server))).unwrap();
+    assert_eq!(ids(&read(&c, &mut []).0), ["1"], "still a hit, without the new entity until the list is refetched");
+}

@@ -197,3 +197,27 @@ test("bad updates options are a ConfigError at open; a throwing function or a ba
     await context.close();
   }
 });
+
+test("online: a create that resolves sent is already in the cached list under its real id", { timeout: 60_000 }, async () => {
+  const db = `upd-e-${Date.now()}`;
+  const { context, page } = await freshPage(env);
+  try {
+    await openAndWatch(page, db);
+    await waitFor("the list from the server", async () => (await last(page))?.source === "network");
+    // The hire's number, which the list shows and the create's answer does not carry, is cached
+    // (else the stored list would be incomplete, and the update leaves it until a refetch).
+    await page.evaluate((worker) => window.client.worksome.query.viewer({ worker }), WORKER);
+    const r = await page.evaluate(async ([worker, hire]) => {
+      const c = await call("createTimesheet", { worker, hire, startDate: "2026-07-06", endDate: "2026-07-12" }, "worksome");
+      // No await in between: the read right after the call.
+      const q = await window.client.worksome.query.timesheets({ first: 50 }, { policy: "cache-only" });
+      return { status: c.status, id: c.data?.id, ids: q.data.timesheets.data.map((t) => t.id), pending: q.pending };
+    }, [WORKER, HIRE]);
+    assert.equal(r.status, "sent", JSON.stringify(r));
+    assert.ok(r.ids.includes(r.id), `the real id is listed: ${JSON.stringify(r)}`);
+    assert.equal(r.ids.some((id) => id.startsWith("tmp:")), false);
+    assert.deepEqual(r.pending, []);
+  } finally {
+    await context.close();
+  }
+});
