@@ -178,6 +178,46 @@ pub fn namespace(api: &str, schema: &Schema, ops: &[Operation], queries: &[Query
         declared.push(vars);
         declared.push(data);
     }
+    updates(&mut out, api, ops, queries, &declared)?;
     writeln!(out, "}}").unwrap();
     Ok(out)
+}
+
+/// `Queries` (each query's variables and data, by name), `UpdateCache` (what an app's
+/// `updates` function gets as `cache`) and `Updates` (the option: a function per mutation).
+fn updates(out: &mut String, api: &str, ops: &[Operation], queries: &[Query], declared: &[String]) -> Result<(), String> {
+    for n in ["Queries", "UpdateCache", "Updates"] {
+        if declared.iter().any(|d| d == n) {
+            return Err(format!("generated TypeScript name {}.{n} collides with another type", pascal(api)));
+        }
+    }
+    doc(out, "  ", Some(&format!("Every query of the {api} API by name: its variables and its data.")));
+    writeln!(out, "  export interface Queries {{").unwrap();
+    for q in queries {
+        let (vars, data) = query_type_names(q);
+        writeln!(out, "    {}: {{ variables: {vars}; data: {data} }};", q.name).unwrap();
+    }
+    writeln!(out, "  }}").unwrap();
+    doc(out, "  ", Some(&format!(
+        "The `cache` an `updates.{api}` function gets. `updateQuery(name, variables, update)`: `update` gets the\n\
+         query's data as the cache shows it (null when it is not cached in full) and returns its new data\n\
+         (null or undefined: unchanged). Call it while the function runs, not later."
+    )));
+    writeln!(out, "  export interface UpdateCache {{").unwrap();
+    writeln!(out, "    updateQuery<N extends keyof Queries>(name: N, variables: Queries[N][\"variables\"], update: (data: Queries[N][\"data\"] | null) => Queries[N][\"data\"] | null | undefined): void;").unwrap();
+    writeln!(out, "  }}").unwrap();
+    doc(out, "  ", Some(&format!(
+        "`Client.open({{ cache: {{ updates: {{ {api}: ... }} }} }})`: per mutation, a function that puts what it made into\n\
+         cached query results. It runs on every read while an entry of the mutation waits, with a result built\n\
+         from the entry's variables (a created entity's id is its `tmp:` placeholder, unknown fields null), and\n\
+         once with the server's answer when the entry is sent, whose changes are stored."
+    )));
+    writeln!(out, "  export interface Updates {{").unwrap();
+    for op in ops {
+        let upper = pascal(&op.name);
+        let args = if op.args.is_empty() { "Record<string, never>".to_string() } else { args_type_name(op) };
+        writeln!(out, "    {}?: (result: {upper}Result, cache: UpdateCache, variables: {args}, info: UpdateInfo) => void;", op.name).unwrap();
+    }
+    writeln!(out, "  }}").unwrap();
+    Ok(())
 }

@@ -193,11 +193,16 @@ pub fn index(apis: &[Generated]) -> (String, String) {
             )
         })
         .collect();
+    let updates: Vec<String> = apis
+        .iter()
+        .map(|g| format!("  /** Functions per {0} mutation. */\n  {0}?: {1}.Updates;", g.api, naming::pascal(&g.api)))
+        .collect();
     writeln!(
         facades,
-        "#[wasm_bindgen(typescript_custom_section)]\nconst TS_APIS: &'static str = r#\"\n/** The APIs this SDK speaks. */\nexport type ApiName = {};\n/** Where each API is served; an API without an endpoint rejects its calls with a ConfigError. */\nexport interface Endpoints {{\n{}\n}}\n\"#;",
+        "#[wasm_bindgen(typescript_custom_section)]\nconst TS_APIS: &'static str = r#\"\n/** The APIs this SDK speaks. */\nexport type ApiName = {};\n/** Where each API is served; an API without an endpoint rejects its calls with a ConfigError. */\nexport interface Endpoints {{\n{}\n}}\n/** `cache.updates` of `Client.open`: per API, per mutation, where what it made shows in cached queries. */\nexport interface CacheUpdates {{\n{}\n}}\n\"#;",
         union.join(" | "),
-        endpoints.join("\n")
+        endpoints.join("\n"),
+        updates.join("\n")
     )
     .unwrap();
     (tables, facades)

@@ -24,6 +24,9 @@ struct Walk<'a, 'l> {
     /// Where the walk is, as response keys and list indexes: text only when something misses
     /// (building a path string per field would cost more than the whole assembly).
     path: Vec<Seg>,
+    /// Inside a record that only overlays made (an entity created offline): what its data
+    /// does not say reads as null, not as a miss (the server fills it in once it is sent).
+    lenient: u32,
 }
 
 #[derive(Clone, Copy)]
@@ -37,7 +40,7 @@ enum Seg {
 /// style, with the record key where a record itself is absent).
 /// `label` starts every path (the operation's name).
 pub fn assemble(selection: &Selection, variables: &Value, root: &str, label: &'static str, view: &Layered) -> Result<Built, Vec<String>> {
-    let mut w = Walk { view, vars: variables, missing: vec![], pending: vec![], path: vec![Seg::Key(label)] };
+    let mut w = Walk { view, vars: variables, missing: vec![], pending: vec![], path: vec![Seg::Key(label)], lenient: 0 };
     let data = w.record(selection, root);
     if !w.missing.is_empty() {
         return Err(w.missing);
@@ -88,10 +91,17 @@ impl Walk<'_, '_> {
             return Some(Value::Null);
         }
         let Some(fields) = fields else {
+            if self.lenient > 0 {
+                return Some(Value::Null);
+            }
             self.miss("", Some(key));
             return None;
         };
-        Some(self.object(sel, fields))
+        let created = view.created(key);
+        self.lenient += created as u32;
+        let data = self.object(sel, fields);
+        self.lenient -= created as u32;
+        Some(data)
     }
 
     fn object(&mut self, sel: &Selection, fields: &Fields) -> Value {
@@ -103,7 +113,11 @@ impl Walk<'_, '_> {
                 // Under another type's condition the field is legitimately absent (an
                 // interface condition cannot be told from `__typename`, so absent = skipped).
                 if f.on.is_none_or(|on| on == type_name) {
-                    self.miss(&key, None);
+                    if self.lenient > 0 {
+                        out.insert(f.response_key.into(), Value::Null);
+                    } else {
+                        self.miss(&key, None);
+                    }
                 }
                 continue;
             };

@@ -23,6 +23,11 @@
 //! if let Some(key) = delete::deleted_key(api, &e.operation, &e.variables) {
 //!     let changed = cache.write_deleted(user, &key).await?;
 //! }
+//! // With apps' `updates` (`updates.rs`): live entries as layers, in entry order; an updater
+//! // runs over the view the earlier layers left (its `Updating::read`/`write` = updateQuery).
+//! cache.read_layers(user, q, &vars, &mut [Layer::Overlay(o), Layer::Update { api, entry_id, run }]).await?;
+//! // Sent: the updater once more with the server's answer, over the stored records; stored.
+//! let changed = cache.commit_update(user, api, &entry_id, now, &mut |u| ..).await?;
 //! cache.refresh(user, &keys).await?;   // another context wrote these keys (its `changed`)
 //! cache.clear(user).await?;            // purge / user switch (strict)
 //! cache.evict(now).await?;             // age limit, size cap, unreachable records
@@ -30,7 +35,7 @@
 //!
 //! Records: `record` (keys, refs, storage keys, stored form); `normalize` (answer → records);
 //! `merge` (changed-only); `assemble` (records → data, or a miss); `pending` (overlays);
-//! `evict` (limits and collection).
+//! `updates` (apps' functions for what mutations make); `evict` (limits and collection).
 //!
 //! Each user's records are loaded whole on first use (one `getAll` over the user's key
 //! range) and kept in memory; a write diffs against them and stores only changed records, in
@@ -43,9 +48,11 @@ pub mod merge;
 pub mod normalize;
 pub mod pending;
 pub mod record;
+pub mod updates;
 
 pub use evict::Limits;
-pub use pending::{overlay_for, Op, Overlay};
+pub use pending::{overlay_for, Layer, Op, Overlay};
+pub use updates::Updating;
 
 use crate::api::model::{Api, Operation, Query, Selection};
 use crate::store::{CacheStore, Durability, StoreError};

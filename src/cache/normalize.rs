@@ -45,7 +45,18 @@ fn object(api: &Api, sel: &Selection, vars: &Value, obj: &Map<String, Value>, ou
         // A field under a fragment is in the data only where its type condition held (an
         // interface condition matches no `__typename`, so presence decides); a field the
         // answer lacks is skipped, and a later read of it misses.
-        let Some(v) = obj.get(f.response_key) else { continue };
+        // `__typename` of an object type with a key is known without the data saying it (a
+        // mutation's document does not select it, and an app's `updates` put its result into
+        // a query that does).
+        let typename;
+        let v = match obj.get(f.response_key) {
+            Some(v) => v,
+            None if f.name == "__typename" && api.key_field(sel.type_name).is_some() => {
+                typename = Value::String(sel.type_name.into());
+                &typename
+            }
+            None => continue,
+        };
         let stored = match f.selection {
             None => v.clone(),
             Some(s) => value(api, s, vars, v, out),

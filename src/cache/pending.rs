@@ -6,6 +6,7 @@
 //! order over a copy of only the records they touch.
 
 use super::record::{as_ref, entity_key, Fields, Record};
+use super::updates::Updating;
 use crate::api::model::Api;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -30,6 +31,13 @@ pub enum Op {
 pub struct Overlay {
     pub entry_id: String,
     pub ops: Vec<Op>,
+}
+
+/// One live entry's part of a read: a fixed overlay (the patch table's), or an app's updater,
+/// which runs over the view as the earlier entries left it (its `updateQuery` reads that).
+pub enum Layer<'f> {
+    Overlay(Overlay),
+    Update { api: &'static Api, entry_id: String, run: Box<dyn FnMut(&mut Updating<'_, '_>) + 'f> },
 }
 
 /// The overlay of a mutation that updates (or deletes) an entity, from the API's patch table:
@@ -66,18 +74,60 @@ pub struct Layered<'a> {
     /// sorted by key. A sorted list, not a map: overlays touch few records, and a map type of
     /// its own would add its code to the wasm.
     over: Vec<(String, Option<Fields>, Vec<String>)>,
+    /// Records an app's update made (absent from the cache): created entities.
+    made: Vec<String>,
 }
 
 impl<'a> Layered<'a> {
     /// Applies `overlays` (in entry order) over `base`.
     pub fn new(base: &'a BTreeMap<String, Record>, overlays: &[Overlay]) -> Layered<'a> {
-        let mut l = Layered { base, over: Vec::new() };
+        let mut l = Layered { base, over: Vec::new(), made: Vec::new() };
         for o in overlays {
             for op in &o.ops {
                 l.apply(&o.entry_id, op);
             }
         }
         l
+    }
+
+    /// Applies `layers` (in entry order) over `base`, running updaters as they come.
+    pub fn with_layers(base: &'a BTreeMap<String, Record>, layers: &mut [Layer<'_>]) -> Layered<'a> {
+        let mut l = Layered { base, over: Vec::new(), made: Vec::new() };
+        for layer in layers.iter_mut() {
+            match layer {
+                Layer::Overlay(o) => o.ops.iter().for_each(|op| l.apply(&o.entry_id, op)),
+                Layer::Update { api, entry_id, run } => run(&mut Updating { api: *api, view: &mut l, entry_id: entry_id.clone(), wrote: vec![] }),
+            }
+        }
+        l
+    }
+
+    /// Every record the layers touched, with its fields after them (None: deleted).
+    pub fn changes(self) -> Vec<(String, Option<Fields>)> {
+        self.over.into_iter().map(|(k, f, _)| (k, f)).collect()
+    }
+
+    /// Whether an app's update made the record (an entity created offline, or a query result
+    /// it wrote): a read shows its unknown fields as null instead of missing. (A patch that
+    /// names a record the cache lacks still misses: that is a gap, not a new entity.)
+    pub fn created(&self, key: &str) -> bool {
+        self.made.iter().any(|k| k == key) && self.find(key).is_ok_and(|i| self.over[i].1.is_some())
+    }
+
+    /// Treats the records updates made as stored ones (a read of them misses what they lack):
+    /// how they will read once stored.
+    pub fn as_stored(&mut self) {
+        self.made.clear();
+    }
+
+    /// Applies one op of an app's update for `entry`, noting the records it makes.
+    pub fn apply_update(&mut self, entry: &str, op: &Op) {
+        if let Op::Set { key, .. } = op {
+            if self.get(key).0.is_none() && !self.made.contains(key) {
+                self.made.push(key.clone());
+            }
+        }
+        self.apply(entry, op)
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {

@@ -6,7 +6,7 @@
 use super::errors::SdkError;
 use super::open::ClientRef;
 use crate::api::model::{Api, Query};
-use crate::cache::{delete, overlay_for, Assembled, CacheError, Overlay, Target};
+use crate::cache::{delete, Assembled, CacheError, Target};
 use crate::outbox::entry::Entry;
 use crate::outbox::clock::Clock;
 use crate::store::OutboxStore;
@@ -36,11 +36,6 @@ impl Cache {
     }
 }
 
-/// The overlays of `entries` (live, in entry order) for `api`.
-pub fn overlays(api: &Api, entries: &[Entry]) -> Vec<Overlay> {
-    entries.iter().filter(|e| e.api == api.name).filter_map(|e| overlay_for(api, &e.operation, &e.variables, &e.id)).collect()
-}
-
 impl ClientRef {
     /// This user's entries whose values show on reads: those still to be sent, and sent ones
     /// whose answer is being written into the cache.
@@ -56,6 +51,15 @@ impl ClientRef {
             }
         }
         live.sort_by_key(|e| e.seq);
+        // An entry naming a placeholder whose create was sent shows on the real entity: its
+        // variables are read with the real ids (as the drain will send them).
+        let waiting: Vec<String> = live.iter().map(|e| e.id.clone()).collect();
+        for e in live.iter_mut() {
+            let named = crate::outbox::placeholders::candidates(&e.variables);
+            if named.iter().any(|c| !waiting.contains(c)) {
+                let _ = crate::sync::placeholders::resolve(&self.0.store, e).await;
+            }
+        }
         live
     }
 
@@ -67,7 +71,7 @@ impl ClientRef {
 
     pub(crate) async fn read_with(&self, api: &'static Api, q: &'static Query, variables: &Value, entries: &[Entry]) -> Result<Assembled, String> {
         let user = self.0.options.user.clone();
-        match self.0.cache.read(&user, q, variables, &overlays(api, entries)).await {
+        match self.0.cache.read_layers(&user, q, variables, &mut self.layers(api, entries)).await {
             Ok(a) => Ok(a),
             Err(CacheError::Miss(m)) => Err(format!("missing {}", m.missing.join(", "))),
             Err(e) => Err(e.to_string()),
@@ -111,8 +115,13 @@ impl ClientRef {
         }
         match (ev["type"].as_str(), variables) {
             (Some("sent"), Some(variables)) => {
+                let text = |k: &str| ev[k].as_str().unwrap_or_default().to_string();
+                let mut e = Entry::new(text("id"), &text("api"), &text("operation"), variables, &self.0.options.user, 0.0);
+                e.seq = 0; // sent before any entry still live: its overlay goes first
+                // At once, not in the task: the call that made it waits until it is written.
+                self.0.cache_writing.borrow_mut().push(e.clone());
                 let (c, ev) = (self.clone(), ev.clone());
-                wasm_bindgen_futures::spawn_local(async move { c.write_sent(&ev, variables).await });
+                wasm_bindgen_futures::spawn_local(async move { c.write_sent(&ev, e).await });
             }
             (Some("queued" | "dead" | "discarded" | "unknown"), _) => self.notify_watchers(),
             _ => {}
@@ -122,15 +131,11 @@ impl ClientRef {
     /// Writes a sent entry's answer into the cache (a delete removes the entity), keeping its
     /// overlay on reads until then. Built from the event: reading the entry back would cost a
     /// transaction per sent entry.
-    async fn write_sent(&self, ev: &Value, variables: Value) {
-        let text = |k: &str| ev[k].as_str().unwrap_or_default().to_string();
-        let (api_name, operation) = (text("api"), text("operation"));
-        let Some(api) = crate::api::ALL.iter().copied().find(|a| a.name == api_name) else { return };
-        let Some(op) = api.operation(&operation) else { return };
+    async fn write_sent(&self, ev: &Value, e: Entry) {
+        let done = |c: &ClientRef| c.written(&e.id);
+        let Some(api) = crate::api::ALL.iter().copied().find(|a| a.name == e.api) else { return done(self) };
+        let Some(op) = api.operation(&e.operation) else { return done(self) };
         let data = ev["data"].clone();
-        let mut e = Entry::new(text("id"), &api_name, &operation, variables, &self.0.options.user, 0.0);
-        e.seq = 0; // sent before any entry still live: its overlay goes first
-        self.0.cache_writing.borrow_mut().push(e.clone());
         let user = self.0.options.user.clone();
         let now = self.0.clock.now_ms();
         let mut changed = vec![];
@@ -138,11 +143,48 @@ impl ClientRef {
             changed.extend(self.0.cache.write_deleted(&user, &key).await.unwrap_or_default());
         } else if let Some(field) = op.selection.fields.first() {
             // The entry keeps the mutation field's value; the selection is rooted at `Mutation`.
-            let answer = json!({ field.response_key: data });
+            let answer = json!({ field.response_key: data.clone() });
             changed.extend(self.0.cache.write_result(&user, api, Target::Mutation(op), &e.variables, &answer, now).await.unwrap_or_default());
         }
-        self.0.cache_writing.borrow_mut().retain(|w| w.id != e.id);
+        // The app's `updates` for it, with the server's answer, into the stored records (a
+        // create's entity joins the lists under its real id), before its overlay goes.
+        if let Some(f) = self.updater(api.name, op.name) {
+            let info = json!({ "entryId": e.id, "pending": false });
+            let mut run = |u: &mut crate::cache::Updating<'_, '_>| super::updates::run(&f, api, op, &data, &e.variables, &info, u);
+            changed.extend(self.0.cache.commit_update(&user, api, &e.id, now, &mut run).await.unwrap_or_default());
+        }
+        self.written(&e.id);
         self.cache_changed(changed);
+    }
+
+    /// Entry `id`'s answer is in the cache (or could not be written): its overlay goes, and
+    /// the call that made it may resolve.
+    fn written(&self, id: &str) {
+        self.0.cache_writing.borrow_mut().retain(|w| w.id != id);
+        let ready: Vec<js_sys::Function> = {
+            let mut w = self.0.cache_waiters.borrow_mut();
+            let (hit, keep): (Vec<_>, Vec<_>) = w.drain(..).partition(|(wid, _)| wid == id);
+            *w = keep;
+            hit.into_iter().map(|(_, f)| f).collect()
+        };
+        ready.iter().for_each(|f| drop(f.call0(&JsValue::NULL)));
+    }
+
+    /// Waits until entry `id`'s answer is in the cache, so that a call resolving `sent` is
+    /// followed by reads that show it (a create's entity under its real id). Every path of
+    /// `write_sent` ends in `written`, which wakes it; at most 5 s.
+    pub(crate) async fn cache_written(&self, id: &str) {
+        if !self.0.cache_writing.borrow().iter().any(|w| w.id == id) {
+            return;
+        }
+        let mut wake = None;
+        let p = js_sys::Promise::new(&mut |resolve, _| wake = Some(resolve));
+        if let Some(f) = wake {
+            self.0.cache_waiters.borrow_mut().push((id.to_string(), f));
+            // Bounded: a call settles promptly even if IndexedDB never answers the write.
+            let slow = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(5000.0));
+            let _ = crate::race::first(wasm_bindgen_futures::JsFuture::from(p), slow).await;
+        }
     }
 
     /// Applies the cache's limits once the client has settled in (an open should not wait

@@ -127,7 +127,10 @@ impl ClientRef {
         let with_id = json!({ "id": id });
         let Some(state) = state else { return queued() };
         match state {
-            State::Sent => Ok(js::to_js(&json!({ "status": "sent", "id": id, "data": data }))),
+            State::Sent => {
+                self.cache_written(&id).await;
+                Ok(js::to_js(&json!({ "status": "sent", "id": id, "data": data })))
+            }
             State::Dead => Err(match err.get("kind").and_then(Value::as_str) {
                 Some("config") => SdkError::Config(message),
                 Some("http") => SdkError::Network { status, message, retry_after_ms: err.get("retryAfterMs").and_then(Value::as_u64) },

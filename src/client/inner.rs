@@ -55,6 +55,8 @@ pub struct Inner {
     pub cache: crate::cache::Cache<IdbStore>,
     /// Sent entries whose answer is being written into the cache: their overlay still shows.
     pub cache_writing: RefCell<Vec<crate::outbox::entry::Entry>>,
+    /// Calls that resolved `sent` waiting for their answer's cache write: (entry id, resolve).
+    pub cache_waiters: RefCell<Vec<(String, js_sys::Function)>>,
     pub watchers: RefCell<Vec<super::watch::Watcher>>,
     pub next_watcher: Cell<u32>,
     /// A re-read of the watched queries is scheduled.

@@ -15,6 +15,7 @@ mod tokens;
 mod outbox;
 mod query;
 mod typescript;
+mod updates;
 mod upload;
 mod watch;
 

@@ -62,6 +62,7 @@ impl Client {
             busy: Cell::new(false),
             cache,
             cache_writing: RefCell::new(vec![]),
+            cache_waiters: RefCell::new(vec![]),
             watchers: RefCell::new(vec![]),
             next_watcher: Cell::new(0),
             notify_scheduled: Cell::new(false),

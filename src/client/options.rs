@@ -29,6 +29,9 @@ pub struct Options {
     pub batch_default: usize,
     /// `cache: { maxBytes, maxAgeMs }`: the offline cache's size cap and age limit.
     pub cache_limits: crate::cache::Limits,
+    /// `cache: { updates }`: the app's functions that put what mutations make into cached
+    /// query results (`updates.rs`).
+    pub updates: Vec<super::updates::Updater>,
 }
 
 /// `cache: { maxBytes, maxAgeMs }` (defaults in `cache::evict`: 8 MiB over all users, 30 days
@@ -189,10 +192,10 @@ extern "C" {
     // `Object.keys`, `catch`: js-sys's binding is not, and a Proxy's `ownKeys` trap may throw,
     // which would unwind through Rust frames and leave `Client.open` pending forever.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn object_keys(obj: &JsValue) -> Result<js_sys::Array, JsValue>;
+    pub(super) fn object_keys(obj: &JsValue) -> Result<js_sys::Array, JsValue>;
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
+pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
@@ -239,6 +242,7 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
         batch,
         batch_default,
         cache_limits: cache_limits(options)?,
+        updates: super::updates::read(options)?,
         endpoints,
         token,
         user,

@@ -62,6 +62,35 @@ export interface ClientOptions {
    * answer that is not an array) gets one request per entry from then on, with a `warning` event.
    */
   batch?: BatchOptions & Partial<Record<ApiName, BatchOptions>>;
+  /** The offline cache: its limits and the app's `updates`. */
+  cache?: CacheOptions;
+}
+
+/** The last argument of a `cache.updates` function. */
+export interface UpdateInfo {
+  /** The outbox entry the function runs for. */
+  entryId: string;
+  /** true: the entry waits and `result` was built from its variables; false: the server's answer. */
+  pending: boolean;
+}
+
+/** `cache` options of `Client.open`. */
+export interface CacheOptions {
+  /** Size cap over all users of the database, bytes (default 8 MiB). */
+  maxBytes?: number;
+  /** Results not answered by the server for this long are dropped, ms (default 30 days). */
+  maxAgeMs?: number;
+  /**
+   * Per API and mutation, `(result, cache, variables, info) => void`: puts what the mutation made into
+   * cached query results with `cache.updateQuery(name, variables, (data) => newData)`, as urql
+   * Graphcache's `updates`. It runs on every read while an entry of the mutation waits, with a
+   * result built from the entry's variables (a created entity's id is its `tmp:` placeholder):
+   * the change shows with `pending` naming the entry, survives a reload, and goes if the entry
+   * dies or is discarded. When this client sends the entry, it runs once more with the server's
+   * answer and that change is stored (the list then holds the real id). A list never holds one
+   * entity twice after an update. A context opened without it does not show those entities.
+   */
+  updates?: CacheUpdates;
 }
 
 /** `batch` settings of one API (or all). */

@@ -30,7 +30,7 @@ function typecheck(file) {
 
 // One good/bad pair per API, one for the outbox API, the typed errors, and the outbox store with
 // the React bindings (graphql-outbox/react).
-for (const api of ["gcdirectory", "worksome", "outbox", "errors", "react", "queries", "watch"]) {
+for (const api of ["gcdirectory", "worksome", "outbox", "errors", "react", "queries", "watch", "updates"]) {
   test(`${api}: a correct consumer type-checks under --strict`, () => {
     const r = typecheck(`${api}.ok.ts`);
     assert.ok(r.ok, r.output);

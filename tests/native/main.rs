@@ -7,6 +7,7 @@ mod cache;
 mod cache_evict;
 mod cache_pending;
 mod cache_tables;
+mod cache_updates;
 mod batching;
 mod classify;
 mod coverage;

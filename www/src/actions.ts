@@ -86,8 +86,8 @@ export const isoDay = (d: Date) =>
 export function createTimesheet(client: Client, account: Account, hire: string, day: string) {
   const { start, end } = weekOf(day);
   return run(account, "New timesheet", async () => {
-    // Queued, it returns `placeholders.id` (`tmp:<entry id>`): journal.ts gives the card that id,
-    // so hours can be added to it (and it can be deleted) before it reaches the server.
+    // Queued, it returns `placeholders.id` (`tmp:<entry id>`): the cache lists it under that id
+    // (updates.ts), so hours can be added to it (and it can be deleted) before it reaches the server.
     return (await client.worksome.createTimesheet({ worker: account.worker, hire, startDate: start, endDate: end })) as Result;
   });
 }

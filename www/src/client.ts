@@ -1,7 +1,9 @@
 // Opens the SDK the same way in the page and in the service worker, so both drain one outbox
-// (same database name and user partition; the SDK's Web Lock and claims keep one sender).
+// (same database name and user partition; the SDK's Web Lock and claims keep one sender) and
+// write what they send into the cache the same way.
 import init, { Client } from "graphql-outbox";
 import { type Account, outboxUser } from "./accounts";
+import { updates } from "./updates";
 
 export const DATABASE = "timesheets";
 
@@ -17,6 +19,9 @@ export async function openClient(account: Account, origin: string): Promise<Clie
     database: DATABASE,
     // A phone on and off the network: retry soon after a blip, never wait more than 30 s.
     outbox: { baseDelayMs: 1000, maxDelayMs: 30_000 },
+    // Where new timesheets and added hours show in the cached queries, here and in the service
+    // worker (which may be the one that sends them and stores the server's answer).
+    cache: { updates },
   });
 }
 

@@ -1,22 +1,18 @@
-// The read side, in one place. Two sources:
-// - the offline cache (`client.worksome.watch.*`): the worker's hires (`viewer`), their timesheets
-//   (`timesheets`) and each one's registrations (`timesheet`), from the network when online and
-//   from IndexedDB when not; the cache's pending layer already shows unsent edits and deletes of
-//   what it holds (and rolls them back if they die);
-// - the outbox (`journal.ts`): what the cache cannot show yet: timesheets made on this device
-//   (also offline, under their `tmp:` placeholder) and hours added (both are creates: the cache
-//   shows those only through app-declared `updates`, which the SDK does not implement), plus
-//   which entry touches what, for the Pending / Not accepted badges.
-// `overlay.ts` merges the two; this file holds the subscriptions.
+// The read side, in one place: the offline cache (`client.worksome.watch.*`): the worker's hires
+// (`viewer`), their timesheets (`timesheets`) and each one's registrations (`timesheet`), from the
+// network when online and from IndexedDB when not. The cache shows the unsent work too: its
+// pending layer applies unsent edits and deletes (and rolls them back if they die), and the app's
+// `updates` (updates.ts) put new timesheets and added hours into these queries (a timesheet made
+// offline under its `tmp:` placeholder). The outbox (`journal.ts`) only says which entry last
+// touched what, for the Pending / Not accepted badges; `overlay.ts` joins the two.
 import { useEffect, useMemo, useRef, useState } from "react";
 import type { Client, OutboxEntry, QueryResult, Worksome } from "graphql-outbox";
 import type { Account } from "./accounts";
-import { replay, type Timesheet } from "./journal";
-import { fromServer, overlay, type ServerSheet } from "./overlay";
+import { marks, type Timesheet } from "./journal";
+import { fromServer, type ServerSheet } from "./overlay";
+import { LIST } from "./updates";
 
 const text = (e: unknown) => (e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-/** The list's variables: the caller's timesheets (the reference server answers a worker's own). */
-const LIST = { first: 50 } as const;
 /** The first read of a watch: the server when online; when the browser knows it is offline, the
  * cache at once (a request would only fail, and the browser logs each failed request). */
 const firstRead = () => ({ policy: navigator.onLine ? "network-first" : "cache-first" } as const);
@@ -78,11 +74,13 @@ export function useHires(client: Client, account: Account): { hires: Hire[] | nu
   return { hires, error: w.result ? null : w.error };
 }
 
+/** A timesheet made offline (its `tmp:` placeholder): only the cache knows it, never the server. */
+const unsent = (id: string) => id.startsWith("tmp:");
+
 /**
  * Registrations of each listed timesheet (`timesheet(id)`), watched while it is listed. After a
  * hours-adding entry is sent, its timesheet is read from the network again: the mutation's
- * answer is written to the cache, but under `registrations` without arguments, which is not the
- * query's `registrations(first: 100)`.
+ * answer names the new registrations' ids but not their fields.
  */
 function useSheets(client: Client, ids: string[]) {
   const [byId, setById] = useState<Map<string, Worksome.TimesheetQueryData["timesheet"]>>(new Map());
@@ -90,7 +88,11 @@ function useSheets(client: Client, ids: string[]) {
   useEffect(() => {
     const stops = ids.map((id) => client.worksome.watch.timesheet({ id }, (r) => {
       setById((m) => new Map(m).set(id, r.data.timesheet));
-    }, { ...firstRead(), onError: () => { /* offline and never read: its hours come from the outbox only */ } }));
+    }, {
+      // A placeholder means nothing to the server: its hours are in the cache only.
+      ...(unsent(id) ? { policy: "cache-only" as const } : firstRead()),
+      onError: () => { /* offline and never read: no hours to show until it is */ },
+    }));
     return () => stops.forEach((s) => s());
   }, [client, key]); // eslint-disable-line react-hooks/exhaustive-deps
   return byId;
@@ -107,7 +109,9 @@ function useRefetchOnSent(client: Client, ids: React.MutableRefObject<string[]>)
         if (!navigator.onLine) return;
         const quiet = () => { /* offline again: the cache keeps what it has */ };
         client.worksome.query.timesheets(LIST, { policy: "network-only" }).catch(quiet);
-        for (const id of ids.current) client.worksome.query.timesheet({ id }, { policy: "network-only" }).catch(quiet);
+        for (const id of ids.current) {
+          if (!unsent(id)) client.worksome.query.timesheet({ id }, { policy: "network-only" }).catch(quiet);
+        }
       }, 300);
     });
     return () => { stop(); if (timer) clearTimeout(timer); };
@@ -117,8 +121,8 @@ function useRefetchOnSent(client: Client, ids: React.MutableRefObject<string[]>)
 export interface TimesheetsView {
   /** null until the list is known (the cache answered, or could not and the outbox was read). */
   sheets: Timesheet[] | null;
-  /** Where the server's part comes from: "network", "cache", or "outbox" when the cache had nothing. */
-  source: "outbox" | "network" | "cache";
+  /** Where the list comes from: "network", "cache", or "none" when neither could answer. */
+  source: "none" | "network" | "cache";
   fetchedAt: number | null;
   /** Shown above the list when it shows less than the server has. */
   notice: string | null;
@@ -138,18 +142,19 @@ export function useTimesheets(client: Client): TimesheetsView {
 
   const sheets = useMemo(() => {
     if (!entries) return null;
-    const local = replay(entries);
-    if (!server) return list.error ? overlay([], local) : null;
-    return overlay(server.map((t) => fromServer(t, details.get(t.id) ?? null)), local);
+    if (!server) return list.error ? [] : null;
+    const m = marks(entries);
+    // Newest first: the server lists the oldest first, and the app's updates append.
+    return server.map((t) => fromServer(t, details.get(t.id) ?? null, m)).reverse();
   }, [entries, server, details, list.error]);
 
   const cacheless = !server && !!list.error;
   return {
     sheets,
-    source: server ? list.result!.source : "outbox",
+    source: server ? list.result!.source : "none",
     fetchedAt: list.result?.fetchedAt ?? null,
     notice: cacheless
-      ? "Your timesheets could not be read (offline, and not read on this device before): this list shows only what this device made or changed."
+      ? "Your timesheets could not be read (offline, and not read on this device before); they show once you are online."
       : null,
     error: error ?? (cacheless ? null : list.error),
   };
