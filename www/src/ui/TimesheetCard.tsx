@@ -39,7 +39,8 @@ export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
     <section className={`card sheet${sheet.deleted ? " deleted" : ""}`} aria-labelledby={titleId} data-timesheet={sheet.id ?? ""}
              data-origin={sheet.origin ?? "device"}>
       <header>
-        <h3 id={titleId}>{fmtDay(sheet.startDate)} – {fmtDay(sheet.endDate)}</h3>
+        {/* Weeks run Monday to Sunday: the start names the week, and fits beside Delete at 390 px. */}
+        <h3 id={titleId}>Week of {fmtDay(sheet.startDate)}</h3>
         <Mark mark={sheet.mark} />
         <span className="meta">{fmtHours(total)} this week</span>
         {!sheet.deleted && (
