@@ -4,19 +4,12 @@
 // the service worker open the SDK and send them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startServer, launchBrowser, TestServer, waitFor } from "./harness.mjs";
-import { DIST, TOKEN, assertBuilt, signIn, said, startTimesheet } from "./app-harness.mjs";
+import { waitFor } from "./harness.mjs";
+import { startApp, TOKEN, signIn, said, startTimesheet } from "./app-harness.mjs";
 
 let server, browser, api;
-before(async () => {
-  assertBuilt();
-  server = await startServer({ www: DIST });
-  api = new TestServer(server.url);
-  try { browser = await launchBrowser(); } catch (e) { await server.stop(); throw e; }
-});
-after(async () => {
-  try { await browser?.close(); } finally { await server?.stop(); }
-});
+before(async () => { ({ browser, api } = server = await startApp()); });
+after(async () => { await server?.stop(); });
 
 const registrations = async (id) => {
   const r = await api.graphql("worksome", TOKEN, "query($id: ID!) { timesheet(id: $id) { registrations(first: 50) { data { date comments } } } }", { id });

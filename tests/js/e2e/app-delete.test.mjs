@@ -9,22 +9,15 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, launchBrowser, TestServer, waitFor } from "./harness.mjs";
+import { waitFor } from "./harness.mjs";
 import {
-  DIST, SHOTS, PHONE, assertBuilt, watchedPage, signIn, pendingCount, said, startTimesheet, fillRegistration, shoot,
+  startApp, SHOTS, PHONE, watchedPage, signIn, pendingCount, said, startTimesheet, fillRegistration, shoot,
   serverTimesheet, serverTimesheetIds,
 } from "./app-harness.mjs";
 
 let server, browser, api;
-before(async () => {
-  assertBuilt();
-  server = await startServer({ www: DIST });
-  api = new TestServer(server.url);
-  try { browser = await launchBrowser(); } catch (e) { await server.stop(); throw e; }
-});
-after(async () => {
-  try { await browser?.close(); } finally { await server?.stop(); }
-});
+before(async () => { ({ browser, api } = server = await startApp()); });
+after(async () => { await server?.stop(); });
 
 const comments = async (id) => (await serverTimesheet(server.url, id)).registrations.data.map((r) => r.comments);
 const card = (page, id) => page.locator(`section.sheet[data-timesheet="${id}"]`);

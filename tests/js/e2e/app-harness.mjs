@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, waitFor } from "./harness.mjs";
+import { ROOT, startServer, launchBrowser, TestServer, waitFor } from "./harness.mjs";
 
 export const DIST = join(ROOT, "www", "dist");
 export const SHOTS = join(ROOT, "tests", "js", "e2e", "screenshots");
@@ -19,6 +19,21 @@ export function assertBuilt() {
     throw new Error("www/dist is not built; run: bash -c 'source scripts/setup.sh && build_www'");
   }
   mkdirSync(SHOTS, { recursive: true });
+}
+
+/**
+ * The built app served by a reference server in test mode, and a browser: `{ url, browser, api,
+ * stop }` (`api`: the server's test routes). For node:test's before/after.
+ */
+export async function startApp() {
+  assertBuilt();
+  const server = await startServer({ www: DIST });
+  let browser;
+  try { browser = await launchBrowser(); } catch (e) { await server.stop(); throw e; }
+  return {
+    url: server.url, browser, api: new TestServer(server.url),
+    stop: async () => { try { await browser.close(); } finally { await server.stop(); } },
+  };
 }
 
 /**

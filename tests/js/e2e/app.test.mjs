@@ -12,19 +12,12 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { startServer, launchBrowser, TestServer, waitFor } from "./harness.mjs";
-import { DIST, SHOTS, PHONE, assertBuilt, watchedPage, signIn, pendingCount, said, startTimesheet, fillRegistration, shoot, serverTimesheet as readTimesheet } from "./app-harness.mjs";
+import { waitFor } from "./harness.mjs";
+import { startApp, SHOTS, PHONE, watchedPage, signIn, pendingCount, said, startTimesheet, fillRegistration, shoot, serverTimesheet as readTimesheet } from "./app-harness.mjs";
 
 let server, browser, api;
-before(async () => {
-  assertBuilt();
-  server = await startServer({ www: DIST });
-  api = new TestServer(server.url);
-  try { browser = await launchBrowser(); } catch (e) { await server.stop(); throw e; }
-});
-after(async () => {
-  try { await browser?.close(); } finally { await server?.stop(); }
-});
+before(async () => { ({ browser, api } = server = await startApp()); });
+after(async () => { await server?.stop(); });
 
 /** The timesheet `id` as the server has it, with its live registrations. */
 const serverTimesheet = (id) => readTimesheet(server.url, id);
