@@ -125,7 +125,7 @@ test("deleting hours and timesheets, online and offline", { timeout: 180_000 }, 
     await said(page, "Timesheet deleted: saved on this device");
     // C stays in view until sent, struck through and marked pending, with nothing left to press.
     await card(page, c).and(page.locator(".deleted")).waitFor();
-    assert.equal(await card(page, c).locator('.mark[data-state="queued"]').textContent(), "Pending");
+    assert.equal(await card(page, c).locator('.mark[data-state="queued"]').textContent(), "Deletion pending");
     assert.equal(await card(page, c).getByRole("button").count(), 0);
     await waitFor("2 pending", async () => (await pendingCount(page)) === 2);
 
