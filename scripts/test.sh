@@ -71,7 +71,9 @@ done
 
 stage "end-to-end tests (Playwright, headless Chromium, reference server in test mode)"
 # Each file is one scenario of issue 4 and starts its own server (the binary built above) and
-# browser, stopping both even when it fails.
+# browser, stopping both even when it fails. e2e/demo.test.mjs runs demo.sh's serve step, which
+# serves with the release build of the server: built here, before the files run side by side.
+cargo build -q --release -p outbox-server
 (cd tests/js && CARGO_TARGET_DIR="$TARGET" node --test e2e/*.test.mjs)
 done_stage "end-to-end tests"
 

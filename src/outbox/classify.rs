@@ -63,6 +63,69 @@ fn first_message(errors: &Value) -> Option<String> {
     errors.get(0)?.get("message")?.as_str().map(str::to_string)
 }
 
+/// The most a message quotes of a body that is not GraphQL, in characters.
+const QUOTE_CHARS: usize = 200;
+
+/// What a non-GraphQL error body says, as one line of text: the string at `error.message`,
+/// `message` or `error` (the common JSON error shapes, the reference server's included), else
+/// the first 200 characters of the body itself (an HTML error page, plain text). `None` when
+/// the body is empty.
+fn body_text(body: Option<&Value>, raw: &str) -> Option<String> {
+    let said = body.and_then(|b| {
+        [b.pointer("/error/message"), b.get("message"), b.get("error")].into_iter().flatten().find_map(Value::as_str)
+    });
+    let text = said.unwrap_or(raw).split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.is_empty() {
+        return None;
+    }
+    Some(match text.char_indices().nth(QUOTE_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
+    })
+}
+
+/// The server's `errors` with every item an object whose `message` is a string, as
+/// `GraphQLErrorItem` promises: a server that breaks the GraphQL spec here (a number, an
+/// object, a bare string item) gets its value as JSON text instead of reaching the app as is.
+fn typed_errors(errors: &Value) -> Value {
+    let items = errors.as_array().map(Vec::as_slice).unwrap_or_default();
+    Value::Array(
+        items
+            .iter()
+            .map(|item| {
+                let mut obj = match item {
+                    Value::Object(m) => m.clone(),
+                    other => serde_json::Map::from_iter([("message".to_string(), other.clone())]),
+                };
+                let text = match obj.get("message") {
+                    Some(Value::String(_)) => None,
+                    Some(Value::Null) | None => Some("GraphQL error".to_string()),
+                    Some(other) => Some(other.to_string()),
+                };
+                if let Some(t) = text {
+                    obj.insert("message".into(), Value::String(t));
+                }
+                Value::Object(obj)
+            })
+            .collect(),
+    )
+}
+
+/// The `errors` of a dead entry whose 4xx answer is not GraphQL: one item whose message is
+/// `HTTP <status>: <what the body says>` (see `body_text`), with the body's `error.code` (a
+/// string) as `extensions.code` the way a GraphQL error carries its code.
+fn http_errors(status: u16, body: Option<&Value>, raw: &str) -> Value {
+    let message = match body_text(body, raw) {
+        Some(t) => format!("HTTP {status}: {t}"),
+        None => format!("HTTP {status}"),
+    };
+    let mut item = serde_json::json!({ "message": message });
+    if let Some(code) = body.and_then(|b| b.pointer("/error/code")).and_then(Value::as_str) {
+        item["extensions"] = serde_json::json!({ "code": code });
+    }
+    Value::Array(vec![item])
+}
+
 /// Classifies the answer to mutation `field`, with the system clock for an HTTP-date `Retry-After`.
 pub fn classify(field: &str, answer: Result<HttpResponse, NetworkError>) -> Outcome {
     classify_at(field, answer, crate::outbox::clock::Clock::now_ms(&crate::outbox::clock::SystemClock))
@@ -88,9 +151,7 @@ fn classify_with(field: Option<&str>, answer: Result<HttpResponse, NetworkError>
     let errors = body.as_ref().and_then(|b| b.get("errors")).filter(|e| e.as_array().is_some_and(|a| !a.is_empty()));
     match status {
         401 | 403 => {
-            let message = errors.and_then(first_message).or_else(|| {
-                body.as_ref().and_then(|b| b.get("message").or_else(|| b.get("error"))).and_then(Value::as_str).map(str::to_string)
-            });
+            let message = errors.and_then(first_message).or_else(|| body_text(body.as_ref(), &resp.body));
             Outcome::Auth { status, message: message.unwrap_or_else(|| format!("HTTP {status}")) }
         }
         408 | 429 | 500..=599 => Outcome::Retry {
@@ -99,11 +160,10 @@ fn classify_with(field: Option<&str>, answer: Result<HttpResponse, NetworkError>
             retry_after_ms: retry_after_ms(resp.retry_after.as_deref(), now_ms),
         },
         200..=299 => match (&body, errors) {
-            (_, Some(errs)) => Outcome::Dead {
-                status,
-                message: first_message(errs).unwrap_or_else(|| "GraphQL error".into()),
-                errors: errs.clone(),
-            },
+            (_, Some(errs)) => {
+                let errors = typed_errors(errs);
+                Outcome::Dead { status, message: first_message(&errors).unwrap_or_else(|| "GraphQL error".into()), errors }
+            }
             (Some(b), None) if b.get("data").is_some_and(Value::is_object) => {
                 Outcome::Sent(match field {
                     Some(f) => b["data"].get(f).cloned().unwrap_or(Value::Null),
@@ -114,11 +174,14 @@ fn classify_with(field: Option<&str>, answer: Result<HttpResponse, NetworkError>
             // tell whether it reached the API, so retry; the idempotency key makes that safe.
             _ => Outcome::Retry { reason: format!("HTTP {status} without a GraphQL body"), status: Some(status), retry_after_ms: None },
         },
+        // Another 4xx: GraphQL errors when the body has them, else what the body says (a JSON
+        // error object, an HTML page from a proxy) as a string: it used to pass the body's
+        // `error` object through as `errors[0].message`, which the type says is a string.
         _ => {
-            let errors = errors.cloned().unwrap_or_else(|| {
-                let msg = body.as_ref().and_then(|b| b.get("message").or_else(|| b.get("error"))).cloned();
-                Value::Array(vec![serde_json::json!({ "message": msg.unwrap_or_else(|| Value::String(format!("HTTP {status}"))) })])
-            });
+            let errors = match errors {
+                Some(errs) => typed_errors(errs),
+                None => http_errors(status, body.as_ref(), &resp.body),
+            };
             Outcome::Dead { status, message: first_message(&errors).unwrap_or_else(|| format!("HTTP {status}")), errors }
         }
     }

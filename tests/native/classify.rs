@@ -19,14 +19,61 @@ fn graphql_errors_and_client_errors_are_dead() {
     assert_eq!(answer(200, &body, None), Outcome::Dead { status: 200, message: "nope".into(), errors: errors.clone() });
     assert!(matches!(answer(400, &body, None), Outcome::Dead { status: 400, .. }));
     match answer(422, r#"{"error":"IDEMPOTENCY_KEY_REUSED"}"#, None) {
-        Outcome::Dead { status: 422, message, .. } => assert_eq!(message, "IDEMPOTENCY_KEY_REUSED"),
+        Outcome::Dead { status: 422, message, .. } => assert_eq!(message, "HTTP 422: IDEMPOTENCY_KEY_REUSED"),
         other => panic!("{other:?}"),
+    }
+}
+
+/// The dead entry's `errors` and `message` for a 4xx answer `body`.
+fn dead(status: u16, body: &str) -> (String, serde_json::Value) {
+    match answer(status, body, None) {
+        Outcome::Dead { status: s, message, errors } if s == status => (message, errors),
+        other => panic!("not dead: {other:?}"),
+    }
+}
+
+#[test]
+fn a_non_graphql_4xx_body_becomes_a_string_message() {
+    // The reference server's (and many APIs') JSON error shape: the object used to land in
+    // errors[0].message as is.
+    let (message, errors) = dead(400, r#"{"error":{"code":"INJECTED_FAULT","message":"injected fault"}}"#);
+    assert_eq!(message, "HTTP 400: injected fault");
+    assert_eq!(errors, json!([{ "message": "HTTP 400: injected fault", "extensions": { "code": "INJECTED_FAULT" } }]));
+    assert_eq!(dead(404, r#"{"message":"no such route"}"#).1, json!([{ "message": "HTTP 404: no such route" }]));
+    // An object with no readable message: its JSON text, not the object.
+    assert_eq!(dead(409, r#"{"error":{"code":"CONFLICT"}}"#).0, r#"HTTP 409: {"error":{"code":"CONFLICT"}}"#);
+    // A proxy's HTML page: its first 200 characters, whitespace folded, cut with an ellipsis.
+    let html = format!("<!doctype html>\n<html>\n  <title>404 Not Found</title>\n<body>{}</body></html>", "é".repeat(300));
+    let (message, errors) = dead(404, &html);
+    assert!(message.starts_with("HTTP 404: <!doctype html> <html> <title>404 Not Found</title> <body>éé"), "{message}");
+    assert_eq!(message.chars().count(), "HTTP 404: ".len() + 200 + 1, "{message}");
+    assert!(message.ends_with('…'));
+    assert_eq!(errors[0]["message"], json!(message));
+    assert_eq!(dead(410, "").0, "HTTP 410");
+    assert_eq!(dead(418, "   \n").1, json!([{ "message": "HTTP 418" }]));
+    assert_eq!(dead(400, "[1,2]").0, "HTTP 400: [1,2]");
+}
+
+#[test]
+fn graphql_errors_always_carry_string_messages() {
+    // A server breaking the GraphQL spec: the item keeps its other fields; message becomes text.
+    let body = json!({ "errors": [{ "message": { "text": "bad" }, "extensions": { "code": "X" } }, "plain", { "path": ["a"] }] }).to_string();
+    for status in [200, 400] {
+        let (message, errors) = dead(status, &body);
+        assert_eq!(message, r#"{"text":"bad"}"#);
+        assert_eq!(errors, json!([
+            { "message": r#"{"text":"bad"}"#, "extensions": { "code": "X" } },
+            { "message": "plain" },
+            { "message": "GraphQL error", "path": ["a"] },
+        ]));
     }
 }
 
 #[test]
 fn auth_failures_pause() {
     assert_eq!(answer(401, r#"{"error":"unknown token"}"#, None), Outcome::Auth { status: 401, message: "unknown token".into() });
+    let injected = r#"{"error":{"code":"UNAUTHENTICATED","message":"token rejected"}}"#;
+    assert_eq!(answer(401, injected, None), Outcome::Auth { status: 401, message: "token rejected".into() });
     assert!(matches!(answer(403, "", None), Outcome::Auth { status: 403, .. }));
 }
 

@@ -4,23 +4,12 @@
 // the service worker open the SDK and send them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
-import { ROOT, startServer, launchBrowser, TestServer, waitFor } from "./harness.mjs";
-
-const DIST = join(ROOT, "www", "dist");
-const TOKEN = "ws-worker-token";
+import { waitFor } from "./harness.mjs";
+import { startApp, TOKEN, signIn, said, startTimesheet } from "./app-harness.mjs";
 
 let server, browser, api;
-before(async () => {
-  if (!existsSync(join(DIST, "sw.js"))) throw new Error("www/dist is not built; run: bash -c 'source scripts/setup.sh && build_www'");
-  server = await startServer({ www: DIST });
-  api = new TestServer(server.url);
-  try { browser = await launchBrowser(); } catch (e) { await server.stop(); throw e; }
-});
-after(async () => {
-  try { await browser?.close(); } finally { await server?.stop(); }
-});
+before(async () => { ({ browser, api } = server = await startApp()); });
+after(async () => { await server?.stop(); });
 
 const registrations = async (id) => {
   const r = await api.graphql("worksome", TOKEN, "query($id: ID!) { timesheet(id: $id) { registrations(first: 50) { data { date comments } } } }", { id });
@@ -31,25 +20,20 @@ test("the service worker sends what the closed app left, on `sync`", { timeout: 
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(server.url);
-    await page.getByRole("button", { name: /Wanda Worker/ }).click();
-    await page.locator('.shell[data-ready="true"]').waitFor();
-    await waitFor("the service worker to control the page", () => page.evaluate(() => !!navigator.serviceWorker.controller));
+    await signIn(page, server.url);
     const hasSync = await page.evaluate(async () => "sync" in (await navigator.serviceWorker.ready));
     assert.ok(hasSync, "this Chromium has Background Sync");
 
-    await page.getByRole("combobox", { name: /^Hire/ }).selectOption("110");
-    await page.getByLabel("Any day of the week").fill("2026-11-11");
-    await page.getByRole("button", { name: "Start timesheet" }).click();
-    await page.getByRole("status").filter({ hasText: "New timesheet: sent." }).waitFor();
-    const tsId = await page.locator("section.sheet").first().getAttribute("data-timesheet");
+    const sheet = await startTimesheet(page, "2026-11-11");
+    await said(page, "New timesheet: sent.");
+    const tsId = await sheet.getAttribute("data-timesheet");
 
     await context.setOffline(true);
     const card = page.locator("section.sheet").first();
     await card.getByRole("button", { name: "Add hours" }).click();
     await card.locator('input[name="comments"]').fill("Logged with no signal");
     await card.locator('form.regform button[type="submit"]').click();
-    await page.getByRole("status").filter({ hasText: "saved on this device" }).waitFor();
+    await said(page, "saved on this device");
 
     // Close the app: no page of it runs a client now. A blank same-origin page (the precached
     // icon) hosts the DevTools session that plays the browser's part.

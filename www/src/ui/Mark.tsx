@@ -7,13 +7,15 @@ const LABEL: Record<string, string> = {
   blocked: "Pending (waits)", dead: "Not accepted", unknown: "Unknown outcome", sent: "Sent", discarded: "Discarded",
 };
 
-export function Mark({ mark }: { mark: M }) {
+/** `deleting`: the entry deletes what it marks (struck through), so a wait says what waits. */
+export function Mark({ mark, deleting = false }: { mark: M; deleting?: boolean }) {
   if (!mark) return null;
   const bad = mark.state === "dead" || mark.state === "unknown";
+  const label = LABEL[mark.state] ?? mark.state;
   return (
     <span className={`mark ${bad ? "bad" : "pending"}`} data-state={mark.state}
           title={bad && mark.error ? errorText(mark.error) : undefined}>
-      {LABEL[mark.state] ?? mark.state}
+      {deleting && !bad ? label.replace(/^Pending/, "Deletion pending") : label}
     </span>
   );
 }

@@ -57,7 +57,10 @@ export function Shell({ account, client, onSignOut }: { account: Account; client
             byHire(view.sheets, hires ?? []).map(({ hire, label, sheets }) => (
               <section className="hire" key={hire} aria-labelledby={`hire-${hire}`} data-hire={hire}>
                 <h2 id={`hire-${hire}`}>{label}</h2>
-                {sheets.map((t) => <TimesheetCard key={t.key} ctx={ctx} sheet={t} />)}
+                {/* Keyed by the server's id when known: a timesheet made here moves from the
+                    outbox's copy to the cache's when the list is read again, and a new key would
+                    remount its card, closing a form the worker has open. */}
+                {sheets.map((t) => <TimesheetCard key={t.id ?? t.key} ctx={ctx} sheet={t} />)}
               </section>
             ))
           )}

@@ -39,8 +39,9 @@ export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
     <section className={`card sheet${sheet.deleted ? " deleted" : ""}`} aria-labelledby={titleId} data-timesheet={sheet.id ?? ""}
              data-origin={sheet.origin ?? "device"}>
       <header>
-        <h3 id={titleId}>{fmtDay(sheet.startDate)} – {fmtDay(sheet.endDate)}</h3>
-        <Mark mark={sheet.mark} />
+        {/* Weeks run Monday to Sunday: the start names the week, and fits beside Delete at 390 px. */}
+        <h3 id={titleId}>Week of {fmtDay(sheet.startDate)}</h3>
+        <Mark mark={sheet.mark} deleting={sheet.deleted} />
         <span className="meta">{fmtHours(total)} this week</span>
         {!sheet.deleted && (
           <button className="secondary danger" onClick={async () => {
@@ -85,7 +86,7 @@ function RegistrationRow({ r, sheetDeleted, onEdit, onDelete }: { r: Registratio
       <div className="info">
         <span className="when">{fmtDay(r.date)} {time && <span className="time">{time}</span>}</span>
         <span className="hours">{fmtHours(r.duration)}</span>
-        <Mark mark={r.mark} />
+        <Mark mark={r.mark} deleting={r.deleted} />
         {r.comments && <span className="comment">{r.comments}</span>}
         {r.mark?.state === "dead" && r.mark.error && <span className="error">{errorText(r.mark.error)}</span>}
       </div>
