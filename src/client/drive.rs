@@ -172,6 +172,13 @@ impl ClientRef {
                 0.0
             }
         };
+        match stop {
+            // Left waiting for the network or a backoff: a service worker may be stopped
+            // before its timer fires, so it asks the browser for a `sync` event too.
+            Stop::WaitUntil(_) | Stop::Offline(_) => self.want_background_sync(),
+            Stop::Idle => self.background_sync_done(),
+            _ => {}
+        }
         self.0.busy.set(matches!(stop, Stop::Busy(_)));
         self.0.waiting_until.set(at);
         if at == 0.0 {
