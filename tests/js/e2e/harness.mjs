@@ -198,6 +198,32 @@ export function overlappingSends(byKey) {
   return overlaps;
 }
 
+// Runs in every page before its scripts: records what this tab itself sends (fetch) and emits
+// (BroadcastChannel posts; a tab's subscribers also see other tabs' events, so they cannot tell).
+export function recordSends() {
+  window.sends = [];
+  window.posted = [];
+  const fetch0 = window.fetch;
+  window.fetch = async (input, init) => {
+    const key = input instanceof Request ? input.headers.get("idempotency-key") : null;
+    if (key) window.sends.push(key);
+    // A batch carries its keys in its elements (extensions.idempotencyKey).
+    else if (input instanceof Request && input.method === "POST") {
+      try {
+        const ops = JSON.parse(await input.clone().text());
+        if (Array.isArray(ops)) for (const op of ops) window.sends.push(op?.extensions?.idempotencyKey);
+      } catch { /* not a GraphQL batch */ }
+    }
+    return fetch0(input, init);
+  };
+  const post0 = BroadcastChannel.prototype.postMessage;
+  BroadcastChannel.prototype.postMessage = function (msg) {
+    // Outbox events only: the channel also carries the cache's changed-record messages.
+    try { const ev = JSON.parse(msg).event; if (ev) window.posted.push(ev); } catch { /* not JSON */ }
+    return post0.call(this, msg);
+  };
+}
+
 /** Polls `check` (async, returns truthy when done) until it holds or `ms` pass. */
 export async function waitFor(what, check, ms = 20_000, every = 50) {
   const deadline = Date.now() + ms;
