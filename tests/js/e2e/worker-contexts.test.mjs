@@ -1,12 +1,14 @@
 // Issue 9, "every context", item 3, and issue 8's "every context reads the same cache": the
 // package in a dedicated worker and in a module service worker (page/worker.js, page/sw.js,
-// driven through page/remote.js). Offline here means the endpoint is unreachable: it names a
-// loopback port where a second reference server starts later (a worker has no `online` event,
-// and connection refused is what a dead network looks like to fetch). A window of the same
-// database and user, with no GC Directory endpoint (so it sends none of these entries), sees
-// the worker's events through `outbox.subscribe`. In the service worker, the SDK registers a
-// Background Sync tag when entries are left waiting, and drains on a `sync` event dispatched
-// through the DevTools protocol to a stopped worker, with no page of the app open.
+// driven through page/remote.js). Offline is Playwright's (`context.setOffline`, which reaches
+// workers: their navigator.onLine is false and fetch fails, but no `online` event follows), or
+// an unreachable server: the endpoint names a loopback port where a second reference server
+// starts later. A window of the same database and user, with no GC Directory endpoint (so it
+// sends none of these entries), sees the worker's events through `outbox.subscribe`. In the
+// service worker, the SDK registers a Background Sync tag when entries are left waiting, and
+// drains on a `sync` event dispatched through the DevTools protocol to the stopped worker, with
+// no page of the app open; while the server is unreachable it rejects the event (the browser
+// fires it again later).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
@@ -59,28 +61,31 @@ const listener = (page, database, user) => page.evaluate(([d, u]) => openClient(
 /** The outbox events `page`'s client saw for `ids`, as `type` per id. */
 const eventsFor = (page, ids) => page.evaluate((i) => Object.fromEntries(i.map((id) => [id, window.events.filter((e) => e.id === id).map((e) => e.type)])), ids);
 
-test("a dedicated worker queues while the server is unreachable and sends once it is back; a window sees its events", { timeout: 120_000 }, async () => {
-  const port = await freePort();
-  const endpoint = `http://127.0.0.1:${port}/graphql/gcdirectory`;
+test("a dedicated worker queues offline and sends once online, with no `online` event; a window sees its events", { timeout: 120_000 }, async () => {
   const context = await env.browser.newContext();
-  let later;
   try {
     const page = await openPage(context, env.url);
     await listener(page, "dw-outbox", "alice");
     const step = await startContext(page, "dedicated worker");
+    const endpoint = `${env.url}/graphql/gcdirectory`;
     const where = ok(await step({ step: "open", endpoint, database: "dw-outbox", outbox: { baseDelayMs: 200, maxDelayMs: 500 } }), "open");
     assert.deepEqual(where, { user: "alice", scope: "DedicatedWorkerGlobalScope", hasWindow: false, hasDocument: false });
+    await context.setOffline(true); // the worker's navigator.onLine is false and its fetch fails
     const results = ok(await step({ step: "calls", calls: edits(6, "worker") }), "calls");
     results.forEach((r) => assert.equal(r.status, "queued", JSON.stringify(r)));
     const ids = results.map((r) => r.id);
     await waitFor("the window to see the worker's queued entries", async () =>
       Object.values(await eventsFor(page, ids)).every((types) => types.includes("queued")));
+    await new Promise((r) => setTimeout(r, 1000)); // offline for a while: any timer of the worker fires offline
+    const mine = async () => (await env.server.applied()).filter((a) => ids.includes(a.idempotencyKey));
+    assert.deepEqual(await mine(), [], "nothing sent while offline");
 
-    // No `online` event reaches a worker: its backoff timer finds the server back.
-    later = await startServer({ port });
-    const back = new TestServer(later.url);
-    await waitFor("the worker's entries applied", async () => (await back.applied()).length === ids.length, 20_000);
-    const applied = await back.applied();
+    // No `online` event reaches a worker in Chromium: the worker must notice by itself.
+    await context.setOffline(false);
+    const backAt = Date.now();
+    await waitFor("the worker's entries applied", async () => (await mine()).length === ids.length, 20_000);
+    console.log(`dedicated worker: ${ids.length} entries applied ${Date.now() - backAt} ms after going online`);
+    const applied = await mine();
     assert.deepEqual(applied.map((a) => a.idempotencyKey), ids, "applied in creation order");
     for (const a of applied) assert.equal(a.timesApplied, 1, JSON.stringify(a));
     const outcomes = ok(await step({ step: "settled", ids }), "settled");
@@ -91,11 +96,52 @@ test("a dedicated worker queues while the server is unreachable and sends once i
     for (const id of ids) assert.equal(seen[id].filter((t) => t === "sent").length, 1, `${id}: ${seen[id]}`);
   } finally {
     await context.close();
-    await later?.stop();
   }
 });
 
-test("a service worker registers Background Sync for what it queued and drains on `sync`, with no page open", { timeout: 120_000 }, async () => {
+/**
+ * A window of `database`'s user "service-worker" that only listens (its events in
+ * `window.events`, the service worker's `sync` outcomes in `window.swLog`) and hosts the DevTools
+ * session that plays the browser's part: `dispatch(what)` fires a `sync` event for `tag` and
+ * resolves its outcome; `stop()` stops every service worker.
+ */
+async function observe(context, database, tag) {
+  const observer = await openPage(context, env.url);
+  await observer.evaluate(() => {
+    window.swLog = [];
+    new BroadcastChannel("sw-log").onmessage = (e) => window.swLog.push(e.data);
+  });
+  await listener(observer, database, "service-worker");
+  const cdp = await context.newCDPSession(observer);
+  const regs = [];
+  cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => regs.push(...e.registrations));
+  await cdp.send("ServiceWorker.enable");
+  await waitFor("the registration", async () => regs.some((r) => r.scopeURL === `${env.url}/`));
+  const registrationId = regs.find((r) => r.scopeURL === `${env.url}/`).registrationId;
+  const outcomes = () => observer.evaluate((t) => window.swLog.filter((l) => l.sync === t), tag);
+  return {
+    observer,
+    outcomes,
+    stop: () => cdp.send("ServiceWorker.stopAllWorkers"),
+    // The outcome of the event dispatched now (the browser may have fired one of its own).
+    async dispatch(what) {
+      const before = (await outcomes()).length;
+      await cdp.send("ServiceWorker.dispatchSyncEvent", { origin: env.url, registrationId, tag, lastChance: false });
+      await waitFor(what, async () => (await outcomes()).length > before, 20_000);
+      return (await outcomes())[before];
+    },
+  };
+}
+
+/** The page's service worker `sw.js?endpoint=..&database=..`, its client opened at its start. */
+async function serviceWorkerWithSync(page, endpoint, database, more = {}) {
+  const step = await startContext(page, "service worker", new URLSearchParams({ endpoint, database, ...more }).toString());
+  const where = ok(await step({ step: "open", existing: true }), "open");
+  assert.deepEqual(where, { user: "service-worker", scope: "ServiceWorkerGlobalScope", hasWindow: false, hasDocument: false });
+  return step;
+}
+
+test("a service worker left with an unreachable server asks for Background Sync; stopped, it drains on `sync`, with no page open", { timeout: 120_000 }, async () => {
   const port = await freePort();
   const endpoint = `http://127.0.0.1:${port}/graphql/gcdirectory`;
   const database = "sw-sync";
@@ -104,46 +150,24 @@ test("a service worker registers Background Sync for what it queued and drains o
   let later;
   try {
     const page = await openPage(context, env.url);
-    const step = await startContext(page, "service worker", new URLSearchParams({ endpoint, database }).toString());
-    const where = ok(await step({ step: "open", existing: true }), "open");
-    assert.deepEqual(where, { user: "service-worker", scope: "ServiceWorkerGlobalScope", hasWindow: false, hasDocument: false });
+    const step = await serviceWorkerWithSync(page, endpoint, database);
     const results = ok(await step({ step: "calls", calls: edits(5, "sw") }), "calls");
     results.forEach((r) => assert.equal(r.status, "queued", JSON.stringify(r)));
     const ids = results.map((r) => r.id);
     assert.deepEqual(ok(await step({ step: "syncTags" }), "syncTags"), [tag], "the SDK asked for a sync event");
 
-    // The app's page goes; a window of the same user that only listens stays, and hosts the
-    // DevTools session that plays the browser's part.
+    // The app's page goes; a window of the same user that only listens stays.
     await page.close();
-    const observer = await openPage(context, env.url);
-    await observer.evaluate(() => {
-      window.swLog = [];
-      new BroadcastChannel("sw-log").onmessage = (e) => window.swLog.push(e.data);
-    });
-    await listener(observer, database, "service-worker");
-    const cdp = await context.newCDPSession(observer);
-    const regs = [];
-    cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => regs.push(...e.registrations));
-    await cdp.send("ServiceWorker.enable");
-    await waitFor("the registration", async () => regs.some((r) => r.scopeURL === `${env.url}/`));
-    const registrationId = regs.find((r) => r.scopeURL === `${env.url}/`).registrationId;
-    const outcomes = () => observer.evaluate((t) => window.swLog.filter((l) => l.sync === t), tag);
-    // The outcome of the event dispatched now (the browser may have fired one of its own).
-    const dispatch = async (what) => {
-      const before = (await outcomes()).length;
-      await cdp.send("ServiceWorker.dispatchSyncEvent", { origin: env.url, registrationId, tag, lastChance: false });
-      await waitFor(what, async () => (await outcomes()).length > before, 20_000);
-      return (await outcomes())[before];
-    };
+    const { observer, outcomes, stop, dispatch } = await observe(context, database, tag);
 
     // Still unreachable: the worker, stopped, is started for the event; the SDK rejects it so
     // that the browser fires it again later.
-    await cdp.send("ServiceWorker.stopAllWorkers");
+    await stop();
     const first = await dispatch("the outcome of a sync event while the server is unreachable");
     assert.equal(first.rejected, "NetworkError", JSON.stringify(first));
     assert.match(first.message, /5 entries still wait/);
 
-    await cdp.send("ServiceWorker.stopAllWorkers"); // no timer of the worker runs now
+    await stop(); // no timer of the worker runs now
     later = await startServer({ port });
     const back = new TestServer(later.url);
     assert.deepEqual(await back.requests(), [], "nothing reached the server before the sync event");
@@ -160,6 +184,42 @@ test("a service worker registers Background Sync for what it queued and drains o
   } finally {
     await context.close();
     await later?.stop();
+  }
+});
+
+test("a service worker queues offline (navigator.onLine false); stopped, back online, a `sync` event drains it", { timeout: 120_000 }, async () => {
+  const database = "sw-offline";
+  const tag = `graphql-outbox:${database}:service-worker`;
+  const context = await env.browser.newContext();
+  try {
+    const page = await openPage(context, env.url);
+    // Its timer looks at navigator.onLine once a minute, so it cannot be what drains here.
+    const step = await serviceWorkerWithSync(page, `${env.url}/graphql/gcdirectory`, database, { baseDelayMs: 60_000 });
+    const { observer, outcomes, stop, dispatch } = await observe(context, database, tag);
+    await context.setOffline(true); // service workers too: navigator.onLine false, fetch fails
+    const results = ok(await step({ step: "calls", calls: edits(4, "sw offline") }), "calls");
+    results.forEach((r) => assert.equal(r.status, "queued", JSON.stringify(r)));
+    const ids = results.map((r) => r.id);
+    assert.deepEqual(ok(await step({ step: "syncTags" }), "syncTags"), [tag], "the SDK asked for a sync event (no pass ran)");
+    await page.close();
+    const mine = async () => (await env.server.applied()).filter((a) => ids.includes(a.idempotencyKey));
+    assert.deepEqual(await mine(), [], "nothing sent while offline");
+
+    // Online first: Playwright's setOffline(false) waits for every worker it emulates, so a
+    // stopped one would hold it up for ever. No `online` event reaches the worker.
+    await context.setOffline(false);
+    await stop();
+    assert.deepEqual(await mine(), [], "nothing sent before the sync event");
+    const outcome = await dispatch("the outcome of the sync event");
+    assert.equal(outcome.resolved, true, JSON.stringify(outcome));
+    const applied = await mine();
+    assert.deepEqual(applied.map((a) => a.idempotencyKey), ids, "applied once each, in creation order");
+    for (const a of applied) assert.equal(a.timesApplied, 1, JSON.stringify(a));
+    await waitFor("the window to see each entry sent", async () =>
+      Object.values(await eventsFor(observer, ids)).every((types) => types.includes("sent")));
+    console.log(`sync events seen by the worker: ${JSON.stringify(await outcomes())}`);
+  } finally {
+    await context.close();
   }
 });
 

@@ -7,7 +7,7 @@ import { steps as remoteSteps, answer } from "/remote.js";
 // Service workers may not use top-level await; every handler waits for this instead.
 const ready = init();
 
-// Registered as `sw.js?endpoint=URL&database=NAME` (tests/js/e2e/worker-contexts.test.mjs), the
+// Registered as `sw.js?endpoint=URL&database=NAME[&baseDelayMs=N]` (tests/js/e2e/worker-contexts.test.mjs), the
 // worker opens its own client at start, as an app's service worker would, and hands Background
 // Sync's `sync` events to it. The listener must be added here, in the script's first evaluation
 // (the browser may start the worker just to deliver the event). Each outcome goes to the
@@ -19,6 +19,7 @@ const own = params.has("endpoint")
     token: async () => "gc-admin-token",
     user: "service-worker",
     database: params.get("database"),
+    ...(params.has("baseDelayMs") ? { outbox: { baseDelayMs: Number(params.get("baseDelayMs")) } } : {}),
   }))
   : null;
 const log = new BroadcastChannel("sw-log");
