@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { ROOT, startServer, launchBrowser, TestServer, waitFor } from "./harness.mjs";
+import { ROOT, startServer, launchBrowser, TestServer, waitFor, serviceWorkerSession } from "./harness.mjs";
 
 const DIST = join(ROOT, "www", "dist");
 const TOKEN = "ws-worker-token";
@@ -56,12 +56,7 @@ test("the service worker sends what the closed app left, on `sync`", { timeout: 
     const cdpPage = await context.newPage();
     await cdpPage.goto(`${server.url}/icon.svg`);
     await page.close();
-    const cdp = await context.newCDPSession(cdpPage);
-    const regs = [];
-    cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => regs.push(...e.registrations));
-    await cdp.send("ServiceWorker.enable");
-    await waitFor("the app's registration", async () => regs.some((r) => r.scopeURL === `${server.url}/`));
-    const registrationId = regs.find((r) => r.scopeURL === `${server.url}/`).registrationId;
+    const { cdp, registrationId } = await serviceWorkerSession(context, cdpPage, server.url);
     assert.deepEqual(await registrations(tsId), [], "nothing was sent while offline");
 
     await context.setOffline(false);

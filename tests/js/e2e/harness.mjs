@@ -237,6 +237,20 @@ export async function waitFor(what, check, ms = 20_000, every = 50) {
 }
 
 /**
+ * A DevTools session on `page` (playing the browser's part for service workers) and the id of
+ * the service worker registration whose scope is `origin` + "/".
+ */
+export async function serviceWorkerSession(context, page, origin) {
+  const cdp = await context.newCDPSession(page);
+  const regs = [];
+  cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => regs.push(...e.registrations));
+  await cdp.send("ServiceWorker.enable");
+  const scope = `${origin}/`;
+  await waitFor(`the registration of ${scope}`, async () => regs.some((r) => r.scopeURL === scope));
+  return { cdp, registrationId: regs.find((r) => r.scopeURL === scope).registrationId };
+}
+
+/**
  * The i-th of a mixed run of GC Directory mutations that all succeed for the Admin token, in any
  * number: profile edits, new org tiers, org tier edits. Returns `[operation, args]`.
  */
