@@ -100,6 +100,8 @@ impl ClientRef {
         }
         let queued = || Ok(js::to_js(&queued_result));
         if inner.closed.get() || !super::drive::online_hint() || self.head_waiting() {
+            // No pass now: the `online` event, the timer or a `sync` event runs one.
+            self.wait_online();
             return queued();
         }
         // From here on the entry is stored: whatever fails now, the call must not reject with

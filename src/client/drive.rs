@@ -92,8 +92,11 @@ impl ClientRef {
 
     /// Drains in the background if the browser does not say it is offline.
     pub fn kick(&self, trigger: Trigger) {
-        if self.0.closed.get() || !online_hint() || (trigger == Trigger::Nudge && self.head_waiting()) {
+        if self.0.closed.get() || (trigger == Trigger::Nudge && self.head_waiting()) {
             return;
+        }
+        if !online_hint() {
+            return self.wait_online();
         }
         let this = self.clone();
         spawn_local(async move {
@@ -172,11 +175,23 @@ impl ClientRef {
                 0.0
             }
         };
+        match stop {
+            // Left waiting for the network or a backoff: a service worker may be stopped
+            // before its timer fires, so it asks the browser for a `sync` event too.
+            Stop::WaitUntil(_) | Stop::Offline(_) => self.want_background_sync(),
+            Stop::Idle => self.background_sync_done(),
+            _ => {}
+        }
         self.0.busy.set(matches!(stop, Stop::Busy(_)));
         self.0.waiting_until.set(at);
         if at == 0.0 {
             return;
         }
+        self.arm_timer(at - js_sys::Date::now());
+    }
+
+    /// The timer runs a pass in `delay` ms (replacing none: callers cleared or checked it).
+    fn arm_timer(&self, delay: f64) {
         if self.0.closed.get() {
             return;
         }
@@ -188,8 +203,21 @@ impl ClientRef {
             }
         });
         // `set_timeout` clamps to 2^31 - 1 ms: a longer delay would fire at once, in a loop.
-        let delay = at - js_sys::Date::now();
         self.0.timer.set(Some(set_timeout(&fire, delay)));
+    }
+
+    /// No pass now (`navigator.onLine` is false, or the head waits out a backoff). A window
+    /// drains on its `online` event; Chromium fires none in workers and service workers, so
+    /// there, unless the backoff timer is already set, the timer looks at `navigator.onLine`
+    /// again every `baseDelayMs` (a read of a flag, no request). A service worker may be
+    /// stopped before then: it also asks for a Background Sync `sync` event.
+    pub fn wait_online(&self) {
+        self.want_background_sync();
+        let window = js_sys::Reflect::get(&js_sys::global(), &"document".into()).is_ok_and(|d| !d.is_undefined());
+        if window || self.0.timer.get().is_some() {
+            return;
+        }
+        self.arm_timer(self.0.options.policy.base_delay_ms);
     }
 
     /// Stops timers and listeners; later calls still store entries but nothing drains here.

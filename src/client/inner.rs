@@ -50,6 +50,8 @@ pub struct Inner {
     pub owner: String,
     /// The last pass stopped at an entry another context is sending.
     pub busy: Cell<bool>,
+    /// A Background Sync `sync` event was asked for (service workers; `background.rs`).
+    pub sync_asked: Cell<bool>,
     pub closed: Cell<bool>,
     /// The offline cache (records of every user of this database; this client reads its own).
     pub cache: crate::cache::Cache<IdbStore>,

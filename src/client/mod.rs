@@ -2,6 +2,7 @@
 //! shared TypeScript. The only layer with `#[wasm_bindgen]` exports.
 
 mod apis;
+mod background;
 mod args;
 mod cached;
 mod call;

@@ -60,6 +60,7 @@ impl Client {
             closed: Cell::new(false),
             owner,
             busy: Cell::new(false),
+            sync_asked: Cell::new(false),
             cache,
             cache_writing: RefCell::new(vec![]),
             cache_waiters: RefCell::new(vec![]),

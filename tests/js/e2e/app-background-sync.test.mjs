@@ -4,7 +4,7 @@
 // the service worker open the SDK and send them.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { waitFor } from "./harness.mjs";
+import { waitFor, serviceWorkerSession } from "./harness.mjs";
 import { startApp, TOKEN, signIn, said, startTimesheet } from "./app-harness.mjs";
 
 let server, browser, api;
@@ -40,12 +40,7 @@ test("the service worker sends what the closed app left, on `sync`", { timeout: 
     const cdpPage = await context.newPage();
     await cdpPage.goto(`${server.url}/icon.svg`);
     await page.close();
-    const cdp = await context.newCDPSession(cdpPage);
-    const regs = [];
-    cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => regs.push(...e.registrations));
-    await cdp.send("ServiceWorker.enable");
-    await waitFor("the app's registration", async () => regs.some((r) => r.scopeURL === `${server.url}/`));
-    const registrationId = regs.find((r) => r.scopeURL === `${server.url}/`).registrationId;
+    const { cdp, registrationId } = await serviceWorkerSession(context, cdpPage, server.url);
     assert.deepEqual(await registrations(tsId), [], "nothing was sent while offline");
 
     await context.setOffline(false);

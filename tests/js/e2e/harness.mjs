@@ -198,6 +198,32 @@ export function overlappingSends(byKey) {
   return overlaps;
 }
 
+// Runs in every page before its scripts: records what this tab itself sends (fetch) and emits
+// (BroadcastChannel posts; a tab's subscribers also see other tabs' events, so they cannot tell).
+export function recordSends() {
+  window.sends = [];
+  window.posted = [];
+  const fetch0 = window.fetch;
+  window.fetch = async (input, init) => {
+    const key = input instanceof Request ? input.headers.get("idempotency-key") : null;
+    if (key) window.sends.push(key);
+    // A batch carries its keys in its elements (extensions.idempotencyKey).
+    else if (input instanceof Request && input.method === "POST") {
+      try {
+        const ops = JSON.parse(await input.clone().text());
+        if (Array.isArray(ops)) for (const op of ops) window.sends.push(op?.extensions?.idempotencyKey);
+      } catch { /* not a GraphQL batch */ }
+    }
+    return fetch0(input, init);
+  };
+  const post0 = BroadcastChannel.prototype.postMessage;
+  BroadcastChannel.prototype.postMessage = function (msg) {
+    // Outbox events only: the channel also carries the cache's changed-record messages.
+    try { const ev = JSON.parse(msg).event; if (ev) window.posted.push(ev); } catch { /* not JSON */ }
+    return post0.call(this, msg);
+  };
+}
+
 /** Polls `check` (async, returns truthy when done) until it holds or `ms` pass. */
 export async function waitFor(what, check, ms = 20_000, every = 50) {
   const deadline = Date.now() + ms;
@@ -208,6 +234,20 @@ export async function waitFor(what, check, ms = 20_000, every = 50) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, every));
   }
+}
+
+/**
+ * A DevTools session on `page` (playing the browser's part for service workers) and the id of
+ * the service worker registration whose scope is `origin` + "/".
+ */
+export async function serviceWorkerSession(context, page, origin) {
+  const cdp = await context.newCDPSession(page);
+  const regs = [];
+  cdp.on("ServiceWorker.workerRegistrationUpdated", (e) => regs.push(...e.registrations));
+  await cdp.send("ServiceWorker.enable");
+  const scope = `${origin}/`;
+  await waitFor(`the registration of ${scope}`, async () => regs.some((r) => r.scopeURL === scope));
+  return { cdp, registrationId: regs.find((r) => r.scopeURL === scope).registrationId };
 }
 
 /**

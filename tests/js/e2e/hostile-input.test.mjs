@@ -210,6 +210,9 @@ test("every other export settles within 1 s with a documented error name", { tim
       opened.forEach((o) => o.close());
       // The client.
       await check("sync(v)", label, () => c.sync(v), { errors: [] });
+      // No value here has a string `tag`; as the tag, a string is just another tag (false).
+      await check("syncEvent(v)", label, () => c.syncEvent(v), { errors: ["ValidationError"], ok: false });
+      await check("syncEvent({ tag: v })", label, () => c.syncEvent({ tag: v }), arg);
       await check("setToken(v)", label, () => c.setToken(v), arg);
       await check("setToken(null, v)", label, () => c.setToken(null, v), arg);
       // The outbox.

@@ -7,7 +7,7 @@
 // server replayed.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, openPage, gcMutation, overlappingSends } from "./harness.mjs";
+import { startAll, openPage, gcMutation, overlappingSends, recordSends } from "./harness.mjs";
 
 const HOST = "outbox.internal";
 
@@ -19,32 +19,6 @@ before(async () => {
 });
 after(async () => { await env?.stop(); });
 
-// Runs in every page before its scripts: records what this tab itself sends (fetch) and emits
-// (BroadcastChannel posts; a tab's subscribers also see other tabs' events, so they cannot tell).
-function instrument() {
-  window.sends = [];
-  window.posted = [];
-  const fetch0 = window.fetch;
-  window.fetch = async (input, init) => {
-    const key = input instanceof Request ? input.headers.get("idempotency-key") : null;
-    if (key) window.sends.push(key);
-    // A batch carries its keys in its elements (extensions.idempotencyKey).
-    else if (input instanceof Request && input.method === "POST") {
-      try {
-        const ops = JSON.parse(await input.clone().text());
-        if (Array.isArray(ops)) for (const op of ops) window.sends.push(op?.extensions?.idempotencyKey);
-      } catch { /* not a GraphQL batch */ }
-    }
-    return fetch0(input, init);
-  };
-  const post0 = BroadcastChannel.prototype.postMessage;
-  BroadcastChannel.prototype.postMessage = function (msg) {
-    // Outbox events only: the channel also carries the cache's changed-record messages.
-    try { const ev = JSON.parse(msg).event; if (ev) window.posted.push(ev); } catch { /* not JSON */ }
-    return post0.call(this, msg);
-  };
-}
-
 /**
  * Two tabs (pages of one browser context) on a non-secure origin queue `perTab` entries each
  * offline, at the same time, on one database and user; then both go online and call sync() at
@@ -54,7 +28,7 @@ function instrument() {
 async function drainInTwoTabs({ database, perTab, outbox, faults }) {
   const url = env.url.replace("127.0.0.1", HOST);
   const context = await env.browser.newContext();
-  await context.addInitScript(instrument);
+  await context.addInitScript(recordSends);
   try {
     const tabs = [await openPage(context, url), await openPage(context, url)];
     for (const page of tabs) {

@@ -10,6 +10,7 @@ async function main(client: Client): Promise<void> {
   await client.outbox.retry(42); // ERROR: ids are strings
   await Client.open({ endpoints: {}, user: "u", outbox: { baseDelayMs: "1s" } }); // ERROR: ms are numbers
   await client.gcdirectory.deleteOrgTier({ id: "1" }, { dependsOn: "x" }); // ERROR: dependsOn is a list of ids
+  await client.syncEvent({ lastChance: true }); // ERROR: a sync event has a tag
 }
 
 export { main };

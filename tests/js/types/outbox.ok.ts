@@ -52,6 +52,10 @@ async function main(): Promise<void> {
   const purged: number = await client.outbox.purge("someone-else");
   console.log(purged);
   await client.sync();
+  // A service worker's `sync` event (not in TypeScript's libs: any `{ tag, lastChance? }` fits).
+  const event = { tag: "graphql-outbox:account-42", lastChance: false, waitUntil(p: Promise<unknown>): void { void p; } };
+  const handled: boolean = await client.syncEvent(event);
+  console.log(handled);
   client.setToken("fresh");
   client.setToken(null, "gcdirectory");
   const codes: ErrorCode[] = ["StorageError", "NotFoundError", "AuthError"];

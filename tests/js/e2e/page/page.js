@@ -132,3 +132,16 @@ window.settleWithin = async (f, ms = 1000) => {
   clearTimeout(timer);
   return outcome;
 };
+
+/** Starts the package in a module dedicated worker (worker.js) as `window.worker`. */
+window.startWorker = () => {
+  window.worker = new Worker("/worker.js", { type: "module" });
+  return true;
+};
+
+/** Runs one step of remote.js in `window.worker`; resolves its `{ ok }` or `{ error }`. */
+window.workerStep = (message) => new Promise((resolve) => {
+  const channel = new MessageChannel();
+  channel.port1.onmessage = (e) => resolve(e.data);
+  window.worker.postMessage(message, [channel.port2]);
+});
