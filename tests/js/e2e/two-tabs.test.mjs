@@ -100,7 +100,9 @@ test("the draining tab closed mid-drain: the other tab finishes the queue within
   const database = "tabs-close";
   const { context, tabs } = await twoTabs(database);
   try {
-    const queued = await tabs[0].evaluate((c) => callAll(c), edits(200, 200, "close"));
+    // 100 entries: the take-over, not the other tab's raw drain speed, is what is measured (the
+    // 80 left take the other tab ~0.4 s on a quiet machine; 180 left took 2.3 s under load).
+    const queued = await tabs[0].evaluate((c) => callAll(c), edits(200, 100, "close"));
     queued.forEach((r) => assert.equal(r.status, "queued", JSON.stringify(r)));
     const ids = queued.map((r) => r.id);
 
@@ -118,7 +120,7 @@ test("the draining tab closed mid-drain: the other tab finishes the queue within
     const locks = await lockView(other, lockName);
     assert.ok(locks.held.length === 1 && locks.pending.some((c) => c !== locks.held[0]), `the other tab's pass waits for the drain lock: ${JSON.stringify(locks)}`);
     const atClose = (await serverView(ids)).applied.length;
-    assert.ok(atClose < ids.length - 40, `only ${ids.length - atClose} entries were left at close: the test proves nothing`);
+    assert.ok(atClose <= ids.length - 40, `only ${ids.length - atClose} entries were left at close: the test proves nothing`);
 
     const closedAt = Date.now();
     await tabs[drainer].close();
