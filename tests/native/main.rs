@@ -18,6 +18,7 @@ mod lease;
 mod placeholders;
 mod skew;
 mod store;
+mod tables;
 mod tombstones;
 mod validate;
 mod worksome;
