@@ -51,6 +51,20 @@ ensure_wasm_opt() {
   WASM_OPT="$dir/node_modules/.bin/wasm-opt"
 }
 
+# esbuild from npm, pinned (the version www/'s Vite uses): build-pkg.sh minifies the
+# wasm-bindgen glue with it.
+ESBUILD_VERSION=0.28.2
+ensure_esbuild() {
+  local dir="$TOOLS/esbuild"
+  if [ ! -x "$dir/node_modules/.bin/esbuild" ] || [ "$(cat "$dir/.version" 2>/dev/null)" != "$ESBUILD_VERSION" ]; then
+    say "installing esbuild $ESBUILD_VERSION into .tools/"
+    mkdir -p "$dir"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error --no-save "esbuild@$ESBUILD_VERSION" >/dev/null)
+    echo "$ESBUILD_VERSION" > "$dir/.version"
+  fi
+  ESBUILD="$dir/node_modules/.bin/esbuild"
+}
+
 apt_install() {
   local missing=()
   for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
