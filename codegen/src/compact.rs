@@ -182,6 +182,10 @@ pub fn tables(api: &str, schema: &Schema, ops: &[Operation], queries: &[Query], 
     toks.push(Tok::Num(sels.seen.len()));
     toks.extend(sels.out.toks);
     toks.extend(body.toks);
+    // NUL separates the strings of the table.
+    if let Some(Tok::Str(s) | Tok::OptStr(Some(s))) = toks.iter().find(|t| matches!(t, Tok::Str(s) | Tok::OptStr(Some(s)) if s.contains('\0'))) {
+        return Err(format!("{api}: a name or document holds a NUL character: {s:?}"));
+    }
     Ok(render(api, toks))
 }
 
