@@ -23,6 +23,7 @@ fn main() {
     };
     for g in &apis {
         std::fs::write(out.join(format!("api_{}.rs", g.api)), &g.tables).expect("write tables");
+        std::fs::write(out.join(format!("api_{}_static.rs", g.api)), &g.static_tables).expect("write static tables");
         std::fs::write(out.join(format!("js_{}.rs", g.api)), &g.facade).expect("write facade");
     }
     let (tables, facades) = outbox_codegen::index(&apis);

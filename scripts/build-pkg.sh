@@ -5,6 +5,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 ensure_wasm_target
 ensure_wasm_bindgen
 ensure_wasm_opt
+ensure_esbuild
 
 cd "$ROOT"
 say "building the wasm (release)"
@@ -15,10 +16,18 @@ rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name graphql_outbox --remove-name-section --weak-refs \
   "$TARGET/wasm32-unknown-unknown/release/graphql_outbox.wasm"
 # -Oz on the wasm-bindgen output: about 2% less gzip (measured). The features are the ones
-# rustc's wasm32 target emits by default; wasm-opt must be told it may keep them.
-"$WASM_OPT" -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+# rustc's wasm32 target emits by default; wasm-opt must be told it may keep them. Merging
+# functions that differ only in constants first (the many monomorphized async bodies) and
+# dropping the producers and target-features sections take ~1 KB more gzip (measured).
+"$WASM_OPT" --merge-similar-functions -Oz --strip-producers --strip-target-features --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-mutable-globals --enable-reference-types --enable-multivalue \
   pkg/graphql_outbox_bg.wasm -o pkg/graphql_outbox_bg.wasm
+# The glue without its comments and whitespace (the docs stay in graphql_outbox.d.ts): 14.5 KB
+# of its gzip are ~6 KB less. Whitespace and syntax only: names stay, so classes, errors and
+# stack traces read as before. The first line tells Deno where the types are; it is restored.
+"$ESBUILD" pkg/graphql_outbox.js --minify-whitespace --minify-syntax --log-level=warning \
+  --banner:js='/* @ts-self-types="./graphql_outbox.d.ts" */' --outfile=pkg/graphql_outbox.min.js
+mv pkg/graphql_outbox.min.js pkg/graphql_outbox.js
 # The hand-written parts (scripts/pkg/): the entry module index.js (a clear ConfigError before
 # init(), Symbol.dispose that closes the client) and its types, the declaration of the wasm file
 # imported by path (replacing wasm-bindgen's, which describes the raw wasm exports), the npm
@@ -72,4 +81,6 @@ cat > pkg/package.json <<JSON
 JSON
 raw=$(stat -c %s pkg/graphql_outbox_bg.wasm)
 gz=$(gzip -9 -c pkg/graphql_outbox_bg.wasm | wc -c)
-say "pkg/ ready: wasm $raw bytes raw, $gz bytes gzip -9"
+glue=$(cat pkg/graphql_outbox.js pkg/index.js | wc -c)
+gluegz=$(( $(gzip -9 -c pkg/graphql_outbox.js | wc -c) + $(gzip -9 -c pkg/index.js | wc -c) ))
+say "pkg/ ready: wasm $raw bytes raw, $gz bytes gzip -9; JS glue + entry $glue bytes raw, $gluegz bytes gzip -9; total $((gz + gluegz)) bytes gzip -9"

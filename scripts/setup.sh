@@ -37,18 +37,31 @@ ensure_wasm_bindgen() {
   fi
 }
 
+# An npm package pinned into .tools/<package>/ (once per version): npm_tool PACKAGE VERSION BIN
+# installs it if needed and prints the path of its executable BIN.
+npm_tool() {
+  local dir="$TOOLS/$1"
+  if [ ! -x "$dir/node_modules/.bin/$3" ] || [ "$(cat "$dir/.version" 2>/dev/null)" != "$2" ]; then
+    say "installing $3 (npm $1 $2) into .tools/"
+    mkdir -p "$dir"
+    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error --no-save "$1@$2" >/dev/null)
+    echo "$2" > "$dir/.version"
+  fi
+  echo "$dir/node_modules/.bin/$3"
+}
+
 # Binaryen's wasm-opt from npm (a wasm build of it, run by node), pinned. Debian's binaryen
 # (wasm-opt 108) writes wasm that fails at init; this one does not.
 BINARYEN_VERSION=132.0.0
 ensure_wasm_opt() {
-  local dir="$TOOLS/binaryen"
-  if [ ! -x "$dir/node_modules/.bin/wasm-opt" ] || [ "$(cat "$dir/.version" 2>/dev/null)" != "$BINARYEN_VERSION" ]; then
-    say "installing wasm-opt (npm binaryen $BINARYEN_VERSION) into .tools/"
-    mkdir -p "$dir"
-    (cd "$dir" && npm install --no-audit --no-fund --loglevel=error --no-save "binaryen@$BINARYEN_VERSION" >/dev/null)
-    echo "$BINARYEN_VERSION" > "$dir/.version"
-  fi
-  WASM_OPT="$dir/node_modules/.bin/wasm-opt"
+  WASM_OPT="$(npm_tool binaryen "$BINARYEN_VERSION" wasm-opt)"
+}
+
+# esbuild from npm, pinned (the version www/'s Vite uses): build-pkg.sh minifies the
+# wasm-bindgen glue with it.
+ESBUILD_VERSION=0.28.2
+ensure_esbuild() {
+  ESBUILD="$(npm_tool esbuild "$ESBUILD_VERSION" esbuild)"
 }
 
 apt_install() {

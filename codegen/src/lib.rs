@@ -1,6 +1,7 @@
 //! outbox-codegen: turns `schemas/<api>.graphql` + `operations/<api>/*.graphql` into the SDK's
 //! typed bindings. Run by the SDK's build script; nothing it emits is committed.
 
+mod compact;
 pub mod creates;
 mod emit_rust;
 mod emit_ts;
@@ -31,8 +32,12 @@ use std::path::Path;
 pub struct Generated {
     /// The API's name, the schema file's stem (`gcdirectory`).
     pub api: String,
-    /// `api_<api>.rs`: plain-Rust tables (input types, operation documents).
+    /// `api_<api>.rs`: the tables the SDK ships (input types, documents, selections, keys,
+    /// patches), in the compact form of `compact.rs`.
     pub tables: String,
+    /// `api_<api>_static.rs`: the same tables as plain nested statics, for the test that checks
+    /// the SDK's decoding of `tables` (tests/native/tables.rs).
+    pub static_tables: String,
     /// `js_<api>.rs`: the `#[wasm_bindgen]` class and its TypeScript section.
     pub facade: String,
     /// The checked operations, in the schema's mutation order.
@@ -91,7 +96,8 @@ pub fn generate_with_queries(
     let ts = emit_ts::namespace(api, &schema, &ops, &queries)?;
     Ok(Generated {
         api: api.to_string(),
-        tables: emit_rust::tables(api, &schema, &ops, &queries, &patches)?,
+        tables: compact::tables(api, &schema, &ops, &queries, &patches)?,
+        static_tables: emit_rust::tables(api, &schema, &ops, &queries, &patches)?,
         facade: emit_rust::facade(api, &ops, &queries, &ts),
         operations: ops,
         queries,
@@ -176,10 +182,12 @@ pub fn index(apis: &[Generated]) -> (String, String) {
         )
         .unwrap();
     }
-    let names: Vec<String> = apis.iter().map(|g| format!("&{}::API", g.api)).collect();
+    // The tables decode on first use (`compact.rs`), so `ALL` is lazy too.
+    let names: Vec<String> = apis.iter().map(|g| format!("&*{}::API", g.api)).collect();
     writeln!(
         tables,
-        "/// Every API of the SDK.\npub static ALL: &[&model::Api] = &[{}];",
+        "/// Every API of the SDK.\npub static ALL: std::sync::LazyLock<[&'static model::Api; {}]> = std::sync::LazyLock::new(|| [{}]);",
+        apis.len(),
         names.join(", ")
     )
     .unwrap();

@@ -55,9 +55,9 @@ fn the_patch_rule_on_the_repos_mutations() {
 fn keys_are_id_else_the_first_id_field() {
     let apis = repo_apis();
     let gc = &apis[0];
-    assert!(gc.tables.contains("(\"Profile\", \"gcId\")"), "Profile is keyed by gcId");
-    assert!(gc.tables.contains("(\"OrgTier\", \"id\")"));
-    assert!(!gc.tables.contains("(\"Query\", "), "the roots are not entities");
+    assert!(gc.static_tables.contains("(\"Profile\", \"gcId\")"), "Profile is keyed by gcId");
+    assert!(gc.static_tables.contains("(\"OrgTier\", \"id\")"));
+    assert!(!gc.static_tables.contains("(\"Query\", "), "the roots are not entities");
 }
 
 const SDL: &str = r#"
@@ -108,10 +108,10 @@ fn a_selection_with_fragments_aliases_and_arguments() {
     assert_eq!(field(&q.selection, "thing").args, vec![("id".to_string(), Arg::Json("\"7\"".into()))]);
     // The data type follows aliases and the possible types.
     assert!(q.data_ts.contains("small: Array<"), "{}", q.data_ts);
-    assert!(g.tables.contains("Arg::Variable(\"n\")"), "{}", g.tables);
-    assert!(g.tables.contains("(\"n\", \"Int!\")"), "variables are the query's args");
+    assert!(g.static_tables.contains("Arg::Variable(\"n\")"), "{}", g.static_tables);
+    assert!(g.static_tables.contains("(\"n\", \"Int!\")"), "variables are the query's args");
     // The query's variable types join the validated input types.
-    assert!(g.tables.contains("TypeDef { name: \"Filter\""), "{}", g.tables);
+    assert!(g.static_tables.contains("TypeDef { name: \"Filter\""), "{}", g.static_tables);
     assert!(g.facade.contains("pub struct DemoQueries"), "{}", g.facade);
     assert!(g.facade.contains("export interface QQueryVariables {\n    f?: Filter | null;\n    n: number;\n  }"), "{}", g.facade);
 }

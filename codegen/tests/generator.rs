@@ -59,7 +59,7 @@ fn every_repo_api_generates() {
         "{}",
         gc.facade
     );
-    assert!(gc.tables.contains("(\"status\", \"Status!\")"));
+    assert!(gc.static_tables.contains("(\"status\", \"Status!\")"));
 }
 
 const SDL: &str = r#"
@@ -128,15 +128,15 @@ fn result_types_follow_the_selection() {
     );
     // Documents are sent compacted: one line, single spaces.
     assert!(
-        g.tables.contains("document: \"mutation count { count }\""),
+        g.static_tables.contains("document: \"mutation count { count }\""),
         "{}",
-        g.tables
+        g.static_tables
     );
     // A defaulted non-null argument may be omitted, so it is checked as nullable.
     assert!(
-        g.tables.contains("(\"tags\", \"[String!]\")"),
+        g.static_tables.contains("(\"tags\", \"[String!]\")"),
         "{}",
-        g.tables
+        g.static_tables
     );
 }
 
@@ -217,7 +217,7 @@ fn creates_name_the_new_entitys_id_by_one_rule() {
     assert_eq!(creates("worksome", "createPassword"), None, "the table: returns an existing user");
     assert_eq!(creates("worksome", "hire").as_deref(), Some("id"), "the table: a create without the verb");
     let ws = apis.iter().find(|g| g.api == "worksome").unwrap();
-    assert!(ws.tables.contains("name: \"createTimesheet\"") && ws.tables.contains("creates: Some(\"id\")"));
+    assert!(ws.static_tables.contains("name: \"createTimesheet\"") && ws.static_tables.contains("creates: Some(\"id\")"));
     assert!(ws.facade.contains("MutationResult<Worksome.CreateSmsMultiFactorResult, { multiFactor: { id: string } }>"), "the TypeScript says so");
 }
 

@@ -1,6 +1,7 @@
 //! Typed bindings: the tables generated from `schemas/` and `operations/` (one module per API),
 //! the model they fill in, and the input validator. Plain Rust; no JS here.
 
+mod decode;
 pub mod formats;
 pub mod model;
 pub mod validate;

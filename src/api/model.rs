@@ -2,7 +2,7 @@
 //! fills these in (`api_<name>.rs`); the validator and the client read them.
 
 /// One API: its name (the key of `endpoints` in `Client.open`), input types and operations.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Api {
     pub name: &'static str,
     /// Input objects, enums and scalars reachable from arguments, sorted by name.
@@ -22,14 +22,14 @@ pub struct Api {
 }
 
 /// One named input type.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct TypeDef {
     pub name: &'static str,
     pub kind: Kind,
 }
 
 /// What a named input type accepts.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Kind {
     Scalar(Format),
     Enum(&'static [&'static str]),
@@ -62,7 +62,7 @@ pub enum Format {
 }
 
 /// One mutation: its document and arguments.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Operation {
     pub name: &'static str,
     pub document: &'static str,
@@ -83,7 +83,7 @@ pub struct Operation {
 }
 
 /// One query of `operations/<api>/queries/`: `client.<api>.query.<name>` and `.watch.<name>`.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Query {
     pub name: &'static str,
     pub document: &'static str,
@@ -94,7 +94,7 @@ pub struct Query {
 }
 
 /// A selection set as the cache normalizes and assembles it.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Selection {
     /// The schema type at this position (object, interface or union). For an abstract type the
     /// data's `__typename` (always selected there) names the object, and `Field::on` filters.
@@ -104,7 +104,7 @@ pub struct Selection {
 }
 
 /// One selected field.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Field {
     /// The key in the response: the alias, else the name.
     pub response_key: &'static str,
@@ -122,7 +122,7 @@ pub struct Field {
 }
 
 /// A field argument's value in a document.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub enum Arg {
     /// A literal, as canonical JSON text (`10`, `"ACTIVE"`, `{"a":1}`).
     Json(&'static str),
@@ -132,7 +132,7 @@ pub enum Arg {
 }
 
 /// How one mutation's arguments update one cached entity while the entry waits in the outbox.
-#[derive(Debug)]
+#[derive(Debug, PartialEq)]
 pub struct Patch {
     pub mutation: &'static str,
     /// The updated entity's type (the mutation's return type, or the object its payload holds).

@@ -49,7 +49,7 @@ fn all_generated_functions_equal_all_85_listed() {
 
 #[test]
 fn every_document_is_a_mutation_of_its_name() {
-    for api in graphql_outbox::api::ALL {
+    for api in graphql_outbox::api::ALL.iter() {
         for op in api.operations {
             assert!(op.document.starts_with(&format!("mutation {}", op.name)), "{}.{}", api.name, op.name);
         }

@@ -255,7 +255,7 @@ fn call_skeleton(api: &Api, op: &graphql_outbox::api::model::Operation) -> (Valu
 fn validation_never_panics_for_any_operation_of_any_api() {
     let mut checked = 0;
     let mut custom_leaves = 0;
-    for api in ALL {
+    for api in ALL.iter() {
         for op in api.operations {
             let (args, leaves) = call_skeleton(api, op);
             // Valid as built, so the validator reaches every position made hostile below.

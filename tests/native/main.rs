@@ -19,6 +19,7 @@ mod lease;
 mod placeholders;
 mod skew;
 mod store;
+mod tables;
 mod tombstones;
 mod validate;
 mod worksome;
