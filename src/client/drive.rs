@@ -51,6 +51,19 @@ impl Trigger {
     }
 }
 
+/// What a locked section runs: a pass (full read, network may be back), or an online call's
+/// new entry (`Drain::first`, see `direct.rs`).
+pub(super) enum Job<'e> {
+    Pass((bool, bool)),
+    First(&'e mut crate::outbox::entry::Entry),
+}
+
+/// What the job came to.
+pub(super) enum Ran {
+    Pass(Stop),
+    First(crate::sync::First),
+}
+
 impl ClientRef {
     /// True while the head entry waits out a backoff: a new call need not run a pass, since
     /// its entry comes after the head anyway (order).
@@ -127,8 +140,20 @@ impl ClientRef {
         })
     }
 
-    async fn pass(&self, (full, network_back): (bool, bool), exclusive: bool, tokens: &PassTokens) -> Result<Stop, SdkError> {
+    async fn pass(&self, flags: (bool, bool), exclusive: bool, tokens: &PassTokens) -> Result<Stop, SdkError> {
+        match self.run_job(Job::Pass(flags), exclusive, tokens).await? {
+            Ran::Pass(stop) => Ok(stop),
+            Ran::First(_) => Ok(Stop::Idle),
+        }
+    }
+
+    /// Runs `job` with this client's drain (the caller holds the drain lock).
+    pub(super) async fn run_job(&self, job: Job<'_>, exclusive: bool, tokens: &PassTokens) -> Result<Ran, SdkError> {
         let inner = &*self.0;
+        let (full, network_back) = match &job {
+            Job::Pass(flags) => *flags,
+            Job::First(_) => (false, false),
+        };
         let endpoint = |api: &str| inner.endpoint(api);
         let emit = |e: Event| inner.emit(e);
         let keyless = |api: &str| inner.options.keyless.iter().any(|a| a == api);
@@ -152,11 +177,14 @@ impl ClientRef {
             batch_max: &batch_max,
             batch_refused: &batch_refused,
         };
-        Ok(drain.run().await?)
+        Ok(match job {
+            Job::Pass(_) => Ran::Pass(drain.run().await?),
+            Job::First(e) => Ran::First(drain.first(e).await?),
+        })
     }
 
     /// Sets the backoff timer for a pass that stopped on a wait (replacing an earlier one).
-    fn schedule(&self, stop: &Stop) {
+    pub(super) fn schedule(&self, stop: &Stop) {
         if let Some(id) = self.0.timer.take() {
             clear_timeout(id);
         }

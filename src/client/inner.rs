@@ -25,7 +25,8 @@ pub struct Inner {
     pub subscribers: RefCell<Vec<(u32, js_sys::Function)>>,
     pub next_subscriber: Cell<u32>,
     /// `settled(id)` promises waiting for a final event: (id, resolve).
-    pub waiters: RefCell<Vec<(String, js_sys::Function)>>,
+    /// Keyed by id: with 1,000 waiting, each final event finds its own without a scan.
+    pub waiters: RefCell<std::collections::BTreeMap<String, Vec<js_sys::Function>>>,
     pub channel: RefCell<Option<Channel>>,
     /// Ids named by `outbox.after(ids, fn)` while `fn` runs; read by the call it makes.
     pub pending_depends: RefCell<Option<Vec<String>>>,
@@ -67,6 +68,9 @@ pub struct Inner {
     /// Calls waiting for their entry's drain: entry id -> the last event about it (its state,
     /// error and data), so a call answers from memory instead of reading its entry back.
     pub awaiting: RefCell<std::collections::BTreeMap<String, Option<Value>>>,
+    /// A call is on the direct way (`direct.rs`): calls made meanwhile go the ordinary way at
+    /// once, so that those made together are still stored in one transaction.
+    pub direct_busy: Cell<bool>,
 }
 
 /// The final outcome an event carries, if it is one: the shape `settled(id)` resolves with.
@@ -119,12 +123,7 @@ impl Inner {
         }
         if let Some(outcome) = final_outcome(v) {
             let id = v["id"].as_str().unwrap_or_default();
-            let ready: Vec<js_sys::Function> = {
-                let mut w = self.waiters.borrow_mut();
-                let (hit, keep): (Vec<_>, Vec<_>) = w.drain(..).partition(|(wid, _)| wid == id);
-                *w = keep;
-                hit.into_iter().map(|(_, f)| f).collect()
-            };
+            let ready = self.waiters.borrow_mut().remove(id).unwrap_or_default();
             let js_outcome = js::to_js(&outcome);
             for f in ready {
                 let _ = f.call1(&JsValue::NULL, &js_outcome);

@@ -5,6 +5,7 @@ mod apis;
 mod args;
 mod cached;
 mod call;
+mod direct;
 mod drive;
 mod errors;
 mod inner;

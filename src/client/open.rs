@@ -45,7 +45,7 @@ impl Client {
             tokens: RefCell::new(vec![]),
             subscribers: RefCell::new(vec![]),
             next_subscriber: Cell::new(0),
-            waiters: RefCell::new(vec![]),
+            waiters: RefCell::default(),
             channel: RefCell::new(None),
             pending_depends: RefCell::new(None),
             queued_pass: RefCell::new(None),
@@ -68,6 +68,7 @@ impl Client {
             me: me.clone(),
             batch_off: RefCell::new(vec![]),
             awaiting: RefCell::default(),
+            direct_busy: Cell::new(false),
         }));
         inner.listen();
         inner.kick(Trigger::Open);
