@@ -4,6 +4,8 @@
 
 mod cache;
 mod conn;
+mod first;
+mod gets;
 mod group;
 mod req;
 pub mod schema;
@@ -23,9 +25,10 @@ pub struct IdbStore {
     pub(super) conn: Rc<conn::Conn>,
     name: String,
     inserts: Rc<group::Inserts>,
+    gets: Rc<gets::Gets>,
 }
 
-fn record(e: &Entry) -> JsValue {
+pub(super) fn record(e: &Entry) -> JsValue {
     let mut rec = e.to_record();
     // `seq` is the record's key, not part of the value.
     rec.as_object_mut().expect("object").remove("seq");
@@ -40,7 +43,7 @@ impl IdbStore {
     /// Opens `graphql-outbox` (or `graphql-outbox:<name>`), creating or upgrading it.
     pub async fn open(name: Option<&str>) -> Result<IdbStore, StoreError> {
         let name = schema::database_name(name);
-        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name, inserts: Rc::default() })
+        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name, inserts: Rc::default(), gets: Rc::default() })
     }
 
     /// The database's name.
@@ -146,6 +149,12 @@ impl OutboxStore for IdbStore {
         self.put_existing(entry, true).await
     }
 
+    async fn insert_first(&self, queued: &mut Entry, claimed: &Entry) -> Result<bool, StoreError> {
+        let (seq, first) = self.add_first(queued, claimed).await?;
+        queued.seq = seq;
+        Ok(first)
+    }
+
     async fn claim(&self, expected: &Entry, next: &Entry, owner: &str, now: f64) -> Result<Claimed, StoreError> {
         let mut c = self.claim_many(std::slice::from_ref(expected), std::slice::from_ref(next), owner, now).await?;
         c.pop().flatten().ok_or_else(|| StoreError::NotFound(next.id.clone()))
@@ -210,11 +219,16 @@ impl OutboxStore for IdbStore {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], false)?;
-        let index = tx.object_store(ENTRIES).map_err(js_err)?.index("id").map_err(js_err)?;
-        let key = request(index.get_key(&JsValue::from_str(id)).map_err(js_err)?);
-        let value = request(index.get(&JsValue::from_str(id)).map_err(js_err)?);
-        let (key, value) = (key.await?, value.await?);
+        // Grouped with the other lookups of this turn (`gets.rs`), as adds are (`add`).
+        let (group, index, first) = self.gets.join(id);
+        if first {
+            let (g, gets, conn) = (group.clone(), self.gets.clone(), self.conn.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                gets.close();
+                g.run(conn.ready().await).await;
+            });
+        }
+        let (key, value) = group.found(index).await?;
         let Some(seq) = key.as_f64() else { return Ok(None) };
         Ok(to_json(&value).ok().and_then(|(j, _)| decode(seq as u64, &j).ok()))
     }
