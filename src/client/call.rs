@@ -55,7 +55,7 @@ impl ClientRef {
                 web_sys::console::warn_2(&"graphql-outbox: an outcome could not be stored; the entry stays queued".into(), &JsValue::from(SdkError::from(e)));
                 return Ok(false);
             }
-            Direct::Queued => None,
+            Direct::Queued => false,
             Direct::NotTried(late) => {
                 // The pass that sends it reads its API's token before the lock: not a first pass
                 // that only finds out it needs one (`NeedToken`), and a second that lists again.
@@ -70,16 +70,13 @@ impl ClientRef {
         if inner.closed.get() || !super::drive::online_hint() || self.head_waiting() {
             return Ok(false);
         }
-        // The token callback called for this entry answers first (bounded, as a pass waits
-        // for it): a pass started now would not wait for the call while it is in flight.
-        if let Some(p) = late {
-            let _ = super::tokens::within(p, inner.options.token_timeout_ms).await;
-        }
         // From here on the entry is stored: whatever fails now, the call must not reject with
         // StorageError (which says nothing was stored, so a correct app would call again and
         // the mutation would be applied twice under two keys). It answers `queued`; the entry
         // goes out with a later pass.
-        if let Err(e) = self.drain(super::drive::Trigger::Call).await {
+        // A token call the direct way started is not one this call is nested in (it checked
+        // there was none): wait for the pass, which waits for that call, bounded.
+        if let Err(e) = self.drain_with(super::drive::Trigger::Call, !late).await {
             web_sys::console::warn_2(&"graphql-outbox: the drain after a call failed; the entry stays queued".into(), &JsValue::from(e));
             return Ok(false);
         }

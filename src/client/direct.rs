@@ -15,10 +15,10 @@ use crate::sync::{lock, First};
 
 /// What the direct way did with a call's entry.
 pub enum Direct {
-    /// Nothing stored: store it and run a pass. With a promise: the app's token callback,
-    /// called for this entry, has not answered yet; wait for it (after storing the entry)
-    /// before the pass, which uses the same answer.
-    NotTried(Option<js_sys::Promise>),
+    /// Nothing stored: store it and run a pass. `true`: the app's token callback, called for
+    /// this entry, has not answered yet; the pass waits for that same call (bounded by
+    /// `tokenTimeoutMs`), and the call waits for the pass as if it had started the callback.
+    NotTried(bool),
     /// Stored queued behind other entries (its `queued` event reported): run a pass.
     Queued,
     /// Stored, sent and settled: its events tell how.
@@ -34,7 +34,7 @@ impl ClientRef {
         let simple = entry.depends_on.is_empty() && crate::outbox::placeholders::candidates(&entry.variables).is_empty();
         let quiet = !inner.direct_busy.get() && inner.queued_pass.borrow().is_none() && !inner.busy.get() && !self.head_waiting();
         if !simple || !quiet || inner.closed.get() || !online_hint() || self.token_pending() || inner.endpoint(&entry.api).is_none() {
-            return Ok(Direct::NotTried(None));
+            return Ok(Direct::NotTried(false));
         }
         inner.direct_busy.set(true);
         let r = self.direct_locked(entry).await;
@@ -45,10 +45,7 @@ impl ClientRef {
     async fn direct_locked(&self, entry: &Entry) -> Result<Direct, SdkError> {
         let inner = &*self.0;
         let api = entry.api.clone();
-        let Some(token) = self.token_within(&api, 0).await else {
-            let late = inner.token_inflight.borrow().iter().find(|c| c.api == api).map(|c| c.promise.clone());
-            return Ok(Direct::NotTried(late));
-        };
+        let Some(token) = self.token_within(&api, 0).await else { return Ok(Direct::NotTried(true)) };
         // Later passes read this API's token before the lock too (as after `NeedToken`).
         if !inner.token_apis.borrow().contains(&api) {
             inner.token_apis.borrow_mut().push(api.clone());
@@ -64,7 +61,7 @@ impl ClientRef {
         })
         .await;
         Ok(match ran {
-            None | Some(Ok(Ran::First(First::NotTried))) | Some(Ok(Ran::Pass(_))) => Direct::NotTried(None),
+            None | Some(Ok(Ran::First(First::NotTried))) | Some(Ok(Ran::Pass(_))) => Direct::NotTried(false),
             Some(Err(e)) => return Err(e),
             Some(Ok(Ran::First(First::Queued))) => Direct::Queued,
             Some(Ok(Ran::First(First::Sent(Ok(stop))))) => {

@@ -75,11 +75,18 @@ impl ClientRef {
     /// the app's token callback has not answered it only requests the pass: the caller may be
     /// that callback (`await client.sync()` inside it), and waiting would be a cycle.
     pub async fn drain(&self, trigger: Trigger) -> Result<(), SdkError> {
+        self.drain_with(trigger, true).await
+    }
+
+    /// `drain`; with `nested_check` false the first round waits for its pass even while a token
+    /// call is in flight (the caller knows it is not running inside the token callback).
+    pub async fn drain_with(&self, trigger: Trigger, mut nested_check: bool) -> Result<(), SdkError> {
         loop {
             let pass = self.request_pass(trigger);
-            if self.token_pending() {
+            if nested_check && self.token_pending() {
                 return Ok(());
             }
+            nested_check = true;
             let again = JsFuture::from(pass).await.map_err(|e| SdkError::Storage {
                 reason: "other",
                 message: js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default(),
