@@ -31,9 +31,10 @@ impl ClientRef {
     /// Tries the direct way for `entry` (new, not stored). `Err`: nothing was stored.
     pub async fn direct(&self, entry: &Entry) -> Result<Direct, SdkError> {
         let inner = &*self.0;
-        let simple = entry.depends_on.is_empty() && crate::outbox::placeholders::candidates(&entry.variables).is_empty();
-        let quiet = !inner.direct_busy.get() && inner.queued_pass.borrow().is_none() && !inner.busy.get() && !self.head_waiting();
-        if !simple || !quiet || inner.closed.get() || !online_hint() || self.token_pending() || inner.endpoint(&entry.api).is_none() {
+        // Cheapest first: an offline call (the usual reason) costs one property read here.
+        let quiet = || !inner.direct_busy.get() && inner.queued_pass.borrow().is_none() && !inner.busy.get() && !self.head_waiting();
+        let simple = || entry.depends_on.is_empty() && crate::outbox::placeholders::candidates(&entry.variables).is_empty();
+        if inner.closed.get() || !online_hint() || !quiet() || !simple() || self.token_pending() || inner.endpoint(&entry.api).is_none() {
             return Ok(Direct::NotTried(false));
         }
         inner.direct_busy.set(true);
