@@ -5,7 +5,6 @@
 mod cache;
 mod conn;
 mod first;
-mod gets;
 mod group;
 mod req;
 pub mod schema;
@@ -24,8 +23,9 @@ use wasm_bindgen::prelude::*;
 pub struct IdbStore {
     pub(super) conn: Rc<conn::Conn>,
     name: String,
-    inserts: Rc<group::Inserts>,
-    gets: Rc<gets::Gets>,
+    /// New entries of this turn (group commit) and lookups by id of this turn (`group.rs`).
+    inserts: Rc<group::Turn<JsValue, f64>>,
+    gets: Rc<group::Turn<String, group::Found>>,
 }
 
 pub(super) fn record(e: &Entry) -> JsValue {
@@ -61,19 +61,9 @@ impl IdbStore {
         schema::delete(&schema::database_name(name)).await
     }
 
-    /// Adds a record, group-committed with the other adds of this turn (`group.rs`): the
-    /// first opens the group and writes it once the turn's other calls have joined.
+    /// Adds a record, group-committed with the other adds of this turn (`group.rs`).
     async fn add(&self, value: &JsValue) -> Result<u64, StoreError> {
-        let (group, index, first) = self.inserts.join(value.clone());
-        if first {
-            let (g, inserts, conn) = (group.clone(), self.inserts.clone(), self.conn.clone());
-            // Spawned: it runs after the tasks already queued (the other calls of this turn).
-            wasm_bindgen_futures::spawn_local(async move {
-                inserts.close();
-                g.write(conn.ready().await).await;
-            });
-        }
-        group.key(index).await
+        Ok(self.inserts.join(value.clone(), self.conn.clone(), group::add_all).await? as u64)
     }
 
     /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
@@ -219,16 +209,8 @@ impl OutboxStore for IdbStore {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
-        // Grouped with the other lookups of this turn (`gets.rs`), as adds are (`add`).
-        let (group, index, first) = self.gets.join(id);
-        if first {
-            let (g, gets, conn) = (group.clone(), self.gets.clone(), self.conn.clone());
-            wasm_bindgen_futures::spawn_local(async move {
-                gets.close();
-                g.run(conn.ready().await).await;
-            });
-        }
-        let (key, value) = group.found(index).await?;
+        // Grouped with the other lookups of this turn (`group.rs`), as adds are.
+        let (key, value) = self.gets.join(id.to_string(), self.conn.clone(), group::get_all).await?;
         let Some(seq) = key.as_f64() else { return Ok(None) };
         Ok(to_json(&value).ok().and_then(|(j, _)| decode(seq as u64, &j).ok()))
     }
