@@ -45,7 +45,7 @@ impl Client {
             tokens: RefCell::new(vec![]),
             subscribers: RefCell::new(vec![]),
             next_subscriber: Cell::new(0),
-            waiters: RefCell::default(),
+            waiters: RefCell::new(vec![]),
             channel: RefCell::new(None),
             pending_depends: RefCell::new(None),
             queued_pass: RefCell::new(None),
