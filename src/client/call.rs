@@ -9,7 +9,8 @@ use super::open::ClientRef;
 use crate::api::model::Api;
 use crate::api::validate;
 use crate::outbox::clock::Clock;
-use crate::outbox::entry::State;
+use super::direct::Direct;
+use crate::outbox::entry::{Entry, State};
 use crate::outbox::key::uuid_v4;
 use crate::store::OutboxStore;
 use crate::sync::placeholders::{self, LinkError};
@@ -42,6 +43,48 @@ fn declared_dependencies(options: Option<CallOptions>) -> Result<Vec<String>, va
 }
 
 impl ClientRef {
+    /// Stores new `entry` and, online, has it sent: the direct way (`direct.rs`) or a pass.
+    /// `Ok(true)` when a send was tried (its events tell how it went), `Ok(false)` when the
+    /// call answers `queued` (offline, waiting, or a failure after the entry was stored);
+    /// `Err` only when nothing was stored.
+    async fn store_and_send(&self, mut entry: Entry) -> Result<bool, SdkError> {
+        let inner = &*self.0;
+        let late = match self.direct(&entry).await? {
+            Direct::Sent => return Ok(true),
+            Direct::Unrecorded(e) => {
+                web_sys::console::warn_2(&"graphql-outbox: an outcome could not be stored; the entry stays queued".into(), &JsValue::from(SdkError::from(e)));
+                return Ok(false);
+            }
+            Direct::Queued => false,
+            Direct::NotTried(late) => {
+                // The pass that sends it reads its API's token before the lock: not a first pass
+                // that only finds out it needs one (`NeedToken`), and a second that lists again.
+                if !inner.token_apis.borrow().contains(&entry.api) {
+                    inner.token_apis.borrow_mut().push(entry.api.clone());
+                }
+                inner.store.insert(&mut entry).await?;
+                inner.emit(Event::of("queued", &entry));
+                late
+            }
+        };
+        if inner.closed.get() || !super::drive::online_hint() || self.head_waiting() {
+            // No pass now: the `online` event, the timer or a `sync` event runs one.
+            self.wait_online();
+            return Ok(false);
+        }
+        // From here on the entry is stored: whatever fails now, the call must not reject with
+        // StorageError (which says nothing was stored, so a correct app would call again and
+        // the mutation would be applied twice under two keys). It answers `queued`; the entry
+        // goes out with a later pass.
+        // A token call the direct way started is not one this call is nested in (it checked
+        // there was none): wait for the pass, which waits for that call, bounded.
+        if let Err(e) = self.drain_with(super::drive::Trigger::Call, !late).await {
+            web_sys::console::warn_2(&"graphql-outbox: the drain after a call failed; the entry stays queued".into(), &JsValue::from(e));
+            return Ok(false);
+        }
+        Ok(true)
+    }
+
     /// Runs mutation `index` of `api` with the JS arguments; the promise settles with
     /// `{ status, id, data? }` or rejects with a coded error.
     pub fn call(&self, api: &'static Api, index: usize, args: JsValue) -> js_sys::Promise {
@@ -89,34 +132,24 @@ impl ClientRef {
             Err(LinkError::Invalid(invalid)) => return Err(SdkError::Validation { operation: op.name.to_string(), invalid }.into()),
             Err(LinkError::Store(e)) => return Err(SdkError::from(e).into()),
         }
-        let entry = ops::enqueue(&inner.store, api, op, variables, &inner.options.user, id.clone(), depends_on, inner.clock.now_ms())
-            .await
-            .map_err(SdkError::from)?;
-        inner.emit(Event::of("queued", &entry));
+        let entry = ops::new_entry(api, op, variables, &inner.options.user, id.clone(), depends_on, inner.clock.now_ms());
         // A create's queued result carries a placeholder for the id the server will give it.
         let mut queued_result = json!({ "status": "queued", "id": id });
         if let Some(p) = crate::outbox::placeholders::for_result(op, &id) {
             queued_result["placeholders"] = p;
         }
         let queued = || Ok(js::to_js(&queued_result));
-        if inner.closed.get() || !super::drive::online_hint() || self.head_waiting() {
-            // No pass now: the `online` event, the timer or a `sync` event runs one.
-            self.wait_online();
-            return queued();
-        }
-        // From here on the entry is stored: whatever fails now, the call must not reject with
-        // StorageError (which says nothing was stored, so a correct app would call again and
-        // the mutation would be applied twice under two keys). It answers `queued`; the entry
-        // goes out with a later pass.
+        // Answers come from the last event about the entry (its state, error and data): no
+        // read of the entry back.
         inner.awaiting.borrow_mut().insert(id.clone(), None);
-        let drained = self.drain(super::drive::Trigger::Call).await;
+        let answer = self.store_and_send(entry).await;
         let last = inner.awaiting.borrow_mut().remove(&id).flatten();
-        if let Err(e) = drained {
-            web_sys::console::warn_2(&"graphql-outbox: the drain after a call failed; the entry stays queued".into(), &JsValue::from(e));
-            return queued();
+        match answer {
+            Err(e) => return Err(e.into()),
+            Ok(false) => return queued(),
+            Ok(true) => {}
         }
-        // The entry as the last event about it left it (its state, error and data are in the
-        // event): no read of the entry back. Without one (another context sends it), read it.
+        // Without an event (another context sent it), read the entry.
         let (state, err, data) = match last {
             Some(ev) => (ev["state"].as_str().and_then(State::parse), ev.get("error").cloned().unwrap_or(Value::Null), ev.get("data").cloned()),
             None => match inner.store.get(&id).await {

@@ -51,6 +51,19 @@ impl Trigger {
     }
 }
 
+/// What a locked section runs: a pass (full read, network may be back), or an online call's
+/// new entry (`Drain::first`, see `direct.rs`).
+pub(super) enum Job<'e> {
+    Pass((bool, bool)),
+    First(&'e mut crate::outbox::entry::Entry),
+}
+
+/// What the job came to.
+pub(super) enum Ran {
+    Pass(Stop),
+    First(crate::sync::First),
+}
+
 impl ClientRef {
     /// True while the head entry waits out a backoff: a new call need not run a pass, since
     /// its entry comes after the head anyway (order).
@@ -62,11 +75,18 @@ impl ClientRef {
     /// the app's token callback has not answered it only requests the pass: the caller may be
     /// that callback (`await client.sync()` inside it), and waiting would be a cycle.
     pub async fn drain(&self, trigger: Trigger) -> Result<(), SdkError> {
+        self.drain_with(trigger, true).await
+    }
+
+    /// `drain`; with `nested_check` false the first round waits for its pass even while a token
+    /// call is in flight (the caller knows it is not running inside the token callback).
+    pub async fn drain_with(&self, trigger: Trigger, mut nested_check: bool) -> Result<(), SdkError> {
         loop {
             let pass = self.request_pass(trigger);
-            if self.token_pending() {
+            if nested_check && self.token_pending() {
                 return Ok(());
             }
+            nested_check = true;
             let again = JsFuture::from(pass).await.map_err(|e| SdkError::Storage {
                 reason: "other",
                 message: js_sys::Reflect::get(&e, &"message".into()).ok().and_then(|m| m.as_string()).unwrap_or_default(),
@@ -130,8 +150,20 @@ impl ClientRef {
         })
     }
 
-    async fn pass(&self, (full, network_back): (bool, bool), exclusive: bool, tokens: &PassTokens) -> Result<Stop, SdkError> {
+    async fn pass(&self, flags: (bool, bool), exclusive: bool, tokens: &PassTokens) -> Result<Stop, SdkError> {
+        match self.run_job(Job::Pass(flags), exclusive, tokens).await? {
+            Ran::Pass(stop) => Ok(stop),
+            Ran::First(_) => Ok(Stop::Idle),
+        }
+    }
+
+    /// Runs `job` with this client's drain (the caller holds the drain lock).
+    pub(super) async fn run_job(&self, job: Job<'_>, exclusive: bool, tokens: &PassTokens) -> Result<Ran, SdkError> {
         let inner = &*self.0;
+        let (full, network_back) = match &job {
+            Job::Pass(flags) => *flags,
+            Job::First(_) => (false, false),
+        };
         let endpoint = |api: &str| inner.endpoint(api);
         let emit = |e: Event| inner.emit(e);
         let keyless = |api: &str| inner.options.keyless.iter().any(|a| a == api);
@@ -155,11 +187,14 @@ impl ClientRef {
             batch_max: &batch_max,
             batch_refused: &batch_refused,
         };
-        Ok(drain.run().await?)
+        Ok(match job {
+            Job::Pass(_) => Ran::Pass(drain.run().await?),
+            Job::First(e) => Ran::First(drain.first(e).await?),
+        })
     }
 
     /// Sets the backoff timer for a pass that stopped on a wait (replacing an earlier one).
-    fn schedule(&self, stop: &Stop) {
+    pub(super) fn schedule(&self, stop: &Stop) {
         if let Some(id) = self.0.timer.take() {
             clear_timeout(id);
         }

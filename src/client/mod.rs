@@ -6,6 +6,7 @@ mod background;
 mod args;
 mod cached;
 mod call;
+mod direct;
 mod drive;
 mod errors;
 mod inner;

@@ -70,6 +70,7 @@ impl Client {
             me: me.clone(),
             batch_off: RefCell::new(vec![]),
             awaiting: RefCell::default(),
+            direct_busy: Cell::new(false),
         }));
         inner.listen();
         inner.kick(Trigger::Open);

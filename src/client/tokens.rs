@@ -15,6 +15,13 @@ use wasm_bindgen_futures::JsFuture;
 #[derive(Debug, Default)]
 pub struct PassTokens(Vec<(String, Result<Option<String>, String>)>);
 
+impl PassTokens {
+    /// The token of one API (an online call's own send, `direct.rs`).
+    pub fn one(api: &str, token: Result<Option<String>, String>) -> PassTokens {
+        PassTokens(vec![(api.to_string(), token)])
+    }
+}
+
 impl Tokens for PassTokens {
     async fn token(&self, api: &str) -> Result<Option<String>, String> {
         self.0.iter().find(|(a, _)| a == api).map(|(_, t)| t.clone()).unwrap_or(Ok(None))
@@ -27,7 +34,7 @@ impl Tokens for PassTokens {
 /// `p`'s outcome, or `None` if it has not settled within `ms`.
 /// The timer is cleared as soon as `p` settles: a pending one keeps a Node process (tests,
 /// server-side use) alive for the whole `tokenTimeoutMs` after the client is done.
-async fn within(p: js_sys::Promise, ms: u32) -> Option<Result<JsValue, JsValue>> {
+pub(super) async fn within(p: js_sys::Promise, ms: u32) -> Option<Result<JsValue, JsValue>> {
     let mut timer = None;
     let timeout = js_sys::Promise::new(&mut |resolve, _| timer = Some(timers::set_timeout(&resolve, ms as f64)));
     let r = first(JsFuture::from(p), JsFuture::from(timeout)).await;
@@ -60,31 +67,42 @@ impl ClientRef {
     /// The token for `api`: a `setToken` override, else the app's callback (shared while in
     /// flight, bounded by `tokenTimeoutMs`).
     async fn token_for(&self, api: &str) -> Result<Option<String>, String> {
+        let ms = self.0.options.token_timeout_ms;
+        match self.token_within(api, ms).await {
+            Some(answer) => answer,
+            None => {
+                // Kept in flight: when it answers, its answer serves the next pass.
+                self.0.token_late.set(true);
+                Err(format!("the token callback did not answer within {ms} ms (tokenTimeoutMs)"))
+            }
+        }
+    }
+
+    /// The token for `api` if it is had within `ms`; `None` if the callback has not answered
+    /// by then (the call stays in flight: the next pass that needs it waits for the same call).
+    /// `ms` 0 is "at hand": a callback that answers from memory (even through promises) is
+    /// settled before a zero timer fires; one that waits for the network is not.
+    pub async fn token_within(&self, api: &str, ms: u32) -> Option<Result<Option<String>, String>> {
         let overridden = {
             let t = self.0.tokens.borrow();
             t.iter().find(|(a, _)| a.as_deref() == Some(api)).or_else(|| t.iter().find(|(a, _)| a.is_none())).map(|(_, t)| t.clone())
         };
         if let Some(t) = overridden {
-            return Ok(t);
+            return Some(Ok(t));
         }
-        let Some(f) = self.0.options.token.clone() else { return Ok(None) };
+        let Some(f) = self.0.options.token.clone() else { return Some(Ok(None)) };
         let existing = self.0.token_inflight.borrow().iter().find(|c| c.api == api).map(|c| c.promise.clone());
         let call = existing.unwrap_or_else(|| self.start_token_call(&f, api));
-        let ms = self.0.options.token_timeout_ms;
-        let Some(answer) = within(call.clone(), ms).await else {
-            // Kept in flight: when it answers, its answer serves the next pass.
-            self.0.token_late.set(true);
-            return Err(format!("the token callback did not answer within {ms} ms (tokenTimeoutMs)"));
-        };
+        let answer = within(call.clone(), ms).await?;
         self.0.token_inflight.borrow_mut().retain(|c| !(c.api == api && js_sys::Object::is(&c.promise, &call)));
-        match answer {
+        Some(match answer {
             Err(e) => Err(format!("the token callback failed: {}", super::js::describe(&e))),
             Ok(v) if v.is_null() || v.is_undefined() => Ok(None),
             Ok(v) => v.as_string().map(Some).ok_or_else(|| {
                 let got = v.js_typeof().as_string().unwrap_or_default();
                 format!("the token callback must return a string, null or a promise of one (got a {got})")
             }),
-        }
+        })
     }
 
     /// Calls the callback once and tracks the call until a pass has used its answer; a call that
@@ -124,7 +142,7 @@ impl ClientRef {
 
 /// One call of the app's token callback, until a pass has taken its answer.
 pub struct TokenCall {
-    api: String,
-    promise: js_sys::Promise,
+    pub(super) api: String,
+    pub(super) promise: js_sys::Promise,
     settled: std::rc::Rc<std::cell::Cell<bool>>,
 }

@@ -161,6 +161,49 @@ pub async fn claim_many_stops_at_the_first_not_taken<S: OutboxStore>(s: &S) {
     assert_eq!(gone, [None], "gone");
 }
 
+/// An online call's store-and-claim: claimed when the user has nothing live before it (or only
+/// a dead entry it does not depend on), queued behind a live entry, behind a dead one it
+/// depends on, or behind a long queue; other users' entries do not count.
+pub async fn insert_first_claims_only_the_first_in_line<S: OutboxStore>(s: &S) {
+    let fresh = |n: u32, user: &str| {
+        let e = entry(n, user);
+        let c = claimed(&e, "tab-a", 5000.0);
+        (e, c)
+    };
+    let (mut a, ca) = fresh(1, "alice");
+    assert!(s.insert_first(&mut a, &ca).await.expect("insert_first"), "nothing before it: claimed");
+    let stored = s.get(&a.id).await.expect("get").expect("present");
+    assert_eq!(stored, Entry { seq: a.seq, ..ca.clone() }, "stored as claimed, with its seq");
+
+    let (mut b, cb) = fresh(2, "alice");
+    assert!(!s.insert_first(&mut b, &cb).await.expect("insert_first"), "behind a live entry: queued");
+    assert!(b.seq > a.seq);
+    assert_eq!(s.get(&b.id).await.expect("get").expect("present"), b, "stored as queued");
+    let (mut other, co) = fresh(3, "bob");
+    assert!(s.insert_first(&mut other, &co).await.expect("insert_first"), "alice's queue is not bob's");
+
+    // Alice's two die (after the next call is made, so an entity they share would hold it).
+    for e in [&a, &b] {
+        let dead = Entry { state: State::Dead, claim: None, settled_at: 9.0e12, ..s.get(&e.id).await.expect("get").expect("present") };
+        s.update(&dead).await.expect("update");
+    }
+    let (mut c, cc) = fresh(4, "alice");
+    assert!(s.insert_first(&mut c, &cc).await.expect("insert_first"), "dead entries it does not depend on: claimed");
+    s.update(&Entry { state: State::Sent, claim: None, seq: c.seq, ..cc.clone() }).await.expect("update");
+    let mut d = Entry { depends_on: vec![a.id.clone()], ..entry(5, "alice") };
+    let cd = claimed(&d, "tab-a", 5000.0);
+    assert!(!s.insert_first(&mut d, &cd).await.expect("insert_first"), "depends on a dead entry: queued");
+    s.update(&Entry { state: State::Discarded, ..d.clone() }).await.expect("update");
+
+    for n in 10..10 + super::FIRST_LOOKAHEAD {
+        let mut e = entry(n, "carol");
+        s.insert(&mut e).await.expect("insert");
+        s.update(&Entry { state: State::Dead, ..e }).await.expect("update");
+    }
+    let (mut f, cf) = fresh(99, "carol");
+    assert!(!s.insert_first(&mut f, &cf).await.expect("insert_first"), "a long queue is the pass's to sort out");
+}
+
 /// Runs every check, each on a fresh store from `make`.
 pub async fn run_all<S: OutboxStore, F: AsyncFnMut() -> S>(mut make: F) {
     insert_assigns_increasing_seq_and_lists_in_order(&make().await).await;
@@ -170,4 +213,5 @@ pub async fn run_all<S: OutboxStore, F: AsyncFnMut() -> S>(mut make: F) {
     list_active_skips_other_users_and_tombstones(&make().await).await;
     claim_is_a_lease(&make().await).await;
     claim_many_stops_at_the_first_not_taken(&make().await).await;
+    insert_first_claims_only_the_first_in_line(&make().await).await;
 }

@@ -71,6 +71,15 @@ impl OutboxStore for MemoryStore {
         self.replace(entry)
     }
 
+    async fn insert_first(&self, queued: &mut Entry, claimed: &Entry) -> Result<bool, StoreError> {
+        // No await between the read and the write: as one IndexedDB transaction.
+        let live = self.records.borrow().values().filter(|r| r.get("active").and_then(Value::as_str) == Some(queued.user.as_str())).take(super::FIRST_LOOKAHEAD as usize).map(|r| decode(0, r)).collect::<Result<Vec<_>, _>>().ok();
+        let first = super::first_in_line(live.as_deref(), queued);
+        let seq = self.put_new(if first { claimed.to_record() } else { queued.to_record() })?;
+        queued.seq = seq;
+        Ok(first)
+    }
+
     fn update_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
         std::future::ready(self.replace(&entry))
     }

@@ -118,6 +118,13 @@ pub trait OutboxStore {
     /// transaction: a batch's outcomes (or marks) are committed together. Issued at once; an
     /// entry that is gone (purged) is skipped, not an error.
     fn update_many_issued(&self, entries: Vec<Entry>, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + '_;
+    /// A new entry, stored claimed when nothing of `queued.user` must go before it: in ONE
+    /// strict readwrite transaction, reads at most `FIRST_LOOKAHEAD` of the user's live entries
+    /// and stores `claimed` (the entry as claimed for its first attempt) if `first_in_line`
+    /// says so, else `queued`. Sets `queued.seq`; answers whether `claimed` was stored. An
+    /// online call's store-and-claim: the check and the write cannot be split by another
+    /// context's write, so no other sender can have the entry.
+    async fn insert_first(&self, queued: &mut Entry, claimed: &Entry) -> Result<bool, StoreError>;
     /// The entry with this id (`None` if absent or unreadable; unreadable goes to the quarantine).
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError>;
     /// Every readable entry in creation order; unreadable records are moved to the quarantine.
@@ -162,6 +169,21 @@ pub fn claim_check(stored: &Entry, expected: &Entry, owner: &str, now: f64) -> O
     }
     let unclaimed = |e: &Entry| Entry { claim: None, ..e.clone() };
     (unclaimed(stored) != unclaimed(expected)).then_some(Claimed::Changed)
+}
+
+/// How many of a user's live entries `insert_first` reads; with that many or more it does not
+/// claim (the ordinary drain pass sorts out a long queue).
+pub const FIRST_LOOKAHEAD: u32 = 16;
+
+/// Whether new entry `e` may be claimed at once, given `live`, the user's live entries read
+/// in the same transaction (`None`: one was unreadable, or there were `FIRST_LOOKAHEAD` or
+/// more). Only when none of them is still to be sent (order: it would go first) and none holds
+/// `e` back (`deps::blocker`: a dead or unknown entry it depends on).
+pub fn first_in_line(live: Option<&[Entry]>, e: &Entry) -> bool {
+    let Some(live) = live else { return false };
+    // Stored after every one of them.
+    let e = Entry { seq: u64::MAX, ..e.clone() };
+    live.len() < FIRST_LOOKAHEAD as usize && live.iter().all(|a| !a.state.pending()) && crate::outbox::deps::blocker(&e, live).is_none()
 }
 
 /// Reads a record as an entry whose `seq` is its key; the error is the quarantine reason.

@@ -90,6 +90,51 @@ where
     }
 }
 
+/// Runs `f(exclusive)` holding lock `name` only if it is free right now (Web Locks'
+/// `ifAvailable`; without Web Locks, when this context runs no section of `name`); `None`
+/// without running `f` if it is not, or if `navigator.locks.request` is unusable. For work
+/// with an ordinary way to go when the lock is taken (an online call's own send).
+pub async fn try_with_lock<F, Fut, R>(name: &str, f: F) -> Option<R>
+where
+    F: FnOnce(bool) -> Fut + 'static,
+    Fut: Future<Output = R> + 'static,
+    R: 'static,
+{
+    let Some(locks) = lock_manager() else {
+        let taken = TAILS.with(|t| t.borrow().iter().any(|(n, _)| n == name));
+        return if taken { None } else { Some(in_this_context(name, f).await) };
+    };
+    let slot: Rc<RefCell<Option<R>>> = Rc::new(RefCell::new(None));
+    let running: Rc<RefCell<Option<js_sys::Promise>>> = Rc::new(RefCell::new(None));
+    let (s2, r2) = (slot.clone(), running.clone());
+    let cb = Closure::once_into_js(move |lock: JsValue| -> js_sys::Promise {
+        // `null`: not available now.
+        if lock.is_null() {
+            return js_sys::Promise::resolve(&JsValue::UNDEFINED);
+        }
+        let section = future_to_promise(async move {
+            let r = f(true).await;
+            *s2.borrow_mut() = Some(r);
+            Ok(JsValue::UNDEFINED)
+        });
+        *r2.borrow_mut() = Some(section.clone());
+        section
+    });
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE);
+    let request = js_sys::Reflect::get(&locks, &"request".into()).ok().and_then(|f| f.dyn_into::<js_sys::Function>().ok())?;
+    let p = request.call3(&locks, &JsValue::from_str(name), &options, &cb).ok()?;
+    let _ = JsFuture::from(js_sys::Promise::resolve(&p)).await;
+    // A section that started must be waited for even if the request settled first (stolen):
+    // `None` would have the caller do its work a second time.
+    let section = running.borrow_mut().take();
+    if let Some(p) = section {
+        let _ = JsFuture::from(p).await;
+    }
+    let done = slot.borrow_mut().take();
+    done
+}
+
 /// One section of `name` at a time in this context (two passes of one client, or two clients
 /// of one page, would otherwise overlap): each waits for the one queued before it.
 async fn in_this_context<F, Fut, R>(name: &str, f: F) -> R

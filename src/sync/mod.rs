@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod drain;
 pub mod event;
+mod first;
 pub mod ops;
 mod send;
 pub mod placeholders;
@@ -15,3 +16,4 @@ pub mod broadcast;
 
 pub use drain::{AuthPause, Drain, Stop, Tokens};
 pub use event::Event;
+pub use first::First;

@@ -24,12 +24,19 @@ pub async fn enqueue<S: OutboxStore>(
     depends_on: Vec<String>,
     now: f64,
 ) -> Result<Entry, StoreError> {
+    let mut e = new_entry(api, op, variables, user, id, depends_on, now);
+    store.insert(&mut e).await?;
+    Ok(e)
+}
+
+/// A new queued entry for validated `variables`, not stored yet (`enqueue` stores it; an
+/// online call may store it claimed instead: `Drain::first`).
+pub fn new_entry(api: &Api, op: &Operation, variables: Value, user: &str, id: String, depends_on: Vec<String>, now: f64) -> Entry {
     let mut e = Entry::new(id, api.name, op.name, variables, user, now);
     e.entities = deps::entities(api, op, &e.variables);
     e.depends_on = depends_on;
     e.document = Some(op.document.to_string());
-    store.insert(&mut e).await?;
-    Ok(e)
+    e
 }
 
 /// How an entry ended, if it has: `{ status: "sent", id, data }`, `{ status: "dead", id, errors,

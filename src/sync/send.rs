@@ -47,7 +47,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     }
 
     /// `e` as claimed for an attempt now (state `sending`, one more attempt, this owner's lease).
-    fn claimed(&self, e: &mut Entry, now: f64) {
+    pub(super) fn claimed(&self, e: &mut Entry, now: f64) {
         e.state = State::Sending;
         e.attempts += 1;
         e.claim = Some(Claim { owner: self.owner.to_string(), until: now + lease_ms(self.transport.timeout_ms()) });
@@ -155,7 +155,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
 
     /// Sends `e` (claimed) and applies the answer (`token` is the one sent, for the auth pause);
     /// the outcome write is issued, not awaited.
-    async fn send(&self, e: &mut Entry, req: HttpRequest, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
+    pub(super) async fn send(&self, e: &mut Entry, req: HttpRequest, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
         let answer = self.transport.send(&req).await;
         let stop = self.settle(e, answer, token, self.clock.now_ms());
         // Discard and retry respect the claim, so they cannot have changed the entry meanwhile;

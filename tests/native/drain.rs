@@ -87,6 +87,11 @@ impl H {
     }
 
     fn run_pass(&self, user: &str, endpoint: &dyn Fn(&str) -> Option<String>) -> Result<Stop, graphql_outbox::store::StoreError> {
+        self.with_drain(user, endpoint, |d| block_on(d.run()))
+    }
+
+    /// `f` with a drain as `user` for a client with the endpoints `endpoint` gives.
+    pub(crate) fn with_drain<R>(&self, user: &str, endpoint: &dyn Fn(&str) -> Option<String>, f: impl FnOnce(&Drain<'_, MemoryStore, FakeTransport, FakeClock, FakeTokens>) -> R) -> R {
         let emit = |e: Event| self.events.borrow_mut().push(e);
         let d = Drain {
             store: &self.store,
@@ -106,7 +111,7 @@ impl H {
             batch_max: &|api: &str| if self.refused.borrow().iter().any(|(a, _)| a == api) { 1 } else { self.batch_max.get() },
             batch_refused: &|e: &Entry, status: u16, _why: &str| self.refused.borrow_mut().push((e.api.clone(), status)),
         };
-        block_on(d.run())
+        f(&d)
     }
 
     pub(crate) fn drain(&self) -> Stop {

@@ -13,6 +13,7 @@ mod classify;
 mod coverage;
 mod drain;
 mod fakes;
+mod first;
 mod formats;
 mod hostile;
 mod lease;

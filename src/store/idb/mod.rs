@@ -4,6 +4,7 @@
 
 mod cache;
 mod conn;
+mod first;
 mod group;
 mod req;
 pub mod schema;
@@ -22,10 +23,12 @@ use wasm_bindgen::prelude::*;
 pub struct IdbStore {
     pub(super) conn: Rc<conn::Conn>,
     name: String,
-    inserts: Rc<group::Inserts>,
+    /// New entries of this turn (group commit) and lookups by id of this turn (`group.rs`).
+    inserts: Rc<group::Turn<JsValue, f64>>,
+    gets: Rc<group::Turn<String, group::Found>>,
 }
 
-fn record(e: &Entry) -> JsValue {
+pub(super) fn record(e: &Entry) -> JsValue {
     let mut rec = e.to_record();
     // `seq` is the record's key, not part of the value.
     rec.as_object_mut().expect("object").remove("seq");
@@ -40,7 +43,7 @@ impl IdbStore {
     /// Opens `graphql-outbox` (or `graphql-outbox:<name>`), creating or upgrading it.
     pub async fn open(name: Option<&str>) -> Result<IdbStore, StoreError> {
         let name = schema::database_name(name);
-        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name, inserts: Rc::default() })
+        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name, inserts: Rc::default(), gets: Rc::default() })
     }
 
     /// The database's name.
@@ -58,19 +61,9 @@ impl IdbStore {
         schema::delete(&schema::database_name(name)).await
     }
 
-    /// Adds a record, group-committed with the other adds of this turn (`group.rs`): the
-    /// first opens the group and writes it once the turn's other calls have joined.
+    /// Adds a record, group-committed with the other adds of this turn (`group.rs`).
     async fn add(&self, value: &JsValue) -> Result<u64, StoreError> {
-        let (group, index, first) = self.inserts.join(value.clone());
-        if first {
-            let (g, inserts, conn) = (group.clone(), self.inserts.clone(), self.conn.clone());
-            // Spawned: it runs after the tasks already queued (the other calls of this turn).
-            wasm_bindgen_futures::spawn_local(async move {
-                inserts.close();
-                g.write(conn.ready().await).await;
-            });
-        }
-        group.key(index).await
+        Ok(self.inserts.join(value.clone(), self.conn.clone(), group::add_all).await? as u64)
     }
 
     /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
@@ -146,6 +139,12 @@ impl OutboxStore for IdbStore {
         self.put_existing(entry, true).await
     }
 
+    async fn insert_first(&self, queued: &mut Entry, claimed: &Entry) -> Result<bool, StoreError> {
+        let (seq, first) = self.add_first(queued, claimed).await?;
+        queued.seq = seq;
+        Ok(first)
+    }
+
     async fn claim(&self, expected: &Entry, next: &Entry, owner: &str, now: f64) -> Result<Claimed, StoreError> {
         let mut c = self.claim_many(std::slice::from_ref(expected), std::slice::from_ref(next), owner, now).await?;
         c.pop().flatten().ok_or_else(|| StoreError::NotFound(next.id.clone()))
@@ -210,11 +209,8 @@ impl OutboxStore for IdbStore {
     }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], false)?;
-        let index = tx.object_store(ENTRIES).map_err(js_err)?.index("id").map_err(js_err)?;
-        let key = request(index.get_key(&JsValue::from_str(id)).map_err(js_err)?);
-        let value = request(index.get(&JsValue::from_str(id)).map_err(js_err)?);
-        let (key, value) = (key.await?, value.await?);
+        // Grouped with the other lookups of this turn (`group.rs`), as adds are.
+        let (key, value) = self.gets.join(id.to_string(), self.conn.clone(), group::get_all).await?;
         let Some(seq) = key.as_f64() else { return Ok(None) };
         Ok(to_json(&value).ok().and_then(|(j, _)| decode(seq as u64, &j).ok()))
     }
