@@ -39,6 +39,7 @@
 pub mod assemble;
 pub mod delete;
 pub mod evict;
+mod load;
 pub mod merge;
 pub mod normalize;
 pub mod pending;
@@ -122,6 +123,7 @@ pub struct Cache<S: CacheStore> {
     /// (user, their records), loaded whole on first use. A list: a client has one user, two
     /// around a switch (and a map type of its own would add its code to the wasm).
     users: RefCell<Vec<(String, Records)>>,
+    loads: load::Loads,
 }
 
 impl<S: CacheStore> Cache<S> {
@@ -131,7 +133,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     pub fn with_limits(store: S, limits: Limits) -> Cache<S> {
-        Cache { store, limits, users: RefCell::new(Vec::new()) }
+        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default() }
     }
 
     pub fn store(&self) -> &S {
@@ -155,17 +157,32 @@ impl<S: CacheStore> Cache<S> {
         f(&mut users[i].1)
     }
 
-    /// Loads `user`'s records unless they are in memory. A load that finishes after another
-    /// call already loaded them is dropped (theirs is as new or newer).
+    /// Loads `user`'s records unless they are in memory, or waits for the load already under
+    /// way. A load that finishes after another call already loaded them is dropped (theirs is
+    /// as new or newer).
     async fn ensure(&self, user: &str) -> Result<(), StoreError> {
-        if self.loaded(user) {
-            return Ok(());
+        loop {
+            if self.loaded(user) {
+                return Ok(());
+            }
+            match self.loads.start(user) {
+                Ok(_loading) => {
+                    let records = decode_all(self.store.load(user).await?);
+                    if !self.loaded(user) {
+                        self.users.borrow_mut().push((user.to_string(), records));
+                    }
+                    return Ok(());
+                }
+                // Then look again: loaded, or that load failed and this call tries.
+                Err(other) => other.await,
+            }
         }
-        let records = decode_all(self.store.load(user).await?);
-        if !self.loaded(user) {
-            self.users.borrow_mut().push((user.to_string(), records));
-        }
-        Ok(())
+    }
+
+    /// Loads `user`'s records now if they are not in memory (a read can start this while it
+    /// reads the outbox for its pending layer).
+    pub async fn preload(&self, user: &str) -> Result<(), StoreError> {
+        self.ensure(user).await
     }
 
     /// Writes an answer's `data`: merges its entities (and, for a query, its root) into
