@@ -5,19 +5,24 @@
 // every IndexedDB request of the page logged (store/index, method, issued → answered, ms after
 // the start). Prints, summed over the runs: self time by function (wasm functions by name when
 // the package keeps its name section, see --pkg) and the IndexedDB timeline of the last run.
-//   node bench/cache-profile.mjs [--runs=3] [--pkg=DIR]
+//   node bench/cache-profile.mjs [--runs=3] [--pkg=DIR] [--flags="CHROMIUM FLAGS"]
 // DIR: a package built like scripts/build-pkg.sh but without --remove-name-section, so wasm
 // frames are named (default: pkg/, whose wasm frames show as wasm-function[N]).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
+import { createRequire } from "node:module";
+import { CHROMIUM_FLAGS, ROOT, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const RUNS = Number(option("runs") ?? 3);
 const PKG = resolve(option("pkg") ?? join(ROOT, "pkg"));
+// --flags="--js-flags=..." : more Chromium flags (e.g. V8 options, to test where time goes).
+const FLAGS = option("flags")?.split(" ").filter(Boolean) ?? [];
+// playwright-core as the e2e harness finds it (tests/js/node_modules).
+const { chromium } = createRequire(join(ROOT, "tests", "js", "e2e", "harness.mjs"))("playwright-core");
 const ENTITIES = 500;
 const DOCUMENT = readFileSync(join(ROOT, "operations", "worksome", "queries", "timesheets.graphql"), "utf8");
 const log = (...a) => console.error("[cache-profile]", ...a);
@@ -80,7 +85,7 @@ const SPY = () => {
 const fixtures = fixture();
 const server = await startServer({ testMode: false, pkg: PKG, args: ["--fixtures", fixtures] });
 const profileDir = mkdtempSync(join(tmpdir(), "outbox-cache-profile-"));
-const context = await launchProfile(profileDir);
+const context = await chromium.launchPersistentContext(profileDir, { executablePath: "/usr/bin/chromium", args: [...CHROMIUM_FLAGS, ...FLAGS], headless: true });
 const selfMs = new Map();
 const totalMs = new Map();
 let timeline = null;
@@ -146,6 +151,7 @@ try {
 }
 
 const short = (name) => name.replace(/::h[0-9a-f]{16}/, "").replace(/<?dlmalloc\[[0-9a-f]+\]::/g, "").slice(0, 150);
+console.log(`(program) self ms per run: ${((selfMs.get("(program)") ?? 0) / RUNS).toFixed(2)}`);
 const top = [...selfMs].filter(([k]) => !/^\((idle|program)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 40);
 console.log(`self time over ${RUNS} cold reads (each profiled from open to 300 ms after the read), ms per run:`);
 for (const [name, ms] of top) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);

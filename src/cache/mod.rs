@@ -59,6 +59,9 @@ use std::collections::BTreeMap;
 
 type Records = BTreeMap<String, Record>;
 
+/// `assemble::assemble` or `assemble::assemble_json`.
+type Assemble<D> = fn(&Selection, &Value, &str, &'static str, &pending::Layered) -> Result<assemble::Built<D>, Vec<String>>;
+
 /// What answered: a query (its result gets a root) or a sent mutation (its entities only).
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a> {
@@ -66,10 +69,10 @@ pub enum Target<'a> {
     Mutation(&'a Operation),
 }
 
-/// A query's data from the cache.
+/// A query's data from the cache (`data` a `Value`, or JSON text from `read_json`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Assembled {
-    pub data: Value,
+pub struct Assembled<D = Value> {
+    pub data: D,
     /// The outbox entries whose overlays changed what `data` shows, in entry order.
     pub pending: Vec<String>,
     /// When the query was last answered by the network, epoch ms (0 if never: a result made
@@ -232,6 +235,15 @@ impl<S: CacheStore> Cache<S> {
     /// `query`'s data under `variables` for `user`, with `overlays` (live outbox entries, in
     /// entry order) applied; `CacheError::Miss` if any part is absent.
     pub async fn read(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay]) -> Result<Assembled, CacheError> {
+        self.read_as(user, query, variables, overlays, assemble::assemble).await
+    }
+
+    /// `read`, the data as JSON text: what JS gets, built straight from the records.
+    pub async fn read_json(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay]) -> Result<Assembled<String>, CacheError> {
+        self.read_as(user, query, variables, overlays, assemble::assemble_json).await
+    }
+
+    async fn read_as<D>(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay], assemble: Assemble<D>) -> Result<Assembled<D>, CacheError> {
         self.ensure(user).await?;
         let users = self.users.borrow();
         let empty = Records::new();
@@ -239,7 +251,7 @@ impl<S: CacheStore> Cache<S> {
         let root = root_key(query.name, variables);
         let view = pending::Layered::new(records, overlays);
         let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
-        let built = assemble::assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
+        let built = assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
         let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);
         Ok(Assembled { data: built.data, pending: built.pending, fetched_at })
     }
