@@ -9,10 +9,11 @@
 // DIR: a package built like scripts/build-pkg.sh but without --remove-name-section, so wasm
 // frames are named (default: pkg/, whose wasm frames show as wasm-function[N]).
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
+import { timesheetsFixture } from "./cache-fixture.mjs";
 import { CHROMIUM_FLAGS, ROOT, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 
 const argv = process.argv.slice(2);
@@ -32,19 +33,6 @@ const serverBin = process.env.OUTBOX_SERVER_BIN ?? join(target, "release", "outb
 if (!process.env.OUTBOX_SERVER_BIN) execFileSync("cargo", ["build", "--release", "-p", "outbox-server"], { cwd: ROOT, stdio: "inherit" });
 if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
 process.env.OUTBOX_SERVER_BIN = serverBin;
-
-/** The fixtures of bench/cache.mjs: 500 weekly timesheets of worker 3 on hire 110. */
-function fixture() {
-  const seed = JSON.parse(readFileSync(join(ROOT, "server", "fixtures", "seed.json"), "utf8"));
-  const monday = Date.UTC(2026, 0, 5);
-  const day = (n) => new Date(monday + n * 86_400_000).toISOString().slice(0, 10);
-  for (let i = 0; i < ENTITIES; i++) {
-    seed.worksome.objects.push({ type: "Timesheet", id: String(5000 + i), _account: "3", _createdBy: "31", worker: "3", hire: "110", startDate: day(7 * i), endDate: day(7 * i + 6) });
-  }
-  const file = join(mkdtempSync(join(tmpdir(), "outbox-fixtures-")), "fixtures.json");
-  writeFileSync(file, JSON.stringify(seed));
-  return file;
-}
 
 // Logs every IndexedDB request the page issues: which store or index, which method, when it
 // was issued and answered (ms after window.t0), and transactions created.
@@ -82,7 +70,7 @@ const SPY = () => {
   };
 };
 
-const fixtures = fixture();
+const fixtures = timesheetsFixture(ROOT, ENTITIES, 5000);
 const server = await startServer({ testMode: false, pkg: PKG, args: ["--fixtures", fixtures] });
 const profileDir = mkdtempSync(join(tmpdir(), "outbox-cache-profile-"));
 const context = await chromium.launchPersistentContext(profileDir, { executablePath: "/usr/bin/chromium", args: [...CHROMIUM_FLAGS, ...FLAGS], headless: true });

@@ -21,10 +21,11 @@
 // Prints a table, then one JSON line. Needs the built package (scripts/build-pkg.sh); builds the
 // release server. Run from the root: node bench/cache.mjs [--runs=5] [--no-peers] [--pkg=DIR]
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { timesheetsFixture } from "./cache-fixture.mjs";
 import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 
 const argv = process.argv.slice(2);
@@ -51,20 +52,6 @@ if (!process.env.OUTBOX_SERVER_BIN) {
 }
 if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
 process.env.OUTBOX_SERVER_BIN = serverBin;
-
-/** The default fixtures plus ENTITIES weekly timesheets of worker 3 on hire 110; the file's path. */
-function timesheetsFixture() {
-  const seed = JSON.parse(readFileSync(join(ROOT, "server", "fixtures", "seed.json"), "utf8"));
-  const monday = Date.UTC(2026, 0, 5);
-  const day = (n) => new Date(monday + n * 86_400_000).toISOString().slice(0, 10);
-  for (let i = 0; i < ENTITIES; i++) {
-    seed.worksome.objects.push({ type: "Timesheet", id: String(FIRST_ID + i), _account: "3", _createdBy: "31",
-      worker: "3", hire: "110", startDate: day(7 * i), endDate: day(7 * i + 6) });
-  }
-  const file = join(mkdtempSync(join(tmpdir(), "outbox-fixtures-")), "fixtures.json");
-  writeFileSync(file, JSON.stringify(seed));
-  return file;
-}
 
 // Page helpers, installed after every load: the SDK's records as stored, a raw database with
 // the SDK's key path, a put counter on the SDK's `cache` store, anchor-bench's byte measure.
@@ -133,7 +120,7 @@ const PAGE_HELPERS = () => {
 };
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const fixtures = timesheetsFixture();
+const fixtures = timesheetsFixture(ROOT, ENTITIES, FIRST_ID);
 const server = await startServer({ testMode: false, pkg: PKG, args: ["--fixtures", fixtures] });
 const profile = mkdtempSync(join(tmpdir(), "outbox-cache-bench-"));
 const context = await launchProfile(profile);

@@ -87,48 +87,58 @@ fn v2_entry(n: u32, user: &str, state: State) -> Entry {
     e
 }
 
-#[wasm_bindgen_test]
-async fn the_upgrade_from_version_2_keeps_every_outbox_entry() {
-    let db = fresh_db();
+/// Four entries of users a and b in several states, and their records as stored.
+fn old_entries() -> (Vec<Entry>, Vec<Value>) {
     let entries: Vec<Entry> = [(1, "a", State::Queued), (2, "b", State::Dead), (3, "a", State::Sent), (4, "a", State::Retrying)]
         .into_iter()
         .map(|(n, u, s)| v2_entry(n, u, s))
         .collect();
-    let records: Vec<Value> = entries.iter().map(|e| {
+    let records = entries.iter().map(|e| {
         let mut r = e.to_record();
         r.as_object_mut().unwrap().remove("seq");
         r
     }).collect();
-    write_v2(&db, &records).await;
+    (entries, records)
+}
 
-    let store = IdbStore::open(Some(&db)).await.expect("the upgrade runs");
+/// Opens `db` (running the upgrade) and checks that `entries` are all there, unchanged, and
+/// that the indexes survived.
+async fn open_upgraded(db: &str, entries: &[Entry]) -> IdbStore {
+    let store = IdbStore::open(Some(db)).await.expect("the upgrade runs");
     let listing = store.list().await.expect("list");
     assert!(listing.quarantined.is_empty(), "{:?}", listing.quarantined);
     let got: Vec<Entry> = listing.entries.into_iter().map(|e| Entry { seq: 0, ..e }).collect();
     assert_eq!(got, entries, "every entry, unchanged, in creation order");
     let active: Vec<String> = store.list_active("a").await.unwrap().into_iter().map(|e| e.id).collect();
     assert_eq!(active, ["v2-1", "v2-4"], "the indexes survived");
-    store.write("a", &[("T:1".into(), json!({ "f": {} }))], &[], Durability::Strict).await.expect("the new cache store works");
-    assert_eq!(store.load("a").await.unwrap().len(), 1);
+    store
+}
+
+/// After the upgrade: the cache store takes `value` for user a, and a reopen (no upgrade
+/// again) finds the entries and that record.
+async fn cache_works_and_reopens(db: &str, store: IdbStore, value: Value) {
+    store.write("a", &[("T:1".into(), value.clone())], &[], Durability::Strict).await.expect("the new cache store works");
+    assert_eq!(store.load("a").await.unwrap(), [("T:1".to_string(), value)]);
     store.close();
-    let again = IdbStore::open(Some(&db)).await.expect("reopens at the new version without upgrading again");
+    let again = IdbStore::open(Some(db)).await.expect("reopens at the new version without upgrading again");
     assert_eq!(again.list().await.unwrap().entries.len(), 4);
-    assert_eq!(again.load("a").await.unwrap().len(), 1);
+    assert_eq!(again.load("a").await.unwrap().len(), 1, "records written after the upgrade stay");
     again.close();
+}
+
+#[wasm_bindgen_test]
+async fn the_upgrade_from_version_2_keeps_every_outbox_entry() {
+    let db = fresh_db();
+    let (entries, records) = old_entries();
+    write_v2(&db, &records).await;
+    let store = open_upgraded(&db, &entries).await;
+    cache_works_and_reopens(&db, store, json!({ "f": {} })).await;
 }
 
 #[wasm_bindgen_test]
 async fn the_upgrade_from_version_3_keeps_every_outbox_entry_and_drops_the_old_cache() {
     let db = fresh_db();
-    let entries: Vec<Entry> = [(1, "a", State::Queued), (2, "b", State::Dead), (3, "a", State::Sent), (4, "a", State::Auth)]
-        .into_iter()
-        .map(|(n, u, s)| v2_entry(n, u, s))
-        .collect();
-    let records: Vec<Value> = entries.iter().map(|e| {
-        let mut r = e.to_record();
-        r.as_object_mut().unwrap().remove("seq");
-        r
-    }).collect();
+    let (entries, records) = old_entries();
     // What version 3 stored for a cached query: objects under the key path [u, k].
     let cache = [
         json!({ "u": "a", "k": "Hire:7", "v": { "f": { "__typename": "Hire", "id": "7" }, "at": 1000.0 } }),
@@ -136,23 +146,11 @@ async fn the_upgrade_from_version_3_keeps_every_outbox_entry_and_drops_the_old_c
         json!({ "u": "b", "k": "Hire:8", "v": { "f": { "__typename": "Hire", "id": "8" }, "at": 1000.0 } }),
     ];
     write_old(&db, 3, &records, &cache).await;
-
-    let store = IdbStore::open(Some(&db)).await.expect("the upgrade runs");
-    let listing = store.list().await.expect("list");
-    assert!(listing.quarantined.is_empty(), "{:?}", listing.quarantined);
-    let got: Vec<Entry> = listing.entries.into_iter().map(|e| Entry { seq: 0, ..e }).collect();
-    assert_eq!(got, entries, "every entry, unchanged, in creation order");
-    let active: Vec<String> = store.list_active("a").await.unwrap().into_iter().map(|e| e.id).collect();
-    assert_eq!(active, ["v2-1", "v2-4"], "the indexes survived");
+    let store = open_upgraded(&db, &entries).await;
     assert!(store.load("a").await.unwrap().is_empty(), "version 3's cache records are dropped");
     assert!(store.users().await.unwrap().is_empty());
-    store.write("a", &[("T:1".into(), json!({ "f": { "n": "line\nbreak" } }))], &[], Durability::Strict).await.expect("the new cache store works");
-    assert_eq!(store.load("a").await.unwrap(), [("T:1".to_string(), json!({ "f": { "n": "line\nbreak" } }))]);
-    store.close();
-    let again = IdbStore::open(Some(&db)).await.expect("reopens at the new version without upgrading again");
-    assert_eq!(again.list().await.unwrap().entries.len(), 4);
-    assert_eq!(again.load("a").await.unwrap().len(), 1, "records written after the upgrade stay");
-    again.close();
+    // A newline inside a value: the store splits its texts on raw newlines, which JSON escapes.
+    cache_works_and_reopens(&db, store, json!({ "f": { "n": "line\nbreak" } })).await;
 }
 
 fn timesheet(durations: &[f64]) -> Value {
