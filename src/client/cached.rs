@@ -147,18 +147,11 @@ impl ClientRef {
         self.cache_changed(changed);
     }
 
-    /// Applies the cache's limits once the client has settled in: expired and over-cap results
-    /// go, and records no result reaches. `EVICT_DELAY_MS` after the open, so it competes
-    /// with neither the open nor the app's first reads (it reads every user's records and
-    /// walks them); not at all if the client was closed by then.
+    /// Applies the cache's limits once the client has settled in (an open should not wait
+    /// for it): expired and over-cap results go, and records no result reaches.
     pub(crate) fn evict_soon(&self) {
-        let me = std::rc::Rc::downgrade(&self.0);
+        let c = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(EVICT_DELAY_MS)).await;
-            let Some(c) = me.upgrade().map(ClientRef) else { return };
-            if c.0.closed.get() {
-                return;
-            }
             let now = c.0.clock.now_ms();
             let _ = c.0.cache.evict(now).await;
         });
@@ -177,9 +170,6 @@ impl ClientRef {
         Ok(())
     }
 }
-
-/// How long after `Client.open` the cache's limits are applied (`evict_soon`).
-pub const EVICT_DELAY_MS: f64 = 3000.0;
 
 /// The key a `clear` announces: every record of the user went.
 const CLEARED: &str = "*";
