@@ -136,11 +136,19 @@ impl CacheStore for IdbStore {
         committed.await
     }
 
+    /// One `getKey` per user, not every key: each asks for the first key past the previous
+    /// user's range (`[user, []]` sorts after all of that user's keys). Every key of every user
+    /// came back before, and that request ran at each open, ahead of the first read's `getAll`.
     async fn users(&self) -> Result<Vec<String>, StoreError> {
-        let tx = self.cache_tx(&self.conn.ready().await?, None)?;
-        let keys: js_sys::Array = request(tx.object_store(CACHE).map_err(js_err)?.get_all_keys().map_err(js_err)?).await?.unchecked_into();
-        let mut users: Vec<String> = keys.iter().filter_map(|k| js_sys::Reflect::get_u32(&k, 0).ok().and_then(|u| u.as_string())).collect();
-        users.dedup();
-        Ok(users)
+        let mut users: Vec<String> = vec![];
+        let mut from = web_sys::IdbKeyRange::lower_bound(&js_sys::Array::new()).map_err(js_err)?;
+        loop {
+            let tx = self.cache_tx(&self.conn.ready().await?, None)?;
+            let key = request(tx.object_store(CACHE).map_err(js_err)?.get_key(&from).map_err(js_err)?).await?;
+            let Some(user) = js_sys::Reflect::get_u32(&key, 0).ok().and_then(|u| u.as_string()) else { return Ok(users) };
+            let past = js_sys::Array::of2(&JsValue::from_str(&user), &js_sys::Array::new());
+            from = web_sys::IdbKeyRange::lower_bound_with_open(&past, true).map_err(js_err)?;
+            users.push(user);
+        }
     }
 }
