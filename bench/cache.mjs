@@ -5,10 +5,13 @@
 // plus their Hire and Worker refs). Every figure is a ratio to a baseline of the same run:
 //   write: query(policy "network-only") minus a plain fetch + JSON.parse of the same document
 //     (alternated, medians), vs raw IndexedDB putting the very records the SDK stored (its
-//     `cache` object store read back) in one relaxed transaction, as the SDK's query writes are;
+//     `cache` object store read back, as objects { u, k, v } under the key path [u, k]: the SDK
+//     stores each as one JSON text, the baseline the records as an app would store them) in one
+//     relaxed transaction, as the SDK's query writes are;
 //   cold read after a page reload: Client.open + query(policy "cache-only") vs raw
 //     IndexedDB open + getAll of those records (each after its own reload), and the query
-//     alone vs getAll alone;
+//     alone vs getAll alone; also raw open + getAll of the SDK's stored form as it is (texts),
+//     what IndexedDB alone costs the SDK's read;
 //   one changed entity: a timesheet's dates changed on the server, the query re-run
 //     network-only; the puts the SDK issued on its `cache` store (counted by patching
 //     IDBObjectStore.prototype.put) and the records whose stored value differs before/after;
@@ -16,12 +19,13 @@
 //     ../shared/anchor-bench/cache-run.mjs, npm-installed in a temporary directory (--no-peers);
 //   the package's wasm size, raw and gzip -9.
 // Prints a table, then one JSON line. Needs the built package (scripts/build-pkg.sh); builds the
-// release server. Run from the root: node bench/cache.mjs [--runs=5] [--no-peers]
+// release server. Run from the root: node bench/cache.mjs [--runs=5] [--no-peers] [--pkg=DIR]
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
+import { timesheetsFixture } from "./cache-fixture.mjs";
 import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 
 const argv = process.argv.slice(2);
@@ -29,6 +33,8 @@ const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(nam
 const RUNS = Number(option("runs") ?? 5);
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a positive integer, not ${option("runs")}`);
 const PEERS = !argv.includes("--no-peers");
+// --pkg=DIR: another build of the package (e.g. one kept from before a change) instead of pkg/.
+const PKG = resolve(option("pkg") ?? join(ROOT, "pkg"));
 const ENTITIES = 500;
 const FIRST_ID = 5000; // timesheet ids FIRST_ID .. FIRST_ID + ENTITIES - 1: above every seed id
 const CHANGED_ID = String(FIRST_ID + ENTITIES / 2);
@@ -47,20 +53,6 @@ if (!process.env.OUTBOX_SERVER_BIN) {
 if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
 process.env.OUTBOX_SERVER_BIN = serverBin;
 
-/** The default fixtures plus ENTITIES weekly timesheets of worker 3 on hire 110; the file's path. */
-function timesheetsFixture() {
-  const seed = JSON.parse(readFileSync(join(ROOT, "server", "fixtures", "seed.json"), "utf8"));
-  const monday = Date.UTC(2026, 0, 5);
-  const day = (n) => new Date(monday + n * 86_400_000).toISOString().slice(0, 10);
-  for (let i = 0; i < ENTITIES; i++) {
-    seed.worksome.objects.push({ type: "Timesheet", id: String(FIRST_ID + i), _account: "3", _createdBy: "31",
-      worker: "3", hire: "110", startDate: day(7 * i), endDate: day(7 * i + 6) });
-  }
-  const file = join(mkdtempSync(join(tmpdir(), "outbox-fixtures-")), "fixtures.json");
-  writeFileSync(file, JSON.stringify(seed));
-  return file;
-}
-
 // Page helpers, installed after every load: the SDK's records as stored, a raw database with
 // the SDK's key path, a put counter on the SDK's `cache` store, anchor-bench's byte measure.
 const PAGE_HELPERS = () => {
@@ -68,16 +60,35 @@ const PAGE_HELPERS = () => {
   window.bench = {
     open: (name, create) => new Promise((res, rej) => {
       const r = indexedDB.open(name);
-      r.onupgradeneeded = () => { if (create) r.result.createObjectStore("cache", { keyPath: ["u", "k"] }); };
+      // create: "objects" (key path [u, k], the baseline) or "texts" (out-of-line keys).
+      r.onupgradeneeded = () => { if (create) r.result.createObjectStore("cache", create === "texts" ? undefined : { keyPath: ["u", "k"] }); };
       r.onsuccess = () => res(r.result);
       r.onerror = () => rej(r.error);
     }),
     commit: (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); }),
     getAll: (db) => req(db.transaction("cache").objectStore("cache").getAll()),
-    /** The SDK's cache records of database `name` (the SDK names it graphql-outbox:<name>). */
+    /**
+     * The SDK's cache records of database `name` (the SDK names it graphql-outbox:<name>) as
+     * objects `{ u, k, v }`: the baseline stores these. The SDK stores each as one JSON text
+     * `{"k","v"}` under the key [u, k] (schema 4; schema 3 stored these objects as they are),
+     * so the baseline is the same records in the form an app would store them raw.
+     */
     async records(name) {
       const db = await window.bench.open(`graphql-outbox:${name}`, false);
-      try { return await window.bench.getAll(db); } finally { db.close(); }
+      try {
+        const store = db.transaction("cache").objectStore("cache");
+        const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+        return values.map((v, i) => (typeof v === "string" ? { u: keys[i][0], ...JSON.parse(v) } : v));
+      } finally { db.close(); }
+    },
+    /** The SDK's stored values and keys as they are (strings in schema 4). */
+    async stored(name) {
+      const db = await window.bench.open(`graphql-outbox:${name}`, false);
+      try {
+        const store = db.transaction("cache").objectStore("cache");
+        const [keys, values] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+        return { keys, values };
+      } finally { db.close(); }
     },
     // Approximate stored bytes (anchor-bench's pages/cache-common.js sizeOf): strings by length,
     // 8 per number, keys + values for objects, so these bytes compare with the peers'.
@@ -98,7 +109,9 @@ const PAGE_HELPERS = () => {
       window.bench.patched = true;
       const put = IDBObjectStore.prototype.put;
       IDBObjectStore.prototype.put = function (...args) {
-        if (this.name === "cache" && window.bench.puts) window.bench.puts.push({ k: args[0]?.k, bytes: window.bench.sizeOf(args[0]), json: JSON.stringify(args[0]).length });
+        // Schema 4 puts (JSON text, [user, key]); schema 3 put objects { u, k, v }.
+        const text = typeof args[0] === "string";
+        if (this.name === "cache" && window.bench.puts) window.bench.puts.push({ k: text ? args[1]?.[1] : args[0]?.k, bytes: window.bench.sizeOf(text ? { u: args[1]?.[0], ...JSON.parse(args[0]) } : args[0]), json: text ? args[0].length : JSON.stringify(args[0]).length });
         return put.apply(this, args);
       };
     },
@@ -107,11 +120,11 @@ const PAGE_HELPERS = () => {
 };
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
-const fixtures = timesheetsFixture();
-const server = await startServer({ testMode: false, args: ["--fixtures", fixtures] });
+const fixtures = timesheetsFixture(ROOT, ENTITIES, FIRST_ID);
+const server = await startServer({ testMode: false, pkg: PKG, args: ["--fixtures", fixtures] });
 const profile = mkdtempSync(join(tmpdir(), "outbox-cache-bench-"));
 const context = await launchProfile(profile);
-const samples = { fetch: [], query: [], rawPut: [], coldOpenRead: [], coldRead: [], coldReadGetAll: [], rawColdOpenGetAll: [], rawGetAll: [] };
+const samples = { fetch: [], query: [], rawPut: [], coldOpenRead: [], coldRead: [], coldReadGetAll: [], rawColdOpenGetAll: [], rawGetAll: [], rawTextOpenGetAll: [] };
 let change = null;
 let shape = null;
 try {
@@ -142,13 +155,20 @@ try {
       await window.client.close();
       // Raw IndexedDB: the records the SDK stored, put into a fresh database in one transaction.
       const records = await window.bench.records(db);
-      const raw = await window.bench.open(`raw-${db}`, true);
+      const raw = await window.bench.open(`raw-${db}`, "objects");
       t = performance.now();
       const tx = raw.transaction("cache", "readwrite", { durability: "relaxed" });
       for (const r of records) tx.objectStore("cache").put(r);
       await window.bench.commit(tx);
       const rawPut = performance.now() - t;
       raw.close();
+      // The SDK's stored form as it is (values and keys), for the second cold-read baseline.
+      const stored = await window.bench.stored(db);
+      const rawText = await window.bench.open(`rawtext-${db}`, "texts");
+      const ttx = rawText.transaction("cache", "readwrite", { durability: "relaxed" });
+      stored.values.forEach((v, i) => ttx.objectStore("cache").put(v, stored.keys[i]));
+      await window.bench.commit(ttx);
+      rawText.close();
       return { fetch: (before.ms + after.ms) / 2, query: queryMs, rawPut, items: before.items, responseBytes: before.bytes, records: records.length, storedBytes: records.reduce((n, r) => n + window.bench.sizeOf(r), 0) };
     }, { db, query: DOCUMENT, variables: VARIABLES, token: TOKEN });
     shape = { items: w.items, responseJsonBytes: w.responseBytes, records: w.records, storedBytes: w.storedBytes };
@@ -174,21 +194,25 @@ try {
       return { openRead: end - t, read: end - t2, idb };
     }, { db, variables: VARIABLES });
     await reload();
-    const raw = await page.evaluate(async (db) => {
+    const rawCold = (name) => page.evaluate(async (db) => {
       const t = performance.now();
-      const conn = await window.bench.open(`raw-${db}`, false);
+      const conn = await window.bench.open(db, false);
       const t2 = performance.now();
       const all = await window.bench.getAll(conn);
       const end = performance.now();
       conn.close();
       if (!all.length) throw new Error("raw cold read: no records");
       return { openGetAll: end - t, getAll: end - t2 };
-    }, db);
-    log(`${timed ? `run ${run + 1}` : "warm-up"}: query ${w.query.toFixed(1)} ms, fetch ${w.fetch.toFixed(1)}, raw put ${w.rawPut.toFixed(1)}; cold open+read ${sdk.openRead.toFixed(1)} (read ${sdk.read.toFixed(1)}, its getAll ${sdk.idb?.toFixed(1)}), raw open+getAll ${raw.openGetAll.toFixed(1)} (getAll ${raw.getAll.toFixed(1)})`);
+    }, name);
+    const raw = await rawCold(`raw-${db}`);
+    await reload();
+    const rawText = await rawCold(`rawtext-${db}`);
+    log(`${timed ? `run ${run + 1}` : "warm-up"}: query ${w.query.toFixed(1)} ms, fetch ${w.fetch.toFixed(1)}, raw put ${w.rawPut.toFixed(1)}; cold open+read ${sdk.openRead.toFixed(1)} (read ${sdk.read.toFixed(1)}, its getAll ${sdk.idb?.toFixed(1)}), raw open+getAll ${raw.openGetAll.toFixed(1)} (getAll ${raw.getAll.toFixed(1)}), of the stored form ${rawText.openGetAll.toFixed(1)}`);
     if (timed) {
       samples.fetch.push(w.fetch); samples.query.push(w.query); samples.rawPut.push(w.rawPut);
       samples.coldOpenRead.push(sdk.openRead); samples.coldRead.push(sdk.read); samples.coldReadGetAll.push(sdk.idb ?? NaN);
       samples.rawColdOpenGetAll.push(raw.openGetAll); samples.rawGetAll.push(raw.getAll);
+      samples.rawTextOpenGetAll.push(rawText.openGetAll);
     }
   }
 
@@ -248,7 +272,7 @@ if (PEERS) {
   }
 }
 
-const wasmBytes = readFileSync(join(ROOT, "pkg", "graphql_outbox_bg.wasm"));
+const wasmBytes = readFileSync(join(PKG, "graphql_outbox_bg.wasm"));
 const wasm = { raw: wasmBytes.length, gzip: gzipSync(wasmBytes, { level: 9 }).length };
 const ms = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
 ms.write = median(samples.query.map((q, i) => q - samples.fetch[i]));
@@ -264,6 +288,7 @@ const rows = [
   ["    of which the SDK's getAll request (issued to answered)", ms.coldReadGetAll, ""],
   ["baseline: raw IndexedDB open + getAll after reload", ms.rawColdOpenGetAll, "1.00x"],
   ["  getAll alone", ms.rawGetAll, "1.00x"],
+  ["raw open + getAll of the SDK's stored form (what the SDK's own read costs IndexedDB)", ms.rawTextOpenGetAll, `SDK ${ratio(ms.coldOpenRead, ms.rawTextOpenGetAll)}x this`],
   [`one changed entity, re-query network-only: ${change.puts} puts, ${change.putBytes} B (${change.changedRecords} records differ, ${change.changedBytes} B)`, change.ms, ""],
 ];
 for (const [id, p] of Object.entries(peers ?? {})) {
@@ -282,6 +307,7 @@ console.log(JSON.stringify({
   write_vs_raw_put: ratio(ms.write, ms.rawPut),
   cold_read_vs_raw_getall: ratio(ms.coldOpenRead, ms.rawColdOpenGetAll),
   cold_query_vs_raw_getall: ratio(ms.coldRead, ms.rawGetAll),
+  cold_read_vs_raw_stored_form: ratio(ms.coldOpenRead, ms.rawTextOpenGetAll),
   change_puts: change.puts, change_put_bytes: change.putBytes, change_put_json_bytes: change.putJsonBytes, change_put_keys: change.putKeys,
   change_records_differ: change.changedRecords, change_bytes_differ: change.changedBytes, change_keys_differ: change.changedKeys, change_records_removed: change.removedRecords,
   wasm_bytes: wasm.raw, wasm_gzip_bytes: wasm.gzip,

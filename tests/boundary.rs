@@ -1,5 +1,6 @@
 //! Why `src/client/js.rs` converts JS values to JSON with `JSON.stringify` and not with the
-//! card's serde-wasm-bindgen (which it does use for JSON -> JS): on values an app may pass,
+//! card's serde-wasm-bindgen (JSON -> JS is one text and `JSON.parse` there too, for speed; the
+//! last test shows the crate gives the same values): on values an app may pass,
 //! `serde_wasm_bindgen::from_value::<serde_json::Value>` walks a cyclic object without noticing
 //! the cycle (unbounded, until the wasm stack overflows: a trap), lets exceptions from getters
 //! and Proxy traps unwind through Rust frames instead of returning an error, and ignores

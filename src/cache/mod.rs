@@ -44,6 +44,7 @@
 pub mod assemble;
 pub mod delete;
 pub mod evict;
+mod load;
 pub mod merge;
 pub mod normalize;
 pub mod pending;
@@ -65,6 +66,9 @@ use std::collections::BTreeMap;
 
 type Records = BTreeMap<String, Record>;
 
+/// `assemble::assemble` or `assemble::assemble_json`.
+pub(super) type Assemble<D> = fn(&Selection, &Value, &str, &'static str, &pending::Layered) -> Result<assemble::Built<D>, Vec<String>>;
+
 /// What answered: a query (its result gets a root) or a sent mutation (its entities only).
 #[derive(Debug, Clone, Copy)]
 pub enum Target<'a> {
@@ -72,10 +76,10 @@ pub enum Target<'a> {
     Mutation(&'a Operation),
 }
 
-/// A query's data from the cache.
+/// A query's data from the cache (`data` a `Value`, or JSON text from `read_json`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Assembled {
-    pub data: Value,
+pub struct Assembled<D = Value> {
+    pub data: D,
     /// The outbox entries whose overlays changed what `data` shows, in entry order.
     pub pending: Vec<String>,
     /// When the query was last answered by the network, epoch ms (0 if never: a result made
@@ -129,6 +133,7 @@ pub struct Cache<S: CacheStore> {
     /// (user, their records), loaded whole on first use. A list: a client has one user, two
     /// around a switch (and a map type of its own would add its code to the wasm).
     users: RefCell<Vec<(String, Records)>>,
+    loads: load::Loads,
 }
 
 impl<S: CacheStore> Cache<S> {
@@ -138,7 +143,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     pub fn with_limits(store: S, limits: Limits) -> Cache<S> {
-        Cache { store, limits, users: RefCell::new(Vec::new()) }
+        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default() }
     }
 
     pub fn store(&self) -> &S {
@@ -162,17 +167,32 @@ impl<S: CacheStore> Cache<S> {
         f(&mut users[i].1)
     }
 
-    /// Loads `user`'s records unless they are in memory. A load that finishes after another
-    /// call already loaded them is dropped (theirs is as new or newer).
+    /// Loads `user`'s records unless they are in memory, or waits for the load already under
+    /// way. A load that finishes after another call already loaded them is dropped (theirs is
+    /// as new or newer).
     async fn ensure(&self, user: &str) -> Result<(), StoreError> {
-        if self.loaded(user) {
-            return Ok(());
+        loop {
+            if self.loaded(user) {
+                return Ok(());
+            }
+            match self.loads.start(user) {
+                Ok(_loading) => {
+                    let records = decode_all(self.store.load(user).await?);
+                    if !self.loaded(user) {
+                        self.users.borrow_mut().push((user.to_string(), records));
+                    }
+                    return Ok(());
+                }
+                // Then look again: loaded, or that load failed and this call tries.
+                Err(other) => other.await,
+            }
         }
-        let records = decode_all(self.store.load(user).await?);
-        if !self.loaded(user) {
-            self.users.borrow_mut().push((user.to_string(), records));
-        }
-        Ok(())
+    }
+
+    /// Loads `user`'s records now if they are not in memory (a read can start this while it
+    /// reads the outbox for its pending layer).
+    pub async fn preload(&self, user: &str) -> Result<(), StoreError> {
+        self.ensure(user).await
     }
 
     /// Writes an answer's `data`: merges its entities (and, for a query, its root) into
@@ -222,6 +242,15 @@ impl<S: CacheStore> Cache<S> {
     /// `query`'s data under `variables` for `user`, with `overlays` (live outbox entries, in
     /// entry order) applied; `CacheError::Miss` if any part is absent.
     pub async fn read(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay]) -> Result<Assembled, CacheError> {
+        self.read_as(user, query, variables, overlays, assemble::assemble).await
+    }
+
+    /// `read`, the data as JSON text: what JS gets, built straight from the records.
+    pub async fn read_json(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay]) -> Result<Assembled<String>, CacheError> {
+        self.read_as(user, query, variables, overlays, assemble::assemble_json).await
+    }
+
+    async fn read_as<D>(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay], assemble: Assemble<D>) -> Result<Assembled<D>, CacheError> {
         self.ensure(user).await?;
         let users = self.users.borrow();
         let empty = Records::new();
@@ -229,7 +258,7 @@ impl<S: CacheStore> Cache<S> {
         let root = root_key(query.name, variables);
         let view = pending::Layered::new(records, overlays);
         let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
-        let built = assemble::assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
+        let built = assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
         let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);
         Ok(Assembled { data: built.data, pending: built.pending, fetched_at })
     }

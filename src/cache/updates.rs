@@ -146,6 +146,15 @@ impl<S: CacheStore> Cache<S> {
     /// `query`'s data as `read` gives it, with `layers`: live entries' overlays and apps'
     /// updaters (run over the view as the earlier layers left it), in entry order.
     pub async fn read_layers(&self, user: &str, query: &Query, variables: &Value, layers: &mut [Layer<'_>]) -> Result<Assembled, CacheError> {
+        self.read_layers_as(user, query, variables, layers, assemble::assemble).await
+    }
+
+    /// `read_layers`, the data as JSON text (what queries and watchers hand to JS).
+    pub async fn read_layers_json(&self, user: &str, query: &Query, variables: &Value, layers: &mut [Layer<'_>]) -> Result<Assembled<String>, CacheError> {
+        self.read_layers_as(user, query, variables, layers, assemble::assemble_json).await
+    }
+
+    async fn read_layers_as<D>(&self, user: &str, query: &Query, variables: &Value, layers: &mut [Layer<'_>], assemble: super::Assemble<D>) -> Result<Assembled<D>, CacheError> {
         self.ensure(user).await?;
         let users = self.users.borrow();
         let empty = Records::new();
@@ -153,7 +162,7 @@ impl<S: CacheStore> Cache<S> {
         let root = root_key(query.name, variables);
         let view = Layered::with_layers(records, layers);
         let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
-        let built = assemble::assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
+        let built = assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
         let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);
         Ok(Assembled { data: built.data, pending: built.pending, fetched_at })
     }

@@ -63,15 +63,17 @@ impl ClientRef {
         live
     }
 
-    /// `q` from the cache with the pending layer; `Err` says what was missing.
-    pub(crate) async fn read_cached(&self, api: &'static Api, q: &'static Query, variables: &Value) -> Result<Assembled, String> {
-        let entries = self.live_entries().await;
+    /// `q` from the cache with the pending layer; `Err` says what was missing. The outbox
+    /// (for the pending layer) and, on a cold start, the user's records are read at once.
+    pub(crate) async fn read_cached(&self, api: &'static Api, q: &'static Query, variables: &Value) -> Result<Assembled<String>, String> {
+        let user = &self.0.options.user;
+        let (entries, _) = crate::race::both(self.live_entries(), self.0.cache.preload(user)).await;
         self.read_with(api, q, variables, &entries).await
     }
 
-    pub(crate) async fn read_with(&self, api: &'static Api, q: &'static Query, variables: &Value, entries: &[Entry]) -> Result<Assembled, String> {
+    pub(crate) async fn read_with(&self, api: &'static Api, q: &'static Query, variables: &Value, entries: &[Entry]) -> Result<Assembled<String>, String> {
         let user = self.0.options.user.clone();
-        match self.0.cache.read_layers(&user, q, variables, &mut self.layers(api, entries)).await {
+        match self.0.cache.read_layers_json(&user, q, variables, &mut self.layers(api, entries)).await {
             Ok(a) => Ok(a),
             Err(CacheError::Miss(m)) => Err(format!("missing {}", m.missing.join(", "))),
             Err(e) => Err(e.to_string()),

@@ -1,6 +1,11 @@
 //! Crossing between JS values and JSON, for any value an app may pass.
 //!
-//! JSON -> JS goes through serde-wasm-bindgen (`Serializer::json_compatible()`), the card's crate.
+//! JSON -> JS is one JSON text parsed by `JSON.parse`, not the card's serde-wasm-bindgen
+//! (`Serializer::json_compatible()`, which gives the same values: `tests/boundary.rs`). The
+//! crate builds the value from wasm one property at a time, each string decoded on its own: a
+//! 500-entity query result took ~7 ms that way after a reload (CPU profile, `bench/
+//! cache-profile.mjs`), most of the cold read's budget, against ~1 ms for one text and
+//! `JSON.parse`.
 //!
 //! JS -> JSON stays on `JSON.stringify` (one call, `catch`-wrapped by js-sys), because
 //! `serde_wasm_bindgen::from_value` cannot take an app's arbitrary value safely: it recurses
@@ -11,7 +16,6 @@
 //! an exception we catch or with `undefined`, and its output is exactly what is stored and sent.
 //! `tests/boundary.rs` shows the crate path failing on these values.
 
-use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -27,13 +31,10 @@ pub fn to_json(v: &JsValue) -> Result<Value, String> {
     serde_json::from_str(&text).map_err(|e| format!("not JSON-serializable: {e}"))
 }
 
-/// JSON as a plain JS value.
+/// JSON as a plain JS value (integers beyond 2^53 round to the nearest double, as every JS
+/// reader of the same JSON would).
 pub fn to_js(v: &Value) -> JsValue {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).unwrap_or_else(|_| {
-        // json_compatible() refuses integers beyond 2^53 (it would need BigInts); JSON.parse
-        // rounds them to the nearest double, as every JS reader of the same JSON would.
-        js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
-    })
+    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
 }
 
 /// A short description of any JS value for an error message, without running app code that

@@ -123,7 +123,7 @@ impl ClientRef {
         future_to_promise(async move {
             let (q, variables, policy) = this.checked(api, index, called_with, policy)?;
             let r = this.answer(api, q, &variables, policy).await?;
-            Ok(js::to_js(&r))
+            Ok(r.to_js())
         })
     }
 
@@ -145,10 +145,10 @@ impl ClientRef {
     /// `{ data, source, fetchedAt, pending }` for `q` by `policy`. `network-first` falls back to
     /// the cache only when no answer came (offline, timeout, 5xx): a GraphQL or auth error is the
     /// server's answer and rejects.
-    pub(crate) async fn answer(&self, api: &'static Api, q: &'static Query, variables: &Value, policy: Policy) -> Result<Value, SdkError> {
+    pub(crate) async fn answer(&self, api: &'static Api, q: &'static Query, variables: &Value, policy: Policy) -> Result<Answer, SdkError> {
         let cached = || async {
             match self.read_cached(api, q, variables).await {
-                Ok(a) => Ok(json!({ "data": a.data, "source": "cache", "fetchedAt": a.fetched_at, "pending": a.pending })),
+                Ok(a) => Ok(Answer { data: a.data, source: "cache", fetched_at: a.fetched_at, pending: a.pending }),
                 Err(reason) => Err(SdkError::CacheMiss { operation: q.name.to_string(), reason }),
             }
         };
@@ -172,7 +172,7 @@ impl ClientRef {
     /// Asks the server, writes the answer into the cache and answers with the cache's view of
     /// it (the pending layer applied). A cache that cannot take the answer (storage failure, an
     /// answer of an unexpected shape) does not fail the query: the server's data is returned.
-    async fn from_network(&self, api: &'static Api, q: &'static Query, variables: &Value) -> Result<Value, SdkError> {
+    async fn from_network(&self, api: &'static Api, q: &'static Query, variables: &Value) -> Result<Answer, SdkError> {
         let Some(url) = self.0.endpoint(api.name) else {
             return Err(SdkError::Config(format!("no endpoint for the {} API: pass endpoints.{} to Client.open", api.name, api.name)));
         };
@@ -190,8 +190,27 @@ impl ClientRef {
             self.cache_changed(changed);
         }
         Ok(match self.read_cached(api, q, variables).await {
-            Ok(a) => json!({ "data": a.data, "source": "network", "fetchedAt": fetched_at, "pending": a.pending }),
-            Err(_) => json!({ "data": data, "source": "network", "fetchedAt": fetched_at, "pending": [] }),
+            Ok(a) => Answer { data: a.data, source: "network", fetched_at, pending: a.pending },
+            Err(_) => Answer { data: data.to_string(), source: "network", fetched_at, pending: vec![] },
         })
+    }
+}
+
+/// What a query resolves with, `data` as JSON text (from the cache's records, or the server's
+/// answer): it reaches JS through one `JSON.parse`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answer {
+    pub data: String,
+    pub source: &'static str,
+    pub fetched_at: f64,
+    pub pending: Vec<String>,
+}
+
+impl Answer {
+    /// `{ data, source, fetchedAt, pending }` as a JS object.
+    pub fn to_js(&self) -> JsValue {
+        let (at, pending) = (Value::from(self.fetched_at), Value::from(self.pending.clone()));
+        let text = format!(r#"{{"data":{},"source":"{}","fetchedAt":{at},"pending":{pending}}}"#, self.data, self.source);
+        js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
     }
 }

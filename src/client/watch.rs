@@ -6,10 +6,10 @@
 use super::errors::SdkError;
 use super::js;
 use super::open::ClientRef;
-use super::query::{policy, Policy};
+use super::query::{policy, Answer, Policy};
 use crate::api::model::{Api, Query};
 use crate::api::validate::Invalid;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -39,8 +39,9 @@ pub struct Watcher {
     pub variables: Value,
     pub callback: js_sys::Function,
     pub on_error: Option<js_sys::Function>,
-    /// `{ data, pending }` last given to the callback: it is called only when that changes.
-    pub last: Option<Value>,
+    /// `data` (JSON text) and `pending` last given to the callback: it is called only when
+    /// that changes.
+    pub last: Option<(String, Vec<String>)>,
 }
 
 /// `options` of a watch: its policy and `onError`. Read by property (a function is not JSON).
@@ -93,8 +94,8 @@ impl ClientRef {
     }
 
     /// Calls watcher `id` back with `r` unless it shows what it showed last.
-    fn deliver_watch(&self, id: u32, r: Value) {
-        let shown = json!({ "data": r["data"], "pending": r["pending"] });
+    fn deliver_watch(&self, id: u32, r: Answer) {
+        let shown = (r.data.clone(), r.pending.clone());
         let callback = {
             let mut ws = self.0.watchers.borrow_mut();
             let Some(w) = ws.iter_mut().find(|w| w.id == id) else { return };
@@ -105,7 +106,7 @@ impl ClientRef {
             w.callback.clone()
         };
         // Outside the borrow: the callback may unsubscribe or start another watch.
-        if let Err(e) = callback.call1(&JsValue::NULL, &js::to_js(&r)) {
+        if let Err(e) = callback.call1(&JsValue::NULL, &r.to_js()) {
             web_sys::console::error_2(&"graphql-outbox: a watch callback threw".into(), &e);
         }
     }
@@ -142,7 +143,7 @@ impl ClientRef {
                 c.0.watchers.borrow().iter().map(|w| (w.id, w.api, w.query, w.variables.clone())).collect();
             for (id, api, q, variables) in watched {
                 if let Ok(a) = c.read_with(api, q, &variables, &entries).await {
-                    c.deliver_watch(id, json!({ "data": a.data, "source": "cache", "fetchedAt": a.fetched_at, "pending": a.pending }));
+                    c.deliver_watch(id, Answer { data: a.data, source: "cache", fetched_at: a.fetched_at, pending: a.pending });
                 }
             }
         });

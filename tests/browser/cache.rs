@@ -1,6 +1,6 @@
-//! The offline cache on IndexedDB: the cache store conformance suite, the upgrade from schema
-//! version 2 (every outbox entry kept), and the cache itself over the real store (a cold read
-//! by a second connection, changed-only writes).
+//! The offline cache on IndexedDB: the cache store conformance suite, the upgrades from schema
+//! versions 2 and 3 (every outbox entry kept; version 3's cache records dropped), and the cache
+//! itself over the real store (a cold read by a second connection, changed-only writes).
 
 use crate::cache_tables::{query, API};
 use crate::support::fresh_db;
@@ -39,8 +39,15 @@ async fn settle(req: &web_sys::IdbRequest) -> JsValue {
 /// Writes `db` exactly as schema version 2 laid it out (the SDK before the cache), with
 /// `records` in `entries`, using raw IndexedDB.
 async fn write_v2(db: &str, records: &[Value]) {
+    write_old(db, 2, records, &[]).await
+}
+
+/// Writes `db` as schema version `version` (2, or 3: version 2 plus `cache`, key path
+/// `[u, k]`, records `{ u, k, v }` as objects) laid it out, with `records` in `entries` and
+/// `cache` (version 3) in the cache store, using raw IndexedDB.
+async fn write_old(db: &str, version: u32, records: &[Value], cache: &[Value]) {
     let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
-    let open = factory.open_with_u32(&schema::database_name(Some(db)), 2).unwrap();
+    let open = factory.open_with_u32(&schema::database_name(Some(db)), version).unwrap();
     let o2 = open.clone();
     let upgrade = Closure::once_into_js(move |_: web_sys::Event| {
         let d: web_sys::IdbDatabase = o2.result().unwrap().unchecked_into();
@@ -53,14 +60,22 @@ async fn write_v2(db: &str, records: &[Value]) {
         entries.create_index_with_str("user", "user").unwrap();
         entries.create_index_with_str("active", "active").unwrap();
         d.create_object_store_with_optional_parameters("quarantine", &params).unwrap();
+        if version == 3 {
+            let keyed = web_sys::IdbObjectStoreParameters::new();
+            keyed.set_key_path(&js_sys::Array::of2(&"u".into(), &"k".into()));
+            d.create_object_store_with_optional_parameters("cache", &keyed).unwrap();
+        }
     });
     open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
     let d: web_sys::IdbDatabase = settle(&open).await.unchecked_into();
-    let tx = d.transaction_with_str_and_mode("entries", web_sys::IdbTransactionMode::Readwrite).unwrap();
-    let store = tx.object_store("entries").unwrap();
-    let mut last = None;
+    let names: js_sys::Array = if cache.is_empty() { js_sys::Array::of1(&"entries".into()) } else { js_sys::Array::of2(&"entries".into(), &"cache".into()) };
+    let tx = d.transaction_with_str_sequence_and_mode(&names, web_sys::IdbTransactionMode::Readwrite).unwrap();
+    let (store, mut last) = (tx.object_store("entries").unwrap(), None);
     for r in records {
         last = Some(store.add(&js_sys::JSON::parse(&r.to_string()).unwrap()).unwrap());
+    }
+    for r in cache {
+        last = Some(tx.object_store("cache").unwrap().put(&js_sys::JSON::parse(&r.to_string()).unwrap()).unwrap());
     }
     settle(&last.unwrap()).await;
     d.close();
@@ -72,34 +87,70 @@ fn v2_entry(n: u32, user: &str, state: State) -> Entry {
     e
 }
 
-#[wasm_bindgen_test]
-async fn the_upgrade_from_version_2_keeps_every_outbox_entry() {
-    let db = fresh_db();
+/// Four entries of users a and b in several states, and their records as stored.
+fn old_entries() -> (Vec<Entry>, Vec<Value>) {
     let entries: Vec<Entry> = [(1, "a", State::Queued), (2, "b", State::Dead), (3, "a", State::Sent), (4, "a", State::Retrying)]
         .into_iter()
         .map(|(n, u, s)| v2_entry(n, u, s))
         .collect();
-    let records: Vec<Value> = entries.iter().map(|e| {
+    let records = entries.iter().map(|e| {
         let mut r = e.to_record();
         r.as_object_mut().unwrap().remove("seq");
         r
     }).collect();
-    write_v2(&db, &records).await;
+    (entries, records)
+}
 
-    let store = IdbStore::open(Some(&db)).await.expect("the upgrade runs");
+/// Opens `db` (running the upgrade) and checks that `entries` are all there, unchanged, and
+/// that the indexes survived.
+async fn open_upgraded(db: &str, entries: &[Entry]) -> IdbStore {
+    let store = IdbStore::open(Some(db)).await.expect("the upgrade runs");
     let listing = store.list().await.expect("list");
     assert!(listing.quarantined.is_empty(), "{:?}", listing.quarantined);
     let got: Vec<Entry> = listing.entries.into_iter().map(|e| Entry { seq: 0, ..e }).collect();
     assert_eq!(got, entries, "every entry, unchanged, in creation order");
     let active: Vec<String> = store.list_active("a").await.unwrap().into_iter().map(|e| e.id).collect();
     assert_eq!(active, ["v2-1", "v2-4"], "the indexes survived");
-    store.write("a", &[("T:1".into(), json!({ "f": {} }))], &[], Durability::Strict).await.expect("the new cache store works");
-    assert_eq!(store.load("a").await.unwrap().len(), 1);
+    store
+}
+
+/// After the upgrade: the cache store takes `value` for user a, and a reopen (no upgrade
+/// again) finds the entries and that record.
+async fn cache_works_and_reopens(db: &str, store: IdbStore, value: Value) {
+    store.write("a", &[("T:1".into(), value.clone())], &[], Durability::Strict).await.expect("the new cache store works");
+    assert_eq!(store.load("a").await.unwrap(), [("T:1".to_string(), value)]);
     store.close();
-    let again = IdbStore::open(Some(&db)).await.expect("reopens at the new version without upgrading again");
+    let again = IdbStore::open(Some(db)).await.expect("reopens at the new version without upgrading again");
     assert_eq!(again.list().await.unwrap().entries.len(), 4);
-    assert_eq!(again.load("a").await.unwrap().len(), 1);
+    assert_eq!(again.load("a").await.unwrap().len(), 1, "records written after the upgrade stay");
     again.close();
+}
+
+#[wasm_bindgen_test]
+async fn the_upgrade_from_version_2_keeps_every_outbox_entry() {
+    let db = fresh_db();
+    let (entries, records) = old_entries();
+    write_v2(&db, &records).await;
+    let store = open_upgraded(&db, &entries).await;
+    cache_works_and_reopens(&db, store, json!({ "f": {} })).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_upgrade_from_version_3_keeps_every_outbox_entry_and_drops_the_old_cache() {
+    let db = fresh_db();
+    let (entries, records) = old_entries();
+    // What version 3 stored for a cached query: objects under the key path [u, k].
+    let cache = [
+        json!({ "u": "a", "k": "Hire:7", "v": { "f": { "__typename": "Hire", "id": "7" }, "at": 1000.0 } }),
+        json!({ "u": "a", "k": "?node{\"id\":\"7\"}", "v": { "f": { "node{\"id\":\"7\"}": { "__ref": "Hire:7" } } } }),
+        json!({ "u": "b", "k": "Hire:8", "v": { "f": { "__typename": "Hire", "id": "8" }, "at": 1000.0 } }),
+    ];
+    write_old(&db, 3, &records, &cache).await;
+    let store = open_upgraded(&db, &entries).await;
+    assert!(store.load("a").await.unwrap().is_empty(), "version 3's cache records are dropped");
+    assert!(store.users().await.unwrap().is_empty());
+    // A newline inside a value: the store splits its texts on raw newlines, which JSON escapes.
+    cache_works_and_reopens(&db, store, json!({ "f": { "n": "line\nbreak" } })).await;
 }
 
 fn timesheet(durations: &[f64]) -> Value {

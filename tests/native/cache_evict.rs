@@ -80,3 +80,18 @@ fn over_the_size_cap_the_oldest_roots_go_first_least_recent_user_first() {
     assert!(left.iter().any(|k| k.contains(r#""2""#)) && left.iter().any(|k| k.contains(r#""3""#)), "the newer ones stay: {left:?}");
     assert_eq!(block_on(capped.evict(100.0)).unwrap().records, 0, "under the cap: nothing more");
 }
+
+#[test]
+fn the_size_counted_is_the_stored_json_of_each_record() {
+    // record_bytes counts without building the text: it must agree with the text itself.
+    use graphql_outbox::cache::evict::record_bytes;
+    use graphql_outbox::cache::record::{decode_all, encode, stamp_key, stored_bytes};
+    let c = Cache::new(MemoryCacheStore::new());
+    block_on(c.write_result("alice", &API, Target::Query(query("timesheet")), &ts_vars(), &timesheet_data(&[1.0, 2.5]), 1_733_000_000_123.0)).unwrap();
+    let records = decode_all(block_on(c.store().load("alice")).unwrap());
+    assert!(records.len() > 3);
+    for (k, r) in &records {
+        let stamp = if k.starts_with('?') { (stamp_key(k).len() + 24) as u64 } else { 0 };
+        assert_eq!(record_bytes(k, r), stored_bytes(k, &encode(k, r)) + stamp, "{k}");
+    }
+}

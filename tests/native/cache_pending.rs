@@ -146,3 +146,19 @@ fn a_sent_delete_removes_the_entity_and_its_refs() {
     let stored = block_on(graphql_outbox::store::CacheStore::load(c.store(), "alice")).unwrap();
     assert!(!stored.iter().any(|(k, _)| k == &key), "the record is deleted");
 }
+
+#[test]
+fn the_json_text_read_is_the_value_read() {
+    // read_json (what JS gets) walks like read: overlays set and delete, deleted list
+    // elements drop out, the same pending entries; only the form differs.
+    let c = cache_with_timesheet(&[1.0, 2.0, 3.0]);
+    let overlays = [update("e1", "11", json!({ "duration": 7.25, "comments": "late\n\"shift\"" })), Overlay { entry_id: "e2".into(), ops: vec![Op::Delete { key: "TimesheetRegistration:10".into() }] }];
+    let value = block_on(c.read("alice", query("timesheet"), &ts_vars(), &overlays)).expect("hit");
+    let text = block_on(c.read_json("alice", query("timesheet"), &ts_vars(), &overlays)).expect("hit");
+    assert_eq!(serde_json::from_str::<Value>(&text.data).expect("JSON text"), value.data);
+    assert_eq!((text.pending, text.fetched_at), (value.pending, value.fetched_at));
+    assert_eq!(value.data["timesheet"]["registrations"]["data"].as_array().map(Vec::len), Some(2), "the deleted one is gone");
+    assert!(text.data.starts_with(r#"{"timesheet":{"#), "fields in selection order: {}", &text.data[..40]);
+    let miss = block_on(c.read_json("alice", query("timesheet"), &json!({ "id": "2", "first": 50 }), &[]));
+    assert!(matches!(miss, Err(CacheError::Miss(_))), "a miss is a miss in either form");
+}

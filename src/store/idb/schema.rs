@@ -1,7 +1,11 @@
 //! The database's name, version, object stores and upgrade path. The one place that knows them.
 //!
-//! Version 3 (current): version 2 plus `cache` (key path `[u, k]`: user, record key; records
-//! `{ u, k, v }`, see `idb/cache.rs`). Upgrading from 2 only adds the store: entries stay.
+//! Version 4 (current): version 2 plus `cache`, out-of-line keys `[user, record key]`, each value
+//! one JSON text `{"k": key, "v": value}` (see `idb/cache.rs`: a string is the cheapest value to
+//! clone in and out, and a user's records come back as one text). Upgrading from 3 deletes and
+//! recreates `cache` (its records were objects under the key path `[u, k]`; a cache may be
+//! dropped, the network answers again); from 2 it only adds the store. Entries always stay.
+//! Version 3: version 2 plus `cache` with key path `[u, k]` and records `{ u, k, v }`.
 //! Version 2: `entries` (out-of-line auto-increment keys = creation order; indexes
 //! `id` unique, `user`, and `active` = user of entries neither sent nor discarded), `quarantine` (auto-increment; `{ seq, raw, reason, at }`).
 //! Version 1 (the first prototype's layout): one store `outbox`, key path `key`, records
@@ -19,12 +23,12 @@ use wasm_bindgen::prelude::*;
 use web_sys::{IdbDatabase, IdbFactory, IdbObjectStore, IdbObjectStoreParameters, IdbOpenDbRequest, IdbTransaction};
 
 /// Current schema version.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 /// Store of entries (current layout).
 pub const ENTRIES: &str = "entries";
 /// Store of unreadable records.
 pub const QUARANTINE: &str = "quarantine";
-/// Store of offline cache records (version 3).
+/// Store of offline cache records (version 4; version 3 had another layout).
 pub const CACHE: &str = "cache";
 const V1_STORE: &str = "outbox";
 
@@ -67,11 +71,9 @@ fn create_v2(db: &IdbDatabase) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// The cache store (version 3): one key range per user.
+/// The cache store (version 4): out-of-line keys `[user, key]`, one key range per user.
 fn create_cache(db: &IdbDatabase) -> Result<(), JsValue> {
-    let params = IdbObjectStoreParameters::new();
-    params.set_key_path(&js_sys::Array::of2(&"u".into(), &"k".into()));
-    db.create_object_store_with_optional_parameters(CACHE, &params)?;
+    db.create_object_store(CACHE)?;
     Ok(())
 }
 
@@ -126,7 +128,11 @@ pub async fn open(name: &str) -> Result<IdbDatabase, StoreError> {
                     migrate_v1(&db, &tx)?;
                 }
             }
-            if old < 3 {
+            if old == 3 {
+                // Version 3's records are objects under a key path: not worth converting.
+                db.delete_object_store(CACHE)?;
+            }
+            if old < 4 {
                 create_cache(&db)?;
             }
             Ok(())

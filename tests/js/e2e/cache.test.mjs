@@ -156,7 +156,12 @@ test("a write in one tab reaches a watcher in another tab", { timeout: 60_000 },
 
     const r = await a.evaluate(() => window.client.gcdirectory.modifyProfile({ gcId: "4", data: { name: "Val From Tab A" } }));
     assert.equal(r.status, "sent", JSON.stringify(r));
-    await waitFor("tab b's watcher sees tab a's write", async () => (await lastSeen(b))?.data.profile.name === "Val From Tab A");
+    // Tab b may first show the edit as pending (tab a's queued entry, through its pending
+    // layer), then as written (tab a's cache message once sent): wait for the second.
+    await waitFor("tab b's watcher sees tab a's write, no longer pending", async () => {
+      const seen = await lastSeen(b);
+      return seen?.data.profile.name === "Val From Tab A" && seen.pending.length === 0;
+    });
     assert.deepEqual((await lastSeen(b)).pending, []);
   } finally {
     await context.close();
