@@ -142,7 +142,9 @@ ensure_www_modules() {
 build_www() {
   ensure_www_modules
   say "building the timesheet app (www/dist)"
-  (cd "$ROOT/www" && npm run --silent build >/dev/null)
+  # Quiet when it works; the type checker's and Vite's messages when it does not.
+  local out
+  out="$(cd "$ROOT/www" && npm run --silent build 2>&1)" || { printf '%s\n' "$out" >&2; say "the timesheet app did not build"; return 1; }
 }
 
 # A free TCP port on 127.0.0.1.
