@@ -126,6 +126,11 @@ test("deleting hours and timesheets, online and offline", { timeout: 180_000 }, 
     // waiting delete names; the outbox panel counts it until it is sent.
     await waitFor("C gone from the list", async () => (await card(page, c).count()) === 0);
     await waitFor("2 pending", async () => (await pendingCount(page)) === 2);
+    // Gone from the list, the deletions show as waiting in the outbox panel.
+    const waiting = page.getByTestId("waiting-list").locator("li");
+    await waitFor("both deletions listed as waiting", async () => (await waiting.count()) === 2);
+    assert.deepEqual(await waiting.locator(".what").allTextContents(), ["Hours deleted", "Timesheet deleted"]);
+    assert.deepEqual(await waiting.locator(".state").allTextContents(), ["waiting", "waiting"]);
 
     // Offline: a timesheet made and deleted before it was ever sent. The delete names it by its
     // placeholder and waits behind its create (discarding the create instead would strand
@@ -146,6 +151,7 @@ test("deleting hours and timesheets, online and offline", { timeout: 180_000 }, 
     // Back online: both deletions are applied, once each; the list holds A alone, with no hours.
     await context.setOffline(false);
     await waitFor("the drain to finish", async () => (await pendingCount(page)) === 0, 30_000);
+    await page.getByTestId("waiting-list").waitFor({ state: "detached" });
     assert.deepEqual(await comments(a), []);
     assert.deepEqual(await serverTimesheetIds(server.url), [a]);
     const applied = (await api.applied()).slice(appliedOnline);

@@ -15,7 +15,7 @@ function daysOf(t: Timesheet): string[] {
   for (let i = 0; i < 7 && isoDay(d) <= t.endDate; i++, d.setDate(d.getDate() + 1)) out.push(isoDay(d));
   return out;
 }
-const fmtDay = (d: string) =>
+export const fmtDay = (d: string) =>
   new Date(`${d}T12:00:00`).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
 const fmtHours = (h: number) => `${Math.round(h * 100) / 100} h`;
 
