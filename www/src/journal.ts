@@ -17,7 +17,6 @@ export interface Registration {
   endTime: string | null;
   duration: number;
   comments: string | null;
-  deleted: boolean;
   /** The unfinished (or dead) entry that last touched it; null when all of them were sent. */
   mark: Mark;
   /** The entry that added it, while that entry is unsent (an edit then replaces the add). */
@@ -34,7 +33,6 @@ export interface Timesheet {
   startDate: string;
   endDate: string;
   registrations: Registration[];
-  deleted: boolean;
   mark: Mark;
 }
 

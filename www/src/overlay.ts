@@ -16,12 +16,12 @@ export function fromServer(t: ServerSheet, detail: Detail | null, marks: Marks):
     const by = addedBy(r.id);
     return {
       key: by ? r.id : `s:${r.id}`, id: by ? null : r.id, date: r.date ?? "", startTime: r.startTime, endTime: r.endTime,
-      duration: r.duration ?? 0, comments: r.comments, deleted: false, mark: marks.get(r.id) ?? null, addedBy: by,
+      duration: r.duration ?? 0, comments: r.comments, mark: marks.get(r.id) ?? null, addedBy: by,
     };
   });
   return {
     key: `s:${t.id}`, id: t.id, hire: t.hire?.id ?? "", startDate: t.startDate ?? "", endDate: t.endDate ?? "",
-    registrations: regs, deleted: false, mark: marks.get(t.id) ?? null,
+    registrations: regs, mark: marks.get(t.id) ?? null,
     origin: t.id.startsWith("tmp:") ? "device" : "server",
   };
 }

@@ -7,15 +7,14 @@ const LABEL: Record<string, string> = {
   blocked: "Pending (waits)", dead: "Not accepted", unknown: "Unknown outcome", sent: "Sent", discarded: "Discarded",
 };
 
-/** `deleting`: the entry deletes what it marks (struck through), so a wait says what waits. */
-export function Mark({ mark, deleting = false }: { mark: M; deleting?: boolean }) {
+export function Mark({ mark }: { mark: M }) {
   if (!mark) return null;
   const bad = mark.state === "dead" || mark.state === "unknown";
   const label = LABEL[mark.state] ?? mark.state;
   return (
     <span className={`mark ${bad ? "bad" : "pending"}`} data-state={mark.state}
           title={bad && mark.error ? errorText(mark.error) : undefined}>
-      {deleting && !bad ? label.replace(/^Pending/, "Deletion pending") : label}
+      {label}
     </span>
   );
 }

@@ -23,11 +23,10 @@ export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
   const [adding, setAdding] = useState(false);
   const [editing, setEditing] = useState<string | null>(null);
   const days = daysOf(sheet);
-  const live = sheet.registrations.filter((r) => !r.deleted);
   // Refused adds are shown (to retry or discard) but not counted.
-  const total = live.filter((r) => r.mark?.state !== "dead").reduce((n, r) => n + r.duration, 0);
+  const total = sheet.registrations.filter((r) => r.mark?.state !== "dead").reduce((n, r) => n + r.duration, 0);
   const titleId = `ts-${sheet.key}`;
-  const canAdd = !!sheet.id && !sheet.deleted;
+  const canAdd = !!sheet.id;
 
   const add = async (f: Form) => {
     const msg = await addRegistration(ctx.client, ctx.account, sheet, f);
@@ -36,29 +35,27 @@ export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
   };
 
   return (
-    <section className={`card sheet${sheet.deleted ? " deleted" : ""}`} aria-labelledby={titleId} data-timesheet={sheet.id ?? ""}
+    <section className="card sheet" aria-labelledby={titleId} data-timesheet={sheet.id ?? ""}
              data-origin={sheet.origin ?? "device"}>
       <header>
         {/* Weeks run Monday to Sunday: the start names the week, and fits beside Delete at 390 px. */}
         <h3 id={titleId}>Week of {fmtDay(sheet.startDate)}</h3>
-        <Mark mark={sheet.mark} deleting={sheet.deleted} />
+        <Mark mark={sheet.mark} />
         <span className="meta">{fmtHours(total)} this week</span>
-        {!sheet.deleted && (
-          <button className="secondary danger" onClick={async () => {
-            if (confirm("Delete this timesheet and its hours?")) ctx.say(await deleteTimesheet(ctx.client, ctx.account, sheet));
-          }} aria-label={`Delete timesheet ${sheet.startDate}`}>Delete</button>
-        )}
+        <button className="secondary danger" onClick={async () => {
+          if (confirm("Delete this timesheet and its hours?")) ctx.say(await deleteTimesheet(ctx.client, ctx.account, sheet));
+        }} aria-label={`Delete timesheet ${sheet.startDate}`}>Delete</button>
       </header>
       {sheet.mark?.state === "dead" && sheet.mark.error && <p className="error">{errorText(sheet.mark.error)}</p>}
-      {live.length === 0 && !sheet.deleted && <p className="empty">No hours yet.</p>}
+      {sheet.registrations.length === 0 && <p className="empty">No hours yet.</p>}
       <ul className="regs">
         {sheet.registrations.map((r) => (
-          <li key={r.key} className={r.deleted ? "deleted" : ""} data-registration={r.id ?? r.key} data-pending={r.mark ? "true" : "false"}>
+          <li key={r.key} data-registration={r.id ?? r.key} data-pending={r.mark ? "true" : "false"}>
             {editing === r.key ? (
               <RegistrationForm days={days} fixedDay submitLabel="Save" initial={formOf(r)} onCancel={() => setEditing(null)}
                 onSubmit={async (f) => { ctx.say(await editRegistration(ctx.client, ctx.account, sheet, r, f)); setEditing(null); }} />
             ) : (
-              <RegistrationRow r={r} sheetDeleted={sheet.deleted} onEdit={() => setEditing(r.key)}
+              <RegistrationRow r={r} onEdit={() => setEditing(r.key)}
                 onDelete={async () => ctx.say(await deleteRegistration(ctx.client, ctx.account, r))} />
             )}
           </li>
@@ -78,7 +75,7 @@ function formOf(r: Registration): Form {
   return { date: r.date, startTime: r.startTime ?? "", endTime: r.endTime ?? "", hours: String(r.duration), comments: r.comments ?? "" };
 }
 
-function RegistrationRow({ r, sheetDeleted, onEdit, onDelete }: { r: Registration; sheetDeleted: boolean; onEdit: () => void; onDelete: () => void }) {
+function RegistrationRow({ r, onEdit, onDelete }: { r: Registration; onEdit: () => void; onDelete: () => void }) {
   const time = r.startTime && r.endTime ? `${r.startTime}–${r.endTime}` : "";
   const label = `${fmtDay(r.date)}${time ? ` ${time}` : ""}`;
   return (
@@ -86,16 +83,14 @@ function RegistrationRow({ r, sheetDeleted, onEdit, onDelete }: { r: Registratio
       <div className="info">
         <span className="when">{fmtDay(r.date)} {time && <span className="time">{time}</span>}</span>
         <span className="hours">{fmtHours(r.duration)}</span>
-        <Mark mark={r.mark} deleting={r.deleted} />
+        <Mark mark={r.mark} />
         {r.comments && <span className="comment">{r.comments}</span>}
         {r.mark?.state === "dead" && r.mark.error && <span className="error">{errorText(r.mark.error)}</span>}
       </div>
-      {!r.deleted && !sheetDeleted && (
-        <span className="rowactions">
-          <button className="secondary" onClick={onEdit} aria-label={`Edit ${label}`}>Edit</button>
-          <button className="secondary danger" onClick={onDelete} aria-label={`Delete ${label}`}>Delete</button>
-        </span>
-      )}
+      <span className="rowactions">
+        <button className="secondary" onClick={onEdit} aria-label={`Edit ${label}`}>Edit</button>
+        <button className="secondary danger" onClick={onDelete} aria-label={`Delete ${label}`}>Delete</button>
+      </span>
     </div>
   );
 }
