@@ -97,8 +97,16 @@ impl Inner {
     pub fn emit(&self, ev: Event) {
         let variables = ev.variables.clone();
         let v = ev.to_json();
-        if let Some(ch) = self.channel.borrow().as_ref() {
-            ch.post(&json!({ "event": v }));
+        // Posted with the other events of this turn, as one message (`broadcast.rs`).
+        if self.channel.borrow().as_ref().is_some_and(|ch| ch.queue(v.clone())) {
+            let me = self.me.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(inner) = me.upgrade() {
+                    if let Some(ch) = inner.channel.borrow().as_ref() {
+                        ch.flush();
+                    }
+                }
+            });
         }
         self.deliver(&v);
         if let Some(me) = self.me.upgrade() {
