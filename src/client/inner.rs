@@ -97,8 +97,17 @@ impl Inner {
     pub fn emit(&self, ev: Event) {
         let variables = ev.variables.clone();
         let v = ev.to_json();
-        // Posted with the other events of this turn, as one message (`broadcast.rs`).
-        if self.channel.borrow().as_ref().is_some_and(|ch| ch.queue(v.clone())) {
+        self.broadcast(json!({ "event": v }));
+        self.deliver(&v);
+        if let Some(me) = self.me.upgrade() {
+            super::open::ClientRef(me).cache_after_event(&v, variables);
+        }
+    }
+
+    /// Posts `msg` to the other contexts with the other messages of this turn, as one
+    /// (`broadcast.rs`).
+    pub fn broadcast(&self, msg: Value) {
+        if self.channel.borrow().as_ref().is_some_and(|ch| ch.queue(msg)) {
             let me = self.me.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 if let Some(inner) = me.upgrade() {
@@ -107,10 +116,6 @@ impl Inner {
                     }
                 }
             });
-        }
-        self.deliver(&v);
-        if let Some(me) = self.me.upgrade() {
-            super::open::ClientRef(me).cache_after_event(&v, variables);
         }
     }
 
