@@ -8,7 +8,7 @@
 //! and both forms are accepted, so contexts running an older build still hear it. Messages
 //! keep their order: a message posted at once (`post`) first posts those queued before it.
 
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent};
@@ -17,7 +17,8 @@ use web_sys::{BroadcastChannel, MessageEvent};
 pub struct Channel {
     ch: BroadcastChannel,
     _on: Closure<dyn FnMut(MessageEvent)>,
-    queued: RefCell<Vec<Value>>,
+    /// As JSON text: an event is serialized once, for this channel and the local subscribers.
+    queued: RefCell<Vec<String>>,
 }
 
 impl Channel {
@@ -42,7 +43,7 @@ impl Channel {
 
     /// Queues a message for the next `flush`; true if it is the first since the last one (the
     /// caller then schedules a flush at the end of this turn).
-    pub fn queue(&self, msg: Value) -> bool {
+    pub fn queue(&self, msg: String) -> bool {
         let mut q = self.queued.borrow_mut();
         q.push(msg);
         q.len() == 1
@@ -54,7 +55,7 @@ impl Channel {
         let msg = match all.len() {
             0 => return,
             1 => all.pop().unwrap_or_default(),
-            _ => json!({ "messages": all }),
+            _ => format!("{{\"messages\":[{}]}}", all.join(",")),
         };
         self.send(&msg);
     }
@@ -62,11 +63,11 @@ impl Channel {
     /// Posts a message to every other context on the channel now, after the queued ones.
     pub fn post(&self, v: &Value) {
         self.flush();
-        self.send(v);
+        self.send(&v.to_string());
     }
 
-    fn send(&self, v: &Value) {
-        let _ = self.ch.post_message(&JsValue::from_str(&v.to_string()));
+    fn send(&self, text: &str) {
+        let _ = self.ch.post_message(&JsValue::from_str(text));
     }
 
     /// Posts what is queued and leaves the channel.
