@@ -82,9 +82,7 @@ impl ClientRef {
 
     /// Records whose content changed here: other contexts re-read them, watchers look again.
     pub(crate) fn cache_changed(&self, keys: Vec<String>) {
-        if let Some(ch) = self.0.channel.borrow().as_ref() {
-            ch.post(&json!({ "cache": { "user": self.0.options.user, "keys": keys } }));
-        }
+        self.0.broadcast(json!({ "cache": { "user": self.0.options.user, "keys": keys } }).to_string());
         self.notify_watchers();
     }
 

@@ -97,17 +97,37 @@ impl Inner {
     pub fn emit(&self, ev: Event) {
         let variables = ev.variables.clone();
         let v = ev.to_json();
-        if let Some(ch) = self.channel.borrow().as_ref() {
-            ch.post(&json!({ "event": v }));
-        }
-        self.deliver(&v);
+        // One serialization for the channel and the subscribers' JS object.
+        let text = v.to_string();
+        self.broadcast(format!("{{\"event\":{text}}}"));
+        self.deliver_parsed(&v, || js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL));
         if let Some(me) = self.me.upgrade() {
             super::open::ClientRef(me).cache_after_event(&v, variables);
         }
     }
 
+    /// Posts `msg` to the other contexts with the other messages of this turn, as one
+    /// (`broadcast.rs`).
+    pub fn broadcast(&self, msg: String) {
+        if self.channel.borrow().as_ref().is_some_and(|ch| ch.queue(msg)) {
+            let me = self.me.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                if let Some(inner) = me.upgrade() {
+                    if let Some(ch) = inner.channel.borrow().as_ref() {
+                        ch.flush();
+                    }
+                }
+            });
+        }
+    }
+
     /// Hands an event (local or from another context) to subscribers and `settled` waiters.
     pub fn deliver(&self, v: &Value) {
+        self.deliver_parsed(v, || js::to_js(v));
+    }
+
+    /// `deliver` with the event's JS object made by `js_ev` (when it is wanted).
+    fn deliver_parsed(&self, v: &Value, js_ev: impl FnOnce() -> JsValue) {
         if v.get("user").and_then(Value::as_str).is_some_and(|u| u != self.options.user && v["type"] != "quarantined") {
             return;
         }
@@ -116,7 +136,7 @@ impl Inner {
                 *slot = Some(v.clone());
             }
         }
-        let js_ev = js::to_js(v);
+        let js_ev = js_ev();
         let subs: Vec<js_sys::Function> = self.subscribers.borrow().iter().map(|(_, f)| f.clone()).collect();
         for f in subs {
             // A throwing subscriber must not stop the drain or the other subscribers.

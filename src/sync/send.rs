@@ -66,7 +66,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // over) but not awaited, so the request goes out now instead of after one more
             // IndexedDB round trip per entry. Writes land in the order issued.
             let store: &'a S = self.store;
-            writes.push(Box::pin(store.mark_issued(e.clone())));
+            writes.push(Box::pin(store.update_many_locked(vec![e.clone()], false)));
             e.claim = None;
             (self.emit)(Event::of("sending", e));
             return self.send(e, req, token, writes).await;
@@ -96,7 +96,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let store: &'a S = self.store;
         let n = if self.exclusive {
             // As in `attempt`: under the Web Lock the claim is written, not awaited.
-            writes.push(Box::pin(store.update_many_issued(batch.to_vec(), false)));
+            writes.push(Box::pin(store.update_many_locked(batch.to_vec(), false)));
             batch.len()
         } else {
             let claims = self.store.claim_many(&listed, batch, self.owner, self.lease_now()).await?;
@@ -149,7 +149,8 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             let s = self.settle(e, answer, token.clone(), now);
             stop = stop.or(s);
         }
-        writes.push(Box::pin(store.update_many_issued(sent.to_vec(), true)));
+        // Under the Web Lock as the claim: nothing can have removed them.
+        writes.push(if self.exclusive { Box::pin(store.update_many_locked(sent.to_vec(), true)) } else { Box::pin(store.update_many_issued(sent.to_vec(), true)) });
         Ok(stop.map_or(Batched::Done(n), Batched::Stop))
     }
 
@@ -161,7 +162,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // Discard and retry respect the claim, so they cannot have changed the entry meanwhile;
         // a purge may have removed it, and the write then does not revive it.
         let store: &'a S = self.store;
-        writes.push(Box::pin(store.update_issued(e.clone())));
+        writes.push(if self.exclusive { Box::pin(store.update_many_locked(vec![e.clone()], true)) } else { Box::pin(store.update_issued(e.clone())) });
         Ok(stop)
     }
 

@@ -71,7 +71,7 @@ impl IdbStore {
     /// cannot commit early): a discarded or purged entry is never revived.
     fn put_existing(&self, entry: &Entry, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + 'static {
         let id = entry.id.clone();
-        let put = self.put_many(vec![entry.clone()], strict);
+        let put = self.put_many(vec![entry.clone()], strict, true);
         async move {
             let found = put.await?;
             if found == 1 { Ok(()) } else { Err(StoreError::NotFound(id)) }
@@ -79,17 +79,17 @@ impl IdbStore {
     }
 
     /// `put_existing` of several entries in one transaction; resolves how many still existed
-    /// (and were written).
-    fn put_many(&self, entries: Vec<Entry>, strict: bool) -> impl std::future::Future<Output = Result<usize, StoreError>> + 'static {
+    /// (and were written). Unless `checked`, written without looking (under the Web Lock).
+    fn put_many(&self, entries: Vec<Entry>, strict: bool, checked: bool) -> impl std::future::Future<Output = Result<usize, StoreError>> + 'static {
         // `done` is called now (it hooks the transaction's events at once): this future may
         // first be polled after the transaction has completed. Issued now unless the
         // connection must be reopened first (another context closed it), then after that.
-        let now = self.conn.current().map(|db| db.map(|db| Self::issue_puts(&db, &entries, strict).map(|(tx, found)| (done(&tx), found))));
+        let now = self.conn.current().map(|db| db.map(|db| Self::issue_puts(&db, &entries, strict, checked).map(|(tx, found)| (done(&tx), found))));
         let conn = self.conn.clone();
         async move {
             let (committed, found) = match now? {
                 Some(issued) => issued?,
-                None => Self::issue_puts(&conn.ready().await?, &entries, strict).map(|(tx, found)| (done(&tx), found))?,
+                None => Self::issue_puts(&conn.ready().await?, &entries, strict, checked).map(|(tx, found)| (done(&tx), found))?,
             };
             committed.await?;
             Ok(found.get())
@@ -97,12 +97,17 @@ impl IdbStore {
     }
 
     /// The synchronous half of `put_many`: the transaction and its requests.
-    fn issue_puts(db: &web_sys::IdbDatabase, entries: &[Entry], strict: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<usize>>), StoreError> {
+    fn issue_puts(db: &web_sys::IdbDatabase, entries: &[Entry], strict: bool, checked: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<usize>>), StoreError> {
         let tx = if strict { transaction(db, &[ENTRIES], true)? } else { req::transaction_relaxed(db, &[ENTRIES])? };
         let store = tx.object_store(ENTRIES).map_err(js_err)?;
         let found = Rc::new(Cell::new(0));
         for entry in entries {
             let key = JsValue::from_f64(entry.seq as f64);
+            if !checked {
+                store.put_with_key(&record(entry), &key).map_err(js_err)?;
+                found.set(found.get() + 1);
+                continue;
+            }
             let get = store.count_with_key(&key).map_err(js_err)?;
             let (g2, s2, f2, value) = (get.clone(), store.clone(), found.clone(), record(entry));
             let on = Closure::once_into_js(move |_: web_sys::Event| {
@@ -196,7 +201,12 @@ impl OutboxStore for IdbStore {
     }
 
     fn update_many_issued(&self, entries: Vec<Entry>, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
-        let put = self.put_many(entries, strict);
+        let put = self.put_many(entries, strict, true);
+        async move { put.await.map(|_| ()) }
+    }
+
+    fn update_many_locked(&self, entries: Vec<Entry>, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
+        let put = self.put_many(entries, strict, false);
         async move { put.await.map(|_| ()) }
     }
 
@@ -204,9 +214,6 @@ impl OutboxStore for IdbStore {
         self.put_existing(&entry, true)
     }
 
-    fn mark_issued(&self, entry: Entry) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
-        self.put_existing(&entry, false)
-    }
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         // Grouped with the other lookups of this turn (`group.rs`), as adds are.

@@ -4,11 +4,11 @@
 // `warning` event; concurrent calls group-commit their IndexedDB writes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, freshPage } from "./harness.mjs";
+import { startAll, freshPage, openPage, waitFor } from "./harness.mjs";
 import { manyProfilesFixture, profileId } from "./many-profiles.mjs";
 
 let env;
-before(async () => { env = await startAll({ serverArgs: ["--fixtures", manyProfilesFixture(300)] }); });
+before(async () => { env = await startAll({ serverArgs: ["--fixtures", manyProfilesFixture(500)] }); });
 after(async () => { await env?.stop(); });
 
 /** `n` profile edits that share no entity (so none depends on another), from profile `from`. */
@@ -40,6 +40,47 @@ test("200 entries queued offline drain in batches of 20, each key received and a
     const applied = (await env.server.applied()).filter((a) => ids.includes(a.idempotencyKey));
     assert.deepEqual(applied.map((a) => a.idempotencyKey), ids, "applied once each, in creation order");
     assert.ok(applied.every((a) => a.timesApplied === 1));
+  } finally {
+    await context.close();
+  }
+});
+
+test("a drain posts one BroadcastChannel message per turn, not one per event; another tab's subscriber still gets every event, in order", { timeout: 120_000 }, async () => {
+  const { context, page } = await freshPage(env);
+  try {
+    // Every postMessage of every client on the channel, counted in each page.
+    const count = () => {
+      const post = BroadcastChannel.prototype.postMessage;
+      window.posted = 0;
+      BroadcastChannel.prototype.postMessage = function (m) { window.posted++; return post.call(this, m); };
+    };
+    const other = await openPage(context, env.url);
+    await page.evaluate(count);
+    await other.evaluate(count);
+    await other.evaluate(() => openClient({ database: "batchbc" }));
+    await context.setOffline(true);
+    await page.evaluate(() => openClient({ database: "batchbc" }));
+    const results = await page.evaluate((c) => callAll(c), edits(200, 300, "bc"));
+    const ids = results.map((r) => r.id);
+    await page.evaluate(() => { window.posted = 0; });
+    await other.evaluate(() => { window.posted = 0; });
+    await context.setOffline(false);
+    const settled = await page.evaluate((i) => settleAll(i, 60_000), ids);
+    settled.forEach((s, i) => assert.equal(s.status, "sent", `entry ${i}: ${JSON.stringify(s)}`));
+    // The other tab's subscriber: each entry's sending then sent, once each, in creation order
+    // (whichever tab sent it: its own events or the other's over the channel).
+    const seen = async () => other.evaluate((i) => window.events.filter((e) => i.includes(e.id) && (e.type === "sending" || e.type === "sent")).map((e) => [e.type, e.id]), ids);
+    await waitFor("the other tab's sent events", async () => (await seen()).filter(([t]) => t === "sent").length === ids.length);
+    const events = await seen();
+    assert.deepEqual(events.filter(([t]) => t === "sent").map(([, id]) => id), ids, "one sent event per entry, in creation order");
+    for (const id of ids) {
+      const mine = events.filter(([, x]) => x === id).map(([t]) => t);
+      assert.deepEqual(mine, ["sending", "sent"], `events of ${id}`);
+    }
+    // 10 batches of 20: 400 events and 200 cache notices were 600 messages; now about two
+    // per batch (its claim's turn and its outcome's) plus the pass's own.
+    const posted = (await page.evaluate(() => window.posted)) + (await other.evaluate(() => window.posted));
+    assert.ok(posted <= 60, `${posted} BroadcastChannel messages for 200 entries in 10 batches`);
   } finally {
     await context.close();
   }
