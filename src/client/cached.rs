@@ -190,6 +190,17 @@ impl ClientRef {
         }
     }
 
+    /// Starts loading this user's records (one `getAll`) at the open, before anything else
+    /// asks IndexedDB: an app reads its cached views first, and every client that sends loads
+    /// them anyway (a sent answer is written into them). A read waits for this load, not a
+    /// second one (`cache::load`).
+    pub(crate) fn preload_cache(&self) {
+        let c = self.clone();
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = c.0.cache.preload(&c.0.options.user).await;
+        });
+    }
+
     /// Applies the cache's limits once the client has settled in: expired and over-cap results
     /// go, and records no result reaches. `EVICT_DELAY_MS` after the open, so it competes with
     /// neither the open nor the app's first reads (at the open, its IndexedDB requests went

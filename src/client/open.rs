@@ -72,6 +72,9 @@ impl Client {
             awaiting: RefCell::default(),
             direct_busy: Cell::new(false),
         }));
+        // First: the records' `getAll` is the long part of the first read, and IndexedDB
+        // answers it while the rest of the open and the app's first query call run.
+        inner.preload_cache();
         inner.listen();
         inner.kick(Trigger::Open);
         inner.evict_soon();
