@@ -317,56 +317,56 @@ impl<S: CacheStore> Cache<S> {
     /// then (while over the size cap) the oldest roots of the least recently answered users
     /// first, and every entity no remaining root reaches. Deletes are relaxed: a lost one is
     /// redone next time.
+    ///
+    /// It plans on its own copy of what is stored, not on the records reads use: the client
+    /// runs it later in a session (not ahead of the first read), and a user whose records are
+    /// in memory keeps them untouched when nothing of theirs goes. A user it deletes from is
+    /// dropped from memory (the next read loads what is stored), as an eviction at open left it.
     pub async fn evict(&self, now: f64) -> Result<Evicted, StoreError> {
-        let loaded: Vec<String> = self.users.borrow().iter().map(|(u, _)| u.clone()).collect();
         let users = self.store.users().await?;
-        for u in &users {
-            self.ensure(u).await?;
+        let mut all: Vec<(String, Records)> = vec![];
+        for u in users {
+            let records = decode_all(self.store.load(&u).await?);
+            all.push((u, records));
         }
         let mut out = Evicted::default();
         // Pass 1: age and reachability only.
-        let mut sizes: Vec<(String, f64)> = vec![];
+        let mut sizes: Vec<(usize, f64)> = vec![];
         let mut total = 0u64;
-        for u in &users {
-            let (keys, freed) = self.plan(u, now, 0);
-            self.delete(u, &keys, freed, &mut out).await?;
-            let (bytes, newest) = self.with(u, |records| {
-                let bytes: u64 = records.iter().map(|(k, r)| evict::record_bytes(k, r)).sum();
-                (bytes, records.iter().filter(|(k, _)| is_root(k)).map(|(_, r)| r.at).fold(0.0, f64::max))
-            });
-            total += bytes;
-            sizes.push((u.clone(), newest));
+        for i in 0..all.len() {
+            let (keys, freed) = evict::plan(&all[i].1, now, self.limits.max_age_ms, 0);
+            self.delete(&mut all[i], &keys, freed, &mut out).await?;
+            let records = &all[i].1;
+            total += records.iter().map(|(k, r)| evict::record_bytes(k, r)).sum::<u64>();
+            sizes.push((i, records.iter().filter(|(k, _)| is_root(k)).map(|(_, r)| r.at).fold(0.0, f64::max)));
         }
         // Pass 2: the size cap, least recently answered users first (picked one at a time:
         // users are few, and no sort code for this lands in the wasm).
         while total > self.limits.max_bytes {
-            let Some(i) = (0..sizes.len()).min_by(|&a, &b| sizes[a].1.total_cmp(&sizes[b].1)) else { break };
-            let (u, _) = sizes.swap_remove(i);
-            let (keys, freed) = self.plan(&u, now, total - self.limits.max_bytes);
+            let Some(j) = (0..sizes.len()).min_by(|&a, &b| sizes[a].1.total_cmp(&sizes[b].1)) else { break };
+            let (i, _) = sizes.swap_remove(j);
+            let (keys, freed) = evict::plan(&all[i].1, now, self.limits.max_age_ms, total - self.limits.max_bytes);
             total = total.saturating_sub(freed);
-            self.delete(&u, &keys, freed, &mut out).await?;
+            self.delete(&mut all[i], &keys, freed, &mut out).await?;
         }
-        self.users.borrow_mut().retain(|(u, _)| loaded.contains(u));
         Ok(out)
     }
 
-    fn plan(&self, user: &str, now: f64, over: u64) -> (Vec<String>, u64) {
-        self.with(user, |records| evict::plan(records, now, self.limits.max_age_ms, over))
-    }
-
-    async fn delete(&self, user: &str, keys: &[String], freed: u64, out: &mut Evicted) -> Result<(), StoreError> {
+    /// Deletes `keys` (and the stamps of roots among them) from a user's stored records and
+    /// from the copy eviction plans on; the user's records in memory, if any, are dropped.
+    async fn delete(&self, (user, records): &mut (String, Records), keys: &[String], freed: u64, out: &mut Evicted) -> Result<(), StoreError> {
         if keys.is_empty() {
             return Ok(());
         }
         let mut stored: Vec<String> = keys.to_vec();
         stored.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
-        self.with(user, |records| {
-            keys.iter().for_each(|k| {
-                records.remove(k);
-            });
+        keys.iter().for_each(|k| {
+            records.remove(k);
         });
         out.records += keys.len() as u64;
         out.bytes += freed;
-        self.store.write(user, &[], &stored, Durability::Relaxed).await
+        self.store.write(user, &[], &stored, Durability::Relaxed).await?;
+        self.forget(user);
+        Ok(())
     }
 }

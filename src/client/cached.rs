@@ -64,10 +64,11 @@ impl ClientRef {
     }
 
     /// `q` from the cache with the pending layer; `Err` says what was missing. The outbox
-    /// (for the pending layer) and, on a cold start, the user's records are read at once.
+    /// (for the pending layer) and, on a cold start, the user's records are read at once, the
+    /// records' `getAll` issued first: it is the long one.
     pub(crate) async fn read_cached(&self, api: &'static Api, q: &'static Query, variables: &Value) -> Result<Assembled<String>, String> {
         let user = &self.0.options.user;
-        let (entries, _) = crate::race::both(self.live_entries(), self.0.cache.preload(user)).await;
+        let (_, entries) = crate::race::both(self.0.cache.preload(user), self.live_entries()).await;
         self.read_with(api, q, variables, &entries).await
     }
 
@@ -187,11 +188,32 @@ impl ClientRef {
         }
     }
 
-    /// Applies the cache's limits once the client has settled in (an open should not wait
-    /// for it): expired and over-cap results go, and records no result reaches.
-    pub(crate) fn evict_soon(&self) {
+    /// Starts loading this user's records (one `getAll`) at the open, before anything else
+    /// asks IndexedDB: an app reads its cached views first, and every client that sends loads
+    /// them anyway (a sent answer is written into them). A read waits for this load, not a
+    /// second one (`cache::load`).
+    pub(crate) fn preload_cache(&self) {
         let c = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
+            let _ = c.0.cache.preload(&c.0.options.user).await;
+        });
+    }
+
+    /// Applies the cache's limits once the client has settled in: expired and over-cap results
+    /// go, and records no result reaches. `EVICT_DELAY_MS` after the open, so it competes with
+    /// neither the open nor the app's first reads (at the open, its IndexedDB requests went
+    /// ahead of the first read's `getAll` and its walk of every record ran beside the read's
+    /// assembly); not at all if the client was closed by then. It plans on its own copy of the
+    /// stored records (`Cache::evict`): one that evicts nothing leaves reads and watchers as
+    /// they were.
+    pub(crate) fn evict_soon(&self) {
+        let me = std::rc::Rc::downgrade(&self.0);
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(EVICT_DELAY_MS)).await;
+            let Some(c) = me.upgrade().map(ClientRef) else { return };
+            if c.0.closed.get() {
+                return;
+            }
             let now = c.0.clock.now_ms();
             let _ = c.0.cache.evict(now).await;
         });
@@ -210,6 +232,9 @@ impl ClientRef {
         Ok(())
     }
 }
+
+/// How long after `Client.open` the cache's limits are applied (`evict_soon`).
+pub const EVICT_DELAY_MS: f64 = 3000.0;
 
 /// The key a `clear` announces: every record of the user went.
 const CLEARED: &str = "*";

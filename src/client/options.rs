@@ -13,8 +13,6 @@ pub struct Options {
     pub token: Option<js_sys::Function>,
     /// Whose outbox this is.
     pub user: String,
-    /// Names the IndexedDB database (`graphql-outbox:<database>`); default: one per origin.
-    pub database: Option<String>,
     /// Retry settings (`outbox: { baseDelayMs, maxDelayMs, maxHttpAttempts }`).
     pub policy: Policy,
     /// `requestTimeoutMs`: a request without a complete answer by then is aborted (no answer).
@@ -199,6 +197,19 @@ pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(obj, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// `options.database`, checked: `Client.open` starts opening the database with it before it
+/// reads the rest (the generated tables are decoded on that first read, while IndexedDB opens).
+pub fn database(options: &JsValue) -> Result<Option<String>, SdkError> {
+    Ok(match get(options, "database") {
+        d if d.is_undefined() || d.is_null() => None,
+        // At most 200 characters: it names an IndexedDB database and a Web Lock, and a huge
+        // name made the browser take seconds to refuse it.
+        d => Some(d.as_string().filter(|s| !s.is_empty() && s.chars().count() <= 200).ok_or_else(|| {
+            SdkError::Config("Client.open: options.database must be a non-empty string of at most 200 characters".into())
+        })?),
+    })
+}
+
 /// Reads and checks the options object.
 pub fn read(options: &JsValue) -> Result<Options, SdkError> {
     if !options.is_object() {
@@ -229,14 +240,7 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
         let url = url.ok_or_else(|| SdkError::Config(format!("Client.open: endpoints.{name} must be an http(s) URL or an absolute path")))?;
         endpoints.push((name, url));
     }
-    let database = match get(options, "database") {
-        d if d.is_undefined() || d.is_null() => None,
-        // At most 200 characters: it names an IndexedDB database and a Web Lock, and a huge
-        // name made the browser take seconds to refuse it.
-        d => Some(d.as_string().filter(|s| !s.is_empty() && s.chars().count() <= 200).ok_or_else(|| {
-            SdkError::Config("Client.open: options.database must be a non-empty string of at most 200 characters".into())
-        })?),
-    };
+    database(options)?; // `Client.open` opened it already: checked here in its turn
     let (batch, batch_default) = batch(options)?;
     Ok(Options {
         batch,
@@ -246,7 +250,6 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
         endpoints,
         token,
         user,
-        database,
         policy: policy(options)?,
         request_timeout_ms: timeout(options, "requestTimeoutMs", crate::transport::DEFAULT_TIMEOUT_MS)?,
         token_timeout_ms: timeout(options, "tokenTimeoutMs", DEFAULT_TOKEN_TIMEOUT_MS)?,

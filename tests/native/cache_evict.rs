@@ -95,3 +95,28 @@ fn the_size_counted_is_the_stored_json_of_each_record() {
         assert_eq!(record_bytes(k, r), stored_bytes(k, &encode(k, r)) + stamp, "{k}");
     }
 }
+
+#[test]
+fn an_eviction_that_evicts_nothing_leaves_the_records_reads_use_as_they_were() {
+    // Eviction runs in the middle of a session (3 s after the open): it plans on its own copy
+    // of the stored records. The records in memory must not change when it deletes nothing
+    // (watchers would see what they showed replaced); when it deletes, they are reloaded.
+    let c = Cache::new(MemoryCacheStore::new());
+    node(&c, "alice", "7", 100.0);
+    let vars = json!({ "id": "7" });
+    let status = |c: &Cache<MemoryCacheStore>| block_on(c.read("alice", query("node"), &vars, &[])).unwrap().data["node"]["status"].clone();
+    assert_eq!(status(&c), "ACTIVE");
+    // Behind the cache's back (as another build or a lost write could leave it): the stored
+    // record differs from the one in memory.
+    let mut stored = block_on(c.store().load("alice")).unwrap();
+    stored.iter_mut().filter(|(k, _)| k == "Hire:7").for_each(|(_, v)| v["f"]["status"] = json!("ENDED"));
+    block_on(c.store().write("alice", &stored, &[], graphql_outbox::store::Durability::Strict)).unwrap();
+    assert_eq!(block_on(c.evict(200.0)).unwrap().records, 0);
+    assert_eq!(status(&c), "ACTIVE", "nothing evicted: memory untouched");
+    // An unreachable record stored: eviction deletes it, and the user's records are reloaded.
+    let orphan = vec![("Hire:99".to_string(), json!({ "f": { "__typename": "Hire", "id": "99" }, "at": 1.0 }))];
+    block_on(c.store().write("alice", &orphan, &[], graphql_outbox::store::Durability::Strict)).unwrap();
+    assert_eq!(block_on(c.evict(300.0)).unwrap().records, 1);
+    assert!(!keys(&c, "alice").iter().any(|k| k == "Hire:99"));
+    assert_eq!(status(&c), "ENDED", "evicted: memory reloaded from the store");
+}
