@@ -5,10 +5,9 @@
 // anywhere is needed (it drains on open, sync(), every call, `online` and its backoff timer);
 // "strict" durability is a hint an engine may ignore; without Web Locks the IndexedDB claim
 // alone keeps one sender per entry.
-import { describe, test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
-import { startServer } from "../e2e/harness.mjs";
-import { ENGINES, startSession, openPage, inPage } from "./webdriver.mjs";
+import { eachEngine, openPage, inPage } from "./webdriver.mjs";
 
 const all = { webLocks: true, indexedDB: true, onLine: true, broadcastChannel: true, secureContext: true };
 
@@ -56,28 +55,16 @@ function inServiceWorker(driver) {
   });
 }
 
-for (const engine of ENGINES) {
-  describe(`in ${engine}`, () => {
-    let session;
-    let page;
-    before(async () => {
-      page = await startServer();
-      try { session = await startSession(engine); } catch (e) { await page.stop(); throw e; }
-    });
-    after(async () => {
-      try { await session?.stop(); } finally { await page?.stop(); }
-    });
-
-    test("the window, a dedicated worker and a service worker offer what the support matrix says", { timeout: 60_000 }, async () => {
-      const { driver } = session;
-      await openPage(driver, page.url);
-      const seen = {
-        window: await inPage(driver, async () => (await import("/features.js")).features()),
-        worker: await inWorker(driver),
-        serviceWorker: await inServiceWorker(driver),
-      };
-      if (process.env.OUTBOX_PRINT_FEATURES) console.log(engine, JSON.stringify(seen, null, 1));
-      assert.deepEqual(seen, EXPECTED[engine]);
-    });
+eachEngine((engine, env) => {
+  test("the window, a dedicated worker and a service worker offer what the support matrix says", { timeout: 60_000 }, async () => {
+    const { driver } = env.session;
+    await openPage(driver, env.page.url);
+    const seen = {
+      window: await inPage(driver, async () => (await import("/features.js")).features()),
+      worker: await inWorker(driver),
+      serviceWorker: await inServiceWorker(driver),
+    };
+    if (process.env.OUTBOX_PRINT_FEATURES) console.log(engine, JSON.stringify(seen, null, 1));
+    assert.deepEqual(seen, EXPECTED[engine]);
   });
-}
+});

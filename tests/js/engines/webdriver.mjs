@@ -10,7 +10,8 @@ import { createServer } from "node:net";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Builder } from "selenium-webdriver";
-import { ROOT, CHROMIUM_FLAGS, waitFor } from "../e2e/harness.mjs";
+import { describe, before, after } from "node:test";
+import { ROOT, CHROMIUM_FLAGS, waitFor, startServer } from "../e2e/harness.mjs";
 
 /** The engines to run, from OUTBOX_ENGINES (comma-separated), default all three. */
 export const ENGINES = (process.env.OUTBOX_ENGINES ?? "chromium,firefox,webkit").split(",").map((s) => s.trim()).filter(Boolean);
@@ -111,4 +112,25 @@ export async function openPage(driver, url) {
  */
 export function inPage(driver, fn, ...args) {
   return driver.executeScript(`return (${fn.toString()})(...arguments)`, ...args);
+}
+
+/**
+ * One `describe` per engine of ENGINES: a reference server serving the test page and a WebDriver
+ * session, started before the suite's tests and stopped after them. `body(engine, env)` declares
+ * the tests; `env.page` (the server) and `env.session` are set once the suite has started.
+ */
+export function eachEngine(body) {
+  for (const engine of ENGINES) {
+    describe(`in ${engine}`, () => {
+      const env = { page: null, session: null };
+      before(async () => {
+        env.page = await startServer();
+        try { env.session = await startSession(engine); } catch (e) { await env.page.stop(); throw e; }
+      });
+      after(async () => {
+        try { await env.session?.stop(); } finally { await env.page?.stop(); }
+      });
+      body(engine, env);
+    });
+  }
 }
