@@ -8,13 +8,13 @@
 //   node bench/cache-profile.mjs [--runs=3] [--pkg=DIR] [--flags="CHROMIUM FLAGS"]
 // DIR: a package built like scripts/build-pkg.sh but without --remove-name-section, so wasm
 // frames are named (default: pkg/, whose wasm frames show as wasm-function[N]).
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { timesheetsFixture } from "./cache-fixture.mjs";
 import { CHROMIUM_FLAGS, ROOT, startServer, openPage } from "../tests/js/e2e/harness.mjs";
+import { useReleaseServer } from "./release-server.mjs";
 
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -28,11 +28,7 @@ const ENTITIES = 500;
 const DOCUMENT = readFileSync(join(ROOT, "operations", "worksome", "queries", "timesheets.graphql"), "utf8");
 const log = (...a) => console.error("[cache-profile]", ...a);
 
-const target = resolve(ROOT, process.env.CARGO_TARGET_DIR ?? "target");
-const serverBin = process.env.OUTBOX_SERVER_BIN ?? join(target, "release", "outbox-server");
-if (!process.env.OUTBOX_SERVER_BIN) execFileSync("cargo", ["build", "--release", "-p", "outbox-server"], { cwd: ROOT, stdio: "inherit" });
-if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
-process.env.OUTBOX_SERVER_BIN = serverBin;
+useReleaseServer(ROOT, log);
 
 // Logs every IndexedDB request the page issues: which store or index, which method, when it
 // was issued and answered (ms after window.t0), and transactions created.

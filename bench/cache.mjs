@@ -21,12 +21,13 @@
 // Prints a table, then one JSON line. Needs the built package (scripts/build-pkg.sh); builds the
 // release server. Run from the root: node bench/cache.mjs [--runs=5] [--no-peers] [--pkg=DIR]
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { timesheetsFixture } from "./cache-fixture.mjs";
 import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
+import { useReleaseServer } from "./release-server.mjs";
 
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -43,15 +44,7 @@ const DOCUMENT = readFileSync(join(ROOT, "operations", "worksome", "queries", "t
 const VARIABLES = { first: ENTITIES };
 const log = (...a) => console.error("[cache-bench]", ...a);
 
-// The release server, as bench/outbox.mjs builds it ($OUTBOX_SERVER_BIN picks another binary).
-const target = resolve(ROOT, process.env.CARGO_TARGET_DIR ?? "target");
-const serverBin = process.env.OUTBOX_SERVER_BIN ?? join(target, "release", "outbox-server");
-if (!process.env.OUTBOX_SERVER_BIN) {
-  log("cargo build --release -p outbox-server");
-  execFileSync("cargo", ["build", "--release", "-p", "outbox-server"], { cwd: ROOT, stdio: "inherit" });
-}
-if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
-process.env.OUTBOX_SERVER_BIN = serverBin;
+useReleaseServer(ROOT, log);
 
 // Page helpers, installed after every load: the SDK's records as stored, a raw database with
 // the SDK's key path, a put counter on the SDK's `cache` store, anchor-bench's byte measure.

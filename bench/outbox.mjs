@@ -12,12 +12,13 @@
 // Prints a table, then one JSON line. Needs the built package (scripts/build-pkg.sh); builds the
 // release server if it is missing. Run from the root: node bench/outbox.mjs [count] [--no-peers]
 import { execFileSync } from "node:child_process";
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 import { manyProfilesFixture, profileId } from "../tests/js/e2e/many-profiles.mjs";
+import { useReleaseServer } from "./release-server.mjs";
 
 const argv = process.argv.slice(2);
 const COUNT = Number(argv.find((a) => !a.startsWith("--")) ?? 1000);
@@ -28,16 +29,7 @@ const DOCUMENT = readFileSync(join(ROOT, "operations", "gcdirectory", "modifyPro
 const TOKEN = "gc-admin-token";
 const log = (...a) => console.error("[bench]", ...a);
 
-// The release server: $OUTBOX_SERVER_BIN, else cargo builds it (a no-op when it is up to date;
-// a binary that merely exists may predate the checkout, e.g. without batches).
-const target = resolve(ROOT, process.env.CARGO_TARGET_DIR ?? "target");
-const serverBin = process.env.OUTBOX_SERVER_BIN ?? join(target, "release", "outbox-server");
-if (!process.env.OUTBOX_SERVER_BIN) {
-  log("cargo build --release -p outbox-server");
-  execFileSync("cargo", ["build", "--release", "-p", "outbox-server"], { cwd: ROOT, stdio: "inherit" });
-}
-if (!existsSync(serverBin)) throw new Error(`no server binary at ${serverBin}`);
-process.env.OUTBOX_SERVER_BIN = serverBin;
+useReleaseServer(ROOT, log);
 
 // Every mutation edits its own profile: entries that share an ID-typed value depend on each
 // other and are never batched together, and no two runs touch the same profile.
