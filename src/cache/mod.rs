@@ -251,12 +251,17 @@ impl<S: CacheStore> Cache<S> {
     }
 
     async fn read_as<D>(&self, user: &str, query: &Query, variables: &Value, overlays: &[Overlay], assemble: Assemble<D>) -> Result<Assembled<D>, CacheError> {
+        self.read_view(user, query, variables, |records| pending::Layered::new(records, overlays), assemble).await
+    }
+
+    /// `query` assembled from `user`'s records as `view` layers them (overlays, updaters).
+    pub(super) async fn read_view<D>(&self, user: &str, query: &Query, variables: &Value, view: impl for<'r> FnOnce(&'r Records) -> pending::Layered<'r>, assemble: Assemble<D>) -> Result<Assembled<D>, CacheError> {
         self.ensure(user).await?;
         let users = self.users.borrow();
         let empty = Records::new();
         let records = users.iter().find(|(u, _)| u == user).map(|(_, r)| r).unwrap_or(&empty);
         let root = root_key(query.name, variables);
-        let view = pending::Layered::new(records, overlays);
+        let view = view(records);
         let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
         let built = assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
         let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);

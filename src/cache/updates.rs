@@ -17,7 +17,7 @@
 use super::normalize::{self, ShapeError};
 use super::pending::{Layer, Layered, Op};
 use super::record::{as_ref, encode, is_root, root_key, Fields};
-use super::{assemble, delete, Assembled, Cache, CacheError, Miss, Records};
+use super::{assemble, delete, Assembled, Cache, CacheError, Records};
 use crate::api::model::{Api, Operation, Query, Selection};
 use crate::outbox::placeholders;
 use crate::store::{CacheStore, Durability};
@@ -155,16 +155,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     async fn read_layers_as<D>(&self, user: &str, query: &Query, variables: &Value, layers: &mut [Layer<'_>], assemble: super::Assemble<D>) -> Result<Assembled<D>, CacheError> {
-        self.ensure(user).await?;
-        let users = self.users.borrow();
-        let empty = Records::new();
-        let records = users.iter().find(|(u, _)| u == user).map(|(_, r)| r).unwrap_or(&empty);
-        let root = root_key(query.name, variables);
-        let view = Layered::with_layers(records, layers);
-        let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
-        let built = assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
-        let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);
-        Ok(Assembled { data: built.data, pending: built.pending, fetched_at })
+        self.read_view(user, query, variables, |records| Layered::with_layers(records, layers), assemble).await
     }
 
     /// A sent entry's updater, run with the server's answer over `user`'s stored records (no
