@@ -83,6 +83,10 @@ export function weekOf(day: string): { start: string; end: string } {
 export const isoDay = (d: Date) =>
   `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
 
+/** "Mon, Nov 2" for an ISO day, read at noon so no time zone moves it to another day. */
+export const fmtDay = (d: string) =>
+  new Date(`${d}T12:00:00`).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
+
 export function createTimesheet(client: Client, account: Account, hire: string, day: string) {
   const { start, end } = weekOf(day);
   return run(account, "New timesheet", async () => {

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import type { Client, EntryState, OutboxEntry } from "graphql-outbox";
 import { useOutbox } from "graphql-outbox/react";
 import { errorText } from "../errors";
-import { fmtDay } from "./TimesheetCard";
+import { fmtDay } from "../actions";
 
 const OPS: Record<string, string> = {
   createTimesheet: "New timesheet", updateTimesheet: "Hours added", updateTimesheetRegistration: "Hours changed",

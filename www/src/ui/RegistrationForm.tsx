@@ -1,6 +1,6 @@
 // Add or edit one day's hours: the day, start and end time (or just hours), a comment.
 import { useId, useState } from "react";
-import { hoursBetween, type RegistrationForm as Form } from "../actions";
+import { fmtDay, hoursBetween, type RegistrationForm as Form } from "../actions";
 
 interface Props {
   days: string[];
@@ -11,9 +11,6 @@ interface Props {
   onSubmit: (f: Form) => Promise<void>;
   onCancel?: () => void;
 }
-
-const dayLabel = (d: string) =>
-  new Date(`${d}T12:00:00`).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
 
 export function RegistrationForm({ days, initial, fixedDay, submitLabel, onSubmit, onCancel }: Props) {
   const [f, setF] = useState<Form>(initial);
@@ -33,7 +30,7 @@ export function RegistrationForm({ days, initial, fixedDay, submitLabel, onSubmi
       <label>Day
         {/* The form replaces the button that opened it: move focus into it, not to <body>. */}
         <select value={f.date} onChange={set("date")} disabled={fixedDay} name="date" autoFocus={!fixedDay}>
-          {days.map((d) => <option key={d} value={d}>{dayLabel(d)}</option>)}
+          {days.map((d) => <option key={d} value={d}>{fmtDay(d)}</option>)}
         </select>
       </label>
       <label>Start<input type="time" name="startTime" value={f.startTime} onChange={set("startTime")} autoFocus={fixedDay} /></label>

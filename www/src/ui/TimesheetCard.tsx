@@ -2,7 +2,7 @@
 // Worksome's API has no "submit timesheet" mutation, so there is no Submit button: the company
 // sees registrations as they arrive.
 import { useState } from "react";
-import { addRegistration, deleteRegistration, deleteTimesheet, editRegistration, isoDay, type RegistrationForm as Form } from "../actions";
+import { addRegistration, deleteRegistration, deleteTimesheet, editRegistration, fmtDay, isoDay, type RegistrationForm as Form } from "../actions";
 import type { Registration, Timesheet } from "../journal";
 import { errorText } from "../errors";
 import { Mark } from "./Mark";
@@ -15,8 +15,6 @@ function daysOf(t: Timesheet): string[] {
   for (let i = 0; i < 7 && isoDay(d) <= t.endDate; i++, d.setDate(d.getDate() + 1)) out.push(isoDay(d));
   return out;
 }
-export const fmtDay = (d: string) =>
-  new Date(`${d}T12:00:00`).toLocaleDateString(undefined, { weekday: "short", day: "numeric", month: "short" });
 const fmtHours = (h: number) => `${Math.round(h * 100) / 100} h`;
 
 export function TimesheetCard({ ctx, sheet }: { ctx: Ctx; sheet: Timesheet }) {
