@@ -3,7 +3,7 @@
 //! itself over the real store (a cold read by a second connection, changed-only writes).
 
 use crate::cache_tables::{query, API};
-use crate::support::fresh_db;
+use crate::support::{fresh_db, idb_result};
 use graphql_outbox::cache::merge::same;
 use graphql_outbox::cache::{Cache, Target};
 use graphql_outbox::outbox::entry::{Entry, State};
@@ -19,22 +19,6 @@ async fn idb_cache_store_passes_the_conformance_suite() {
     cache_conformance::run_all(async || IdbStore::open(Some(&fresh_db())).await.expect("opens")).await;
 }
 
-/// Resolves with a request's result.
-async fn settle(req: &web_sys::IdbRequest) -> JsValue {
-    let r = req.clone();
-    let p = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = r.clone();
-        let on_ok = Closure::once_into_js(move |_: web_sys::Event| {
-            resolve.call1(&JsValue::NULL, &ok.result().unwrap()).unwrap();
-        });
-        let on_err = Closure::once_into_js(move |e: web_sys::Event| {
-            reject.call1(&JsValue::NULL, &e).unwrap();
-        });
-        r.set_onsuccess(Some(on_ok.unchecked_ref()));
-        r.set_onerror(Some(on_err.unchecked_ref()));
-    });
-    JsFuture::from(p).await.expect("IndexedDB request")
-}
 
 /// Writes `db` exactly as schema version 2 laid it out (the SDK before the cache), with
 /// `records` in `entries`, using raw IndexedDB.
@@ -67,7 +51,7 @@ async fn write_old(db: &str, version: u32, records: &[Value], cache: &[Value]) {
         }
     });
     open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    let d: web_sys::IdbDatabase = settle(&open).await.unchecked_into();
+    let d: web_sys::IdbDatabase = idb_result(&open).await.unchecked_into();
     let names: js_sys::Array = if cache.is_empty() { js_sys::Array::of1(&"entries".into()) } else { js_sys::Array::of2(&"entries".into(), &"cache".into()) };
     let tx = d.transaction_with_str_sequence_and_mode(&names, web_sys::IdbTransactionMode::Readwrite).unwrap();
     let (store, mut last) = (tx.object_store("entries").unwrap(), None);
@@ -77,7 +61,7 @@ async fn write_old(db: &str, version: u32, records: &[Value], cache: &[Value]) {
     for r in cache {
         last = Some(tx.object_store("cache").unwrap().put(&js_sys::JSON::parse(&r.to_string()).unwrap()).unwrap());
     }
-    settle(&last.unwrap()).await;
+    idb_result(&last.unwrap()).await;
     d.close();
 }
 

@@ -15,22 +15,6 @@ async fn idb_store_passes_the_conformance_suite() {
     conformance::run_all(async || IdbStore::open(Some(&fresh_db())).await.expect("opens")).await;
 }
 
-/// Resolves when `req` succeeds (the v1 writer below uses raw IndexedDB, as the old SDK did).
-async fn done(req: &web_sys::IdbRequest) -> JsValue {
-    let r = req.clone();
-    let p = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = r.clone();
-        let on_ok = Closure::once_into_js(move |_: web_sys::Event| {
-            resolve.call1(&JsValue::NULL, &ok.result().unwrap()).unwrap();
-        });
-        let on_err = Closure::once_into_js(move |e: web_sys::Event| {
-            reject.call1(&JsValue::NULL, &e).unwrap();
-        });
-        r.set_onsuccess(Some(on_ok.unchecked_ref()));
-        r.set_onerror(Some(on_err.unchecked_ref()));
-    });
-    JsFuture::from(p).await.expect("IndexedDB request")
-}
 
 /// Writes `db` with the version-1 layout: store `outbox`, key path `key`.
 async fn write_v1(db: &str, records: &[serde_json::Value]) {
@@ -44,14 +28,14 @@ async fn write_v1(db: &str, records: &[serde_json::Value]) {
         d.create_object_store_with_optional_parameters("outbox", &params).unwrap();
     });
     open.set_onupgradeneeded(Some(upgrade.unchecked_ref()));
-    let d: web_sys::IdbDatabase = done(&open).await.unchecked_into();
+    let d: web_sys::IdbDatabase = idb_result(&open).await.unchecked_into();
     let tx = d.transaction_with_str_and_mode("outbox", web_sys::IdbTransactionMode::Readwrite).unwrap();
     let store = tx.object_store("outbox").unwrap();
     let mut last = None;
     for r in records {
         last = Some(store.put(&js(&r.to_string())).unwrap());
     }
-    done(&last.unwrap()).await;
+    idb_result(&last.unwrap()).await;
     d.close();
 }
 
@@ -123,13 +107,13 @@ async fn tokens_are_never_written_to_storage() {
     c.close();
     // Read every store of the database raw, past the SDK.
     let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
-    let d: web_sys::IdbDatabase = done(&factory.open(&schema::database_name(Some(&db))).unwrap()).await.unchecked_into();
+    let d: web_sys::IdbDatabase = idb_result(&factory.open(&schema::database_name(Some(&db))).unwrap()).await.unchecked_into();
     let names = d.object_store_names();
     let mut dump = String::new();
     for i in 0..names.length() {
         let name = names.get(i).unwrap();
         let tx = d.transaction_with_str(&name).unwrap();
-        let all = done(&tx.object_store(&name).unwrap().get_all().unwrap()).await;
+        let all = idb_result(&tx.object_store(&name).unwrap().get_all().unwrap()).await;
         dump.push_str(&String::from(js_sys::JSON::stringify(&all).unwrap()));
     }
     d.close();

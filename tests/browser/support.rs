@@ -119,3 +119,21 @@ pub async fn sleep(ms: i32) {
     });
     JsFuture::from(p).await.unwrap();
 }
+
+/// Resolves with a raw IndexedDB request's result (the tests that write a database as an old
+/// SDK laid it out use raw IndexedDB, as the old SDK did).
+pub async fn idb_result(req: &web_sys::IdbRequest) -> JsValue {
+    let r = req.clone();
+    let p = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok = r.clone();
+        let on_ok = Closure::once_into_js(move |_: web_sys::Event| {
+            resolve.call1(&JsValue::NULL, &ok.result().unwrap()).unwrap();
+        });
+        let on_err = Closure::once_into_js(move |e: web_sys::Event| {
+            reject.call1(&JsValue::NULL, &e).unwrap();
+        });
+        r.set_onsuccess(Some(on_ok.unchecked_ref()));
+        r.set_onerror(Some(on_err.unchecked_ref()));
+    });
+    JsFuture::from(p).await.expect("IndexedDB request")
+}
