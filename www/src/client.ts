@@ -25,5 +25,11 @@ export async function openClient(account: Account, origin: string): Promise<Clie
   });
 }
 
-/** The Background Sync tag that makes the service worker drain `account`'s outbox. */
-export const syncTag = (account: Account) => `graphql-outbox:${outboxUser(account)}`;
+/**
+ * The Background Sync tag that makes the service worker drain `account`'s outbox: the SDK's own
+ * (`<database name>:<user>`, its database being `graphql-outbox:<database>`), which the SDK in
+ * the service worker registers too when it leaves entries waiting, and which
+ * `client.syncEvent(event)` answers. One tag per queue: the page and the worker never ask twice.
+ */
+export const SYNC_TAG_PREFIX = `graphql-outbox:${DATABASE}:`;
+export const syncTag = (account: Account) => SYNC_TAG_PREFIX + outboxUser(account);

@@ -5,7 +5,7 @@
 /// <reference lib="webworker" />
 import { cleanupOutdatedCaches, precacheAndRoute } from "workbox-precaching";
 import { accountByUser } from "./accounts";
-import { openClient } from "./client";
+import { openClient, SYNC_TAG_PREFIX } from "./client";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<{ url: string; revision: string | null }> };
 
@@ -20,23 +20,23 @@ self.addEventListener("activate", (e) => e.waitUntil(self.clients.claim()));
 interface SyncEvent extends ExtendableEvent { readonly tag: string; readonly lastChance: boolean }
 
 self.addEventListener("sync", ((event: SyncEvent) => {
-  const prefix = "graphql-outbox:";
-  if (!event.tag.startsWith(prefix)) return;
-  event.waitUntil(drain(event.tag.slice(prefix.length)));
+  if (!event.tag.startsWith(SYNC_TAG_PREFIX)) return;
+  event.waitUntil(drain(event));
 }) as EventListener);
 
-/** Drains one user's outbox; rejects while entries still wait, so the browser tries the sync again later. */
-async function drain(user: string): Promise<void> {
+/**
+ * Drains the user's outbox the tag names through `client.syncEvent`: it resolves once nothing
+ * waits for the network and rejects while entries still do, so the browser fires `sync` again
+ * later (on its last chance it resolves, and the next open or `online` drains).
+ */
+async function drain(event: SyncEvent): Promise<void> {
   // The demo's tokens are the seeded workers' (accounts.ts); a real app would read a stored
   // refresh credential here, since the page's in-memory token is gone when the tab is closed.
-  const account = accountByUser(user);
+  const account = accountByUser(event.tag.slice(SYNC_TAG_PREFIX.length));
   if (!account) return;
   const client = await openClient(account, self.location.origin);
   try {
-    await client.sync();
-    const { byState } = await client.outbox.stats();
-    const left = byState.queued + byState.sending + byState.retrying;
-    if (left > 0) throw new Error(`${left} entries still wait; the browser will fire sync again`);
+    await client.syncEvent(event);
   } finally {
     client.close();
   }

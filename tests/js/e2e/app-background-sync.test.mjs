@@ -45,7 +45,8 @@ test("the service worker sends what the closed app left, on `sync`", { timeout: 
 
     await context.setOffline(false);
     await cdp.send("ServiceWorker.dispatchSyncEvent", {
-      origin: server.url, registrationId, tag: "graphql-outbox:worksome-worker-3", lastChance: false,
+      origin: server.url, registrationId, // The SDK's tag for the app's queue (`<database name>:<user>`, www/src/client.ts).
+      tag: "graphql-outbox:timesheets:worksome-worker-3", lastChance: false,
     });
     await waitFor("the hours on the server", async () => (await registrations(tsId)).length === 1, 30_000);
     assert.equal((await registrations(tsId))[0].comments, "Logged with no signal");
