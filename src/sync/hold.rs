@@ -1,0 +1,54 @@
+//! Work a batched pass holds back until its next request is on its way (issue 9, round drain3).
+//! Under the Web Lock, between the answer to batch n and the POST of batch n+1 the main thread
+//! used to write batch n's outcomes, report its events (subscribers, other contexts, cache
+//! writes of the answers), write batch n+1's claim and report its `sending` events: ~5 ms per
+//! batch with the network idle. Only the answer's classification must come before the next
+//! POST (a failure stops the pass: order). The rest is held here, in the order it was made, and
+//! done right after the next request has been issued (`Started`), while it is in flight, or at
+//! the end of the pass. Writes of different entries commute, and the held writes are issued in
+//! order, before any later write: what lands on disk is as before, only sooner for the network.
+
+use super::drain::Write;
+use super::event::Event;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// A write not issued yet.
+pub(super) type Deferred<'a> = Box<dyn FnOnce() -> Write<'a> + 'a>;
+
+/// One held item.
+pub(super) enum Held<'a> {
+    /// An outcome or claim write, issued at the flush.
+    Write(Deferred<'a>),
+    /// An event, reported at the flush.
+    Event(Event),
+}
+
+/// What a pass holds back (empty outside a batched pass under the Web Lock).
+#[derive(Default)]
+pub struct Hold<'a> {
+    pub(super) items: RefCell<Vec<Held<'a>>>,
+    /// Set while a batch's outcomes are being made: their events are held too.
+    pub(super) holding: Cell<bool>,
+}
+
+/// `f`, with `then` run right after its first poll. The first poll of a transport's `send`
+/// issues the request (the browser's `fetch`), so `then` runs while it is in flight.
+pub(super) struct Started<F, G> {
+    pub(super) f: Pin<Box<F>>,
+    pub(super) then: Option<G>,
+}
+
+impl<F: Future, G: FnOnce() + Unpin> Future for Started<F, G> {
+    type Output = F::Output;
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.get_mut();
+        let r = this.f.as_mut().poll(cx);
+        if let Some(then) = this.then.take() {
+            then();
+        }
+        r
+    }
+}
