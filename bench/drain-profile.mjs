@@ -63,6 +63,9 @@ const profileDir = mkdtempSync(join(tmpdir(), "outbox-drain-profile-"));
 const context = await launchProfile(profileDir);
 const selfMs = new Map();
 const totalMs = new Map();
+// The same, for the samples before the first POST (the pass's start: lock, listing, settled()).
+const startSelf = new Map();
+const startTotal = new Map();
 let last = null;
 const drains = [];
 try {
@@ -94,8 +97,9 @@ try {
     const took = await page.evaluate(() => window.drained);
     // The last outcome writes land after `settled()`: let them into the log.
     await new Promise((r) => setTimeout(r, 300));
+    const pageEnd = await page.evaluate(() => performance.now());
     const { profile } = await cdp.send("Profiler.stop");
-    last = await page.evaluate(() => ({ tx: window.txLog, posts: window.postLog }));
+    last = await page.evaluate(() => ({ tx: window.txLog, posts: window.postLog, t0: window.t0 }));
     await page.evaluate(() => window.client.close());
     drains.push(took);
     log(`run ${run + 1}: drained ${COUNT} in ${took.toFixed(0)} ms`);
@@ -104,13 +108,22 @@ try {
     for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
     const nameOf = (n) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop()}`.trim();
     const dt = profile.timeDeltas;
+    // Sample times in the page's clock (performance.now()), to within the ~1 ms between the
+    // page's last reading and the profiler's stop: both clocks are monotonic.
+    const origin = profile.endTime / 1000 - pageEnd;
+    const firstPost = last.posts[0]?.issued ?? 0;
+    let t = profile.startTime;
     profile.samples.forEach((id, i) => {
+      t += dt[i] ?? 0;
       const ms = (dt[i + 1] ?? 0) / 1000;
       const name = nameOf(byId.get(id));
-      selfMs.set(name, (selfMs.get(name) ?? 0) + ms);
       const seen = new Set();
       for (let at = id; at !== undefined; at = parent.get(at)) seen.add(nameOf(byId.get(at)));
-      for (const n of seen) totalMs.set(n, (totalMs.get(n) ?? 0) + ms);
+      const early = t / 1000 - origin >= last.t0 && t / 1000 - origin < last.t0 + firstPost;
+      for (const [self, total] of early ? [[selfMs, totalMs], [startSelf, startTotal]] : [[selfMs, totalMs]]) {
+        self.set(name, (self.get(name) ?? 0) + ms);
+        for (const n of seen) total.set(n, (total.get(n) ?? 0) + ms);
+      }
     });
   }
 } finally {
@@ -126,6 +139,11 @@ console.log(`\nself time, ms per run:`);
 for (const [name, ms] of [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
 console.log(`\ntotal time (self + callees), ms per run:`);
 for (const [name, ms] of [...totalMs].filter(([k]) => !/^\((root|idle|program)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
+
+console.log(`\nbefore the first POST: self time, ms per run:`);
+for (const [name, ms] of [...startSelf].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
+console.log(`before the first POST: total time, ms per run:`);
+for (const [name, ms] of [...startTotal].filter(([k]) => !/^\((root|idle|program)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 50)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
 
 // Per batch of the last run: the POST and what happened between POSTs.
 const { tx, posts } = last;

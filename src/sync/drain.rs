@@ -7,7 +7,7 @@
 
 use super::batch;
 use super::event::Event;
-use super::hold::{Deferred, Held, Hold};
+use super::hold::{Held, Hold};
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
 use crate::outbox::entry::{Entry, State};
@@ -118,7 +118,7 @@ pub struct Drain<'a, S, T, C, K> {
     /// batching off for that API and emits a `warning` event; the entries go out one by one.
     pub batch_refused: &'a dyn Fn(&Entry, u16, &str),
     /// Work held back until the next request is on its way (`hold.rs`): `Default::default()`.
-    pub hold: Hold<'a>,
+    pub hold: Hold,
 }
 
 /// What became of a batch.
@@ -362,19 +362,29 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         }
     }
 
-    /// Holds write `w` back until the next flush.
-    pub(super) fn defer(&self, w: Deferred<'a>) {
-        self.hold.items.borrow_mut().push(Held::Write(w));
+    /// Holds the write of `entries` (as `update_many_locked`) back until the next flush.
+    pub(super) fn defer(&self, entries: Vec<Entry>, strict: bool) {
+        self.hold.items.borrow_mut().push(Held::Write(entries, strict));
     }
 
-    /// Issues the held writes (into `writes`) and reports the held events, in order.
+    /// Reports the held events and issues the held writes (into `writes`), in order: the
+    /// writes in one transaction, after the events (writes of different entries commute, and
+    /// one entry's are put in the order they were held).
     pub(super) fn flush(&self, writes: &mut Vec<Write<'a>>) {
         self.hold.holding.set(false);
+        let (mut all, mut strict) = (vec![], false);
         for h in self.hold.items.take() {
             match h {
-                Held::Write(w) => writes.push(w()),
+                Held::Write(entries, s) => {
+                    all.extend(entries);
+                    strict |= s;
+                }
                 Held::Event(ev) => (self.emit)(ev),
             }
+        }
+        if !all.is_empty() {
+            let store: &'a S = self.store;
+            writes.push(Box::pin(store.update_many_locked(all, strict)));
         }
     }
 

@@ -8,28 +8,27 @@
 //! the end of the pass. Writes of different entries commute, and the held writes are issued in
 //! order, before any later write: what lands on disk is as before, only sooner for the network.
 
-use super::drain::Write;
 use super::event::Event;
+use crate::outbox::entry::Entry;
 use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// A write not issued yet.
-pub(super) type Deferred<'a> = Box<dyn FnOnce() -> Write<'a> + 'a>;
-
 /// One held item.
-pub(super) enum Held<'a> {
-    /// An outcome or claim write, issued at the flush.
-    Write(Deferred<'a>),
+pub(super) enum Held {
+    /// Entries to write (claims or outcomes), strict or relaxed. A flush writes all the held
+    /// ones in ONE transaction, in order (strict if one of them is): a batch's outcomes and
+    /// the next batch's claims cost one transaction instead of two.
+    Write(Vec<Entry>, bool),
     /// An event, reported at the flush.
     Event(Event),
 }
 
 /// What a pass holds back (empty outside a batched pass under the Web Lock).
 #[derive(Default)]
-pub struct Hold<'a> {
-    pub(super) items: RefCell<Vec<Held<'a>>>,
+pub struct Hold {
+    pub(super) items: RefCell<Vec<Held>>,
     /// Set while a batch's outcomes are being made: their events are held too.
     pub(super) holding: Cell<bool>,
 }

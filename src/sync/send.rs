@@ -67,9 +67,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // over) but not awaited, so the request goes out now instead of after one more
             // IndexedDB round trip per entry. Writes land in the order issued.
             // Held with its event until the request is out (`hold.rs`).
-            let store: &'a S = self.store;
-            let claim = e.clone();
-            self.defer(Box::new(move || Box::pin(store.update_many_locked(vec![claim], false))));
+            self.defer(vec![e.clone()], false);
             e.claim = None;
             self.report(Event::of("sending", e));
             return self.send(e, req, token, writes).await;
@@ -100,8 +98,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let n = if self.exclusive {
             // As in `attempt`: under the Web Lock the claim is written, not awaited, and held
             // with the `sending` events (and the last batch's outcomes) until the POST is out.
-            let claims = batch.to_vec();
-            self.defer(Box::new(move || Box::pin(store.update_many_locked(claims, false))));
+            self.defer(batch.to_vec(), false);
             batch.len()
         } else {
             let claims = self.store.claim_many(&listed, batch, self.owner, self.lease_now()).await?;
@@ -160,8 +157,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         }
         if self.exclusive {
             // Nothing can have removed them: the claim's reasoning.
-            let outcomes = sent.to_vec();
-            self.defer(Box::new(move || Box::pin(store.update_many_locked(outcomes, true))));
+            self.defer(sent.to_vec(), true);
         } else {
             writes.push(Box::pin(store.update_many_issued(sent.to_vec(), true)));
         }
