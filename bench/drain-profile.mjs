@@ -65,6 +65,7 @@ const selfMs = new Map();
 const totalMs = new Map();
 // The same, for the samples before the first POST (the pass's start: lock, listing, settled()).
 const startSelf = new Map();
+const startBins = [];
 const startTotal = new Map();
 let last = null;
 const drains = [];
@@ -119,7 +120,15 @@ try {
       const name = nameOf(byId.get(id));
       const seen = new Set();
       for (let at = id; at !== undefined; at = parent.get(at)) seen.add(nameOf(byId.get(at)));
-      const early = t / 1000 - origin >= last.t0 && t / 1000 - origin < last.t0 + firstPost;
+      const at = t / 1000 - origin - last.t0;
+      const early = at >= 0 && at < firstPost;
+      if (early && run === RUNS - 1) {
+        // The last run's start, in 5 ms bins: which function (innermost named frame) held the thread.
+        const bin = Math.floor(at / 5);
+        const row = startBins[bin] ?? (startBins[bin] = new Map());
+        const named = [...seen].find((n) => /graphql_outbox::(sync|store|client)/.test(n)) ?? name;
+        row.set(named, (row.get(named) ?? 0) + ms);
+      }
       for (const [self, total] of early ? [[selfMs, totalMs], [startSelf, startTotal]] : [[selfMs, totalMs]]) {
         self.set(name, (self.get(name) ?? 0) + ms);
         for (const n of seen) total.set(n, (total.get(n) ?? 0) + ms);
@@ -144,6 +153,12 @@ console.log(`\nbefore the first POST: self time, ms per run:`);
 for (const [name, ms] of [...startSelf].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
 console.log(`before the first POST: total time, ms per run:`);
 for (const [name, ms] of [...startTotal].filter(([k]) => !/^\((root|idle|program)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 50)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
+
+console.log(`\nthe last run before its first POST, 5 ms bins (ms after online: the busiest SDK frame, else the sampled one):`);
+startBins.forEach((row, i) => {
+  const top = [...row].sort((a, b) => b[1] - a[1]).slice(0, 2).map(([n, ms]) => `${ms.toFixed(1)} ${short(n).slice(0, 90)}`).join(" | ");
+  console.log(`${String(i * 5).padStart(5)}  ${top}`);
+});
 
 // Per batch of the last run: the POST and what happened between POSTs.
 const { tx, posts } = last;
