@@ -5,8 +5,9 @@
 //! batch with the network idle. Only the answer's classification must come before the next
 //! POST (a failure stops the pass: order). The rest is held here, in the order it was made, and
 //! done right after the next request has been issued (`Started`), while it is in flight, or at
-//! the end of the pass. Writes of different entries commute, and the held writes are issued in
-//! order, before any later write: what lands on disk is as before, only sooner for the network.
+//! the end of the pass, or before the pass reads a create's outcome for a placeholder. Writes of
+//! different entries commute, and the held writes are issued in order, before any later write:
+//! what lands on disk is as before, only sooner for the network.
 
 use super::event::Event;
 use crate::outbox::entry::Entry;
