@@ -11,6 +11,7 @@
 //   the package's size: wasm + JS glue, raw and gzip -9.
 // Prints a table, then one JSON line. Needs the built package (scripts/build-pkg.sh); builds the
 // release server if it is missing. Run from the root: node bench/outbox.mjs [count] [--no-peers]
+// [--pkg=DIR] (DIR: another build of the package, e.g. one kept from before a change; default pkg/).
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -24,6 +25,7 @@ const argv = process.argv.slice(2);
 const COUNT = Number(argv.find((a) => !a.startsWith("--")) ?? 1000);
 if (!Number.isInteger(COUNT) || COUNT < 1) throw new Error(`count must be a positive integer, not ${argv[0]}`);
 const PEERS = !argv.includes("--no-peers");
+const PKG = resolve(argv.find((a) => a.startsWith("--pkg="))?.slice(6) ?? join(ROOT, "pkg"));
 const BATCH = 20;
 const DOCUMENT = readFileSync(join(ROOT, "operations", "gcdirectory", "modifyProfile.graphql"), "utf8");
 const TOKEN = "gc-admin-token";
@@ -38,7 +40,7 @@ const args = (run, i) => ({ gcId: profileId(run * PER_RUN + i), data: { titleEn:
 const calls = (run) => Array.from({ length: COUNT }, (_, i) => args(run, i));
 
 // Without test mode: ordinary keep-alive connections, as a deployed server would have.
-const server = await startServer({ testMode: false, args: ["--fixtures", manyProfilesFixture(PER_RUN * 8)] });
+const server = await startServer({ testMode: false, pkg: PKG, args: ["--fixtures", manyProfilesFixture(PER_RUN * 8)] });
 const profile = mkdtempSync(join(tmpdir(), "outbox-bench-"));
 const context = await launchProfile(profile);
 const ms = {};
@@ -183,7 +185,7 @@ if (PEERS) {
 }
 
 // The package's size: what an app downloads (wasm + JS glue + entry).
-const pkg = join(ROOT, "pkg");
+const pkg = PKG;
 const size = (f) => { const b = readFileSync(join(pkg, f)); return { raw: b.length, gzip: gzipSync(b, { level: 9 }).length }; };
 const wasm = size("graphql_outbox_bg.wasm");
 const glue = ["graphql_outbox.js", "index.js"].map(size).reduce((a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip }));

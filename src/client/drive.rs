@@ -186,6 +186,7 @@ impl ClientRef {
             exclusive,
             batch_max: &batch_max,
             batch_refused: &batch_refused,
+            hold: Default::default(),
         };
         Ok(match job {
             Job::Pass(_) => Ran::Pass(drain.run().await?),

@@ -7,6 +7,7 @@
 
 use super::batch;
 use super::event::Event;
+use super::hold::{Held, Hold};
 use crate::outbox::clock::Clock;
 use crate::outbox::deps;
 use crate::outbox::entry::{Entry, State};
@@ -116,6 +117,8 @@ pub struct Drain<'a, S, T, C, K> {
     /// Told when an API's endpoint refused a batch (HTTP status, why): the client turns
     /// batching off for that API and emits a `warning` event; the entries go out one by one.
     pub batch_refused: &'a dyn Fn(&Entry, u16, &str),
+    /// Work held back until the next request is on its way (`hold.rs`): `Default::default()`.
+    pub hold: Hold,
 }
 
 /// What became of a batch.
@@ -147,6 +150,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     pub async fn run(&self) -> Result<Stop, StoreError> {
         let mut writes = vec![];
         let stop = self.pass(&mut writes).await;
+        self.flush(&mut writes);
         for w in writes {
             match w.await {
                 // Purged meanwhile (purge does not wait for a send): nothing to record.
@@ -189,7 +193,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                     if self.save(&before, e).await? == Some(Claimed::Taken) {
                         let mut ev = Event::of("blocked", e);
                         ev.reason = Some(blocker);
-                        (self.emit)(ev);
+                        self.report(ev);
                     }
                 }
                 if holders.last() != Some(&i) {
@@ -211,6 +215,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // later attempt is byte-identical. What cannot be resolved (its create is dead,
             // discarded, gone) holds the entry `blocked`: never sent with a `tmp:`.
             let listed = e.clone();
+            if !crate::outbox::placeholders::candidates(&e.variables).is_empty() {
+                // Its create may be in the batch whose outcome write is still held.
+                self.flush(writes);
+            }
             match super::placeholders::resolve(self.store, e).await? {
                 Err(b) => {
                     self.block_on_create(&listed, e, b).await?;
@@ -286,13 +294,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             let id = q.raw.get("id").and_then(|v| v.as_str()).map(str::to_string).unwrap_or_else(|| format!("seq:{}", q.seq));
             let mut ev = Event::of("quarantined", &Entry::new(id, "", "", json!({}), self.user, 0.0));
             ev.reason = Some(q.reason.clone());
-            (self.emit)(ev);
+            self.report(ev);
         }
         for q in &listing.skipped {
             let id = q.raw.get("id").and_then(|v| v.as_str()).unwrap_or_default().to_string();
             let mut ev = Event::of("skipped", &Entry::new(id, "", "", json!({}), self.user, 0.0));
             ev.reason = Some(q.reason.clone());
-            (self.emit)(ev);
+            self.report(ev);
         }
         let now = self.clock.now_ms();
         // A create's tombstone stays while a live entry depends on it: its stored result holds
@@ -340,16 +348,51 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             let mut ev = Event::of("blocked", e);
             ev.reason = Some(b.by);
             ev.error = e.last_error.clone();
-            (self.emit)(ev);
+            self.report(ev);
         }
         Ok(())
+    }
+
+    /// Reports `ev`: at once, or after what is held, in order (`hold.rs`).
+    pub(super) fn report(&self, ev: Event) {
+        if self.hold.holding.get() || !self.hold.items.borrow().is_empty() {
+            self.hold.items.borrow_mut().push(Held::Event(ev));
+        } else {
+            (self.emit)(ev);
+        }
+    }
+
+    /// Holds the write of `entries` (as `update_many_locked`) back until the next flush.
+    pub(super) fn defer(&self, entries: Vec<Entry>, strict: bool) {
+        self.hold.items.borrow_mut().push(Held::Write(entries, strict));
+    }
+
+    /// Reports the held events and issues the held writes (into `writes`), in order: the
+    /// writes in one transaction, after the events (writes of different entries commute, and
+    /// one entry's are put in the order they were held).
+    pub(super) fn flush(&self, writes: &mut Vec<Write<'a>>) {
+        self.hold.holding.set(false);
+        let (mut all, mut strict) = (vec![], false);
+        for h in self.hold.items.take() {
+            match h {
+                Held::Write(entries, s) => {
+                    all.extend(entries);
+                    strict |= s;
+                }
+                Held::Event(ev) => (self.emit)(ev),
+            }
+        }
+        if !all.is_empty() {
+            let store: &'a S = self.store;
+            writes.push(Box::pin(store.update_many_locked(all, strict)));
+        }
     }
 
     pub(super) fn paused(&self, e: &Entry, kind: &'static str, reason: &str) {
         let mut ev = Event::of(kind, e);
         ev.reason = Some(reason.into());
         ev.error = e.last_error.clone();
-        (self.emit)(ev);
+        self.report(ev);
     }
 }
 

@@ -5,6 +5,7 @@
 use super::batch;
 use super::drain::{lease_ms, naturally_idempotent, no_answer, Batched, Drain, Go, Stop, Tokens, Write};
 use super::event::Event;
+use super::hold::Started;
 use crate::outbox::classify::{classify_at, Outcome};
 use crate::outbox::clock::Clock;
 use crate::outbox::entry::{Claim, Entry, State};
@@ -65,10 +66,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // (the entry shows as sending; a context that finds it after this one died takes it
             // over) but not awaited, so the request goes out now instead of after one more
             // IndexedDB round trip per entry. Writes land in the order issued.
-            let store: &'a S = self.store;
-            writes.push(Box::pin(store.update_many_locked(vec![e.clone()], false)));
+            // Held with its event until the request is out (`hold.rs`).
+            self.defer(vec![e.clone()], false);
             e.claim = None;
-            (self.emit)(Event::of("sending", e));
+            self.report(Event::of("sending", e));
             return self.send(e, req, token, writes).await;
         }
         match self.store.claim(&listed, e, self.owner, self.lease_now()).await {
@@ -82,7 +83,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             Err(StoreError::NotFound(_)) => return Ok(None),
             Err(err) => return Err(err),
         }
-        (self.emit)(Event::of("sending", e));
+        self.report(Event::of("sending", e));
         self.send(e, req, token, writes).await
     }
 
@@ -95,8 +96,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         batch.iter_mut().for_each(|e| self.claimed(e, now));
         let store: &'a S = self.store;
         let n = if self.exclusive {
-            // As in `attempt`: under the Web Lock the claim is written, not awaited.
-            writes.push(Box::pin(store.update_many_locked(batch.to_vec(), false)));
+            // As in `attempt`: under the Web Lock the claim is written, not awaited, and held
+            // with the `sending` events (and the last batch's outcomes) until the POST is out.
+            self.defer(batch.to_vec(), false);
             batch.len()
         } else {
             let claims = self.store.claim_many(&listed, batch, self.owner, self.lease_now()).await?;
@@ -118,15 +120,16 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let sent = &mut batch[..n];
         for e in sent.iter_mut() {
             e.claim = None;
-            (self.emit)(Event::of("sending", e));
+            self.report(Event::of("sending", e));
         }
         let Ok(req) = batch::build(sent, url, token.as_deref()) else {
             // Cannot happen (each entry was checked to form a request): send them singly.
+            self.flush(writes);
             writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
             sent.clone_from_slice(&listed[..n]);
             return Ok(Batched::Refused);
         };
-        let answer = self.transport.send(&req).await;
+        let answer = Started { f: Box::pin(self.transport.send(&req)), then: Some(|| self.flush(writes)) }.await;
         let answers = match batch::split(answer, n) {
             batch::Split::Each(answers) => answers,
             // The server may have run them; a keyless one would not know them again: as if
@@ -145,19 +148,26 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         };
         let now = self.clock.now_ms();
         let mut stop = None;
+        // Under the Web Lock the outcomes' events and write wait for the next request to be
+        // out (or the pass's end); only their classification had to come first.
+        self.hold.holding.set(self.exclusive);
         for (e, answer) in sent.iter_mut().zip(answers) {
             let s = self.settle(e, answer, token.clone(), now);
             stop = stop.or(s);
         }
-        // Under the Web Lock as the claim: nothing can have removed them.
-        writes.push(if self.exclusive { Box::pin(store.update_many_locked(sent.to_vec(), true)) } else { Box::pin(store.update_many_issued(sent.to_vec(), true)) });
+        if self.exclusive {
+            // Nothing can have removed them: the claim's reasoning.
+            self.defer(sent.to_vec(), true);
+        } else {
+            writes.push(Box::pin(store.update_many_issued(sent.to_vec(), true)));
+        }
         Ok(stop.map_or(Batched::Done(n), Batched::Stop))
     }
 
     /// Sends `e` (claimed) and applies the answer (`token` is the one sent, for the auth pause);
     /// the outcome write is issued, not awaited.
     pub(super) async fn send(&self, e: &mut Entry, req: HttpRequest, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
-        let answer = self.transport.send(&req).await;
+        let answer = Started { f: Box::pin(self.transport.send(&req)), then: Some(|| self.flush(writes)) }.await;
         let stop = self.settle(e, answer, token, self.clock.now_ms());
         // Discard and retry respect the claim, so they cannot have changed the entry meanwhile;
         // a purge may have removed it, and the write then does not revive it.
@@ -179,20 +189,20 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 let mut ev = Event::of("sent", e);
                 ev.data = e.data.clone();
                 ev.variables = Some(e.variables.clone());
-                (self.emit)(ev);
+                self.report(ev);
                 None
             }
             Verdict::Dead => {
                 let mut ev = Event::of("dead", e);
                 ev.error = e.last_error.clone();
-                (self.emit)(ev);
+                self.report(ev);
                 None
             }
             Verdict::Retry { offline } => {
                 let mut ev = Event::of("retrying", e);
                 ev.next_attempt_at = Some(e.next_attempt_at);
                 ev.error = e.last_error.clone();
-                (self.emit)(ev);
+                self.report(ev);
                 if offline {
                     self.paused(e, "paused", "offline");
                     Some(Stop::Offline(e.next_attempt_at))
@@ -220,6 +230,6 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         e.last_error = Some(json!({ "kind": "unknown", "status": null, "message": format!("no answer ({reason}); the server may have applied it and does not honour Idempotency-Key, so it is not sent again until retry(id)") }));
         let mut ev = Event::of("unknown", e);
         ev.error = e.last_error.clone();
-        (self.emit)(ev);
+        self.report(ev);
     }
 }

@@ -5,7 +5,6 @@
 
 use crate::drain::{H, T0};
 use crate::fakes::*;
-use graphql_outbox::outbox::clock::Clock;
 use graphql_outbox::outbox::entry::{Claim, Entry, State};
 use graphql_outbox::store::OutboxStore;
 use graphql_outbox::sync::batch::{next_batch, split, Split};
@@ -195,17 +194,6 @@ fn without_the_web_lock_a_batch_stops_before_an_entry_another_tab_is_sending() {
 }
 
 #[test]
-fn under_the_web_lock_the_claims_are_issued_and_the_batch_goes_out() {
-    let h = batched(3);
-    h.exclusive.set(true);
-    add_distinct(&h, 7);
-    assert_eq!(h.drain(), Stop::Idle);
-    assert_eq!(h.transport.batches().iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
-    assert!((1..=7).all(|i| h.state(&format!("e{i}")) == State::Sent));
-    let _ = h.clock.now_ms();
-}
-
-#[test]
 fn split_maps_answers_to_entries() {
     let elems = split(array(vec![json!({ "data": { "a": 1 } }), json!({ "errors": [] })]), 2);
     let Split::Each(each) = elems else { panic!("{elems:?}") };
@@ -214,4 +202,39 @@ fn split_maps_answers_to_entries() {
     assert!(matches!(split(status(413, "", None), 2), Split::NotBatch { status: 413, applied_maybe: false, .. }));
     assert!(matches!(split(status(502, "", None), 2), Split::Each(v) if v.len() == 2));
     assert!(matches!(split(offline(), 3), Split::Each(v) if v.len() == 3 && v[0].is_err()));
+}
+
+/// Under the Web Lock the claims are not awaited, and a batch's outcome write and events are
+/// held until the next request is on its way (`sync/hold.rs`): nothing changes in what is
+/// sent, what is reported and in which order, or what ends up stored.
+#[test]
+fn under_the_web_lock_the_batches_go_out_and_held_outcomes_are_reported_in_order_and_written() {
+    let h = batched(3);
+    h.exclusive.set(true);
+    add_distinct(&h, 7);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.batches().iter().map(Vec::len).collect::<Vec<_>>(), [3, 3, 1]);
+    let seq: Vec<(String, &str)> = h.events.borrow().iter().map(|e| (e.id.clone(), e.kind)).collect();
+    let batch = |ids: &[u32], kind: &'static str| ids.iter().map(move |i| (format!("e{i}"), kind)).collect::<Vec<_>>();
+    let expected = [batch(&[1, 2, 3], "sending"), batch(&[1, 2, 3], "sent"), batch(&[4, 5, 6], "sending"), batch(&[4, 5, 6], "sent"), batch(&[7], "sending"), batch(&[7], "sent")].concat();
+    assert_eq!(seq, expected, "the events as without holding them");
+    for i in 1..=7 {
+        let e = h.get(&format!("e{i}"));
+        assert_eq!((e.state, e.attempts, e.claim), (State::Sent, 1, None), "e{i} stored sent");
+    }
+}
+
+#[test]
+fn under_the_web_lock_a_failed_batch_stops_the_pass_with_the_earlier_outcomes_written() {
+    let h = batched(2);
+    h.exclusive.set(true);
+    add_distinct(&h, 5);
+    h.transport.push(array(vec![ok("deleteOrgTier"), ok("deleteOrgTier")]));
+    h.transport.push(status(503, "busy", None));
+    assert!(matches!(h.drain(), Stop::WaitUntil(_)));
+    assert_eq!(h.transport.batches(), [vec!["e1", "e2"], vec!["e3", "e4"]], "nothing after the failed batch");
+    assert_eq!((h.state("e1"), h.state("e2")), (State::Sent, State::Sent));
+    assert_eq!((h.state("e3"), h.state("e4"), h.state("e5")), (State::Retrying, State::Retrying, State::Queued));
+    assert_eq!(h.kinds("e3"), ["sending", "retrying"]);
+    assert_eq!(h.kinds("e5"), Vec::<&str>::new());
 }

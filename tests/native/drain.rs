@@ -110,6 +110,7 @@ impl H {
             exclusive: self.exclusive.get(),
             batch_max: &|api: &str| if self.refused.borrow().iter().any(|(a, _)| a == api) { 1 } else { self.batch_max.get() },
             batch_refused: &|e: &Entry, status: u16, _why: &str| self.refused.borrow_mut().push((e.api.clone(), status)),
+            hold: Default::default(),
         };
         f(&d)
     }

@@ -95,6 +95,33 @@ fn placeholders_are_replaced_at_any_depth_at_the_first_send_and_never_sent() {
     assert_eq!(h.get(&attach.id).variables["input"]["jobs"][1], "J-8");
 }
 
+/// Under the Web Lock a batch's outcomes are written once the next request is out
+/// (`sync/hold.rs`); a dependant that heads a later batch reads its create's stored outcome, so
+/// the held write goes first.
+#[test]
+fn under_the_web_lock_a_batch_after_its_creates_batch_sends_their_real_ids() {
+    let h = H::new();
+    h.exclusive.set(true);
+    h.batch_max.set(20);
+    let hire = call(&h, "u", "hire", json!({ "company": "c1", "trustedContact": "tc1", "name": "Site work" })).unwrap();
+    // Another company: entries sharing an entity are never batched together.
+    let job = call(&h, "u", "createJob", json!({ "company": "c2", "name": "Roof", "skills": ["roofing"] })).unwrap();
+    let sheet = call(&h, "u", "createTimesheet", json!({ "worker": "w1", "hire": tmp(&hire), "startDate": "2026-11-02", "endDate": "2026-11-08" })).unwrap();
+    let attach = call(&h, "u", "attachJobsToProject", json!({ "project": "p1", "jobs": ["j0", tmp(&job)] })).unwrap();
+    let answers = json!([{ "data": { "hire": { "id": "H-7" } } }, { "data": { "createJob": { "id": "J-8" } } }]);
+    h.transport.push(status(200, &answers.to_string(), None));
+    assert_eq!(h.drain(), Stop::Idle);
+    let sent = bodies(&h);
+    assert_eq!(sent.len(), 3, "the two creates in one batch, then each dependant");
+    assert!(sent[0].is_array());
+    assert_eq!(sent[1]["variables"]["input"]["hire"], "H-7");
+    assert_eq!(sent[2]["variables"]["input"]["jobs"], json!(["j0", "J-8"]));
+    for e in [&hire, &job, &sheet, &attach] {
+        assert_eq!(h.state(&e.id), State::Sent);
+        assert_eq!(h.kinds(&e.id), ["sending", "sent"]);
+    }
+}
+
 #[test]
 fn the_rewrite_is_stored_at_the_first_send_so_retries_are_byte_identical() {
     let h = H::new();
