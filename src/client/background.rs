@@ -30,7 +30,7 @@ fn sync_manager() -> Option<JsValue> {
 impl ClientRef {
     /// The `sync` tag of this client's queue: `<database>:<user>`, the drain lock's name.
     pub fn sync_tag(&self) -> String {
-        format!("{}:{}", self.0.store.name(), self.0.options.user)
+        self.0.lock_name(&self.0.options.user)
     }
 
     /// Entries are left waiting for the network: in a service worker with Background Sync, ask

@@ -59,9 +59,7 @@ impl ClientRef {
             Direct::NotTried(late) => {
                 // The pass that sends it reads its API's token before the lock: not a first pass
                 // that only finds out it needs one (`NeedToken`), and a second that lists again.
-                if !inner.token_apis.borrow().contains(&entry.api) {
-                    inner.token_apis.borrow_mut().push(entry.api.clone());
-                }
+                inner.read_token_before_lock(&entry.api);
                 inner.store.insert(&mut entry).await?;
                 inner.emit(Event::of("queued", &entry));
                 late

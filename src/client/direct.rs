@@ -48,11 +48,9 @@ impl ClientRef {
         let api = entry.api.clone();
         let Some(token) = self.token_within(&api, 0).await else { return Ok(Direct::NotTried(true)) };
         // Later passes read this API's token before the lock too (as after `NeedToken`).
-        if !inner.token_apis.borrow().contains(&api) {
-            inner.token_apis.borrow_mut().push(api.clone());
-        }
+        inner.read_token_before_lock(&api);
         let tokens = PassTokens::one(&api, token);
-        let name = format!("{}:{}", inner.store.name(), inner.options.user);
+        let name = inner.lock_name(&inner.options.user);
         let (this, mut e) = (self.clone(), entry.clone());
         let ran = lock::try_with_lock(&name, move |exclusive| async move {
             if this.0.closed.get() {

@@ -129,7 +129,7 @@ impl ClientRef {
     fn start_pass(&self) -> js_sys::Promise {
         let this = self.clone();
         future_to_promise(async move {
-            let name = format!("{}:{}", this.0.store.name(), this.0.options.user);
+            let name = this.0.lock_name(&this.0.options.user);
             // App code, so before the lock and bounded by tokenTimeoutMs.
             let apis = this.0.token_apis.borrow().clone();
             let tokens = this.read_tokens(&apis).await;
@@ -204,10 +204,7 @@ impl ClientRef {
             Stop::Idle | Stop::Auth => 0.0,
             Stop::NeedToken(api) => {
                 // Read this API's token from now on; `drain` runs the next pass at once.
-                let mut apis = self.0.token_apis.borrow_mut();
-                if !apis.contains(api) {
-                    apis.push(api.clone());
-                }
+                self.0.read_token_before_lock(api);
                 0.0
             }
         };

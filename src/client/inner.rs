@@ -93,6 +93,21 @@ pub fn final_outcome(ev: &Value) -> Option<Value> {
 }
 
 impl Inner {
+    /// The drain lock's name for `user`'s queue in this database: `<database name>:<user>`,
+    /// also the queue's Background Sync tag (`background.rs`).
+    pub fn lock_name(&self, user: &str) -> String {
+        format!("{}:{}", self.store.name(), user)
+    }
+
+    /// Passes read `api`'s token before they take the drain lock from now on (the app's
+    /// callback never runs under it; a pass that finds it missing stops with `NeedToken`).
+    pub fn read_token_before_lock(&self, api: &str) {
+        let mut apis = self.token_apis.borrow_mut();
+        if !apis.iter().any(|a| a == api) {
+            apis.push(api.to_string());
+        }
+    }
+
     /// Reports an event of this context: to local subscribers and to other contexts.
     pub fn emit(&self, ev: Event) {
         let variables = ev.variables.clone();

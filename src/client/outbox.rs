@@ -53,7 +53,7 @@ impl ClientRef {
         user: &str,
         f: impl FnOnce(ClientRef, bool) -> Fut + 'static,
     ) -> R {
-        let name = format!("{}:{}", self.0.store.name(), user);
+        let name = self.0.lock_name(user);
         let this = self.clone();
         lock::with_lock(&name, move |exclusive| f(this, exclusive)).await
     }
