@@ -150,6 +150,12 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     pub async fn run(&self) -> Result<Stop, StoreError> {
         let mut writes = vec![];
         let stop = self.pass(&mut writes).await;
+        self.finish(writes).await?;
+        stop
+    }
+
+    /// Issues what is held and waits for every outcome write issued (`writes`) to be on disk.
+    pub(super) async fn finish(&self, mut writes: Vec<Write<'a>>) -> Result<(), StoreError> {
         self.flush(&mut writes);
         for w in writes {
             match w.await {
@@ -158,7 +164,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 Err(e) => return Err(e),
             }
         }
-        stop
+        Ok(())
     }
 
     async fn pass(&self, writes: &mut Vec<Write<'a>>) -> Result<Stop, StoreError> {

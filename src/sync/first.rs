@@ -60,13 +60,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     async fn send_alone(&self, e: &mut Entry, req: crate::transport::HttpRequest, token: Option<String>) -> Result<Stop, StoreError> {
         let mut writes = vec![];
         let stop = self.send(e, req, token, &mut writes).await?;
-        for w in writes {
-            match w.await {
-                // Purged meanwhile: nothing to record.
-                Ok(()) | Err(StoreError::NotFound(_)) => {}
-                Err(err) => return Err(err),
-            }
-        }
+        self.finish(writes).await?;
         Ok(stop.unwrap_or(Stop::Idle))
     }
 }
