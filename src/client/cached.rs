@@ -162,13 +162,9 @@ impl ClientRef {
     /// the call that made it may resolve.
     fn written(&self, id: &str) {
         self.0.cache_writing.borrow_mut().retain(|w| w.id != id);
-        let ready: Vec<js_sys::Function> = {
-            let mut w = self.0.cache_waiters.borrow_mut();
-            let (hit, keep): (Vec<_>, Vec<_>) = w.drain(..).partition(|(wid, _)| wid == id);
-            *w = keep;
-            hit.into_iter().map(|(_, f)| f).collect()
-        };
-        ready.iter().for_each(|f| drop(f.call0(&JsValue::NULL)));
+        for f in super::inner::take_waiting(&self.0.cache_waiters, id) {
+            let _ = f.call0(&JsValue::NULL);
+        }
     }
 
     /// Waits until entry `id`'s answer is in the cache, so that a call resolving `sent` is
