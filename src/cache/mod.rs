@@ -167,6 +167,13 @@ impl<S: CacheStore> Cache<S> {
         f(&mut users[i].1)
     }
 
+    /// Runs `f` on `user`'s records in memory without changing them (empty if not loaded).
+    fn with_loaded<R>(&self, user: &str, f: impl FnOnce(&Records) -> R) -> R {
+        let users = self.users.borrow();
+        let empty = Records::new();
+        f(users.iter().find(|(u, _)| u == user).map_or(&empty, |(_, r)| r))
+    }
+
     /// Loads `user`'s records unless they are in memory, or waits for the load already under
     /// way. A load that finishes after another call already loaded them is dropped (theirs is
     /// as new or newer).
@@ -257,15 +264,14 @@ impl<S: CacheStore> Cache<S> {
     /// `query` assembled from `user`'s records as `view` layers them (overlays, updaters).
     pub(super) async fn read_view<D>(&self, user: &str, query: &Query, variables: &Value, view: impl for<'r> FnOnce(&'r Records) -> pending::Layered<'r>, assemble: Assemble<D>) -> Result<Assembled<D>, CacheError> {
         self.ensure(user).await?;
-        let users = self.users.borrow();
-        let empty = Records::new();
-        let records = users.iter().find(|(u, _)| u == user).map(|(_, r)| r).unwrap_or(&empty);
         let root = root_key(query.name, variables);
-        let view = view(records);
-        let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
-        let built = assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
-        let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);
-        Ok(Assembled { data: built.data, pending: built.pending, fetched_at })
+        self.with_loaded(user, |records| {
+            let view = view(records);
+            let miss = |missing| CacheError::Miss(Miss { operation: query.name.into(), missing });
+            let built = assemble(query.selection, variables, &root, query.name, &view).map_err(miss)?;
+            let fetched_at = records.get(&root).map(|r| r.at).unwrap_or(0.0);
+            Ok(Assembled { data: built.data, pending: built.pending, fetched_at })
+        })
     }
 
     /// Records a sent delete: removes entity `key` of `user` and every ref to it (dropped from

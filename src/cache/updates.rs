@@ -17,7 +17,7 @@
 use super::normalize::{self, ShapeError};
 use super::pending::{Layer, Layered, Op};
 use super::record::{as_ref, encode, is_root, root_key, Fields};
-use super::{assemble, delete, Assembled, Cache, CacheError, Records};
+use super::{assemble, delete, Assembled, Cache, CacheError};
 use crate::api::model::{Api, Operation, Query, Selection};
 use crate::outbox::placeholders;
 use crate::store::{CacheStore, Durability};
@@ -163,10 +163,7 @@ impl<S: CacheStore> Cache<S> {
     /// results it made incomplete are left as they were.
     pub async fn commit_update(&self, user: &str, api: &'static Api, entry_id: &str, now: f64, run: &mut dyn FnMut(&mut Updating<'_, '_>)) -> Result<Vec<String>, CacheError> {
         self.ensure(user).await?;
-        let changes = {
-            let users = self.users.borrow();
-            let empty = Records::new();
-            let records = users.iter().find(|(u, _)| u == user).map(|(_, r)| r).unwrap_or(&empty);
+        let changes = self.with_loaded(user, |records| {
             let mut view = Layered::new(records, &[]);
             let mut u = Updating { api, view: &mut view, entry_id: entry_id.into(), wrote: vec![] };
             run(&mut u);
@@ -178,7 +175,7 @@ impl<S: CacheStore> Cache<S> {
             let mut changes = view.changes();
             changes.retain(|(k, _)| !incomplete.contains(k));
             changes
-        };
+        });
         let (mut changed, mut puts, mut deletes) = (vec![], vec![], vec![]);
         self.with(user, |records| {
             for (key, fields) in changes {
