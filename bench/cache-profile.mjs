@@ -15,6 +15,7 @@ import { createRequire } from "node:module";
 import { timesheetsFixture } from "./cache-fixture.mjs";
 import { CHROMIUM_FLAGS, ROOT, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 import { useReleaseServer } from "./release-server.mjs";
+import { count, eachSample, printTop } from "./profile.mjs";
 
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -111,19 +112,7 @@ try {
     timeline = t.log;
     // Self time per function: samples × the interval between them; total time: the samples
     // with the function anywhere on the stack (counted once per sample).
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const parent = new Map();
-    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const nameOf = (n) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop()}`.trim();
-    const dt = profile.timeDeltas;
-    profile.samples.forEach((id, i) => {
-      const ms = (dt[i + 1] ?? 0) / 1000;
-      const name = nameOf(byId.get(id));
-      selfMs.set(name, (selfMs.get(name) ?? 0) + ms);
-      const seen = new Set();
-      for (let at = id; at !== undefined; at = parent.get(at)) seen.add(nameOf(byId.get(at)));
-      for (const n of seen) totalMs.set(n, (totalMs.get(n) ?? 0) + ms);
-    });
+    eachSample(profile, (sample) => count(selfMs, totalMs, sample));
     await page.evaluate(() => window.client.close());
     log(`run ${run + 1}: open ${t.opened.toFixed(1)} ms, open + read ${t.end.toFixed(1)} ms`);
   }
@@ -134,14 +123,11 @@ try {
   rmSync(dirname(fixtures), { recursive: true, force: true });
 }
 
-const short = (name) => name.replace(/::h[0-9a-f]{16}/, "").replace(/<?dlmalloc\[[0-9a-f]+\]::/g, "").slice(0, 150);
 console.log(`(program) self ms per run: ${((selfMs.get("(program)") ?? 0) / RUNS).toFixed(2)}`);
-const top = [...selfMs].filter(([k]) => !/^\((idle|program)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 40);
 console.log(`self time over ${RUNS} cold reads (each profiled from open to 300 ms after the read), ms per run:`);
-for (const [name, ms] of top) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
-const totals = [...totalMs].filter(([k]) => !/^\((root|idle|program)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 60);
+printTop(selfMs, RUNS, 40, /^\((idle|program)\)/);
 console.log(`\ntotal time (self + callees), ms per run:`);
-for (const [name, ms] of totals) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
+printTop(totalMs, RUNS, 60);
 console.log(`\nphases: ${phases.map((p) => `open ${p.opened.toFixed(1)} / read done ${p.end.toFixed(1)}`).join("; ")}`);
 console.log("\nIndexedDB, last run (ms after Client.open was called):");
 for (const r of timeline) console.log(`${String(r.issued).padStart(8)} → ${String(r.answered ?? "").padStart(8)}  ${r.m.padEnd(10)} ${r.on}`);

@@ -13,6 +13,7 @@ import { join, resolve } from "node:path";
 import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 import { manyProfilesFixture, profileId } from "../tests/js/e2e/many-profiles.mjs";
 import { useReleaseServer } from "./release-server.mjs";
+import { count, eachSample, printTop, short } from "./profile.mjs";
 
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -104,23 +105,13 @@ try {
     await page.evaluate(() => window.client.close());
     drains.push(took);
     log(`run ${run + 1}: drained ${COUNT} in ${took.toFixed(0)} ms`);
-    const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-    const parent = new Map();
-    for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-    const nameOf = (n) => `${n.callFrame.functionName || "(anonymous)"} ${n.callFrame.url.split("/").pop()}`.trim();
-    const dt = profile.timeDeltas;
     // Sample times in the page's clock (performance.now()), to within the ~1 ms between the
     // page's last reading and the profiler's stop: both clocks are monotonic.
     const origin = profile.endTime / 1000 - pageEnd;
     const firstPost = last.posts[0]?.issued ?? 0;
-    let t = profile.startTime;
-    profile.samples.forEach((id, i) => {
-      t += dt[i] ?? 0;
-      const ms = (dt[i + 1] ?? 0) / 1000;
-      const name = nameOf(byId.get(id));
-      const seen = new Set();
-      for (let at = id; at !== undefined; at = parent.get(at)) seen.add(nameOf(byId.get(at)));
-      const at = t / 1000 - origin - last.t0;
+    eachSample(profile, (sample) => {
+      const { ms, name, stack: seen } = sample;
+      const at = sample.at / 1000 - origin - last.t0;
       const early = at >= 0 && at < firstPost;
       if (early && run === RUNS - 1) {
         // The last run's start, in 5 ms bins: which function (innermost named frame) held the thread.
@@ -129,10 +120,8 @@ try {
         const named = [...seen].find((n) => /graphql_outbox::(sync|store|client)/.test(n)) ?? name;
         row.set(named, (row.get(named) ?? 0) + ms);
       }
-      for (const [self, total] of early ? [[selfMs, totalMs], [startSelf, startTotal]] : [[selfMs, totalMs]]) {
-        self.set(name, (self.get(name) ?? 0) + ms);
-        for (const n of seen) total.set(n, (total.get(n) ?? 0) + ms);
-      }
+      count(selfMs, totalMs, sample);
+      if (early) count(startSelf, startTotal, sample);
     });
   }
 } finally {
@@ -141,18 +130,17 @@ try {
   await server.stop();
 }
 
-const short = (name) => name.replace(/::h[0-9a-f]{16}/, "").slice(0, 150);
 const busy = [...selfMs].filter(([k]) => !/^\((idle|program|garbage collector)\)/.test(k)).reduce((a, [, v]) => a + v, 0);
 console.log(`drains: ${drains.map((d) => d.toFixed(0)).join(", ")} ms; per run: main thread busy (JS + wasm) ${(busy / RUNS).toFixed(0)} ms, idle ${((selfMs.get("(idle)") ?? 0) / RUNS).toFixed(0)} ms, (program) ${((selfMs.get("(program)") ?? 0) / RUNS).toFixed(0)} ms, GC ${((selfMs.get("(garbage collector)") ?? 0) / RUNS).toFixed(0)} ms`);
 console.log(`\nself time, ms per run:`);
-for (const [name, ms] of [...selfMs].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
+printTop(selfMs, RUNS, 40, null);
 console.log(`\ntotal time (self + callees), ms per run:`);
-for (const [name, ms] of [...totalMs].filter(([k]) => !/^\((root|idle|program)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 60)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
+printTop(totalMs, RUNS, 60);
 
 console.log(`\nbefore the first POST: self time, ms per run:`);
-for (const [name, ms] of [...startSelf].sort((a, b) => b[1] - a[1]).slice(0, 25)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
+printTop(startSelf, RUNS, 25, null);
 console.log(`before the first POST: total time, ms per run:`);
-for (const [name, ms] of [...startTotal].filter(([k]) => !/^\((root|idle|program)\)/.test(k)).sort((a, b) => b[1] - a[1]).slice(0, 50)) console.log(`${(ms / RUNS).toFixed(2).padStart(8)}  ${short(name)}`);
+printTop(startTotal, RUNS, 50);
 
 console.log(`\nthe last run before its first POST, 5 ms bins (ms after online: the busiest SDK frame, else the sampled one):`);
 startBins.forEach((row, i) => {
