@@ -15,7 +15,7 @@ import { createRequire } from "node:module";
 import { timesheetsFixture } from "./cache-fixture.mjs";
 import { CHROMIUM_FLAGS, ROOT, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 import { useReleaseServer } from "./release-server.mjs";
-import { count, eachSample, printTop } from "./profile.mjs";
+import { count, eachSample, printTop, profiler } from "./profile.mjs";
 
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -77,9 +77,7 @@ let timeline = null;
 const phases = [];
 try {
   const page = await openPage(context, server.url);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+  const cdp = await profiler(context, page, 50);
   for (let run = -1; run < RUNS; run++) {
     const db = `profile-${run + 1}`;
     await page.evaluate(async ({ db, query }) => {

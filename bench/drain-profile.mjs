@@ -13,7 +13,7 @@ import { join, resolve } from "node:path";
 import { ROOT, launchProfile, startServer, openPage } from "../tests/js/e2e/harness.mjs";
 import { manyProfilesFixture, profileId } from "../tests/js/e2e/many-profiles.mjs";
 import { useReleaseServer } from "./release-server.mjs";
-import { count, eachSample, printTop, short } from "./profile.mjs";
+import { count, eachSample, printTop, profiler, short } from "./profile.mjs";
 
 const argv = process.argv.slice(2);
 const option = (name) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -72,9 +72,7 @@ let last = null;
 const drains = [];
 try {
   const page = await openPage(context, server.url);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("Profiler.enable");
-  await cdp.send("Profiler.setSamplingInterval", { interval: 100 });
+  const cdp = await profiler(context, page, 100);
   for (let run = 0; run < RUNS; run++) {
     await context.setOffline(true);
     await page.evaluate((db) => openClient({ database: db, user: "bench", extra: { batch: { max: 20 } } }), `drain-profile-${run}`);

@@ -1,6 +1,14 @@
 // What the profiling scripts (cache-profile.mjs, drain-profile.mjs) share: DevTools CPU profiles
 // of the page read sample by sample, and the tables they print.
 
+/** A DevTools session on `page` with the CPU profiler enabled, sampling every `intervalUs` µs. */
+export async function profiler(context, page, intervalUs) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: intervalUs });
+  return cdp;
+}
+
 /**
  * Calls `visit(sample)` for each sample of a `Profiler.stop` profile, in order, with
  * `{ ms, name, stack, at }`: the time it stands for (the interval to the next sample), its
