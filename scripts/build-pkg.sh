@@ -49,36 +49,8 @@ declare global {
 }
 DTS
 version="$(awk -F'"' '/^version = / { print $2; exit }' Cargo.toml)"
-# No `repository` or `homepage`: the project has no public URL yet. React is an optional peer
-# dependency: only graphql-outbox/react imports it (useSyncExternalStore: React 18 or later).
-cat > pkg/package.json <<JSON
-{
-  "name": "graphql-outbox",
-  "version": "$version",
-  "description": "Typed GraphQL mutations for Worksome and the GC Directory through a durable IndexedDB outbox",
-  "keywords": ["graphql", "outbox", "offline", "indexeddb", "wasm", "worksome"],
-  "license": "MIT OR Apache-2.0",
-  "type": "module",
-  "main": "./index.js",
-  "module": "./index.js",
-  "types": "./index.d.ts",
-  "exports": {
-    ".": { "types": "./index.d.ts", "default": "./index.js" },
-    "./react": { "types": "./react.d.ts", "default": "./react.js" },
-    "./graphql_outbox_bg.wasm": { "types": "./graphql_outbox_bg.wasm.d.ts", "default": "./graphql_outbox_bg.wasm" },
-    "./package.json": "./package.json"
-  },
-  "files": [
-    "index.js", "index.d.ts", "graphql_outbox.js", "graphql_outbox.d.ts",
-    "graphql_outbox_bg.wasm", "graphql_outbox_bg.wasm.d.ts",
-    "store.js", "store.d.ts", "react.js", "react.d.ts",
-    "README.md", "LICENSE-MIT", "LICENSE-APACHE"
-  ],
-  "peerDependencies": { "react": ">=18" },
-  "peerDependenciesMeta": { "react": { "optional": true } },
-  "sideEffects": ["./index.js"]
-}
-JSON
+# The manifest, with `repository`/`homepage` from the clone's origin (see scripts/manifest.mjs).
+node scripts/manifest.mjs pkg "$version"
 raw=$(stat -c %s pkg/graphql_outbox_bg.wasm)
 gz=$(gzip -9 -c pkg/graphql_outbox_bg.wasm | wc -c)
 glue=$(cat pkg/graphql_outbox.js pkg/index.js | wc -c)

@@ -32,7 +32,7 @@ done_stage "native tests"
 
 stage "npm package + TypeScript consumer tests"
 "$ROOT/scripts/build-pkg.sh"
-(cd tests/js && node --test typecheck.test.mjs package.test.mjs)
+(cd tests/js && node --test typecheck.test.mjs package.test.mjs manifest.test.mjs)
 build_www   # the timesheet app (www/dist), type-checked; e2e/app.test.mjs drives it
 done_stage "package and TypeScript tests"
 

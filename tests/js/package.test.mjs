@@ -8,6 +8,7 @@ import { readFileSync, writeFileSync, mkdtempSync, mkdirSync, symlinkSync, exist
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { tmpdir } from "node:os";
+import { repositoryFields } from "../../scripts/manifest.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
@@ -58,9 +59,16 @@ test("package.json: ES module, exports map with types, the wasm importable by pa
     assert.ok(existsSync(join(pkg, t)), `${t} missing`);
     assert.ok(EXPECTED_FILES.includes(t.replace(/^\.\//, "")), `${t} not shipped`);
   }
-  // No public URL exists yet: no invented repository or homepage.
-  assert.equal(manifest.repository, undefined);
-  assert.equal(manifest.homepage, undefined);
+  // repository/homepage/bugs are where this clone was cloned from (scripts/manifest.mjs): its
+  // origin's public address, or none (never an invented one) when origin is a path or absent.
+  let origin = null;
+  try {
+    origin = execFileSync("git", ["-C", root, "remote", "get-url", "origin"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+  } catch {}
+  const fields = process.env.GRAPHQL_OUTBOX_REPOSITORY ? repositoryFields(process.env.GRAPHQL_OUTBOX_REPOSITORY) : repositoryFields(origin);
+  assert.deepEqual(manifest.repository, fields.repository);
+  assert.equal(manifest.homepage, fields.homepage);
+  assert.deepEqual(manifest.bugs, fields.bugs);
 });
 
 test("the README covers quick start, options, errors, the outbox, TypeScript and bundlers", () => {
