@@ -35,7 +35,15 @@ impl Node<'_> {
         match self {
             Node::Null => Value::Null,
             Node::Leaf(v) => v.clone(),
-            Node::Object(fields) => Value::Object(fields.into_iter().map(|(k, n)| (k.to_string(), n.value())).collect()),
+            Node::Object(fields) => {
+                // Inserted one by one: collecting into a `Map` sorts (a stable sort instance
+                // per call site, ~1 KB of wasm each, as in `classify::typed_errors`).
+                let mut m = serde_json::Map::new();
+                for (k, n) in fields {
+                    m.insert(k.to_string(), n.value());
+                }
+                Value::Object(m)
+            }
             Node::List(items) => Value::Array(items.into_iter().map(Node::value).collect()),
         }
     }

@@ -62,7 +62,9 @@ fn object(api: &Api, sel: &Selection, vars: &Value, obj: &Map<String, Value>, ou
             Some(s) => value(api, s, vars, v, out),
         };
         // Two aliases of one field with one storage key: their sub-selections add up.
-        merge_fields(&mut fields, std::iter::once((field_key(f, vars).into_owned(), stored)).collect());
+        let mut one = Fields::new();
+        one.insert(field_key(f, vars).into_owned(), stored);
+        merge_fields(&mut fields, one);
     }
     fields
 }

@@ -95,7 +95,11 @@ fn typed_errors(errors: &Value) -> Value {
             .map(|item| {
                 let mut obj = match item {
                     Value::Object(m) => m.clone(),
-                    other => serde_json::Map::from_iter([("message".to_string(), other.clone())]),
+                    other => {
+                        let mut m = serde_json::Map::new();
+                        m.insert("message".to_string(), other.clone());
+                        m
+                    }
                 };
                 let text = match obj.get("message") {
                     Some(Value::String(_)) => None,
