@@ -1,6 +1,7 @@
 //! What an answer means for a mutation: sent, worth retrying, blocked on auth, or dead.
 //! The one place that decides it, so the call path and (later) the drainer agree.
 
+use crate::outbox::envelope::{self, Said};
 use crate::transport::{HttpResponse, NetworkError};
 use serde_json::Value;
 
@@ -55,10 +56,6 @@ fn imf_fixdate_ms(s: &str) -> Option<f64> {
     Some(((days * 86_400 + h * 3600 + m * 60 + sec) * 1000) as f64)
 }
 
-// The GraphQL envelope is read with serde_json directly, not graphql_client's `Response`/`Error`:
-// with `default-features = false` those types (a HashMap per `extensions`, `Location`,
-// `PathFragment`) added 7.4 KB gzip to the wasm (152.9 -> 160.3 KB, measured 2026-12-01), more
-// than the whole growth budget of the crate moves (5%), for the two fields read here.
 fn first_message(errors: &Value) -> Option<String> {
     errors.get(0)?.get("message")?.as_str().map(str::to_string)
 }
@@ -82,37 +79,6 @@ fn body_text(body: Option<&Value>, raw: &str) -> Option<String> {
         Some((cut, _)) => format!("{}…", &text[..cut]),
         None => text,
     })
-}
-
-/// The server's `errors` with every item an object whose `message` is a string, as
-/// `GraphQLErrorItem` promises: a server that breaks the GraphQL spec here (a number, an
-/// object, a bare string item) gets its value as JSON text instead of reaching the app as is.
-fn typed_errors(errors: &Value) -> Value {
-    let items = errors.as_array().map(Vec::as_slice).unwrap_or_default();
-    Value::Array(
-        items
-            .iter()
-            .map(|item| {
-                let mut obj = match item {
-                    Value::Object(m) => m.clone(),
-                    other => {
-                        let mut m = serde_json::Map::new();
-                        m.insert("message".to_string(), other.clone());
-                        m
-                    }
-                };
-                let text = match obj.get("message") {
-                    Some(Value::String(_)) => None,
-                    Some(Value::Null) | None => Some("GraphQL error".to_string()),
-                    Some(other) => Some(other.to_string()),
-                };
-                if let Some(t) = text {
-                    obj.insert("message".into(), Value::String(t));
-                }
-                Value::Object(obj)
-            })
-            .collect(),
-    )
 }
 
 /// The `errors` of a dead entry whose 4xx answer is not GraphQL: one item whose message is
@@ -151,11 +117,10 @@ fn classify_with(field: Option<&str>, answer: Result<HttpResponse, NetworkError>
         Err(NetworkError(reason)) => return Outcome::Retry { reason, status: None, retry_after_ms: None },
     };
     let status = resp.status;
-    let body: Option<Value> = serde_json::from_str(&resp.body).ok();
-    let errors = body.as_ref().and_then(|b| b.get("errors")).filter(|e| e.as_array().is_some_and(|a| !a.is_empty()));
+    let Said { errors, data, body } = envelope::read(&resp.body);
     match status {
         401 | 403 => {
-            let message = errors.and_then(first_message).or_else(|| body_text(body.as_ref(), &resp.body));
+            let message = errors.as_ref().and_then(first_message).or_else(|| body_text(body.as_ref(), &resp.body));
             Outcome::Auth { status, message: message.unwrap_or_else(|| format!("HTTP {status}")) }
         }
         408 | 429 | 500..=599 => Outcome::Retry {
@@ -163,17 +128,12 @@ fn classify_with(field: Option<&str>, answer: Result<HttpResponse, NetworkError>
             status: Some(status),
             retry_after_ms: retry_after_ms(resp.retry_after.as_deref(), now_ms),
         },
-        200..=299 => match (&body, errors) {
-            (_, Some(errs)) => {
-                let errors = typed_errors(errs);
-                Outcome::Dead { status, message: first_message(&errors).unwrap_or_else(|| "GraphQL error".into()), errors }
-            }
-            (Some(b), None) if b.get("data").is_some_and(Value::is_object) => {
-                Outcome::Sent(match field {
-                    Some(f) => b["data"].get(f).cloned().unwrap_or(Value::Null),
-                    None => b["data"].clone(),
-                })
-            }
+        200..=299 => match (data, errors) {
+            (_, Some(errors)) => Outcome::Dead { status, message: first_message(&errors).unwrap_or_else(|| "GraphQL error".into()), errors },
+            (Some(mut data), None) => Outcome::Sent(match field {
+                Some(f) => data.get_mut(f).map(Value::take).unwrap_or(Value::Null),
+                None => data,
+            }),
             // A 2xx that is not a GraphQL answer (a captive portal's page, a cut body): we cannot
             // tell whether it reached the API, so retry; the idempotency key makes that safe.
             _ => Outcome::Retry { reason: format!("HTTP {status} without a GraphQL body"), status: Some(status), retry_after_ms: None },
@@ -182,10 +142,7 @@ fn classify_with(field: Option<&str>, answer: Result<HttpResponse, NetworkError>
         // error object, an HTML page from a proxy) as a string: it used to pass the body's
         // `error` object through as `errors[0].message`, which the type says is a string.
         _ => {
-            let errors = match errors {
-                Some(errs) => typed_errors(errs),
-                None => http_errors(status, body.as_ref(), &resp.body),
-            };
+            let errors = errors.unwrap_or_else(|| http_errors(status, body.as_ref(), &resp.body));
             Outcome::Dead { status, message: first_message(&errors).unwrap_or_else(|| format!("HTTP {status}")), errors }
         }
     }

@@ -6,6 +6,7 @@
 pub mod classify;
 pub mod clock;
 pub mod deps;
+pub mod envelope;
 pub mod entry;
 pub mod key;
 pub mod placeholders;

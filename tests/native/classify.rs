@@ -110,3 +110,25 @@ fn a_query_answer_is_the_whole_data_object_by_the_same_rules() {
     assert!(matches!(q(503, ""), Outcome::Retry { status: Some(503), .. }));
     assert!(matches!(q(200, "<html>"), Outcome::Retry { .. }));
 }
+
+#[test]
+fn graphql_errors_keep_the_spec_fields_and_write_no_nulls() {
+    // Read through graphql_client's `Error`: `locations`, `path` (keys and indexes) and
+    // `extensions` reach the app as sent; an absent field stays absent (the crate's own
+    // `Serialize` would write `null`). Keys beyond the spec's four: envelope_crate.rs.
+    let body = json!({ "data": { "doIt": null }, "errors": [
+        { "message": "bad date", "locations": [{ "line": 2, "column": 9 }], "path": ["doIt", "registrations", 3, "date"],
+          "extensions": { "validation": { "input.date": ["The date is invalid."] }, "category": "validation" } },
+        { "message": "second" },
+    ] }).to_string();
+    let (message, errors) = dead(200, &body);
+    assert_eq!(message, "bad date");
+    assert_eq!(errors, json!([
+        { "message": "bad date", "locations": [{ "line": 2, "column": 9 }], "path": ["doIt", "registrations", 3, "date"],
+          "extensions": { "category": "validation", "validation": { "input.date": ["The date is invalid."] } } },
+        { "message": "second" },
+    ]));
+    // A location the crate cannot read (a line beyond i32) is read as plain JSON, item kept whole.
+    let odd = json!({ "errors": [{ "message": "m", "locations": [{ "line": 1e12, "column": 1 }] }] }).to_string();
+    assert_eq!(dead(200, &odd).1, json!([{ "message": "m", "locations": [{ "line": 1e12, "column": 1 }] }]));
+}

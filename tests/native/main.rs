@@ -12,6 +12,7 @@ mod batching;
 mod classify;
 mod coverage;
 mod drain;
+mod envelope_crate;
 mod fakes;
 mod first;
 mod formats;
