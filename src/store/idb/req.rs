@@ -2,7 +2,8 @@
 //! and the JSON conversions of stored values.
 //!
 //! The crate's rules this store is written for: a `Transaction` rolls back when dropped unless
-//! `commit` was called (so `?` inside a write leaves nothing half written); a request future
+//! `commit` was called (so `?` inside a write leaves nothing half written; a readonly one is
+//! dropped once its results are read, and its abort undoes nothing); a request future
 //! attaches its listeners at its first poll and then wakes in a microtask of the request's
 //! success event, while the transaction is still active, so a write issued right after
 //! awaiting a read of the same transaction keeps it alive; awaiting anything else lets it
