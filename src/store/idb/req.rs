@@ -82,8 +82,9 @@ pub async fn commit(tx: Transaction<'static>) -> Result<(), StoreError> {
 /// query: all records), so the crate's builder is instantiated once per store or index kind.
 pub const ALL: u32 = 0;
 
-/// A `getAll` or `getAllKeys` request's items, in order, once it has succeeded.
-pub async fn all(r: GetAllPrimitiveRequest<JsValue>) -> Result<js_sys::Array, StoreError> {
+/// A `getAll` or `getAllKeys` request's items, in order, once it has succeeded (the crate
+/// yields them one JS call each; collected here, not into a new JS array: no call more).
+pub async fn all(r: GetAllPrimitiveRequest<JsValue>) -> Result<Vec<JsValue>, StoreError> {
     Ok(r.await.map_err(db_error)?.map(|v| v.unwrap_or(JsValue::UNDEFINED)).collect())
 }
 
@@ -129,4 +130,33 @@ pub fn spawn<T: 'static>(work: impl Future<Output = T> + 'static) -> impl Future
             }
         }
     })
+}
+
+type Handler = Closure<dyn FnMut(web_sys::Event)>;
+
+/// A raw request's result, or its error: for the one read that needs the records as the JS
+/// array IndexedDB made (`cache.rs`, the cold load).
+pub fn raw_result(req: web_sys::IdbRequest) -> impl Future<Output = Result<JsValue, StoreError>> {
+    let mut hold: Option<(Handler, Handler)> = None;
+    let p = js_sys::Promise::new(&mut |resolve, reject| {
+        let ok_req = req.clone();
+        let ok = Handler::new(move |_| {
+            let _ = resolve.call1(&JsValue::NULL, &ok_req.result().unwrap_or(JsValue::UNDEFINED));
+        });
+        let err_req = req.clone();
+        let err = Handler::new(move |_| {
+            let e = err_req.error().ok().flatten().map(JsValue::from).unwrap_or_else(|| "request failed".into());
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        req.set_onsuccess(Some(ok.as_ref().unchecked_ref()));
+        req.set_onerror(Some(err.as_ref().unchecked_ref()));
+        hold = Some((ok, err));
+    });
+    async move {
+        let r = wasm_bindgen_futures::JsFuture::from(p).await;
+        req.set_onsuccess(None);
+        req.set_onerror(None);
+        drop(hold);
+        r.map_err(|e| store_error(&e))
+    }
 }
