@@ -190,3 +190,31 @@ async fn issued_updates_land_unpolled_and_in_issue_order() {
     assert!(matches!(s.update_issued(gone).await, Err(graphql_outbox::store::StoreError::NotFound(_))));
     s.close();
 }
+
+/// The connection's raw `onversionchange` handler (kept raw: the crate's `version_changes()`
+/// needs its tokio-macros feature for what this one handler does) lets another context delete
+/// the database while a store has it open, and the store's next operation reopens (recreates) it.
+#[wasm_bindgen_test]
+async fn another_contexts_delete_is_not_blocked_and_the_store_then_reopens() {
+    use graphql_outbox::outbox::entry::Entry;
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let db = fresh_db();
+    let s = IdbStore::open(Some(&db)).await.unwrap();
+    let mut e = Entry::new(format!("{db}-deleted"), "gcdirectory", "deleteOrgTier", json!({ "id": "1" }), "u", 1000.0);
+    s.insert(&mut e).await.unwrap();
+    let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
+    let delete = factory.delete_database(&schema::database_name(Some(&db))).unwrap();
+    let blocked = Rc::new(Cell::new(false));
+    let b2 = blocked.clone();
+    let on_blocked = Closure::<dyn FnMut()>::new(move || b2.set(true));
+    delete.set_onblocked(Some(on_blocked.as_ref().unchecked_ref()));
+    idb_result(&delete).await;
+    assert!(!blocked.get(), "the open store closed its connection on versionchange");
+    let listing = s.list().await.expect("the store reopens the (recreated) database");
+    assert!(listing.entries.is_empty(), "{:?}", listing.entries);
+    let mut again = Entry::new(format!("{db}-after"), "gcdirectory", "deleteOrgTier", json!({ "id": "2" }), "u", 1000.0);
+    s.insert(&mut again).await.expect("writes go to the new database");
+    assert_eq!(s.get(&again.id).await.unwrap().map(|e| e.id), Some(again.id.clone()));
+    s.close();
+}

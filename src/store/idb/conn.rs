@@ -2,18 +2,27 @@
 //! `deleteDatabase` must not be blocked by us, so a `versionchange` closes our connection; the
 //! next operation then reopens it (recreating a deleted database, or failing `Unavailable` if a
 //! newer SDK upgraded it). After `close()` by the app every operation fails `Unavailable`.
+//!
+//! Each opened connection is kept as a `&'static Database` (one small handle leaked per open or
+//! reopen, which are rare): `indexed_db_futures` ties a `Transaction` to the `Database` it
+//! borrows, and an issued write (`update_issued`) moves its transaction into a task that
+//! outlives the call. The JS connection itself is still closed (versionchange, `close()`).
 
 use super::schema;
 use crate::store::StoreError;
 use std::cell::{Cell, RefCell};
+use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
-use web_sys::IdbDatabase;
+
+/// An open connection (see the module comment for why it is `'static`).
+pub type Db = &'static Database;
 
 /// One database connection that reopens itself after a `versionchange` closed it.
 pub struct Conn {
     name: String,
-    db: RefCell<Option<IdbDatabase>>,
+    db: RefCell<Option<Db>>,
     /// Set by the `versionchange` handler: the connection was closed for another context.
     stale: Rc<Cell<bool>>,
     /// Set by `close()`: the app is done with this client.
@@ -28,35 +37,39 @@ impl Conn {
         Ok(c)
     }
 
-    async fn reopen(&self) -> Result<IdbDatabase, StoreError> {
-        let db = schema::open(&self.name).await?;
-        let (stale, d2) = (self.stale.clone(), db.clone());
+    async fn reopen(&self) -> Result<Db, StoreError> {
+        let db: Db = Box::leak(Box::new(schema::open(&self.name).await?));
+        // The raw connection's `onversionchange`, not the crate's `version_changes()`: that
+        // needs its `version-change` feature (tokio's macros and an event stream) for what one
+        // handler does here. tests/browser/store.rs (`a_versionchange_closes_...`) shows it.
+        let raw: web_sys::IdbDatabase = (**db.as_sys()).clone();
+        let (stale, d2) = (self.stale.clone(), raw.clone());
         let on_change = Closure::<dyn FnMut()>::new(move || {
             d2.close();
             stale.set(true);
         });
-        db.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
+        raw.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
         // Lives as long as the connection may get the event; one per (rare) reopen.
         on_change.forget();
         if self.closed.get() {
-            db.close();
+            raw.close();
             return Err(closed());
         }
         self.stale.set(false);
-        *self.db.borrow_mut() = Some(db.clone());
+        *self.db.borrow_mut() = Some(db);
         Ok(db)
     }
 
     /// The connection, if it can be used right now without reopening.
-    pub fn current(&self) -> Result<Option<IdbDatabase>, StoreError> {
+    pub fn current(&self) -> Result<Option<Db>, StoreError> {
         if self.closed.get() {
             return Err(closed());
         }
-        Ok(if self.stale.get() { None } else { self.db.borrow().clone() })
+        Ok(if self.stale.get() { None } else { *self.db.borrow() })
     }
 
     /// The connection, reopened first if another context closed it.
-    pub async fn ready(&self) -> Result<IdbDatabase, StoreError> {
+    pub async fn ready(&self) -> Result<Db, StoreError> {
         match self.current()? {
             Some(db) => Ok(db),
             None => self.reopen().await,
@@ -66,8 +79,8 @@ impl Conn {
     /// Closes the connection for good (the app's `client.close()`).
     pub fn close(&self) {
         self.closed.set(true);
-        if let Some(db) = self.db.borrow().as_ref() {
-            db.close();
+        if let Some(db) = *self.db.borrow() {
+            db.as_sys().close();
         }
     }
 }

@@ -6,9 +6,11 @@
 //! disk; an abort, a full disk say, fails every insert of the group and none is stored), and
 //! lookups by id, in one readonly transaction.
 
-use super::req::{done, store_error, transaction};
+use super::conn::Db;
+use super::req::{commit, db_error, transaction, Mode};
 use super::schema::ENTRIES;
 use crate::store::StoreError;
+use indexed_db_futures::prelude::*;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -38,7 +40,7 @@ impl<I: 'static, O: Clone + 'static> Turn<I, O> {
     /// each) once the turn's other callers have joined.
     pub async fn join<F, Fut>(self: &Rc<Self>, item: I, db: Rc<super::conn::Conn>, run: F) -> Result<O, StoreError>
     where
-        F: FnOnce(Result<web_sys::IdbDatabase, StoreError>, Vec<I>) -> Fut + 'static,
+        F: FnOnce(Result<Db, StoreError>, Vec<I>) -> Fut + 'static,
         Fut: std::future::Future<Output = Result<Vec<O>, StoreError>> + 'static,
     {
         let (group, index) = {
@@ -78,31 +80,41 @@ impl<I: 'static, O: Clone + 'static> Turn<I, O> {
 }
 
 /// Adds `records` in one strict transaction: their keys, once it has committed.
-pub async fn add_all(db: Result<web_sys::IdbDatabase, StoreError>, records: Vec<JsValue>) -> Result<Vec<f64>, StoreError> {
-    let tx = transaction(&db?, &[ENTRIES], true)?;
-    let committed = done(&tx);
-    let store = tx.object_store(ENTRIES).map_err(|e| store_error(&e))?;
+pub async fn add_all(db: Result<Db, StoreError>, records: Vec<JsValue>) -> Result<Vec<f64>, StoreError> {
+    let tx = transaction(db?, &[ENTRIES], Mode::Strict)?;
+    let store = tx.object_store(ENTRIES).map_err(db_error)?;
     let mut reqs = Vec::with_capacity(records.len());
-    for r in &records {
-        reqs.push(store.add(r).map_err(|e| store_error(&e))?);
+    for r in records {
+        reqs.push(store.add(r).with_key_type::<JsValue>().primitive().map_err(db_error)?);
     }
-    committed.await?;
-    reqs.iter().map(|q| q.result().ok().and_then(|k| k.as_f64()).ok_or_else(|| StoreError::Other("no key for the new entry".into()))).collect()
+    drop(store);
+    commit(tx).await?;
+    // Each add succeeded before `complete`: its future resolves at once with the new key.
+    let mut keys = Vec::with_capacity(reqs.len());
+    for q in reqs {
+        keys.push(q.await.map_err(db_error)?.as_f64().ok_or_else(|| StoreError::Other("no key for the new entry".into()))?);
+    }
+    Ok(keys)
 }
 
 /// One record looked up by id: its key (undefined if absent) and value.
 pub type Found = (JsValue, JsValue);
 
-/// Looks `ids` up in one readonly transaction.
-pub async fn get_all(db: Result<web_sys::IdbDatabase, StoreError>, ids: Vec<String>) -> Result<Vec<Found>, StoreError> {
-    let tx = transaction(&db?, &[ENTRIES], false)?;
-    let completed = done(&tx);
-    let index = tx.object_store(ENTRIES).and_then(|s| s.index("id")).map_err(|e| store_error(&e))?;
+/// Looks `ids` up in one readonly transaction, every request issued before the first await.
+pub async fn get_all(db: Result<Db, StoreError>, ids: Vec<String>) -> Result<Vec<Found>, StoreError> {
+    let tx = transaction(db?, &[ENTRIES], Mode::Read)?;
+    let store = tx.object_store(ENTRIES).map_err(db_error)?;
+    let index = store.index("id").map_err(db_error)?;
     let mut reqs = Vec::with_capacity(ids.len());
-    for id in &ids {
-        let id = JsValue::from_str(id);
-        reqs.push((index.get_key(&id).map_err(|e| store_error(&e))?, index.get(&id).map_err(|e| store_error(&e))?));
+    for id in ids {
+        let id = JsValue::from(id);
+        let k = index.get_key(id.clone()).primitive().map_err(db_error)?;
+        reqs.push((k, index.get::<JsValue, _, _>(id).primitive().map_err(db_error)?));
     }
-    completed.await?;
-    Ok(reqs.iter().map(|(k, v)| (k.result().unwrap_or(JsValue::UNDEFINED), v.result().unwrap_or(JsValue::UNDEFINED))).collect())
+    let mut found = Vec::with_capacity(reqs.len());
+    for (k, v) in reqs {
+        let k: Option<JsValue> = k.await.map_err(db_error)?;
+        found.push((k.unwrap_or(JsValue::UNDEFINED), v.await.map_err(db_error)?.unwrap_or(JsValue::UNDEFINED)));
+    }
+    Ok(found)
 }

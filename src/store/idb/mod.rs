@@ -1,5 +1,5 @@
-//! `OutboxStore` on IndexedDB. Writes are "strict" transactions awaited to `complete`, so a
-//! call resolves only once its entry is on disk. Records are plain JSON-shaped objects; their
+//! `OutboxStore` on IndexedDB, through `indexed_db_futures` (`req.rs` has its rules). Writes are
+//! "strict" transactions awaited to `complete`, so a call resolves only once its entry is on disk. Records are plain JSON-shaped objects; their
 //! out-of-line auto-increment key is the entry's `seq`.
 
 mod cache;
@@ -11,10 +11,10 @@ pub mod schema;
 
 use super::{claim_check, decode, sort_unreadable, Claimed, Listing, OutboxStore, Quarantined, StoreError};
 use crate::outbox::entry::Entry;
-use req::{done, request, store_error, to_js, to_json, transaction};
+use indexed_db_futures::prelude::*;
+use req::{all, commit, db_error, to_js, to_json, transaction, Mode, ALL};
 use schema::{ENTRIES, QUARANTINE};
 use serde_json::{json, Value};
-use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
@@ -35,8 +35,9 @@ pub(super) fn record(e: &Entry) -> JsValue {
     to_js(&rec)
 }
 
-fn js_err(e: JsValue) -> StoreError {
-    store_error(&e)
+/// A record's key (the entry's `seq`) as IndexedDB has it.
+fn seq_key(seq: u64) -> JsValue {
+    JsValue::from_f64(seq as f64)
 }
 
 impl IdbStore {
@@ -62,13 +63,13 @@ impl IdbStore {
     }
 
     /// Adds a record, group-committed with the other adds of this turn (`group.rs`).
-    async fn add(&self, value: &JsValue) -> Result<u64, StoreError> {
-        Ok(self.inserts.join(value.clone(), self.conn.clone(), group::add_all).await? as u64)
+    async fn add(&self, value: JsValue) -> Result<u64, StoreError> {
+        Ok(self.inserts.join(value, self.conn.clone(), group::add_all).await? as u64)
     }
 
     /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
-    /// write chained in the check's success callback (no await in between, so the transaction
-    /// cannot commit early): a discarded or purged entry is never revived.
+    /// write right after the check (no other await in between, so the transaction cannot
+    /// commit early): a discarded or purged entry is never revived.
     fn put_existing(&self, entry: &Entry, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + 'static {
         let id = entry.id.clone();
         let put = self.put_many(vec![entry.clone()], strict, true);
@@ -81,61 +82,72 @@ impl IdbStore {
     /// `put_existing` of several entries in one transaction; resolves how many still existed
     /// (and were written). Unless `checked`, written without looking (under the Web Lock).
     fn put_many(&self, entries: Vec<Entry>, strict: bool, checked: bool) -> impl std::future::Future<Output = Result<usize, StoreError>> + 'static {
-        // `done` is called now (it hooks the transaction's events at once): this future may
-        // first be polled after the transaction has completed. Issued now unless the
-        // connection must be reopened first (another context closed it), then after that.
-        let now = self.conn.current().map(|db| db.map(|db| Self::issue_puts(&db, &entries, strict, checked).map(|(tx, found)| (done(&tx), found))));
+        // Issued now (the transaction is created at the call: IndexedDB runs readwrite
+        // transactions on one store in creation order, so writes land in issue order), unless
+        // the connection must be reopened first (another context closed it), then after that.
+        let now = self.conn.current().map(|db| db.map(|db| Self::issue_puts(db, &entries, strict, checked)));
         let conn = self.conn.clone();
         async move {
-            let (committed, found) = match now? {
-                Some(issued) => issued?,
-                None => Self::issue_puts(&conn.ready().await?, &entries, strict, checked).map(|(tx, found)| (done(&tx), found))?,
-            };
-            committed.await?;
-            Ok(found.get())
+            match now? {
+                Some(issued) => issued?.await,
+                None => Self::issue_puts(conn.ready().await?, &entries, strict, checked)?.await,
+            }
         }
     }
 
-    /// The synchronous half of `put_many`: the transaction and its requests.
-    fn issue_puts(db: &web_sys::IdbDatabase, entries: &[Entry], strict: bool, checked: bool) -> Result<(web_sys::IdbTransaction, Rc<Cell<usize>>), StoreError> {
-        let tx = if strict { transaction(db, &[ENTRIES], true)? } else { req::transaction_relaxed(db, &[ENTRIES])? };
-        let store = tx.object_store(ENTRIES).map_err(js_err)?;
-        let found = Rc::new(Cell::new(0));
+    /// The synchronous half of `put_many`: the transaction and its first requests (the checks,
+    /// or the puts when unchecked) are sent now; the rest (each put after its check, the
+    /// commit) runs as its own task, so it does not wait for the caller to poll.
+    fn issue_puts(db: conn::Db, entries: &[Entry], strict: bool, checked: bool) -> Result<impl std::future::Future<Output = Result<usize, StoreError>>, StoreError> {
+        let tx = transaction(db, &[ENTRIES], if strict { Mode::Strict } else { Mode::Relaxed })?;
+        let store = tx.object_store(ENTRIES).map_err(db_error)?;
+        // Per entry: its existence check and what to put if it exists (None: already put).
+        let mut checks = Vec::with_capacity(entries.len());
         for entry in entries {
-            let key = JsValue::from_f64(entry.seq as f64);
-            if !checked {
-                store.put_with_key(&record(entry), &key).map_err(js_err)?;
-                found.set(found.get() + 1);
-                continue;
+            let k = seq_key(entry.seq);
+            if checked {
+                // `getKey`, not `count`: the same request type as the other reads.
+                checks.push(Some((store.get_key(k.clone()).primitive().map_err(db_error)?, record(entry), k)));
+            } else {
+                drop(store.put(record(entry)).with_key(k).primitive().map_err(db_error)?);
+                checks.push(None);
             }
-            let get = store.count_with_key(&key).map_err(js_err)?;
-            let (g2, s2, f2, value) = (get.clone(), store.clone(), found.clone(), record(entry));
-            let on = Closure::once_into_js(move |_: web_sys::Event| {
-                if g2.result().ok().and_then(|c| c.as_f64()).unwrap_or(0.0) > 0.0 {
-                    f2.set(f2.get() + 1);
-                    let _ = s2.put_with_key(&value, &key);
-                }
-            });
-            get.set_onsuccess(Some(on.unchecked_ref()));
         }
-        Ok((tx, found))
+        drop(store);
+        Ok(req::spawn(async move {
+            let mut found = 0;
+            for check in checks {
+                if let Some((exists, value, k)) = check {
+                    // Awaiting a request of this transaction keeps it alive; an error drops
+                    // `tx`, which rolls it back: nothing is written.
+                    if exists.await.map_err(db_error)?.is_none() {
+                        continue;
+                    }
+                    drop(tx.object_store(ENTRIES).map_err(db_error)?.put(value).with_key(k).primitive().map_err(db_error)?);
+                }
+                found += 1;
+            }
+            commit(tx).await.map(|_| found)
+        }))
     }
 
     async fn quarantine_records(&self, bad: &[Quarantined]) -> Result<(), StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[ENTRIES, QUARANTINE], true)?;
-        let entries = tx.object_store(ENTRIES).map_err(js_err)?;
-        let q = tx.object_store(QUARANTINE).map_err(js_err)?;
+        let tx = transaction(self.conn.ready().await?, &[ENTRIES, QUARANTINE], Mode::Strict)?;
+        let entries = tx.object_store(ENTRIES).map_err(db_error)?;
+        let q = tx.object_store(QUARANTINE).map_err(db_error)?;
         for b in bad {
-            q.add(&to_js(&json!({ "seq": b.seq, "raw": b.raw, "reason": b.reason, "at": b.at }))).map_err(js_err)?;
-            entries.delete(&JsValue::from_f64(b.seq as f64)).map_err(js_err)?;
+            let add = q.add(to_js(&json!({ "seq": b.seq, "raw": b.raw, "reason": b.reason, "at": b.at })));
+            drop(add.with_key_type::<JsValue>().primitive().map_err(db_error)?);
+            drop(entries.delete(seq_key(b.seq)).primitive().map_err(db_error)?);
         }
-        done(&tx).await
+        drop((entries, q));
+        commit(tx).await
     }
 }
 
 impl OutboxStore for IdbStore {
     async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError> {
-        let seq = self.add(&record(entry)).await?;
+        let seq = self.add(record(entry)).await?;
         entry.seq = seq;
         Ok(seq)
     }
@@ -156,47 +168,38 @@ impl OutboxStore for IdbStore {
     }
 
     async fn claim_many(&self, expected: &[Entry], next: &[Entry], owner: &str, now: f64) -> Result<Vec<Option<Claimed>>, StoreError> {
-        // Checks and writes in one transaction, each write chained in its read's success
-        // callback (no await in between, so the transaction cannot commit early and no other
-        // context's readwrite transaction on `entries` can run between them). Reads answer in
-        // the order issued, so once one is not taken the later ones write nothing. Durability
+        // Checks and writes in one transaction, each write sent as soon as its read is awaited
+        // (its future wakes in a microtask of the read's success event: no other await in
+        // between, so the transaction cannot commit early and no other context's readwrite
+        // transaction on `entries` can run between them). Reads answer in the order issued,
+        // so once one is not taken the later ones write nothing. Durability
         // "relaxed": a claim lost in a crash is harmless, its owner died with it.
-        let tx = req::transaction_relaxed(&self.conn.ready().await?, &[ENTRIES])?;
-        let committed = done(&tx);
-        let store = tx.object_store(ENTRIES).map_err(js_err)?;
-        // One slot per pair: None while unread or gone (purged or removed), and nothing after
-        // the first that is not taken.
-        let outcomes: Rc<RefCell<Vec<Option<Claimed>>>> = Rc::new(RefCell::new(vec![]));
-        let stopped = Rc::new(Cell::new(false));
-        for (x, n) in expected.iter().zip(next) {
-            let key = JsValue::from_f64(n.seq as f64);
-            let get = store.get(&key).map_err(js_err)?;
-            let (g2, s2, out, stop, value, seq) = (get.clone(), store.clone(), outcomes.clone(), stopped.clone(), record(n), n.seq);
-            let (expected, owner) = (x.clone(), owner.to_string());
-            let on = Closure::once_into_js(move |_: web_sys::Event| {
-                if stop.get() {
-                    return;
-                }
-                let raw = g2.result().unwrap_or(JsValue::UNDEFINED);
-                let outcome = if raw.is_undefined() {
-                    None
-                } else {
-                    Some(match to_json(&raw).ok().and_then(|(j, _)| decode(seq, &j).ok()) {
-                        Some(stored) => claim_check(&stored, &expected, &owner, now).unwrap_or(Claimed::Taken),
-                        None => Claimed::Changed,
-                    })
-                };
-                if outcome == Some(Claimed::Taken) {
-                    let _ = s2.put_with_key(&value, &key);
-                } else {
-                    stop.set(true);
-                }
-                out.borrow_mut().push(outcome);
-            });
-            get.set_onsuccess(Some(on.unchecked_ref()));
+        let tx = transaction(self.conn.ready().await?, &[ENTRIES], Mode::Relaxed)?;
+        let store = tx.object_store(ENTRIES).map_err(db_error)?;
+        // Every read is issued before the first await (no round trip each).
+        let mut reads = Vec::with_capacity(next.len());
+        for n in next {
+            reads.push(store.get::<JsValue, _, _>(seq_key(n.seq)).primitive().map_err(db_error)?);
         }
-        committed.await?;
-        let outcomes = outcomes.take();
+        // One slot per pair: None while gone (purged or removed), and nothing after the first
+        // that is not taken.
+        let mut outcomes = Vec::with_capacity(next.len());
+        for ((x, n), read) in expected.iter().zip(next).zip(reads) {
+            let outcome = read.await.map_err(db_error)?.map(|raw| match to_json(&raw).ok().and_then(|(j, _)| decode(n.seq, &j).ok()) {
+                Some(stored) => claim_check(&stored, x, owner, now).unwrap_or(Claimed::Taken),
+                None => Claimed::Changed,
+            });
+            let taken = outcome == Some(Claimed::Taken);
+            if taken {
+                drop(store.put(record(n)).with_key(seq_key(n.seq)).primitive().map_err(db_error)?);
+            }
+            outcomes.push(outcome);
+            if !taken {
+                break;
+            }
+        }
+        drop(store);
+        commit(tx).await?;
         Ok(outcomes)
     }
 
@@ -223,11 +226,13 @@ impl OutboxStore for IdbStore {
     }
 
     async fn list(&self) -> Result<Listing, StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], false)?;
-        let store = tx.object_store(ENTRIES).map_err(js_err)?;
-        let keys = request(store.get_all_keys().map_err(js_err)?);
-        let values = request(store.get_all().map_err(js_err)?);
-        let (keys, values): (js_sys::Array, js_sys::Array) = (keys.await?.unchecked_into(), values.await?.unchecked_into());
+        let tx = transaction(self.conn.ready().await?, &[ENTRIES], Mode::Read)?;
+        let store = tx.object_store(ENTRIES).map_err(db_error)?;
+        let keys = store.get_all_keys().with_query(JsValue::UNDEFINED).with_limit(ALL).primitive().map_err(db_error)?;
+        let values = store.get_all().with_query(JsValue::UNDEFINED).with_limit(ALL).primitive().map_err(db_error)?;
+        let (keys, values) = (all(keys).await?, all(values).await?);
+        drop(store);
+        drop(tx);
         let mut listing = Listing::default();
         let now = js_sys::Date::now();
         for (k, v) in keys.iter().zip(values.iter()) {
@@ -253,12 +258,13 @@ impl OutboxStore for IdbStore {
     }
 
     async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], false)?;
-        let index = tx.object_store(ENTRIES).map_err(js_err)?.index("active").map_err(js_err)?;
+        let tx = transaction(self.conn.ready().await?, &[ENTRIES], Mode::Read)?;
+        let store = tx.object_store(ENTRIES).map_err(db_error)?;
+        let index = store.index("active").map_err(db_error)?;
         let user = JsValue::from_str(user);
-        let keys = request(index.get_all_keys_with_key(&user).map_err(js_err)?);
-        let values = request(index.get_all_with_key(&user).map_err(js_err)?);
-        let (keys, values): (js_sys::Array, js_sys::Array) = (keys.await?.unchecked_into(), values.await?.unchecked_into());
+        let keys = index.get_all_keys().with_query(user.clone()).with_limit(ALL).primitive().map_err(db_error)?;
+        let values = index.get_all().with_query(user).with_limit(ALL).primitive().map_err(db_error)?;
+        let (keys, values) = (all(keys).await?, all(values).await?);
         // Equal index keys come in primary-key order: creation order.
         Ok(keys
             .iter()
@@ -268,18 +274,20 @@ impl OutboxStore for IdbStore {
     }
 
     async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[ENTRIES], true)?;
-        let store = tx.object_store(ENTRIES).map_err(js_err)?;
+        let tx = transaction(self.conn.ready().await?, &[ENTRIES], Mode::Strict)?;
+        let store = tx.object_store(ENTRIES).map_err(db_error)?;
         for s in seqs {
-            store.delete(&JsValue::from_f64(*s as f64)).map_err(js_err)?;
+            drop(store.delete(seq_key(*s)).primitive().map_err(db_error)?);
         }
-        done(&tx).await
+        drop(store);
+        commit(tx).await
     }
 
     async fn quarantine(&self) -> Result<Vec<Quarantined>, StoreError> {
-        let tx = transaction(&self.conn.ready().await?, &[QUARANTINE], false)?;
-        let all: js_sys::Array = request(tx.object_store(QUARANTINE).map_err(js_err)?.get_all().map_err(js_err)?).await?.unchecked_into();
-        Ok(all
+        let tx = transaction(self.conn.ready().await?, &[QUARANTINE], Mode::Read)?;
+        let store = tx.object_store(QUARANTINE).map_err(db_error)?;
+        let records = all(store.get_all().with_query(JsValue::UNDEFINED).with_limit(ALL).primitive().map_err(db_error)?).await?;
+        Ok(records
             .iter()
             .filter_map(|v| to_json(&v).ok())
             .map(|(j, _)| Quarantined {
@@ -292,6 +300,6 @@ impl OutboxStore for IdbStore {
     }
 
     async fn insert_raw(&self, raw: Value) -> Result<u64, StoreError> {
-        self.add(&to_js(&raw)).await
+        self.add(to_js(&raw)).await
     }
 }

@@ -1,20 +1,31 @@
-//! IndexedDB's callbacks as futures: a request's result, a transaction's completion, and
-//! mapping `DOMException` names to `StoreError`. Raw web-sys (no wrapper crate): it is small
-//! and keeps control of when a transaction commits.
+//! Transactions and requests through `indexed_db_futures`, the one place that maps its errors,
+//! and the JSON conversions of stored values.
+//!
+//! The crate's rules this store is written for: a `Transaction` rolls back when dropped unless
+//! `commit` was called (so `?` inside a write leaves nothing half written; a readonly one is
+//! dropped once its results are read, and its abort undoes nothing); a request future
+//! attaches its listeners at its first poll and then wakes in a microtask of the request's
+//! success event, while the transaction is still active, so a write issued right after
+//! awaiting a read of the same transaction keeps it alive; awaiting anything else lets it
+//! commit. A request already done when first polled resolves at once (issued requests can be
+//! awaited in turn without missing their events).
+//!
+//! Size: every request is built with `JsValue` keys and values (`.primitive()`, no serde) and
+//! every crate error goes through `db_error` (no `Display` of the crate's error types), so few
+//! generic instances of the crate end up in the wasm.
 
+use super::conn::Db;
 use crate::store::StoreError;
+use indexed_db_futures::error::Error;
+use indexed_db_futures::future::GetAllPrimitiveRequest;
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
+use std::cell::RefCell;
+use std::future::Future;
+use std::rc::Rc;
+use std::task::{Poll, Waker};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{IdbDatabase, IdbRequest, IdbTransaction};
-
-#[wasm_bindgen]
-extern "C" {
-    // `db.transaction(names, mode, { durability })`: web-sys gates the options form behind
-    // an unstable cfg, so it is bound here directly.
-    type DbWithOptions;
-    #[wasm_bindgen(method, catch, js_name = transaction)]
-    fn transaction_with_options(this: &DbWithOptions, names: &js_sys::Array, mode: &str, options: &JsValue) -> Result<IdbTransaction, JsValue>;
-}
 
 /// The error a failed IndexedDB call or DOMException stands for.
 pub fn store_error(e: &JsValue) -> StoreError {
@@ -23,31 +34,109 @@ pub fn store_error(e: &JsValue) -> StoreError {
     StoreError::from_dom(&name, message)
 }
 
-/// A transaction over `stores`; writes use durability "strict" (flushed to disk before `complete`).
-pub fn transaction(db: &IdbDatabase, stores: &[&str], write: bool) -> Result<IdbTransaction, StoreError> {
-    let names: js_sys::Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
-    let options = js_sys::Object::new();
-    if write {
-        js_sys::Reflect::set(&options, &"durability".into(), &"strict".into()).ok();
+/// The crate's error as a `StoreError`: a DOMException by its name (quota, unavailable...),
+/// anything else (a value of an unexpected type, a closed channel) `Other`. Not its `Display`:
+/// that would bring the crate's messages for every variant into the wasm.
+pub fn db_error(e: Error) -> StoreError {
+    match e {
+        Error::DomException(d) => store_error(d.as_ref()),
+        Error::Unknown(j) => store_error(j.as_ref()),
+        _ => StoreError::Other("IndexedDB returned unexpected data".into()),
     }
-    db.unchecked_ref::<DbWithOptions>().transaction_with_options(&names, if write { "readwrite" } else { "readonly" }, &options).map_err(|e| store_error(&e))
+}
+
+/// How a transaction writes.
+#[derive(Clone, Copy, PartialEq)]
+pub enum Mode {
+    /// Readonly.
+    Read,
+    /// Readwrite, durability "strict": `complete` fires once the data is flushed to disk.
+    Strict,
+    /// Readwrite, durability "relaxed" (for writes a crash may lose harmlessly: claims, cache).
+    Relaxed,
+}
+
+/// A transaction over `stores`.
+pub fn transaction(db: Db, stores: &[&str], mode: Mode) -> Result<Transaction<'static>, StoreError> {
+    let durability = match mode {
+        Mode::Read => return db.transaction(stores).build().map_err(db_error),
+        Mode::Strict => TransactionDurability::Strict,
+        Mode::Relaxed => TransactionDurability::Relaxed,
+    };
+    let options = TransactionOptions::new().with_durability(durability);
+    db.transaction(stores).with_mode(TransactionMode::Readwrite).with_options(options).build().map_err(db_error)
+}
+
+/// Commits and waits for `complete`. A write refused for quota at commit reaches the crate as a
+/// bare `abort` (no error event), which it reports as "aborted": the raw transaction's `error`
+/// (a `QuotaExceededError`) is read first, so the caller still gets `Quota`.
+pub async fn commit(tx: Transaction<'static>) -> Result<(), StoreError> {
+    let raw: web_sys::IdbTransaction = (**tx.as_sys()).clone();
+    tx.commit().await.map_err(|e| match raw.error() {
+        Some(dom) => store_error(&dom.into()),
+        None => db_error(e),
+    })
+}
+
+/// `getAll`'s count for "no limit". Every `getAll` is built with a query and a count (undefined
+/// query: all records), so the crate's builder is instantiated once per store or index kind.
+pub const ALL: u32 = 0;
+
+/// A `getAll` or `getAllKeys` request's items, in order, once it has succeeded (the crate
+/// yields them one JS call each; collected here, not into a new JS array: no call more).
+pub async fn all(r: GetAllPrimitiveRequest<JsValue>) -> Result<Vec<JsValue>, StoreError> {
+    Ok(r.await.map_err(db_error)?.map(|v| v.unwrap_or(JsValue::UNDEFINED)).collect())
+}
+
+/// A JSON value as a plain JS value (what is stored).
+pub fn to_js(v: &serde_json::Value) -> JsValue {
+    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+}
+
+/// A stored JS value as JSON (`Err` when it is not JSON-shaped) and its size in bytes.
+pub fn to_json(v: &JsValue) -> Result<(serde_json::Value, u64), String> {
+    let text = js_sys::JSON::stringify(v).map_err(|_| "not JSON-serializable".to_string())?;
+    let text: String = text.as_string().unwrap_or_default();
+    if text.is_empty() {
+        return Err("empty or undefined record".into());
+    }
+    serde_json::from_str(&text).map(|j| (j, text.len() as u64)).map_err(|e| e.to_string())
+}
+
+/// Runs `work` as its own task, started now, and resolves with its result: a write issued at a
+/// call goes ahead (its reads chained to its writes, its commit) even if the returned future is
+/// polled late or never (`update_issued`: a drain sends the next entry meanwhile).
+pub fn spawn<T: 'static>(work: impl Future<Output = T> + 'static) -> impl Future<Output = T> {
+    let slot: Rc<RefCell<(Option<T>, Option<Waker>)>> = Rc::new(RefCell::new((None, None)));
+    let s2 = slot.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let v = work.await;
+        let waker = {
+            let mut s = s2.borrow_mut();
+            s.0 = Some(v);
+            s.1.take()
+        };
+        if let Some(w) = waker {
+            w.wake();
+        }
+    });
+    std::future::poll_fn(move |cx| {
+        let mut s = slot.borrow_mut();
+        match s.0.take() {
+            Some(v) => Poll::Ready(v),
+            None => {
+                s.1 = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        }
+    })
 }
 
 type Handler = Closure<dyn FnMut(web_sys::Event)>;
 
-/// A readwrite transaction with durability "relaxed" (for writes a crash may lose harmlessly).
-pub fn transaction_relaxed(db: &IdbDatabase, stores: &[&str]) -> Result<IdbTransaction, StoreError> {
-    let names: js_sys::Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
-    let options = js_sys::Object::new();
-    js_sys::Reflect::set(&options, &"durability".into(), &"relaxed".into()).ok();
-    db.unchecked_ref::<DbWithOptions>().transaction_with_options(&names, "readwrite", &options).map_err(|e| store_error(&e))
-}
-
-/// Resolves with the request's result, or fails with its error. The two handlers live until
-/// the request settles and are then dropped (one-shot closures would leak the one not called).
-/// The handlers are attached now, not at the first poll, so several requests can be issued and
-/// then awaited in turn without missing an event.
-pub fn request(req: IdbRequest) -> impl std::future::Future<Output = Result<JsValue, StoreError>> {
+/// A raw request's result, or its error: for the one read that needs the records as the JS
+/// array IndexedDB made (`cache.rs`, the cold load).
+pub fn raw_result(req: web_sys::IdbRequest) -> impl Future<Output = Result<JsValue, StoreError>> {
     let mut hold: Option<(Handler, Handler)> = None;
     let p = js_sys::Promise::new(&mut |resolve, reject| {
         let ok_req = req.clone();
@@ -64,53 +153,10 @@ pub fn request(req: IdbRequest) -> impl std::future::Future<Output = Result<JsVa
         hold = Some((ok, err));
     });
     async move {
-        let r = JsFuture::from(p).await;
+        let r = wasm_bindgen_futures::JsFuture::from(p).await;
         req.set_onsuccess(None);
         req.set_onerror(None);
         drop(hold);
         r.map_err(|e| store_error(&e))
     }
-}
-
-/// Resolves when the transaction commits; fails with its error when it aborts. Handlers are
-/// attached now, not at the first poll.
-pub fn done(tx: &IdbTransaction) -> impl std::future::Future<Output = Result<(), StoreError>> {
-    let tx = tx.clone();
-    let mut hold: Option<(Handler, Handler)> = None;
-    let p = js_sys::Promise::new(&mut |resolve, reject| {
-        let ok = Handler::new(move |_| {
-            let _ = resolve.call0(&JsValue::NULL);
-        });
-        let t2 = tx.clone();
-        let fail = Handler::new(move |_| {
-            let e = t2.error().map(JsValue::from).unwrap_or_else(|| "transaction aborted".into());
-            let _ = reject.call1(&JsValue::NULL, &e);
-        });
-        tx.set_oncomplete(Some(ok.as_ref().unchecked_ref()));
-        // onerror fires first for a failed request, then onabort: abort is the verdict.
-        tx.set_onabort(Some(fail.as_ref().unchecked_ref()));
-        hold = Some((ok, fail));
-    });
-    async move {
-        let r = JsFuture::from(p).await;
-        tx.set_oncomplete(None);
-        tx.set_onabort(None);
-        drop(hold);
-        r.map(|_| ()).map_err(|e| store_error(&e))
-    }
-}
-
-/// A JSON value as a plain JS value (what is stored).
-pub fn to_js(v: &serde_json::Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
-}
-
-/// A stored JS value as JSON (`Err` when it is not JSON-shaped) and its size in bytes.
-pub fn to_json(v: &JsValue) -> Result<(serde_json::Value, u64), String> {
-    let text = js_sys::JSON::stringify(v).map_err(|_| "not JSON-serializable".to_string())?;
-    let text: String = text.as_string().unwrap_or_default();
-    if text.is_empty() {
-        return Err("empty or undefined record".into());
-    }
-    serde_json::from_str(&text).map(|j| (j, text.len() as u64)).map_err(|e| e.to_string())
 }
