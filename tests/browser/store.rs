@@ -48,12 +48,14 @@ async fn a_v1_database_is_upgraded_and_its_entries_are_found_and_sent() {
     };
     let k1 = format!("{db}-k1");
     let k2 = format!("{db}-k2");
-    write_v1(&db, &[v1(&k2, "3", 2000.0), v1(&k1, "4", 1000.0), json!({ "key": "broken", "api": 7 })]).await;
+    // v1 keys sort k1 before k2; creation order is the other way round: the upgrade must
+    // follow createdAt, not the keys.
+    write_v1(&db, &[v1(&k1, "4", 2000.0), v1(&k2, "3", 1000.0), json!({ "key": "broken", "api": 7 })]).await;
 
     let store = IdbStore::open(Some(&db)).await.expect("upgrade runs");
     let entries = store.list().await.unwrap().entries;
     let ids: Vec<&str> = entries.iter().map(|e| e.id.as_str()).collect();
-    assert_eq!(ids, [k1.as_str(), k2.as_str()], "both v1 entries, in their creation order");
+    assert_eq!(ids, [k2.as_str(), k1.as_str()], "both v1 entries, in their creation order");
     assert!(entries.iter().all(|e| e.state == State::Queued && e.user == "v1-user"));
     let q = store.quarantine().await.unwrap();
     assert_eq!(q.len(), 1, "the unreadable v1 record is quarantined: {q:?}");
@@ -68,7 +70,7 @@ async fn a_v1_database_is_upgraded_and_its_entries_are_found_and_sent() {
     }
     let p1 = keys.iter().position(|(a, _)| *a == k1).unwrap();
     let p2 = keys.iter().position(|(a, _)| *a == k2).unwrap();
-    assert!(p1 < p2, "sent in creation order");
+    assert!(p2 < p1, "sent in creation order");
     c.close();
 }
 

@@ -109,10 +109,17 @@ fn migrate_v1(db: &IdbDatabase, tx: &web_sys::IdbTransaction) -> Result<(), JsVa
             let entries = tx.object_store(ENTRIES)?;
             let quarantine = tx.object_store(QUARANTINE)?;
             let records: js_sys::Array = all2.result()?.unchecked_into();
-            let mut rows: Vec<Value> = records.iter().map(|r| to_json(&r).map(|j| j.0).unwrap_or(Value::Null)).collect();
-            // v1 keys were the idempotency keys (random): creation order is `createdAt`.
-            rows.sort_by(|a, b| a["createdAt"].as_f64().unwrap_or(0.0).total_cmp(&b["createdAt"].as_f64().unwrap_or(0.0)));
-            for json in rows {
+            // v1 keys were the idempotency keys (random): creation order is `createdAt`. Ordered
+            // through a serde_json `Map` (a BTreeMap the wasm has anyway) keyed by the zero-padded
+            // time and the read position (ties keep their order): a `sort_by` here was the last
+            // stable-sort instance in the wasm (~1 KB gzip) for a one-time migration.
+            let mut rows = serde_json::Map::new();
+            for (i, r) in records.iter().enumerate() {
+                let json = to_json(&r).map(|j| j.0).unwrap_or(Value::Null);
+                let at = json["createdAt"].as_f64().filter(|t| *t > 0.0).unwrap_or(0.0) as u64;
+                rows.insert(format!("{at:020}{i:010}"), json);
+            }
+            for (_, json) in rows {
                 match from_v1(&json) {
                     Ok(rec) => {
                         entries.add(&to_js(&rec))?;
