@@ -4,7 +4,7 @@
 // resent. Requests are counted per key as Chromium sent them, not only applications.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, openPage } from "./harness.mjs";
+import { startAll, openPage, waitFor } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
