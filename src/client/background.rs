@@ -19,12 +19,11 @@ use wasm_bindgen_futures::future_to_promise;
 
 /// `self.registration.sync` in a service worker of a browser with Background Sync.
 fn sync_manager() -> Option<JsValue> {
-    let global = js_sys::global();
+    if !super::globals::is_service_worker() {
+        return None;
+    }
     let get = |o: &JsValue, k: &str| js_sys::Reflect::get(o, &k.into()).ok().filter(|v| !v.is_undefined() && !v.is_null());
-    // Only a service worker's global has this constructor; a window may have a `registration`
-    // global of its own (an element with that id).
-    get(&global, "ServiceWorkerGlobalScope")?;
-    get(&get(&global, "registration")?, "sync")
+    get(&get(&js_sys::global(), "registration")?, "sync")
 }
 
 impl ClientRef {

@@ -121,7 +121,7 @@ impl ClientRef {
         if self.0.endpoint(api.name).is_none() {
             return Err(SdkError::Config(format!("no endpoint for the {} API: pass endpoints.{} to Client.open", api.name, api.name)).into());
         }
-        let id = uuid_v4(js::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
+        let id = uuid_v4(super::globals::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
         let inner = &*self.0;
         let variables = Value::Object(variables);
         // Placeholders of creates still queued: the entry depends on those creates.

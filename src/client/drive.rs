@@ -15,11 +15,7 @@ use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
-/// `navigator.onLine`, a hint only: false means "do not even try"; true proves nothing.
-pub fn online_hint() -> bool {
-    let nav = js_sys::Reflect::get(&js_sys::global(), &"navigator".into()).unwrap_or(JsValue::UNDEFINED);
-    js_sys::Reflect::get(&nav, &"onLine".into()).ok().and_then(|v| v.as_bool()).unwrap_or(true)
-}
+pub use super::globals::online_hint;
 
 /// What asked for a pass; it decides how thorough the pass is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -246,8 +242,7 @@ impl ClientRef {
     /// stopped before then: it also asks for a Background Sync `sync` event.
     pub fn wait_online(&self) {
         self.want_background_sync();
-        let window = js_sys::Reflect::get(&js_sys::global(), &"document".into()).is_ok_and(|d| !d.is_undefined());
-        if window || self.0.timer.get().is_some() {
+        if super::globals::is_window() || self.0.timer.get().is_some() {
             return;
         }
         self.arm_timer(self.0.options.policy.base_delay_ms);

@@ -59,11 +59,3 @@ pub fn describe(v: &JsValue) -> String {
     }
 }
 
-/// 16 bytes from the global `crypto.getRandomValues` (a window, worker or service worker).
-pub fn random_bytes() -> Result<[u8; 16], JsValue> {
-    let crypto = js_sys::Reflect::get(&js_sys::global(), &"crypto".into())?;
-    let crypto: web_sys::Crypto = crypto.dyn_into()?;
-    let mut b = [0u8; 16];
-    crypto.get_random_values_with_u8_array(&mut b)?;
-    Ok(b)
-}

@@ -9,6 +9,7 @@ mod call;
 mod direct;
 mod drive;
 mod errors;
+mod globals;
 mod inner;
 mod js;
 mod open;

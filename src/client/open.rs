@@ -31,7 +31,7 @@ impl Client {
     /// with a `ConfigError` naming the bad option, or a `StorageError` if IndexedDB is unusable.
     #[wasm_bindgen(js_name = open)]
     pub async fn open(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue) -> Result<Client, JsValue> {
-        let owner = crate::outbox::key::uuid_v4(super::js::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
+        let owner = crate::outbox::key::uuid_v4(super::globals::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
         // The database opens while the rest of the options are read (the first read decodes
         // the generated tables, ~1 ms of a cold start). A bad `database` reports the error a
         // full read gives first (a missing `user` before it, as always).

@@ -1,9 +1,10 @@
 //! One drain pass over a user's entries: in creation order, skipping settled ones and those
 //! blocked by a dead dependency, stopping at the first entry that must wait (backoff, offline,
 //! auth) so order is kept. Generic over store, transport, clock and token source, so the whole
-//! policy runs natively against fakes. Before each send the entry is claimed in the store (a
-//! lease, see `LEASE_MS`): two passes, in one context or several, never send one entry at once,
-//! with or without Web Locks.
+//! policy runs natively against fakes. Without the Web Lock each entry is claimed in the store
+//! before it is sent (a lease, see `LEASE_MS`): two passes, in one context or several, never
+//! send one entry at once. Under the Web Lock no other pass runs, and the claim is written only
+//! for an API without idempotency keys (`Drain::stores_claim`).
 
 use super::batch;
 use super::event::Event;

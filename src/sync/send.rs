@@ -54,6 +54,17 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         e.claim = Some(Claim { owner: self.owner.to_string(), until: now + lease_ms(self.transport.timeout_ms()) });
     }
 
+    /// Whether a pass under the Web Lock writes the claim of an entry of `api` before its
+    /// outcome. The claim no longer guards the send there (no other context drains; the pass
+    /// holds its claims in memory, `hold.rs`): for an API with idempotency keys it would only
+    /// show `sending` on disk until the outcome replaces it, and a crash that leaves the entry
+    /// `queued` instead resends it with the same key either way (one `put` per entry saved).
+    /// For `idempotency: "none"` the stored `sending` records that the request may have gone
+    /// out: it is written. (Without the Web Lock the claim is the exclusion: always written.)
+    pub(super) fn stores_claim(&self, api: &str) -> bool {
+        !self.exclusive || (self.keyless)(api)
+    }
+
     /// One attempt at `e` alone: claim, send `req`, record; or the reason the pass must stop.
     pub(super) async fn attempt(&self, e: &mut Entry, req: HttpRequest, token: Option<String>, writes: &mut Vec<Write<'a>>) -> Result<Option<Stop>, StoreError> {
         // The claim: awaited before the request goes out; the outcome write below clears it.
@@ -62,12 +73,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         self.claimed(e, now);
         if self.exclusive {
             // Under the Web Lock no other context sends this user's entries, and discard, retry
-            // and purge wait for the lock: there is nothing to check. The claim is still written
-            // (the entry shows as sending; a context that finds it after this one died takes it
-            // over) but not awaited, so the request goes out now instead of after one more
-            // IndexedDB round trip per entry. Writes land in the order issued.
-            // Held with its event until the request is out (`hold.rs`).
-            self.defer(vec![e.clone()], false);
+            // and purge wait for the lock: there is nothing to check, and the claim is not
+            // awaited (the request goes out now, not after one more IndexedDB round trip).
+            // Written only where it must be (`stores_claim`), held with its event until the
+            // request is out (`hold.rs`). Writes land in the order issued.
+            if self.stores_claim(&e.api) {
+                self.defer(vec![e.clone()], false);
+            }
             e.claim = None;
             self.report(Event::of("sending", e));
             return self.send(e, req, token, writes).await;
@@ -96,9 +108,12 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         batch.iter_mut().for_each(|e| self.claimed(e, now));
         let store: &'a S = self.store;
         let n = if self.exclusive {
-            // As in `attempt`: under the Web Lock the claim is written, not awaited, and held
-            // with the `sending` events (and the last batch's outcomes) until the POST is out.
-            self.defer(batch.to_vec(), false);
+            // As in `attempt`: under the Web Lock the claim is not awaited; where it is written
+            // at all, it is held with the `sending` events (and the last batch's outcomes)
+            // until the POST is out. A batch is of one API.
+            if self.stores_claim(&batch[0].api) {
+                self.defer(batch.to_vec(), false);
+            }
             batch.len()
         } else {
             let claims = self.store.claim_many(&listed, batch, self.owner, self.lease_now()).await?;

@@ -238,3 +238,45 @@ fn under_the_web_lock_a_failed_batch_stops_the_pass_with_the_earlier_outcomes_wr
     assert_eq!(h.kinds("e3"), ["sending", "retrying"]);
     assert_eq!(h.kinds("e5"), Vec::<&str>::new());
 }
+
+/// What is on disk while a request is in flight (what a crash would leave). Under the Web Lock
+/// an API with idempotency keys writes no claim: the entries read back as listed (`queued`) and
+/// a crash resends them with their keys. Without the Web Lock (the claim is the exclusion) and
+/// for an `idempotency: "none"` API (the stored `sending` says the request may have gone out)
+/// the claim is on disk before the answer, batched or not; every case ends with all sent.
+#[test]
+fn the_claim_is_stored_during_the_send_only_without_the_web_lock_or_for_a_keyless_api() {
+    use std::future::Future;
+    let endpoint = |api: &str| Some(format!("http://server/graphql/{api}"));
+    for max in [1, 3] {
+        for (exclusive, keyless) in [(true, false), (true, true), (false, false), (false, true)] {
+            let h = batched(max);
+            h.exclusive.set(exclusive);
+            if keyless {
+                h.keyless.borrow_mut().push("gcdirectory".into());
+            }
+            add_distinct(&h, 3);
+            h.transport.hang.set(true);
+            let in_flight = h.with_drain("u", &endpoint, |d| {
+                let mut run = std::pin::pin!(d.run());
+                let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+                assert!(run.as_mut().poll(&mut cx).is_pending(), "the first request is in flight");
+                let stored = h.get("e1");
+                while run.as_mut().poll(&mut cx).is_pending() {}
+                stored
+            });
+            let case = format!("max {max}, Web Lock {exclusive}, keyless {keyless}");
+            if exclusive && !keyless {
+                assert_eq!((in_flight.state, in_flight.attempts, in_flight.claim), (State::Queued, 0, None), "{case}: no claim written");
+            } else {
+                assert_eq!((in_flight.state, in_flight.attempts), (State::Sending, 1), "{case}: the claim is on disk");
+                assert_eq!(in_flight.claim.map(|c| c.owner), Some("this-tab".to_string()), "{case}");
+            }
+            for i in 1..=3 {
+                let e = h.get(&format!("e{i}"));
+                assert_eq!((e.state, e.attempts, e.claim), (State::Sent, 1, None), "{case}: e{i} stored sent");
+                assert_eq!(h.kinds(&format!("e{i}")), ["sending", "sent"], "{case}: the events as before");
+            }
+        }
+    }
+}

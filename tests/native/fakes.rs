@@ -27,6 +27,9 @@ pub struct FakeTransport {
     /// Answers used in order; when empty, every request succeeds.
     pub script: RefCell<VecDeque<Answer>>,
     pub sent: RefCell<Vec<HttpRequest>>,
+    /// Each request stays in flight until polled again (one `Pending`): what is stored while
+    /// it is out can be looked at (a crash then leaves that on disk).
+    pub hang: std::cell::Cell<bool>,
 }
 
 impl FakeTransport {
@@ -81,6 +84,9 @@ pub fn offline() -> Answer {
 impl Transport for FakeTransport {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError> {
         self.sent.borrow_mut().push(request.clone());
+        if self.hang.get() {
+            YieldOnce(false).await;
+        }
         if let Some(a) = self.script.borrow_mut().pop_front() {
             return a;
         }

@@ -4,7 +4,7 @@
 // resent. Requests are counted per key as Chromium sent them, not only applications.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, openPage } from "./harness.mjs";
+import { startAll, openPage, waitFor } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
@@ -50,5 +50,36 @@ test("idempotency none: a lost answer parks a create in unknown and resends an u
     assert.equal(sends.get(id), 1);
   } finally {
     await context.close();
+  }
+});
+
+// Issue 9, round drain4: under the Web Lock a pass writes no claim for an API with idempotency
+// keys (a crash resends with the key anyway), but for a keyless one the stored `sending` says
+// the request may have gone out: it must be on disk while the request is in flight, for a pass
+// (entries queued offline) as for a batch. The keyed run shows the difference is real.
+test("idempotency none: a pass under the Web Lock stores the claim while the request is out; with keys it does not", { timeout: 90_000 }, async () => {
+  for (const [mode, db, from] of [["none", "keyless-claim", "1"], ["header", "keyed-claim", "4"]]) {
+    const context = await env.browser.newContext();
+    try {
+      const page = await openPage(context, env.url);
+      await context.setOffline(true);
+      await page.evaluate((o) => openClient(o), { database: db, extra: { idempotency: { gcdirectory: mode } } });
+      const calls = [from, "2", "5"].map((gcId, i) => ["modifyProfile", { gcId, data: { titleEn: `claim ${mode} ${i}` } }]);
+      const ids = (await page.evaluate((c) => callAll(c), calls)).map((r) => r.id);
+      await env.server.addFaults({ delayMs: 1500, times: 1 });
+      await context.setOffline(false);
+      // While the (delayed) request is out: what the disk says about the entry being sent.
+      await waitFor("a sending event", () => page.evaluate((id) => window.events.some((e) => e.id === id && e.type === "sending"), ids[0]));
+      const stored = await page.evaluate(() => window.client.outbox.list());
+      const inFlight = await page.evaluate((id) => !window.events.some((e) => e.id === id && e.type === "sent"), ids[0]);
+      assert.ok(inFlight, "the request was answered before the stored state was read; the test proves nothing");
+      const state = stored.find((e) => e.id === ids[0])?.state;
+      assert.equal(state, mode === "none" ? "sending" : "queued", `${mode}: stored ${JSON.stringify(stored.map((e) => e.state))}`);
+      const settled = await page.evaluate((i) => settleAll(i), ids);
+      settled.forEach((s, i) => assert.equal(s.status, "sent", `${mode} entry ${i}: ${JSON.stringify(s)}`));
+    } finally {
+      await env.server.clearFaults();
+      await context.close();
+    }
   }
 });
