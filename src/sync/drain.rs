@@ -4,7 +4,7 @@
 //! policy runs natively against fakes. Without the Web Lock each entry is claimed in the store
 //! before it is sent (a lease, see `LEASE_MS`): two passes, in one context or several, never
 //! send one entry at once. Under the Web Lock no other pass runs, and the claim is written only
-//! for an API without idempotency keys (`Drain::stores_claim`).
+//! for an API without idempotency keys (`Drain::fast_claim`).
 
 use super::batch;
 use super::event::Event;
@@ -202,6 +202,31 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                         ev.reason = Some(blocker);
                         self.report(ev);
                     }
+                }
+                if holders.last() != Some(&i) {
+                    holders.push(i);
+                }
+                i += 1;
+                continue;
+            }
+            // An attempt whose outcome was never written: its claim is on disk and dead (the
+            // context sending it stopped, closed or crashed, after the request may have left).
+            // For a server that does not honour keys and a mutation not idempotent by nature it
+            // is not sent again: it waits in `unknown` for the app, as when no answer came.
+            if e.state == State::Sending && (self.keyless)(&e.api) && !naturally_idempotent(e) && e.claim.as_ref().map_or(true, |c| c.until <= self.lease_now()) {
+                let mut parked = Entry { claim: None, ..e.clone() };
+                self.mark_unknown(&mut parked, "the context sending it stopped before its answer was recorded");
+                match self.save(e, &parked).await? {
+                    Some(Claimed::Taken) => {
+                        *e = parked;
+                        self.report_unknown(e);
+                    }
+                    // Gone (purged): nothing to hold back.
+                    None => {
+                        i += 1;
+                        continue;
+                    }
+                    Some(_) => return Ok(Stop::Busy(self.clock.now_ms())),
                 }
                 if holders.last() != Some(&i) {
                     holders.push(i);

@@ -54,15 +54,16 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         e.claim = Some(Claim { owner: self.owner.to_string(), until: now + lease_ms(self.transport.timeout_ms()) });
     }
 
-    /// Whether a pass under the Web Lock writes the claim of an entry of `api` before its
-    /// outcome. The claim no longer guards the send there (no other context drains; the pass
-    /// holds its claims in memory, `hold.rs`): for an API with idempotency keys it would only
-    /// show `sending` on disk until the outcome replaces it, and a crash that leaves the entry
-    /// `queued` instead resends it with the same key either way (one `put` per entry saved).
-    /// For `idempotency: "none"` the stored `sending` records that the request may have gone
-    /// out: it is written. (Without the Web Lock the claim is the exclusion: always written.)
-    pub(super) fn stores_claim(&self, api: &str) -> bool {
-        !self.exclusive || (self.keyless)(api)
+    /// Whether a pass may send an entry of `api` without first writing its claim: under the
+    /// Web Lock (no other context drains; the pass holds its claims in memory, `hold.rs`) and
+    /// for an API with idempotency keys, where a stored claim would only show `sending` on disk
+    /// until the outcome replaces it: a crash that leaves the entry `queued` resends it with the
+    /// same key either way (one `put` per entry saved). For `idempotency: "none"` the claim is
+    /// written and awaited before the request leaves: a `sending` entry on disk whose claim is
+    /// dead is how a later pass knows the request may have gone out (it parks it in `unknown`,
+    /// `drain.rs`). Without the Web Lock the claim is the exclusion: always written first.
+    pub(super) fn fast_claim(&self, api: &str) -> bool {
+        self.exclusive && !(self.keyless)(api)
     }
 
     /// One attempt at `e` alone: claim, send `req`, record; or the reason the pass must stop.
@@ -71,19 +72,17 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let now = self.clock.now_ms();
         let listed = e.clone();
         self.claimed(e, now);
-        if self.exclusive {
+        if self.fast_claim(&e.api) {
             // Under the Web Lock no other context sends this user's entries, and discard, retry
-            // and purge wait for the lock: there is nothing to check, and the claim is not
-            // awaited (the request goes out now, not after one more IndexedDB round trip).
-            // Written only where it must be (`stores_claim`), held with its event until the
-            // request is out (`hold.rs`). Writes land in the order issued.
-            if self.stores_claim(&e.api) {
-                self.defer(vec![e.clone()], false);
-            }
+            // and purge wait for the lock: there is nothing to check, and no claim is written
+            // (the request goes out now, not after one more IndexedDB round trip). Its event is
+            // held with the last batch's outcomes until the request is out (`hold.rs`).
             e.claim = None;
             self.report(Event::of("sending", e));
             return self.send(e, req, token, writes).await;
         }
+        // What the pass holds goes first (events and writes in their order).
+        self.flush(writes);
         match self.store.claim(&listed, e, self.owner, self.lease_now()).await {
             Ok(Claimed::Taken) => e.claim = None,
             Ok(Claimed::Busy { until, .. }) => {
@@ -107,15 +106,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let listed: Vec<Entry> = batch.to_vec();
         batch.iter_mut().for_each(|e| self.claimed(e, now));
         let store: &'a S = self.store;
-        let n = if self.exclusive {
-            // As in `attempt`: under the Web Lock the claim is not awaited; where it is written
-            // at all, it is held with the `sending` events (and the last batch's outcomes)
-            // until the POST is out. A batch is of one API.
-            if self.stores_claim(&batch[0].api) {
-                self.defer(batch.to_vec(), false);
-            }
+        // As in `attempt` (a batch is of one API).
+        let n = if self.fast_claim(&batch[0].api) {
             batch.len()
         } else {
+            self.flush(writes);
             let claims = self.store.claim_many(&listed, batch, self.owner, self.lease_now()).await?;
             let taken = claims.iter().take_while(|c| **c == Some(Claimed::Taken)).count();
             batch[taken..].clone_from_slice(&listed[taken..]);
@@ -240,9 +235,18 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             Outcome::Retry { reason, .. } => reason,
             _ => String::new(),
         };
+        self.mark_unknown(e, &reason);
+        self.report_unknown(e);
+    }
+
+    /// `e` in state `unknown`, the reason its outcome is not known in its error.
+    pub(super) fn mark_unknown(&self, e: &mut Entry, reason: &str) {
         e.state = State::Unknown;
         e.settled_at = self.clock.now_ms();
         e.last_error = Some(json!({ "kind": "unknown", "status": null, "message": format!("no answer ({reason}); the server may have applied it and does not honour Idempotency-Key, so it is not sent again until retry(id)") }));
+    }
+
+    pub(super) fn report_unknown(&self, e: &Entry) {
         let mut ev = Event::of("unknown", e);
         ev.error = e.last_error.clone();
         self.report(ev);

@@ -5,7 +5,7 @@
 use crate::drain::{H, T0};
 use crate::fakes::*;
 
-use graphql_outbox::outbox::entry::State;
+use graphql_outbox::outbox::entry::{Claim, State};
 use graphql_outbox::store::OutboxStore;
 use graphql_outbox::sync::{ops, Stop};
 use serde_json::{json, Value};
@@ -94,6 +94,55 @@ fn without_server_idempotency_an_unknown_outcome_parks_a_create_and_resends_an_u
     h.transport.push(offline());
     assert!(matches!(h.drain(), Stop::Offline(_)));
     assert_eq!(h.state(&create.id), State::Retrying);
+}
+
+/// A context stopped (closed, crashed) after its request may have left: the entry is stored
+/// `sending` with a claim, and no outcome followed. For a server that does not honour keys a
+/// later pass does not resend a create: it parks it in `unknown`; an update (idempotent by
+/// nature), and any entry of an API with keys, goes out again. Under the Web Lock any stored
+/// claim is dead; without it, only an expired one.
+#[test]
+fn a_crash_mid_send_parks_a_keyless_create_in_unknown_and_resends_the_rest() {
+    for exclusive in [true, false] {
+        let h = H::new();
+        h.exclusive.set(exclusive);
+        h.keyless.borrow_mut().push("gcdirectory".into());
+        let create = h.add_for("u", "createOrgTier", json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } }), &[]);
+        let update = h.add_for("u", "modifyOrgTier", json!({ "id": "2", "data": { "nameEn": "B" } }), &[]);
+        // What the stopped context left: both claimed by it (the lease ends in 1 s), no outcome.
+        for e in [&create, &update] {
+            let mut stored = h.get(&e.id);
+            stored.state = State::Sending;
+            stored.attempts = 1;
+            stored.claim = Some(Claim { owner: "closed-tab".into(), until: h.clock.now.get() + 1_000.0 });
+            block_on(h.store.update(&stored)).unwrap();
+        }
+        if !exclusive {
+            // Its claim still holds: nothing is sent, nothing parked.
+            assert!(matches!(h.drain(), Stop::Busy(_)), "Web Lock {exclusive}");
+            assert_eq!(h.state(&create.id), State::Sending);
+            assert!(h.transport.keys().is_empty());
+            h.clock.advance(1_000.0);
+        }
+        assert_eq!(h.drain(), Stop::Idle, "Web Lock {exclusive}");
+        assert_eq!(h.state(&create.id), State::Unknown, "Web Lock {exclusive}: a keyless create is not resent");
+        assert_eq!(h.get(&create.id).claim, None);
+        assert!(h.get(&create.id).last_error.unwrap()["message"].as_str().unwrap().contains("stopped before its answer was recorded"));
+        let expected: &[&str] = if exclusive { &["unknown"] } else { &["paused", "unknown"] };
+        assert_eq!(h.kinds(&create.id), expected, "Web Lock {exclusive}: busy while its claim held, then unknown");
+        assert_eq!(h.transport.keys(), [update.id.clone()], "Web Lock {exclusive}: only the update went out again");
+        assert_eq!(h.state(&update.id), State::Sent);
+    }
+    // With keys (the default), the same leftover is resent with its key.
+    let h = H::new();
+    h.exclusive.set(true);
+    let create = h.add_for("u", "createOrgTier", json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } }), &[]);
+    let mut stored = h.get(&create.id);
+    stored.state = State::Sending;
+    stored.claim = Some(Claim { owner: "closed-tab".into(), until: h.clock.now.get() + 60_000.0 });
+    block_on(h.store.update(&stored)).unwrap();
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!((h.state(&create.id), h.transport.keys()), (State::Sent, vec![create.id.clone()]));
 }
 
 #[test]
