@@ -44,6 +44,9 @@ npm_tool() {
   if [ ! -x "$dir/node_modules/.bin/$3" ] || [ "$(cat "$dir/.version" 2>/dev/null)" != "$2" ]; then
     say "installing $3 (npm $1 $2) into .tools/"
     mkdir -p "$dir"
+    # A package.json of its own: without one, npm installs into the nearest ancestor that has
+    # one (a checkout inside another project, or a stray /tmp/package.json), not into $dir.
+    [ -f "$dir/package.json" ] || echo '{ "private": true }' > "$dir/package.json"
     (cd "$dir" && npm install --no-audit --no-fund --loglevel=error --no-save "$1@$2" >/dev/null)
     echo "$2" > "$dir/.version"
   fi
