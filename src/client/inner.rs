@@ -76,9 +76,6 @@ pub struct Inner {
     pub direct_busy: Cell<bool>,
 }
 
-/// The event types that end an entry's story: those `settled(id)` resolves on.
-const FINAL: [&str; 4] = ["sent", "dead", "discarded", "unknown"];
-
 /// The final outcome an event carries, if it is one: the shape `settled(id)` resolves with.
 pub fn final_outcome(ev: &Value) -> Option<Value> {
     let id = ev.get("id")?;
@@ -180,11 +177,12 @@ impl Inner {
                 }
             }
         }
-        let id = v.get("id").and_then(Value::as_str).unwrap_or_default();
-        let kind = v.get("type").and_then(Value::as_str).unwrap_or_default();
-        if FINAL.contains(&kind) && !self.waiters.borrow().is_empty() {
-            let waiting = take_waiting(&self.waiters, id);
-            if let Some(outcome) = final_outcome(v).filter(|_| !waiting.is_empty()) {
+        // A non-final event has no outcome and takes no waiter; the JS outcome is made only
+        // for an id someone waits for.
+        let anyone_waits = !self.waiters.borrow().is_empty();
+        if let Some(outcome) = anyone_waits.then(|| final_outcome(v)).flatten() {
+            let waiting = take_waiting(&self.waiters, v["id"].as_str().unwrap_or_default());
+            if !waiting.is_empty() {
                 let js_outcome = js::to_js(&outcome);
                 for f in waiting {
                     let _ = f.call1(&JsValue::NULL, &js_outcome);
