@@ -116,7 +116,7 @@ pub fn field_key(field: &Field, variables: &Value) -> Cow<'static, str> {
     let mut args = Map::new();
     for (name, arg) in field.args {
         let v = match arg {
-            Arg::Json(text) => serde_json::from_str(text).unwrap_or_else(|_| Value::String((*text).into())),
+            Arg::Json(text) => outbox_json::value(text).unwrap_or_else(|_| Value::String((*text).into())),
             Arg::Variable(var) => match variables.get(var) {
                 Some(v) => v.clone(),
                 None => continue,

@@ -28,7 +28,7 @@ pub fn to_json(v: &JsValue) -> Result<Value, String> {
     let text = js_sys::JSON::stringify(v).map_err(|e| format!("not JSON-serializable: {}", describe(&e)))?;
     // `undefined` for a function or a symbol (or a `toJSON` returning one): nothing to send.
     let text = text.as_string().ok_or_else(|| format!("not JSON-serializable: {}", describe(v)))?;
-    serde_json::from_str(&text).map_err(|e| format!("not JSON-serializable: {e}"))
+    outbox_json::value(&text).map_err(|e| format!("not JSON-serializable: {e}"))
 }
 
 /// JSON as a plain JS value (integers beyond 2^53 round to the nearest double, as every JS

@@ -26,7 +26,7 @@ const SPEC_KEYS: [&str; 4] = ["message", "locations", "path", "extensions"];
 
 /// Reads `raw` as a GraphQL answer.
 pub fn read(raw: &str) -> Said {
-    let Ok(body) = serde_json::from_str::<Value>(raw) else { return Said::default() };
+    let Ok(body) = outbox_json::value(raw) else { return Said::default() };
     // An item with keys outside the spec (older Apollo servers put `code` there) keeps them:
     // read as plain JSON below.
     let beyond_spec = body.get("errors").and_then(Value::as_array).is_some_and(|items| {
@@ -46,7 +46,7 @@ pub fn read(raw: &str) -> Said {
         // a string or is missing, keys beyond the spec): read as plain JSON, the items made
         // well-formed by `typed_errors`. Parsed again: only answers that fail take this way.
         _ => {
-            let body: Option<Value> = serde_json::from_str(raw).ok();
+            let body: Option<Value> = outbox_json::value(raw).ok();
             let errors = body.as_ref().and_then(|b| b.get("errors")).filter(|e| e.as_array().is_some_and(|a| !a.is_empty())).map(typed_errors);
             let data = body.as_ref().and_then(|b| b.get("data")).filter(|d| d.is_object()).cloned();
             Said { errors, data, body }

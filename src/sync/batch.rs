@@ -75,7 +75,7 @@ pub fn split(answer: Result<HttpResponse, NetworkError>, n: usize) -> Split {
     };
     match resp.status {
         401 | 403 | 408 | 429 | 500..=599 => Split::Each(vec![Ok(resp); n]),
-        200..=299 => match serde_json::from_str::<Value>(&resp.body) {
+        200..=299 => match outbox_json::value(&resp.body) {
             Ok(Value::Array(items)) if items.len() == n => Split::Each(
                 items.into_iter().map(|v| Ok(HttpResponse { status: resp.status, retry_after: None, body: v.to_string() })).collect(),
             ),
@@ -86,7 +86,7 @@ pub fn split(answer: Result<HttpResponse, NetworkError>, n: usize) -> Split {
             },
         },
         status => {
-            let body: Option<Value> = serde_json::from_str(&resp.body).ok();
+            let body: Option<Value> = outbox_json::value(&resp.body).ok();
             let said = body.as_ref().and_then(|b| b.pointer("/error/message").or_else(|| b.pointer("/errors/0/message"))).and_then(Value::as_str);
             let message = match said {
                 Some(m) => format!("HTTP {status} to a batch: {m}"),

@@ -28,7 +28,7 @@ impl Channel {
         let ch = BroadcastChannel::new(name).ok()?;
         let closure = Closure::<dyn FnMut(MessageEvent)>::new(move |m: MessageEvent| {
             let Some(text) = m.data().as_string() else { return };
-            match serde_json::from_str(&text) {
+            match outbox_json::value(&text) {
                 Ok(Value::Object(mut msg)) => match msg.remove("messages") {
                     Some(Value::Array(all)) => all.into_iter().for_each(&on),
                     _ => on(Value::Object(msg)),

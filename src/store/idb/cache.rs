@@ -17,7 +17,6 @@ use crate::store::StoreError;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
-use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -54,12 +53,6 @@ fn utf8(text: &js_sys::JsString) -> Vec<u8> {
     TextEncoder::new().encode(text).to_vec()
 }
 
-#[derive(Deserialize)]
-struct Row {
-    k: String,
-    v: Value,
-}
-
 /// Stored texts (a JS array) as (key, value): joined into one JSON array in JS, parsed once.
 /// If that fails (a value another build wrote, or damaged), each text is parsed on its own and
 /// the unreadable ones are skipped: a cache may lose a record (the read misses, the network
@@ -68,9 +61,8 @@ struct Row {
 fn rows(texts: &js_sys::Array) -> Vec<(String, Value)> {
     let joined = js_sys::JsString::from("[").concat(&texts.join(",")).concat(&"]".into());
     let bytes = utf8(&joined);
-    let parsed = std::str::from_utf8(&bytes).ok().and_then(|t| serde_json::from_str::<Vec<Row>>(t).ok());
-    let rows = parsed.unwrap_or_else(|| texts.iter().filter_map(|t| t.as_string().and_then(|t| serde_json::from_str::<Row>(&t).ok())).collect());
-    rows.into_iter().map(|r| (r.k, r.v)).collect()
+    let parsed = std::str::from_utf8(&bytes).ok().and_then(outbox_json::records);
+    parsed.unwrap_or_else(|| texts.iter().filter_map(|t| t.as_string().and_then(|t| outbox_json::record(&t))).collect())
 }
 
 /// A transaction on `cache`: readonly (None) or a write of the given durability.

@@ -100,7 +100,7 @@ pub fn to_json(v: &JsValue) -> Result<(serde_json::Value, u64), String> {
     if text.is_empty() {
         return Err("empty or undefined record".into());
     }
-    serde_json::from_str(&text).map(|j| (j, text.len() as u64)).map_err(|e| e.to_string())
+    outbox_json::value(&text).map(|j| (j, text.len() as u64)).map_err(|e| e.to_string())
 }
 
 /// Runs `work` as its own task, started now, and resolves with its result: a write issued at a
