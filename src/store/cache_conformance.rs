@@ -13,7 +13,7 @@ fn keys(v: &[(String, Value)]) -> Vec<&str> {
 /// Records round-trip unchanged, whatever their keys hold (quotes, braces, non-ASCII, the
 /// cache's `?` and `~` prefixes); load returns one user's records in key order.
 pub async fn records_round_trip_per_user<S: CacheStore>(s: &S) {
-    let odd = r#"?timesheet{"id":"1","note":"é \" ü"}"#.to_string();
+    let odd = r#"?timesheet{"id":"1","note":"é \" ü 😀"}"#.to_string();
     let a = vec![
         ("Timesheet:2".to_string(), json!({ "f": { "id": "2", "n": 1.5, "x": null, "l": [1, { "__ref": "A:1" }] }, "at": 10 })),
         (odd.clone(), json!({ "f": { "timesheet{\"id\":\"1\"}": { "__ref": "Timesheet:1" } } })),
