@@ -41,7 +41,17 @@ impl ClientRef {
     /// whose answer is being written into the cache.
     pub(crate) async fn live_entries(&self) -> Vec<Entry> {
         let user = &self.0.options.user;
-        let mut live: Vec<Entry> = match self.0.store.list_active(user).await {
+        // The entries read ahead at the open, if this is the first read and nothing was
+        // written since (`store/idb/early.rs`); else (or if that read failed) listed now.
+        let ahead = match self.0.store.take_live(user) {
+            Some(ahead) => ahead.await.ok(),
+            None => None,
+        };
+        let listed = match ahead {
+            Some(entries) => Ok(entries),
+            None => self.0.store.list_active(user).await,
+        };
+        let mut live: Vec<Entry> = match listed {
             Ok(entries) => entries.into_iter().filter(|e| e.state.pending()).collect(),
             Err(_) => vec![],
         };

@@ -32,15 +32,20 @@ impl Client {
     #[wasm_bindgen(js_name = open)]
     pub async fn open(#[wasm_bindgen(unchecked_param_type = "ClientOptions")] options: JsValue) -> Result<Client, JsValue> {
         let owner = crate::outbox::key::uuid_v4(super::globals::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
-        // The database opens while the rest of the options are read (the first read decodes
-        // the generated tables, ~1 ms of a cold start). A bad `database` reports the error a
-        // full read gives first (a missing `user` before it, as always).
+        // A bad `database` reports the error a full read gives first (a missing `user` before
+        // it, as always).
         let database = match options::database(&options) {
             Ok(d) => d,
             Err(e) => return Err(options::read(&options).err().unwrap_or(e).into()),
         };
-        let (store, read) = crate::race::both(IdbStore::open(database.as_deref()), async { options::read(&options) }).await;
-        let options = match read {
+        // The first query's reads (the user's live entries and cache records) are requested the
+        // moment the database is open (`store/idb/early.rs`), and the rest of the options (whose
+        // first read decodes the generated tables) are read while IndexedDB answers.
+        let store = IdbStore::open(database.as_deref()).await;
+        if let (Ok(s), Some(user)) = (&store, options::user(&options)) {
+            s.read_ahead(&user);
+        }
+        let options = match options::read(&options) {
             Ok(o) => o,
             Err(e) => {
                 // Opened for nothing: closed, so it blocks no other context's upgrade.
@@ -89,8 +94,8 @@ impl Client {
             awaiting: RefCell::default(),
             direct_busy: Cell::new(false),
         }));
-        // First: the records' `getAll` is the long part of the first read, and IndexedDB
-        // answers it while the rest of the open and the app's first query call run.
+        // First: it takes the records requested above and decodes them when IndexedDB
+        // answers, while the rest of the open and the app's first query call run.
         inner.preload_cache();
         inner.listen();
         inner.kick(Trigger::Open);

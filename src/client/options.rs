@@ -210,12 +210,18 @@ pub fn database(options: &JsValue) -> Result<Option<String>, SdkError> {
     })
 }
 
+/// `options.user` if it is a non-empty string (`read` says what is wrong otherwise): the
+/// records of this user are requested as soon as the database is open.
+pub fn user(options: &JsValue) -> Option<String> {
+    get(options, "user").as_string().filter(|u| !u.is_empty())
+}
+
 /// Reads and checks the options object.
 pub fn read(options: &JsValue) -> Result<Options, SdkError> {
     if !options.is_object() {
         return Err(SdkError::Config("Client.open: options must be an object { endpoints, token, user }".into()));
     }
-    let user = get(options, "user").as_string().filter(|u| !u.is_empty()).ok_or_else(|| {
+    let user = user(options).ok_or_else(|| {
         SdkError::Config("Client.open: options.user must be a non-empty string naming the signed-in account (it partitions the outbox)".into())
     })?;
     let token = match get(options, "token") {

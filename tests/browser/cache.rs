@@ -172,3 +172,34 @@ async fn the_cache_reads_cold_from_indexeddb_and_writes_only_changes() {
     cold.clear("u").await.unwrap();
     assert!(cold.store().load("u").await.unwrap().is_empty());
 }
+
+/// `Client.open`'s read ahead (store/idb/early.rs): the first load takes the records and the
+/// first pending-layer read the live entries, each once; entries read before this instance
+/// began a write on `entries` are not used (the new entry must show), nor another user's.
+#[wasm_bindgen_test]
+async fn reads_ahead_are_taken_once_and_never_after_a_write() {
+    let db = fresh_db();
+    let first = IdbStore::open(Some(&db)).await.unwrap();
+    for (n, state) in [(1, State::Queued), (2, State::Sent), (3, State::Retrying)] {
+        first.insert(&mut v2_entry(n, "a", state)).await.unwrap();
+    }
+    let record = ("Hire:1".to_string(), json!({ "f": { "id": "1", "note": "é 😀" }, "at": 5 }));
+    first.write("a", &[record.clone()], &[], Durability::Strict).await.unwrap();
+    first.close();
+    // As after a reload: a new connection reads ahead at once.
+    let store = IdbStore::open(Some(&db)).await.unwrap();
+    store.read_ahead("a");
+    let live = store.take_live("a").expect("read ahead").await.unwrap();
+    assert_eq!(live.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["v2-1", "v2-3"], "the live ones, in creation order");
+    assert!(store.take_live("a").is_none(), "taken once: a later read lists again");
+    assert_eq!(store.load("a").await.unwrap(), [record.clone()], "the first load takes the records read ahead");
+    assert_eq!(store.load("a").await.unwrap(), [record], "and a later one reads again");
+
+    store.read_ahead("a");
+    store.insert(&mut v2_entry(4, "a", State::Queued)).await.unwrap();
+    assert!(store.take_live("a").is_none(), "a write began since the read ahead: not used");
+    assert_eq!(store.list_active("a").await.unwrap().len(), 3, "the new entry shows when listed");
+    store.read_ahead("a");
+    assert!(store.take_live("b").is_none(), "another user's read never takes them");
+    store.close();
+}

@@ -17,6 +17,7 @@ use crate::store::StoreError;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::Transaction;
+use super::early::Texts;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -25,7 +26,7 @@ fn js_err(e: JsValue) -> StoreError {
 }
 
 /// All keys of `user`.
-fn user_range(user: &str) -> Result<JsValue, StoreError> {
+pub(super) fn user_range(user: &str) -> Result<JsValue, StoreError> {
     let lower = js_sys::Array::of1(&JsValue::from_str(user));
     let upper = js_sys::Array::of2(&JsValue::from_str(user), &js_sys::Array::new());
     web_sys::IdbKeyRange::bound(&lower, &upper).map(JsValue::from).map_err(js_err)
@@ -89,15 +90,37 @@ fn cache_tx(db: super::conn::Db, durability: Option<Durability>) -> Result<Trans
     transaction(db, &[CACHE], mode)
 }
 
+/// Requests `user`'s stored texts now; the transaction is held until the answer.
+fn request(db: super::conn::Db, user: &str) -> Result<Texts, StoreError> {
+    let tx = cache_tx(db, None)?;
+    let req = cache_store(&tx)?.as_sys().get_all_with_key(&user_range(user)?).map_err(js_err)?;
+    // Listening from now on (`raw_result` attaches its handlers at once).
+    let answer = super::req::raw_result(req);
+    Ok(Box::pin(async move {
+        let texts = answer.await;
+        drop(tx);
+        texts
+    }))
+}
+
+/// The `cache` store of `tx`.
+pub(super) fn cache_store<'a>(tx: &'a Transaction<'static>) -> Result<indexed_db_futures::object_store::ObjectStore<'a>, StoreError> {
+    tx.object_store(CACHE).map_err(db_error)
+}
+
 impl CacheStore for IdbStore {
     async fn load(&self, user: &str) -> Result<Vec<(String, Value)>, StoreError> {
-        let tx = cache_tx(self.conn.ready().await?, None)?;
-        let store = tx.object_store(CACHE).map_err(db_error)?;
         // A raw getAll (awaited in `req::raw_result`), not the crate's: its future yields the
         // records one JS call each, and rebuilding the array the join needs cost the cold read
         // ~0.5 ms of 504 records (bench/cache.mjs, measured against the crate's getAll).
-        let req = store.as_sys().get_all_with_key(&user_range(user)?).map_err(js_err)?;
-        let texts = super::req::raw_result(req).await?;
+        let texts = match self.take_records(user) {
+            Some(texts) => match texts.await {
+                Ok(t) => t,
+                // E.g. a `versionchange` closed the connection meanwhile: asked again below.
+                Err(_) => request(self.conn.ready().await?, user)?.await?,
+            },
+            None => request(self.conn.ready().await?, user)?.await?,
+        };
         Ok(rows(texts.unchecked_ref()))
     }
 

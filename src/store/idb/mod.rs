@@ -4,6 +4,7 @@
 
 mod cache;
 mod conn;
+mod early;
 mod first;
 mod group;
 mod req;
@@ -26,6 +27,14 @@ pub struct IdbStore {
     /// New entries of this turn (group commit) and lookups by id of this turn (`group.rs`).
     inserts: Rc<group::Turn<JsValue, f64>>,
     gets: Rc<group::Turn<String, group::Found>>,
+    /// A cold start's first reads, requested as soon as the database is open (`early.rs`).
+    early: Rc<std::cell::RefCell<early::Early>>,
+}
+
+/// Entries from the `active` index's keys and values (in creation order: equal index keys come
+/// in primary-key order); unreadable ones are left to the drain's listing, which quarantines.
+pub(super) fn live_from(keys: &[JsValue], values: &[JsValue]) -> Vec<Entry> {
+    keys.iter().zip(values.iter()).filter_map(|(k, v)| to_json(v).ok().and_then(|(j, _)| decode(k.as_f64().unwrap_or(0.0) as u64, &j).ok())).collect()
 }
 
 pub(super) fn record(e: &Entry) -> JsValue {
@@ -44,7 +53,7 @@ impl IdbStore {
     /// Opens `graphql-outbox` (or `graphql-outbox:<name>`), creating or upgrading it.
     pub async fn open(name: Option<&str>) -> Result<IdbStore, StoreError> {
         let name = schema::database_name(name);
-        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name, inserts: Rc::default(), gets: Rc::default() })
+        Ok(IdbStore { conn: Rc::new(conn::Conn::open(&name).await?), name, inserts: Rc::default(), gets: Rc::default(), early: Rc::default() })
     }
 
     /// The database's name.
@@ -265,12 +274,7 @@ impl OutboxStore for IdbStore {
         let keys = index.get_all_keys().with_query(user.clone()).with_limit(ALL).primitive().map_err(db_error)?;
         let values = index.get_all().with_query(user).with_limit(ALL).primitive().map_err(db_error)?;
         let (keys, values) = (all(keys).await?, all(values).await?);
-        // Equal index keys come in primary-key order: creation order.
-        Ok(keys
-            .iter()
-            .zip(values.iter())
-            .filter_map(|(k, v)| to_json(&v).ok().and_then(|(j, _)| decode(k.as_f64().unwrap_or(0.0) as u64, &j).ok()))
-            .collect())
+        Ok(live_from(&keys, &values))
     }
 
     async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {

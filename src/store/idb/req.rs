@@ -21,7 +21,7 @@ use indexed_db_futures::future::GetAllPrimitiveRequest;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
@@ -56,8 +56,22 @@ pub enum Mode {
     Relaxed,
 }
 
+thread_local! {
+    /// Readwrite transactions on `entries` begun by this instance (`early.rs`: entries read
+    /// ahead are used only if none began since).
+    static ENTRY_WRITES: Cell<u64> = const { Cell::new(0) };
+}
+
+/// How many readwrite transactions on `entries` this instance has begun.
+pub fn entry_writes() -> u64 {
+    ENTRY_WRITES.with(Cell::get)
+}
+
 /// A transaction over `stores`.
 pub fn transaction(db: Db, stores: &[&str], mode: Mode) -> Result<Transaction<'static>, StoreError> {
+    if mode != Mode::Read && stores.contains(&super::schema::ENTRIES) {
+        ENTRY_WRITES.with(|w| w.set(w.get() + 1));
+    }
     let durability = match mode {
         Mode::Read => return db.transaction(stores).build().map_err(db_error),
         Mode::Strict => TransactionDurability::Strict,
