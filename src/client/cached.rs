@@ -4,7 +4,6 @@
 //! contexts, and `client.cache` (`clear()`).
 
 use super::errors::SdkError;
-use super::drive::Trigger;
 use super::open::ClientRef;
 use crate::api::model::{Api, Query};
 use crate::cache::{delete, Assembled, CacheError, Target};
@@ -36,9 +35,6 @@ impl Cache {
         })
     }
 }
-
-/// The longest the open's first pass waits for the cache's load (`preload_cache`).
-const PASS_AFTER_LOAD_MS: f64 = 1000.0;
 
 impl ClientRef {
     /// This user's entries whose values show on reads: those still to be sent, and sent ones
@@ -200,22 +196,14 @@ impl ClientRef {
         }
     }
 
-    /// Loads this user's records at the open (requested ahead by `Client.open`), then starts
-    /// the open's first drain pass: an app reads its cached views first, and every client that
-    /// sends loads them anyway (a sent answer is written into them). A read waits for this
-    /// load, not a second one (`cache::load`).
-    ///
-    /// The pass comes after the load, in a task of its own: started beside it, its outbox
-    /// listing and Web Lock delayed the records' answer, and its first steps ran before the
-    /// first read had answered (bench/cache.mjs, 500-entity cold read: ~0.4 ms of ~10). A load
-    /// that IndexedDB does not answer holds the pass back at most `PASS_AFTER_LOAD_MS`.
+    /// Starts loading this user's records (one `getAll`) at the open, before anything else
+    /// asks IndexedDB: an app reads its cached views first, and every client that sends loads
+    /// them anyway (a sent answer is written into them). A read waits for this load, not a
+    /// second one (`cache::load`).
     pub(crate) fn preload_cache(&self) {
         let c = self.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let wait = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(PASS_AFTER_LOAD_MS));
-            let _ = crate::race::first(c.0.cache.preload(&c.0.options.user), wait).await;
-            let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(0.0)).await;
-            c.kick(Trigger::Open);
+            let _ = c.0.cache.preload(&c.0.options.user).await;
         });
     }
 

@@ -94,10 +94,11 @@ impl Client {
             awaiting: RefCell::default(),
             direct_busy: Cell::new(false),
         }));
-        // It takes the records requested above and decodes them when IndexedDB answers, while
-        // the app's first query call runs; then it starts the first drain pass.
+        // First: it takes the records requested above and decodes them when IndexedDB
+        // answers, while the rest of the open and the app's first query call run.
         inner.preload_cache();
         inner.listen();
+        inner.kick(Trigger::Open);
         inner.evict_soon();
         Ok(Client { inner })
     }
