@@ -26,7 +26,7 @@ fn js_err(e: JsValue) -> StoreError {
 }
 
 /// All keys of `user`.
-pub(super) fn user_range(user: &str) -> Result<JsValue, StoreError> {
+fn user_range(user: &str) -> Result<JsValue, StoreError> {
     let lower = js_sys::Array::of1(&JsValue::from_str(user));
     let upper = js_sys::Array::of2(&JsValue::from_str(user), &js_sys::Array::new());
     web_sys::IdbKeyRange::bound(&lower, &upper).map(JsValue::from).map_err(js_err)
@@ -91,7 +91,7 @@ fn cache_tx(db: super::conn::Db, durability: Option<Durability>) -> Result<Trans
 }
 
 /// Requests `user`'s stored texts now; the transaction is held until the answer.
-fn request(db: super::conn::Db, user: &str) -> Result<Texts, StoreError> {
+pub(super) fn request(db: super::conn::Db, user: &str) -> Result<Texts, StoreError> {
     let tx = cache_tx(db, None)?;
     let req = cache_store(&tx)?.as_sys().get_all_with_key(&user_range(user)?).map_err(js_err)?;
     // Listening from now on (`raw_result` attaches its handlers at once).
@@ -104,7 +104,7 @@ fn request(db: super::conn::Db, user: &str) -> Result<Texts, StoreError> {
 }
 
 /// The `cache` store of `tx`.
-pub(super) fn cache_store<'a>(tx: &'a Transaction<'static>) -> Result<indexed_db_futures::object_store::ObjectStore<'a>, StoreError> {
+fn cache_store<'a>(tx: &'a Transaction<'static>) -> Result<indexed_db_futures::object_store::ObjectStore<'a>, StoreError> {
     tx.object_store(CACHE).map_err(db_error)
 }
 

@@ -1,26 +1,24 @@
 //! A cold start's first reads, requested the moment `Client.open` has the database: the user's
 //! live outbox entries (the pending layer of the app's first query), then the user's cache
-//! records, in one readonly transaction. Requested by the first query instead, they were
-//! answered beside the drain's first listing and one another, and the first read waited for
-//! them (bench/cache.mjs, cold read of 500 entities: the records came ~0.8 ms later, and the
-//! live entries' answer was handled after the records' decode instead of before).
+//! records. Requested by the first query instead, they were answered beside the drain's first
+//! listing and one another, and the first read waited for them (bench/cache.mjs, cold read of
+//! 500 entities: the records came ~0.8 ms later, and the live entries' answer was handled after
+//! the records' decode instead of before).
 //!
 //! The first `CacheStore::load` of the user takes the records. The first pending-layer read
 //! (`take_live`) takes the entries, unless this instance began a write on `entries` since they
 //! were requested: then it reads again, so that an entry the app has just queued shows.
 
-use super::cache::{cache_store, user_range};
+use super::cache::request as records;
 use super::conn::Db;
-use super::req::{all, db_error, entry_writes, raw_result, store_error, transaction, Mode, ALL};
-use super::schema::{CACHE, ENTRIES};
+use super::req::{all, db_error, entry_writes, transaction, Mode, ALL};
+use super::schema::ENTRIES;
 use super::IdbStore;
 use crate::outbox::entry::Entry;
 use crate::store::StoreError;
-use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use std::future::Future;
 use std::pin::Pin;
-use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 
 /// A user's stored cache texts (a JS array), once IndexedDB answers.
@@ -61,9 +59,11 @@ impl IdbStore {
     }
 }
 
-/// Issues both reads on one readonly transaction, held until both are answered.
+/// Issues both reads, the live entries first, each on its own readonly transaction: one over
+/// `entries` and `cache` would hold the app's first outbox writes back until the records are
+/// read (a readwrite transaction waits for the earlier ones it overlaps).
 fn request(db: Db, user: &str) -> Result<Early, StoreError> {
-    let tx = Rc::new(transaction(db, &[ENTRIES, CACHE], Mode::Read)?);
+    let tx = transaction(db, &[ENTRIES], Mode::Read)?;
     let writes = entry_writes();
     let entries = tx.object_store(ENTRIES).map_err(db_error)?;
     let index = entries.index("active").map_err(db_error)?;
@@ -72,19 +72,11 @@ fn request(db: Db, user: &str) -> Result<Early, StoreError> {
     let values = index.get_all().with_query(who).with_limit(ALL).primitive().map_err(db_error)?;
     drop(index);
     drop(entries);
-    let records = cache_store(&tx)?.as_sys().get_all_with_key(&user_range(user)?).map_err(|e| store_error(&e))?;
-    // Listening from now on (`raw_result` attaches its handlers at once), awaited later.
-    let answer = raw_result(records);
-    let held = tx.clone();
-    let texts: Texts = Box::pin(async move {
-        let texts = answer.await;
-        drop(held);
-        texts
-    });
     let live: Live = Box::pin(async move {
         let read = (all(keys).await?, all(values).await?);
         drop(tx);
         Ok(super::live_from(&read.0, &read.1))
     });
+    let texts = records(db, user)?;
     Ok(Early { records: Some((user.to_string(), texts)), live: Some((user.to_string(), writes, live)) })
 }
