@@ -9,7 +9,6 @@ use crate::api::model::{Api, Query};
 use crate::cache::{delete, Assembled, CacheError, Target};
 use crate::outbox::entry::Entry;
 use crate::outbox::clock::Clock;
-use crate::store::OutboxStore;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
@@ -41,17 +40,8 @@ impl ClientRef {
     /// whose answer is being written into the cache.
     pub(crate) async fn live_entries(&self) -> Vec<Entry> {
         let user = &self.0.options.user;
-        // The entries read ahead at the open, if this is the first read and nothing was
-        // written since (`store/idb/early.rs`); else (or if that read failed) listed now.
-        let ahead = match self.0.store.take_live(user) {
-            Some(ahead) => ahead.await.ok(),
-            None => None,
-        };
-        let listed = match ahead {
-            Some(entries) => Ok(entries),
-            None => self.0.store.list_active(user).await,
-        };
-        let mut live: Vec<Entry> = match listed {
+        // Those read ahead at the open, if still good (`store/idb/early.rs`), else listed now.
+        let mut live: Vec<Entry> = match self.0.store.live(user).await {
             Ok(entries) => entries.into_iter().filter(|e| e.state.pending()).collect(),
             Err(_) => vec![],
         };

@@ -6,17 +6,15 @@
 //! the records' decode instead of before).
 //!
 //! The first `CacheStore::load` of the user takes the records. The first pending-layer read
-//! (`take_live`) takes the entries, unless this instance began a write on `entries` since they
+//! (`live`) takes the entries, unless this instance began a write on `entries` since they
 //! were requested: then it reads again, so that an entry the app has just queued shows.
 
 use super::cache::request as records;
 use super::conn::Db;
-use super::req::{all, db_error, entry_writes, transaction, Mode, ALL};
-use super::schema::ENTRIES;
+use super::req::entry_writes;
 use super::IdbStore;
 use crate::outbox::entry::Entry;
-use crate::store::StoreError;
-use indexed_db_futures::prelude::*;
+use crate::store::{OutboxStore, StoreError};
 use std::future::Future;
 use std::pin::Pin;
 use wasm_bindgen::prelude::*;
@@ -51,11 +49,19 @@ impl IdbStore {
         (u == user).then_some(texts)
     }
 
-    /// The live entries requested ahead for `user`, if any and if this instance has begun no
-    /// write on `entries` since (taken: a later read lists again).
-    pub fn take_live(&self, user: &str) -> Option<Live> {
-        let (u, writes, live) = self.early.borrow_mut().live.take()?;
-        (u == user && writes == entry_writes()).then_some(live)
+    /// `user`'s live entries for a pending layer: those requested ahead, if this is the first
+    /// such read, for this user, this instance has begun no write on `entries` since, and
+    /// IndexedDB answered them; else listed now (`list_active`).
+    pub async fn live(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
+        let ahead = self.early.borrow_mut().live.take();
+        if let Some((u, writes, live)) = ahead {
+            if u == user && writes == entry_writes() {
+                if let Ok(entries) = live.await {
+                    return Ok(entries);
+                }
+            }
+        }
+        self.list_active(user).await
     }
 }
 
@@ -63,20 +69,8 @@ impl IdbStore {
 /// `entries` and `cache` would hold the app's first outbox writes back until the records are
 /// read (a readwrite transaction waits for the earlier ones it overlaps).
 fn request(db: Db, user: &str) -> Result<Early, StoreError> {
-    let tx = transaction(db, &[ENTRIES], Mode::Read)?;
     let writes = entry_writes();
-    let entries = tx.object_store(ENTRIES).map_err(db_error)?;
-    let index = entries.index("active").map_err(db_error)?;
-    let who = JsValue::from_str(user);
-    let keys = index.get_all_keys().with_query(who.clone()).with_limit(ALL).primitive().map_err(db_error)?;
-    let values = index.get_all().with_query(who).with_limit(ALL).primitive().map_err(db_error)?;
-    drop(index);
-    drop(entries);
-    let live: Live = Box::pin(async move {
-        let read = (all(keys).await?, all(values).await?);
-        drop(tx);
-        Ok(super::live_from(&read.0, &read.1))
-    });
+    let live = super::request_live(db, user)?;
     let texts = records(db, user)?;
     Ok(Early { records: Some((user.to_string(), texts)), live: Some((user.to_string(), writes, live)) })
 }

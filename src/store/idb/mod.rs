@@ -31,10 +31,24 @@ pub struct IdbStore {
     early: Rc<std::cell::RefCell<early::Early>>,
 }
 
-/// Entries from the `active` index's keys and values (in creation order: equal index keys come
-/// in primary-key order); unreadable ones are left to the drain's listing, which quarantines.
-pub(super) fn live_from(keys: &[JsValue], values: &[JsValue]) -> Vec<Entry> {
-    keys.iter().zip(values.iter()).filter_map(|(k, v)| to_json(v).ok().and_then(|(j, _)| decode(k.as_f64().unwrap_or(0.0) as u64, &j).ok())).collect()
+/// Requests `user`'s live entries now (the `active` index's keys and values, one readonly
+/// transaction held until both are answered); awaited, the entries in creation order (equal
+/// index keys come in primary-key order). Unreadable ones are left to the drain's listing,
+/// which quarantines them.
+pub(super) fn request_live(db: conn::Db, user: &str) -> Result<early::Live, StoreError> {
+    let tx = transaction(db, &[ENTRIES], Mode::Read)?;
+    let store = tx.object_store(ENTRIES).map_err(db_error)?;
+    let index = store.index("active").map_err(db_error)?;
+    let who = JsValue::from_str(user);
+    let keys = index.get_all_keys().with_query(who.clone()).with_limit(ALL).primitive().map_err(db_error)?;
+    let values = index.get_all().with_query(who).with_limit(ALL).primitive().map_err(db_error)?;
+    drop(index);
+    drop(store);
+    Ok(Box::pin(async move {
+        let (keys, values) = (all(keys).await?, all(values).await?);
+        drop(tx);
+        Ok(keys.iter().zip(values.iter()).filter_map(|(k, v)| to_json(v).ok().and_then(|(j, _)| decode(k.as_f64().unwrap_or(0.0) as u64, &j).ok())).collect())
+    }))
 }
 
 pub(super) fn record(e: &Entry) -> JsValue {
@@ -267,14 +281,7 @@ impl OutboxStore for IdbStore {
     }
 
     async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
-        let tx = transaction(self.conn.ready().await?, &[ENTRIES], Mode::Read)?;
-        let store = tx.object_store(ENTRIES).map_err(db_error)?;
-        let index = store.index("active").map_err(db_error)?;
-        let user = JsValue::from_str(user);
-        let keys = index.get_all_keys().with_query(user.clone()).with_limit(ALL).primitive().map_err(db_error)?;
-        let values = index.get_all().with_query(user).with_limit(ALL).primitive().map_err(db_error)?;
-        let (keys, values) = (all(keys).await?, all(values).await?);
-        Ok(live_from(&keys, &values))
+        request_live(self.conn.ready().await?, user)?.await
     }
 
     async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {
