@@ -220,3 +220,70 @@ async fn another_contexts_delete_is_not_blocked_and_the_store_then_reopens() {
     assert_eq!(s.get(&again.id).await.unwrap().map(|e| e.id), Some(again.id.clone()));
     s.close();
 }
+
+/// Polls every future in the same turn (so the store groups them), then waits for all.
+async fn all_at_once<T>(mut fs: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = T> + '_>>>) -> Vec<T> {
+    let mut out: Vec<Option<T>> = fs.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (f, o) in fs.iter_mut().zip(out.iter_mut()) {
+            if o.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *o = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    })
+    .await;
+    out.into_iter().map(|o| o.expect("ready")).collect()
+}
+
+/// Counts `IDBIndex.prototype.get` calls from now on (the per-id lookup path makes one per id).
+fn count_index_gets() -> js_sys::Function {
+    js_sys::Function::new_no_args(
+        "if (!IDBIndex.prototype.get.counted) { const get = IDBIndex.prototype.get; \
+         IDBIndex.prototype.get = function (...a) { globalThis.indexGets = (globalThis.indexGets || 0) + 1; return get.apply(this, a); }; \
+         IDBIndex.prototype.get.counted = true; } globalThis.indexGets = 0;",
+    )
+}
+
+fn index_gets() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"indexGets".into()).unwrap().as_f64().unwrap_or(0.0)
+}
+
+#[wasm_bindgen_test]
+async fn lookups_of_one_turn_find_the_same_entries_by_one_read_or_by_id() {
+    let s = IdbStore::open(Some(&fresh_db())).await.expect("opens");
+    let mut stored = vec![];
+    for n in 0..100 {
+        let mut e = graphql_outbox::outbox::entry::Entry::new(format!("look-{n}"), "gcdirectory", "modifyProfile", json!({ "gcId": n.to_string(), "data": {} }), if n % 3 == 0 { "b" } else { "a" }, 1000.0 + n as f64);
+        if n % 4 == 0 {
+            e.state = State::Sent;
+            e.data = Some(json!({ "gcId": n.to_string() }));
+        }
+        e.seq = s.insert(&mut e).await.expect("insert");
+        stored.push(e);
+    }
+    // A record that is not an entry, under an id that is looked up: not found, as one by one.
+    s.insert_raw(json!({ "id": "look-bad", "garbage": true })).await.expect("insert_raw");
+    let mut ids: Vec<String> = stored.iter().map(|e| e.id.clone()).collect();
+    // An id asked twice in the turn gets its entry both times.
+    ids.extend(["look-bad".to_string(), "look-absent".to_string(), "look-7".to_string()]);
+    ids.reverse();
+    let expected: Vec<Option<String>> = ids.iter().map(|id| stored.iter().find(|e| &e.id == id).map(|e| format!("{e:?}"))).collect();
+    let look = |ids: &[String]| -> Vec<std::pin::Pin<Box<dyn std::future::Future<Output = Option<String>> + '_>>> {
+        let s = &s;
+        ids.iter().map(|id| {
+            let id = id.clone();
+            Box::pin(async move { s.get(&id).await.expect("get").map(|e| format!("{e:?}")) }) as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
+        }).collect()
+    };
+    count_index_gets().call0(&JsValue::NULL).unwrap();
+    assert_eq!(all_at_once(look(&ids)).await, expected, "103 lookups at once: every entry with its seq, the others not found");
+    assert_eq!(index_gets(), 0.0, "103 lookups in a store of 101 records: one read of every record");
+    count_index_gets().call0(&JsValue::NULL).unwrap();
+    assert_eq!(all_at_once(look(&ids[..10])).await, expected[..10], "10 ids at once");
+    assert_eq!(index_gets(), 10.0, "10 ids: looked up one by one");
+}

@@ -9,7 +9,7 @@
 //! objects cost a `JSON.stringify` of them all first. A write likewise hands its values over as
 //! one text, split in JS into the stored strings (compact JSON never holds a raw newline).
 
-use super::req::{commit, db_error, store_error, transaction, Mode};
+use super::req::{commit, db_error, store_error, transaction, utf8, Mode};
 use super::schema::CACHE;
 use super::IdbStore;
 use crate::store::cache::{CacheStore, Durability};
@@ -34,38 +34,6 @@ fn user_range(user: &str) -> Result<JsValue, StoreError> {
 
 fn record_key(user: &str, k: &str) -> JsValue {
     js_sys::Array::of2(&JsValue::from_str(user), &JsValue::from_str(k)).into()
-}
-
-#[wasm_bindgen]
-extern "C" {
-    // The global `TextEncoder` (windows and workers alike), bound here to take a JS string:
-    // web-sys's `encode_with_input` takes a Rust one.
-    type TextEncoder;
-    #[wasm_bindgen(constructor)]
-    fn new() -> TextEncoder;
-    /// `{ read, written }`.
-    #[wasm_bindgen(method, js_name = encodeInto)]
-    fn encode_into(this: &TextEncoder, text: &js_sys::JsString, into: &js_sys::Uint8Array) -> JsValue;
-}
-
-/// A JS string's UTF-8 bytes in wasm memory, encoded natively straight into them
-/// (`encodeInto`). wasm-bindgen's own string passing copies ASCII a character at a time in JS,
-/// slow before the JIT warms up, which is when a cold load runs; `encode` then a copy into wasm
-/// memory took 0.5 ms of a 500-entity cold read (93 KB), `encodeInto` 0.2 ms (bench/cache.mjs).
-fn utf8(text: &js_sys::JsString) -> Vec<u8> {
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    let cap = text.length() as usize * 3;
-    let mut out = Vec::<u8>::with_capacity(cap);
-    let encoder = TextEncoder::new();
-    // SAFETY: the view covers `out`'s allocation and is used at once, by `encodeInto` alone,
-    // with nothing allocated in between (an allocation could grow the memory under it).
-    let view = unsafe { js_sys::Uint8Array::view_mut_raw(out.as_mut_ptr(), cap) };
-    let answer = encoder.encode_into(text, &view);
-    drop(view);
-    let written = js_sys::Reflect::get(&answer, &"written".into()).ok().and_then(|w| w.as_f64()).unwrap_or(0.0) as usize;
-    // SAFETY: `encodeInto` wrote these first `written` bytes (never more than the view holds).
-    unsafe { out.set_len(written.min(cap)) };
-    out
 }
 
 /// Stored texts (a JS array) as (key, value): joined into one JSON array in JS, parsed once.

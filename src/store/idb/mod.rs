@@ -13,7 +13,7 @@ pub mod schema;
 use super::{claim_check, decode, sort_unreadable, Claimed, Listing, OutboxStore, Quarantined, StoreError};
 use crate::outbox::entry::Entry;
 use indexed_db_futures::prelude::*;
-use req::{all, commit, db_error, to_js, to_json, transaction, Mode, ALL};
+use req::{all, commit, db_error, to_js, to_json, to_json_many, transaction, Mode, ALL};
 use schema::{ENTRIES, QUARANTINE};
 use serde_json::{json, Value};
 use std::rc::Rc;
@@ -47,8 +47,36 @@ pub(super) fn request_live(db: conn::Db, user: &str) -> Result<early::Live, Stor
     Ok(Box::pin(async move {
         let (keys, values) = (all(keys).await?, all(values).await?);
         drop(tx);
-        Ok(keys.iter().zip(values.iter()).filter_map(|(k, v)| to_json(v).ok().and_then(|(j, _)| decode(k.as_f64().unwrap_or(0.0) as u64, &j).ok())).collect())
+        let mut live = Vec::with_capacity(keys.len());
+        decode_entries(&keys, &values, &mut |_, e| live.push(e));
+        Ok(live)
     }))
+}
+
+/// Stored entries decoded, all at once where they allow it (`to_json_many`), else one by one:
+/// `found(i, entry)` for each readable one. `keys` are their seqs; an undefined key is a
+/// lookup's absent record, skipped. (A callback, not a `Vec<Option<Entry>>`: each moved
+/// `Entry` costs code, ~1 KB of wasm for that version.)
+pub(super) fn decode_entries(keys: &[JsValue], values: &[JsValue], found: &mut dyn FnMut(usize, Entry)) {
+    let at: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].as_f64().is_some()).collect();
+    let present: Vec<JsValue> = at.iter().map(|&i| values[i].clone()).collect();
+    let seq = |i: usize| keys[i].as_f64().unwrap_or(0.0) as u64;
+    match to_json_many(&present) {
+        Some(all) => {
+            for (&i, j) in at.iter().zip(all.iter()) {
+                if let Ok(e) = decode(seq(i), j) {
+                    found(i, e);
+                }
+            }
+        }
+        None => {
+            for &i in &at {
+                if let Some(e) = to_json(&values[i]).ok().and_then(|(j, _)| decode(seq(i), &j).ok()) {
+                    found(i, e);
+                }
+            }
+        }
+    }
 }
 
 pub(super) fn record(e: &Entry) -> JsValue {
@@ -57,6 +85,7 @@ pub(super) fn record(e: &Entry) -> JsValue {
     rec.as_object_mut().expect("object").remove("seq");
     to_js(&rec)
 }
+
 
 /// A record's key (the entry's `seq`) as IndexedDB has it.
 fn seq_key(seq: u64) -> JsValue {
@@ -243,9 +272,7 @@ impl OutboxStore for IdbStore {
 
     async fn get(&self, id: &str) -> Result<Option<Entry>, StoreError> {
         // Grouped with the other lookups of this turn (`group.rs`), as adds are.
-        let (key, value) = self.gets.join(id.to_string(), self.conn.clone(), group::get_all).await?;
-        let Some(seq) = key.as_f64() else { return Ok(None) };
-        Ok(to_json(&value).ok().and_then(|(j, _)| decode(seq as u64, &j).ok()))
+        self.gets.join(id.to_string(), self.conn.clone(), group::get_all).await
     }
 
     async fn list(&self) -> Result<Listing, StoreError> {

@@ -107,6 +107,54 @@ pub fn to_js(v: &serde_json::Value) -> JsValue {
     js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    // The global `TextEncoder` (windows and workers alike), bound here to take a JS string:
+    // web-sys's `encode_with_input` takes a Rust one.
+    type TextEncoder;
+    #[wasm_bindgen(constructor)]
+    fn new() -> TextEncoder;
+    /// `{ read, written }`.
+    #[wasm_bindgen(method, js_name = encodeInto)]
+    fn encode_into(this: &TextEncoder, text: &js_sys::JsString, into: &js_sys::Uint8Array) -> JsValue;
+}
+
+/// A JS string's UTF-8 bytes in wasm memory, encoded natively straight into them
+/// (`encodeInto`). wasm-bindgen's own string passing copies ASCII a character at a time in JS,
+/// slow before the JIT warms up, which is when a cold load runs; `encode` then a copy into wasm
+/// memory took 0.5 ms of a 500-entity cold read (93 KB), `encodeInto` 0.2 ms (bench/cache.mjs).
+/// Also how many stored entries cross at once (`to_json_many`).
+pub fn utf8(text: &js_sys::JsString) -> Vec<u8> {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    let cap = text.length() as usize * 3;
+    let mut out = Vec::<u8>::with_capacity(cap);
+    let encoder = TextEncoder::new();
+    // SAFETY: the view covers `out`'s allocation and is used at once, by `encodeInto` alone,
+    // with nothing allocated in between (an allocation could grow the memory under it).
+    let view = unsafe { js_sys::Uint8Array::view_mut_raw(out.as_mut_ptr(), cap) };
+    let answer = encoder.encode_into(text, &view);
+    drop(view);
+    let written = js_sys::Reflect::get(&answer, &"written".into()).ok().and_then(|w| w.as_f64()).unwrap_or(0.0) as usize;
+    // SAFETY: `encodeInto` wrote these first `written` bytes (never more than the view holds).
+    unsafe { out.set_len(written.min(cap)) };
+    out
+}
+
+/// Stored JS values as JSON, all at once: one `JSON.stringify` of them as an array, its text
+/// encoded into wasm memory and parsed once. `None` if any is not JSON-shaped (or is null or
+/// undefined): the caller then reads them one by one (`to_json`), as before. One at a time, a
+/// drain's listing of 1,000 entries cost ~30 ms of calls across the boundary before its first
+/// POST (bench/drain-profile.mjs); an app awaiting `settled()` of 1,000 ids as much again.
+pub fn to_json_many(values: &[JsValue]) -> Option<Vec<serde_json::Value>> {
+    let array: js_sys::Array = values.iter().collect();
+    let text: js_sys::JsString = js_sys::JSON::stringify(&array).ok()?;
+    let bytes = utf8(&text);
+    match outbox_json::value(std::str::from_utf8(&bytes).ok()?).ok()? {
+        serde_json::Value::Array(all) if all.len() == values.len() && all.iter().all(|v| !v.is_null()) => Some(all),
+        _ => None,
+    }
+}
+
 /// A stored JS value as JSON (`Err` when it is not JSON-shaped) and its size in bytes.
 pub fn to_json(v: &JsValue) -> Result<(serde_json::Value, u64), String> {
     let text = js_sys::JSON::stringify(v).map_err(|_| "not JSON-serializable".to_string())?;
