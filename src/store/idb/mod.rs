@@ -86,7 +86,6 @@ pub(super) fn record(e: &Entry) -> JsValue {
     to_js(&rec)
 }
 
-
 /// A record's key (the entry's `seq`) as IndexedDB has it.
 fn seq_key(seq: u64) -> JsValue {
     JsValue::from_f64(seq as f64)
