@@ -214,7 +214,7 @@ impl<S: CacheStore> Cache<S> {
         // A sent mutation adds nothing (below): with no record cached, there is nothing its
         // answer could update, and normalizing it was ~17 ms of a 1,000-entry drain for an app
         // that reads nothing through the cache (bench/drain-profile.mjs).
-        if root.is_none() && self.with(user, |records| records.is_empty()) {
+        if root.is_none() && self.with_loaded(user, |records| records.is_empty()) {
             return Ok(vec![]);
         }
         let n = normalize::normalize(api, selection, variables, data).map_err(CacheError::Shape)?;
