@@ -287,3 +287,73 @@ async fn lookups_of_one_turn_find_the_same_entries_by_one_read_or_by_id() {
     assert_eq!(all_at_once(look(&ids[..10])).await, expected[..10], "10 ids at once");
     assert_eq!(index_gets(), 10.0, "10 ids: looked up one by one");
 }
+
+/// From now on: counts readwrite transactions begun (`globalThis.writes`), and makes
+/// `IDBObjectStore.add` throw at once, `times` times, for a record whose `id` is `refuse`.
+fn watch_adds(refuse: &str, times: u32) {
+    js_sys::Function::new_with_args(
+        "refuse, times",
+        "if (!IDBObjectStore.prototype.add.watched) { const add = IDBObjectStore.prototype.add; \
+         IDBObjectStore.prototype.add = function (v, ...a) { const r = globalThis.refuseAdd; \
+           if (r && v && v.id === r.id && r.times > 0) { r.times--; throw new DOMException('refused by the test', 'DataCloneError'); } \
+           return add.call(this, v, ...a); }; \
+         IDBObjectStore.prototype.add.watched = true; const tx = IDBDatabase.prototype.transaction; \
+         IDBDatabase.prototype.transaction = function (s, mode, ...a) { if (mode === 'readwrite') globalThis.writes = (globalThis.writes || 0) + 1; return tx.call(this, s, mode, ...a); }; } \
+         globalThis.writes = 0; globalThis.refuseAdd = { id: refuse, times };",
+    )
+    .call2(&JsValue::NULL, &refuse.into(), &times.into())
+    .unwrap();
+}
+
+fn writes() -> f64 {
+    js_sys::Reflect::get(&js_sys::global(), &"writes".into()).unwrap().as_f64().unwrap_or(0.0)
+}
+
+#[wasm_bindgen_test]
+async fn inserts_of_one_turn_share_one_transaction_issued_as_they_join_and_fail_together() {
+    use graphql_outbox::outbox::entry::Entry;
+    let s = IdbStore::open(Some(&fresh_db())).await.expect("opens");
+    let inserts = |prefix: &str, n: usize| -> Vec<std::pin::Pin<Box<dyn std::future::Future<Output = Result<u64, String>> + '_>>> {
+        let s = &s;
+        (0..n).map(|i| {
+            let mut e = Entry::new(format!("{prefix}-{i}"), "gcdirectory", "modifyProfile", json!({ "gcId": i.to_string(), "data": {} }), "u", 1000.0);
+            Box::pin(async move { s.insert(&mut e).await.map_err(|e| format!("{e:?}")) }) as std::pin::Pin<Box<dyn std::future::Future<Output = _>>>
+        }).collect()
+    };
+    let stored = |prefix: &'static str| {
+        let s = &s;
+        async move { s.list().await.unwrap().entries.into_iter().filter(|e| e.id.starts_with(&format!("{prefix}-"))).map(|e| (e.id, e.seq)).collect::<Vec<_>>() }
+    };
+    let increasing = |seqs: &[u64]| seqs.windows(2).all(|w| w[0] < w[1]);
+
+    watch_adds("", 0);
+    let seqs: Vec<u64> = all_at_once(inserts("one", 20)).await.into_iter().map(|r| r.expect("stored")).collect();
+    assert!(increasing(&seqs), "in call order: {seqs:?}");
+    assert_eq!(writes(), 1.0, "20 inserts of one turn: one transaction");
+    assert_eq!(stored("one").await.len(), 20);
+
+    // An add that throws on the transaction begun at the group's opening: the group is written
+    // again, whole, in a new one (the first is aborted: nothing is stored twice).
+    watch_adds("again-3", 1);
+    let seqs: Vec<u64> = all_at_once(inserts("again", 5)).await.into_iter().map(|r| r.expect("stored on the second transaction")).collect();
+    assert!(increasing(&seqs), "in call order: {seqs:?}");
+    assert_eq!(writes(), 2.0, "the begun transaction, then the group's own");
+    let again = stored("again").await;
+    assert_eq!(again.iter().map(|(id, _)| id.as_str()).collect::<Vec<_>>(), ["again-0", "again-1", "again-2", "again-3", "again-4"]);
+    assert_eq!(again.iter().map(|(_, seq)| *seq).collect::<Vec<_>>(), seqs);
+
+    // It throws again there: every insert of the group fails, and none is stored.
+    watch_adds("fail-2", 2);
+    let results = all_at_once(inserts("fail", 4)).await;
+    assert!(results.iter().all(|r| r.as_ref().is_err_and(|e| e.contains("refused by the test"))), "{results:?}");
+    assert!(stored("fail").await.is_empty());
+
+    // A request that fails after it was issued (an id already stored) aborts the transaction.
+    watch_adds("", 0);
+    let mut dup = inserts("late", 3);
+    dup.extend(inserts("one", 1));
+    let results = all_at_once(dup).await;
+    assert!(results.iter().all(Result::is_err), "{results:?}");
+    assert!(stored("late").await.is_empty());
+    s.close();
+}

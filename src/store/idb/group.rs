@@ -5,20 +5,29 @@
 //! (group commit: one flush to disk for many calls, each resolving only once its entry is on
 //! disk; an abort, a full disk say, fails every insert of the group and none is stored), and
 //! lookups by id, in one readonly transaction.
+//!
+//! A group may begin its transaction when it opens (`S`, its state) and issue each item on it
+//! as it joins: IndexedDB then writes the first entries while the later calls are still being
+//! built (issue 9's 1,000 concurrent calls spent ~40 ms building records before their one
+//! transaction began).
 
 use super::conn::Db;
 use super::req::{all, commit, db_error, transaction, Mode, ALL};
 use super::schema::ENTRIES;
 use crate::store::StoreError;
+use indexed_db_futures::future::BasicRequest;
 use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::Transaction;
 use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
-/// Items (`I`) waiting for the group's transaction, and its outcome (`O` per item) once it ran.
-pub struct Group<I, O> {
+/// Items (`I`) waiting for the group's transaction, the group's state (`S`), and its outcome
+/// (`O` per item) once it ran.
+pub struct Group<I, O, S> {
     items: RefCell<Vec<I>>,
+    state: RefCell<Option<S>>,
     /// Each item's result, or why the transaction failed; set before `done` resolves.
     outcome: RefCell<Option<Result<Vec<O>, StoreError>>>,
     done: js_sys::Promise,
@@ -26,48 +35,64 @@ pub struct Group<I, O> {
 }
 
 /// The group of a kind still taking items, if any.
-pub struct Turn<I, O>(RefCell<Option<Rc<Group<I, O>>>>);
+pub struct Turn<I, O, S = ()>(RefCell<Option<Rc<Group<I, O, S>>>>);
 
-impl<I, O> Default for Turn<I, O> {
+impl<I, O, S> Default for Turn<I, O, S> {
     fn default() -> Self {
         Turn(RefCell::new(None))
     }
 }
 
-impl<I: 'static, O: Clone + 'static> Turn<I, O> {
-    /// Adds `item` to the open group (opening one if there is none) and resolves with its
-    /// result: the caller that opens a group runs it with `run` (items in order → one result
-    /// each) once the turn's other callers have joined.
-    pub async fn join<F, Fut>(self: &Rc<Self>, item: I, db: Rc<super::conn::Conn>, run: F) -> Result<O, StoreError>
+impl<I: 'static, O: Clone + 'static, S: 'static> Turn<I, O, S> {
+    /// Adds `item` to the open group (opening one if there is none, its state made by `start`)
+    /// and resolves with its result. `push` sees each item as it joins, with the group's state.
+    /// The caller that opens a group runs it with `run` (the state, items in order → one
+    /// result each) once the turn's other callers have joined: all of them join before the
+    /// turn's microtasks are done, so a transaction begun by `start` is still active for them.
+    pub async fn join_with<F, Fut>(
+        self: &Rc<Self>,
+        mut item: I,
+        db: Rc<super::conn::Conn>,
+        start: impl FnOnce(&super::conn::Conn) -> S,
+        push: impl FnOnce(&S, &mut I),
+        run: F,
+    ) -> Result<O, StoreError>
     where
-        F: FnOnce(Result<Db, StoreError>, Vec<I>) -> Fut + 'static,
+        F: FnOnce(Result<Db, StoreError>, S, Vec<I>) -> Fut + 'static,
         Fut: std::future::Future<Output = Result<Vec<O>, StoreError>> + 'static,
     {
         let (group, index) = {
             let mut open = self.0.borrow_mut();
-            match open.as_ref() {
-                Some(g) => {
-                    g.items.borrow_mut().push(item);
-                    (g.clone(), g.items.borrow().len() - 1)
-                }
+            let group = match open.as_ref() {
+                Some(g) => g.clone(),
                 None => {
                     let mut resolve = None;
                     let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
                     let resolve = resolve.unwrap_or_else(|| js_sys::Function::new_no_args(""));
-                    let g = Rc::new(Group { items: RefCell::new(vec![item]), outcome: RefCell::new(None), done, resolve });
+                    let state = RefCell::new(Some(start(&db)));
+                    let g = Rc::new(Group { items: RefCell::default(), state, outcome: RefCell::new(None), done, resolve });
                     *open = Some(g.clone());
                     let (g2, turn) = (g.clone(), self.clone());
                     // Spawned: it runs after the tasks already queued (the other calls of this turn).
                     wasm_bindgen_futures::spawn_local(async move {
                         turn.0.borrow_mut().take();
-                        let items = g2.items.take();
-                        let outcome = run(db.ready().await, items).await;
+                        let (items, state) = (g2.items.take(), g2.state.take());
+                        let outcome = match state {
+                            Some(state) => run(db.ready().await, state, items).await,
+                            None => Err(StoreError::Other("the group was run twice".into())),
+                        };
                         *g2.outcome.borrow_mut() = Some(outcome);
                         let _ = g2.resolve.call0(&JsValue::NULL);
                     });
-                    (g, 0)
+                    g
                 }
+            };
+            if let Some(state) = group.state.borrow().as_ref() {
+                push(state, &mut item);
             }
+            group.items.borrow_mut().push(item);
+            let index = group.items.borrow().len() - 1;
+            (group, index)
         };
         let _ = JsFuture::from(group.done.clone()).await;
         let result = match group.outcome.borrow().as_ref() {
@@ -79,15 +104,65 @@ impl<I: 'static, O: Clone + 'static> Turn<I, O> {
     }
 }
 
-/// Adds `records` in one strict transaction: their keys, once it has committed.
-pub async fn add_all(db: Result<Db, StoreError>, records: Vec<JsValue>) -> Result<Vec<f64>, StoreError> {
-    let tx = transaction(db?, &[ENTRIES], Mode::Strict)?;
-    let store = tx.object_store(ENTRIES).map_err(db_error)?;
-    let mut reqs = Vec::with_capacity(records.len());
-    for r in records {
-        reqs.push(store.add(r).with_key_type::<JsValue>().primitive().map_err(db_error)?);
+impl<I: 'static, O: Clone + 'static> Turn<I, O> {
+    /// `join_with` for a group with no state: its items are issued when it runs.
+    pub fn join<F, Fut>(self: &Rc<Self>, item: I, db: Rc<super::conn::Conn>, run: F) -> impl std::future::Future<Output = Result<O, StoreError>> + use<'_, I, O, F, Fut>
+    where
+        F: FnOnce(Result<Db, StoreError>, Vec<I>) -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<Vec<O>, StoreError>> + 'static,
+    {
+        self.join_with(item, db, |_| (), |_, _| {}, |db, (), items| run(db, items))
     }
-    drop(store);
+}
+
+/// A new entry's record, and its `add` if it was issued on the group's transaction.
+pub struct Insert {
+    record: JsValue,
+    issued: Option<BasicRequest<JsValue>>,
+}
+
+impl Insert {
+    pub fn new(record: JsValue) -> Insert {
+        Insert { record, issued: None }
+    }
+}
+
+/// The inserts' state: their strict transaction, begun when the group opens if the connection
+/// is open (else, or if it could not begin, the group begins one when it runs).
+pub type Inserting = Option<Transaction<'static>>;
+
+/// Begins the inserts' transaction at once, if the connection is open.
+pub fn begin_inserts(conn: &super::conn::Conn) -> Inserting {
+    transaction(conn.current().ok()??, &[ENTRIES], Mode::Strict).ok()
+}
+
+/// Issues a joining insert on the group's transaction. An `add` that throws (a value IndexedDB
+/// cannot store, a transaction no longer active) leaves it unissued: `add_all` then writes the
+/// whole group again in a new transaction, where the same error fails every insert of it.
+pub fn issue_insert(tx: &Inserting, insert: &mut Insert) {
+    let Some(tx) = tx else { return };
+    let Ok(store) = tx.object_store(ENTRIES) else { return };
+    insert.issued = store.add(insert.record.clone()).with_key_type::<JsValue>().primitive().ok();
+}
+
+/// Adds the group's records in one strict transaction: their keys, once it has committed.
+pub async fn add_all(db: Result<Db, StoreError>, began: Inserting, inserts: Vec<Insert>) -> Result<Vec<f64>, StoreError> {
+    let db = db?;
+    let (tx, reqs): (_, Vec<BasicRequest<JsValue>>) = match began {
+        Some(tx) if inserts.iter().all(|i| i.issued.is_some()) => (tx, inserts.into_iter().filter_map(|i| i.issued).collect()),
+        began => {
+            // Dropping a begun transaction aborts it: none of its adds is stored.
+            drop(began);
+            let tx = transaction(db, &[ENTRIES], Mode::Strict)?;
+            let store = tx.object_store(ENTRIES).map_err(db_error)?;
+            let mut reqs = Vec::with_capacity(inserts.len());
+            for i in inserts {
+                reqs.push(store.add(i.record).with_key_type::<JsValue>().primitive().map_err(db_error)?);
+            }
+            drop(store);
+            (tx, reqs)
+        }
+    };
     commit(tx).await?;
     // Each add succeeded before `complete`: its future resolves at once with the new key.
     let mut keys = Vec::with_capacity(reqs.len());

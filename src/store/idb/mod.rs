@@ -25,7 +25,7 @@ pub struct IdbStore {
     pub(super) conn: Rc<conn::Conn>,
     name: String,
     /// New entries of this turn (group commit) and lookups by id of this turn (`group.rs`).
-    inserts: Rc<group::Turn<JsValue, f64>>,
+    inserts: Rc<group::Turn<group::Insert, f64, group::Inserting>>,
     gets: Rc<group::Turn<String, group::Found>>,
     /// A cold start's first reads, requested as soon as the database is open (`early.rs`).
     early: Rc<std::cell::RefCell<early::Early>>,
@@ -115,7 +115,8 @@ impl IdbStore {
 
     /// Adds a record, group-committed with the other adds of this turn (`group.rs`).
     async fn add(&self, value: JsValue) -> Result<u64, StoreError> {
-        Ok(self.inserts.join(value, self.conn.clone(), group::add_all).await? as u64)
+        let insert = group::Insert::new(value);
+        Ok(self.inserts.join_with(insert, self.conn.clone(), group::begin_inserts, group::issue_insert, group::add_all).await? as u64)
     }
 
     /// Replaces entry `seq` if it still exists. Check and write run in one transaction, the
