@@ -158,6 +158,32 @@ try {
     return took;
   }, calls(5));
   await page.evaluate(() => window.client.close());
+  // The same baseline with what the SDK stores: its 1,000 records, read back, in one strict
+  // transaction into a store with the same key and indexes (id unique, user, active). The
+  // difference to the plain baseline is the cost of the record and its indexes, not the SDK's.
+  ms.rawStrictOneTxSame = await page.evaluate(async (count) => {
+    const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.endsWith(":bench-concurrent"));
+    const src = await req(indexedDB.open(name));
+    const records = await req(src.transaction("entries").objectStore("entries").getAll());
+    src.close();
+    const open = indexedDB.open(`bench-raw-same-${Math.random()}`, 1);
+    open.onupgradeneeded = () => {
+      const s = open.result.createObjectStore("entries", { autoIncrement: true });
+      s.createIndex("id", "id", { unique: true });
+      s.createIndex("user", "user");
+      s.createIndex("active", "active");
+    };
+    const db = await req(open);
+    const t = performance.now();
+    const tx = db.transaction("entries", "readwrite", { durability: "strict" });
+    for (const rec of records) tx.objectStore("entries").add(rec);
+    await new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); });
+    const took = performance.now() - t;
+    db.close();
+    if (records.length !== count) throw new Error(`the concurrent calls stored ${records.length} records`);
+    return took;
+  }, COUNT);
   await context.setOffline(false);
 } finally {
   await context.close();
@@ -201,6 +227,7 @@ const rows = [
   ["baseline: raw IndexedDB, strict, 1 tx/record", ms.rawStrictPerRecord, "1.00x"],
   [`${N} concurrent calls (offline)`, ms.concurrent, `${ratio(ms.concurrent, ms.rawStrictOneTx)}x one strict tx`],
   [`baseline: raw IndexedDB, strict, ${N} records in 1 tx`, ms.rawStrictOneTx, "1.00x"],
+  [`baseline: the same, with the SDK's ${N} records and indexes`, ms.rawStrictOneTxSame, `${ratio(ms.concurrent, ms.rawStrictOneTxSame)}x (concurrent calls)`],
 ];
 for (const [id, p] of Object.entries(peers ?? {})) rows.push([`peer (anchor-bench, n=${p.n}): ${p.what}`, p.medianMs * (COUNT / p.n), "scaled to this count"]);
 const width = Math.max(...rows.map((r) => r[0].length));
@@ -216,6 +243,7 @@ console.log(JSON.stringify({
   drain_unbatched_vs_sequential: ratio(ms.drainSingle, ms.sequentialFetch),
   enqueue_vs_raw_strict: ratio(ms.enqueue, ms.rawStrictPerRecord),
   concurrent_vs_one_tx: ratio(ms.concurrent, ms.rawStrictOneTx),
+  concurrent_vs_one_tx_same_records: ratio(ms.concurrent, ms.rawStrictOneTxSame),
   wasm_bytes: wasm.raw,
   wasm_gzip_bytes: wasm.gzip,
   glue_gzip_bytes: glue.gzip,
