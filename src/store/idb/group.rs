@@ -27,7 +27,8 @@ use wasm_bindgen_futures::JsFuture;
 /// (`O` per item) once it ran.
 pub struct Group<I, O, S> {
     items: RefCell<Vec<I>>,
-    state: RefCell<Option<S>>,
+    /// Taken (left at its default) by the run.
+    state: RefCell<S>,
     /// Each item's result, or why the transaction failed; set before `done` resolves.
     outcome: RefCell<Option<Result<Vec<O>, StoreError>>>,
     done: js_sys::Promise,
@@ -43,7 +44,7 @@ impl<I, O, S> Default for Turn<I, O, S> {
     }
 }
 
-impl<I: 'static, O: Clone + 'static, S: 'static> Turn<I, O, S> {
+impl<I: 'static, O: Clone + 'static, S: Default + 'static> Turn<I, O, S> {
     /// Adds `item` to the open group (opening one if there is none, its state made by `start`)
     /// and resolves with its result. `push` sees each item as it joins, with the group's state.
     /// The caller that opens a group runs it with `run` (the state, items in order → one
@@ -69,7 +70,7 @@ impl<I: 'static, O: Clone + 'static, S: 'static> Turn<I, O, S> {
                     let mut resolve = None;
                     let done = js_sys::Promise::new(&mut |res, _| resolve = Some(res));
                     let resolve = resolve.unwrap_or_else(|| js_sys::Function::new_no_args(""));
-                    let state = RefCell::new(Some(start(&db)));
+                    let state = RefCell::new(start(&db));
                     let g = Rc::new(Group { items: RefCell::default(), state, outcome: RefCell::new(None), done, resolve });
                     *open = Some(g.clone());
                     let (g2, turn) = (g.clone(), self.clone());
@@ -77,19 +78,14 @@ impl<I: 'static, O: Clone + 'static, S: 'static> Turn<I, O, S> {
                     wasm_bindgen_futures::spawn_local(async move {
                         turn.0.borrow_mut().take();
                         let (items, state) = (g2.items.take(), g2.state.take());
-                        let outcome = match state {
-                            Some(state) => run(db.ready().await, state, items).await,
-                            None => Err(StoreError::Other("the group was run twice".into())),
-                        };
+                        let outcome = run(db.ready().await, state, items).await;
                         *g2.outcome.borrow_mut() = Some(outcome);
                         let _ = g2.resolve.call0(&JsValue::NULL);
                     });
                     g
                 }
             };
-            if let Some(state) = group.state.borrow().as_ref() {
-                push(state, &mut item);
-            }
+            push(&group.state.borrow(), &mut item);
             group.items.borrow_mut().push(item);
             let index = group.items.borrow().len() - 1;
             (group, index)
