@@ -4,7 +4,7 @@
 //! the read's success event, with no other await in between), so the transaction cannot commit
 //! early and no other context's write on `entries` can come between the check and the write.
 
-use super::req::{all, commit, db_error, to_json, transaction, Mode};
+use super::req::{add, all, commit, db_error, to_json, transaction, Mode};
 use super::schema::ENTRIES;
 use super::IdbStore;
 use crate::outbox::entry::Entry;
@@ -23,7 +23,7 @@ impl IdbStore {
         // An unreadable one (or a newer SDK's) is left to the ordinary pass.
         let live: Option<Vec<Entry>> = values.iter().map(|v| to_json(&v).ok().and_then(|(j, _)| decode(0, &j).ok())).collect();
         let claim = first_in_line(live.as_deref(), queued);
-        let added = store.add(super::record(if claim { claimed } else { queued })).with_key_type::<JsValue>().primitive().map_err(db_error)?;
+        let added = add(&store, super::record(if claim { claimed } else { queued }))?;
         drop(index);
         drop(store);
         commit(tx).await?;

@@ -12,7 +12,7 @@
 //! transaction began).
 
 use super::conn::Db;
-use super::req::{all, commit, db_error, transaction, Mode, ALL};
+use super::req::{add, all, commit, db_error, transaction, Mode, ALL};
 use super::schema::ENTRIES;
 use crate::store::StoreError;
 use indexed_db_futures::future::BasicRequest;
@@ -138,7 +138,7 @@ pub fn begin_inserts(conn: &super::conn::Conn) -> Inserting {
 pub fn issue_insert(tx: &Inserting, insert: &mut Insert) {
     let Some(tx) = tx else { return };
     let Ok(store) = tx.object_store(ENTRIES) else { return };
-    insert.issued = store.add(insert.record.clone()).with_key_type::<JsValue>().primitive().ok();
+    insert.issued = add(&store, insert.record.clone()).ok();
 }
 
 /// Adds the group's records in one strict transaction: their keys, once it has committed.
@@ -153,7 +153,7 @@ pub async fn add_all(db: Result<Db, StoreError>, began: Inserting, inserts: Vec<
             let store = tx.object_store(ENTRIES).map_err(db_error)?;
             let mut reqs = Vec::with_capacity(inserts.len());
             for i in inserts {
-                reqs.push(store.add(i.record).with_key_type::<JsValue>().primitive().map_err(db_error)?);
+                reqs.push(add(&store, i.record)?);
             }
             drop(store);
             (tx, reqs)

@@ -17,7 +17,7 @@
 use super::conn::Db;
 use crate::store::StoreError;
 use indexed_db_futures::error::Error;
-use indexed_db_futures::future::GetAllPrimitiveRequest;
+use indexed_db_futures::future::{BasicRequest, GetAllPrimitiveRequest};
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionDurability, TransactionMode, TransactionOptions};
@@ -90,6 +90,12 @@ pub async fn commit(tx: Transaction<'static>) -> Result<(), StoreError> {
         Some(dom) => store_error(&dom.into()),
         None => db_error(e),
     })
+}
+
+/// An `add` of a new entry's record to `entries`, issued now: awaited after the commit, its new
+/// key (the record's `seq`).
+pub fn add(store: &indexed_db_futures::object_store::ObjectStore<'_>, record: JsValue) -> Result<BasicRequest<JsValue>, StoreError> {
+    store.add(record).with_key_type::<JsValue>().primitive().map_err(db_error)
 }
 
 /// `getAll`'s count for "no limit". Every `getAll` is built with a query and a count (undefined
