@@ -37,6 +37,13 @@ pub fn to_js(v: &Value) -> JsValue {
     js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
 }
 
+#[wasm_bindgen]
+extern "C" {
+    /// `String(v)`: only called on a number or a boolean, which it cannot throw on.
+    #[wasm_bindgen(js_name = String)]
+    fn js_string(v: &JsValue) -> String;
+}
+
 /// A short description of any JS value for an error message, without running app code that
 /// could throw (no `toString`, no getters but a guarded `message`): `"a function"`, the
 /// string itself, an `Error`'s message.
@@ -54,7 +61,9 @@ pub fn describe(v: &JsValue) -> String {
         "undefined" => "undefined".into(),
         "object" if v.is_null() => "null".into(),
         "object" => "an object".into(),
-        "number" | "boolean" => format!("the {kind} {}", v.as_f64().map(|n| n.to_string()).or_else(|| v.as_bool().map(|b| b.to_string())).unwrap_or_default()),
+        // JS's own `String(v)`: the number as the app would write it (Rust's f64 `Display`
+        // writes 1e21 as `1000000000000000000000`).
+        "number" | "boolean" => format!("the {kind} {}", js_string(v)),
         other => format!("a {other}"),
     }
 }

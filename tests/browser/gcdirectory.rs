@@ -164,6 +164,20 @@ async fn an_unknown_token_is_an_auth_error() {
     assert_eq!(read["orgTier"]["id"], "1", "nothing was deleted");
 }
 
+/// A bad argument's error shows the value as JS writes it (`String(v)`): the SDK does not
+/// carry Rust's float formatting, which writes 1e21 as `1000000000000000000000`.
+#[wasm_bindgen_test]
+async fn a_bad_argument_is_described_as_js_writes_it() {
+    let c = graphql_outbox::Client::open(js(r#"{"user":"u","endpoints":{}}"#)).await.expect("opens");
+    let cases = [(1e21, "the number 1e+21"), (f64::NAN, "the number NaN"), (-0.5, "the number -0.5"), (f64::NEG_INFINITY, "the number -Infinity")];
+    for (v, said) in cases.into_iter().map(|(n, s)| (wasm_bindgen::JsValue::from_f64(n), s)).chain([(wasm_bindgen::JsValue::TRUE, "the boolean true")]) {
+        let e = settle(c.outbox().purge_js(v)).await.unwrap_err();
+        let (name, message, _) = error_parts(&e);
+        assert_eq!(name, "ValidationError", "{message}");
+        assert!(message.ends_with(&format!("expected a string, got {said}")), "{message}");
+    }
+}
+
 #[wasm_bindgen_test]
 async fn bad_options_and_missing_endpoints_are_config_errors() {
     let e = graphql_outbox::Client::open(js(r#"{"endpoints":{}}"#)).await.err().expect("user is required");
