@@ -45,6 +45,7 @@ pub mod assemble;
 pub mod delete;
 pub mod evict;
 mod load;
+mod memo;
 pub mod merge;
 pub mod normalize;
 pub mod pending;
@@ -134,6 +135,9 @@ pub struct Cache<S: CacheStore> {
     /// around a switch (and a map type of its own would add its code to the wasm).
     users: RefCell<Vec<(String, Records)>>,
     loads: load::Loads,
+    /// Bumped by every change to the records in memory: a kept pending view (`memo.rs`) is of one.
+    generation: std::cell::Cell<u64>,
+    memos: memo::Memos,
 }
 
 impl<S: CacheStore> Cache<S> {
@@ -143,7 +147,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     pub fn with_limits(store: S, limits: Limits) -> Cache<S> {
-        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default() }
+        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default(), generation: Default::default(), memos: Default::default() }
     }
 
     pub fn store(&self) -> &S {
@@ -156,7 +160,7 @@ impl<S: CacheStore> Cache<S> {
 
     /// Runs `f` on `user`'s records in memory (empty if not loaded).
     fn with<R>(&self, user: &str, f: impl FnOnce(&mut Records) -> R) -> R {
-        let mut users = self.users.borrow_mut();
+        let mut users = self.users_mut();
         let i = match users.iter().position(|(u, _)| u == user) {
             Some(i) => i,
             None => {
@@ -165,6 +169,12 @@ impl<S: CacheStore> Cache<S> {
             }
         };
         f(&mut users[i].1)
+    }
+
+    /// The records in memory, to change: kept pending views no longer apply.
+    fn users_mut(&self) -> std::cell::RefMut<'_, Vec<(String, Records)>> {
+        self.generation.set(self.generation.get() + 1);
+        self.users.borrow_mut()
     }
 
     /// Runs `f` on `user`'s records in memory without changing them (empty if not loaded).
@@ -186,7 +196,7 @@ impl<S: CacheStore> Cache<S> {
                 Ok(_loading) => {
                     let records = decode_all(self.store.load(user).await?);
                     if !self.loaded(user) {
-                        self.users.borrow_mut().push((user.to_string(), records));
+                        self.users_mut().push((user.to_string(), records));
                     }
                     return Ok(());
                 }
@@ -321,12 +331,12 @@ impl<S: CacheStore> Cache<S> {
     /// Drops `user`'s records from memory (another context cleared them): the next use loads
     /// what is stored.
     pub fn forget(&self, user: &str) {
-        self.users.borrow_mut().retain(|(u, _)| u != user);
+        self.users_mut().retain(|(u, _)| u != user);
     }
 
     /// Deletes every record of `user`, in memory and stored (strict).
     pub async fn clear(&self, user: &str) -> Result<(), StoreError> {
-        self.users.borrow_mut().retain(|(u, _)| u != user);
+        self.users_mut().retain(|(u, _)| u != user);
         self.store.clear(user).await
     }
 

@@ -37,7 +37,9 @@ pub struct Overlay {
 /// which runs over the view as the earlier entries left it (its `updateQuery` reads that).
 pub enum Layer<'f> {
     Overlay(Overlay),
-    Update { api: &'static Api, entry_id: String, run: Box<dyn FnMut(&mut Updating<'_, '_>) + 'f> },
+    /// `vars`: the entry's variables; with `entry_id` they make what `run` writes (a view kept
+    /// for the next read, `memo.rs`, is compared on them).
+    Update { api: &'static Api, entry_id: String, vars: Value, run: Box<dyn FnMut(&mut Updating<'_, '_>) + 'f> },
 }
 
 /// The overlay of a mutation that updates (or deletes) an entity, from the API's patch table:
@@ -66,14 +68,16 @@ fn at_path<'a>(v: &'a Value, dotted: &str) -> Option<&'a Value> {
     dotted.split('.').try_fold(v, |v, k| v.get(k))
 }
 
+/// The records the layers touched: (key, its fields after them (None: deleted), the entries
+/// that touched it), sorted by key. A sorted list, not a map: overlays touch few records, and
+/// a map type of its own would add its code to the wasm.
+pub(super) type Over = Vec<(String, Option<Fields>, Vec<String>)>;
+
 /// The records as a read sees them: the cache's, with overlays applied to copies of the few
 /// they touch; remembers which entries touched which record.
 pub struct Layered<'a> {
     base: &'a BTreeMap<String, Record>,
-    /// (key, its fields after the overlays (None: deleted), the entries that touched it),
-    /// sorted by key. A sorted list, not a map: overlays touch few records, and a map type of
-    /// its own would add its code to the wasm.
-    over: Vec<(String, Option<Fields>, Vec<String>)>,
+    over: Over,
     /// Records an app's update made (absent from the cache): created entities.
     made: Vec<String>,
 }
@@ -92,14 +96,29 @@ impl<'a> Layered<'a> {
 
     /// Applies `layers` (in entry order) over `base`, running updaters as they come.
     pub fn with_layers(base: &'a BTreeMap<String, Record>, layers: &mut [Layer<'_>]) -> Layered<'a> {
-        let mut l = Layered { base, over: Vec::new(), made: Vec::new() };
+        let mut l = Layered::from_parts(base, Vec::new(), Vec::new());
+        l.apply_layers(layers);
+        l
+    }
+
+    /// A view kept from an earlier read over the same `base` (`memo.rs`).
+    pub(super) fn from_parts(base: &'a BTreeMap<String, Record>, over: Over, made: Vec<String>) -> Layered<'a> {
+        Layered { base, over, made }
+    }
+
+    /// What the layers changed, to keep for the next read.
+    pub(super) fn parts(&self) -> (&Over, &[String]) {
+        (&self.over, &self.made)
+    }
+
+    /// Applies `layers` (in entry order) over the view as it is, running updaters as they come.
+    pub(super) fn apply_layers(&mut self, layers: &mut [Layer<'_>]) {
         for layer in layers.iter_mut() {
             match layer {
-                Layer::Overlay(o) => o.ops.iter().for_each(|op| l.apply(&o.entry_id, op)),
-                Layer::Update { api, entry_id, run } => run(&mut Updating { api: *api, view: &mut l, entry_id: entry_id.clone(), wrote: vec![] }),
+                Layer::Overlay(o) => o.ops.iter().for_each(|op| self.apply(&o.entry_id, op)),
+                Layer::Update { api, entry_id, run, .. } => run(&mut Updating { api: *api, view: self, entry_id: entry_id.clone(), wrote: vec![] }),
             }
         }
-        l
     }
 
     /// Every record the layers touched, with its fields after them (None: deleted).

@@ -155,7 +155,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     async fn read_layers_as<D>(&self, user: &str, query: &Query, variables: &Value, layers: &mut [Layer<'_>], assemble: super::Assemble<D>) -> Result<Assembled<D>, CacheError> {
-        self.read_view(user, query, variables, |records| Layered::with_layers(records, layers), assemble).await
+        self.read_view(user, query, variables, |records| self.memos.layered(user, self.generation.get(), records, layers), assemble).await
     }
 
     /// A sent entry's updater, run with the server's answer over `user`'s stored records (no

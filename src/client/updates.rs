@@ -140,7 +140,7 @@ impl ClientRef {
             let (Some(f), Some(op)) = (self.updater(api.name, &e.operation), api.operation(&e.operation)) else { continue };
             let result = optimistic(api, op, &e.variables, &e.id);
             let info = json!({ "entryId": e.id, "pending": true });
-            out.push(Layer::Update { api, entry_id: e.id.clone(), run: Box::new(move |u: &mut Updating<'_, '_>| run(&f, api, op, &result, &e.variables, &info, u)) });
+            out.push(Layer::Update { api, entry_id: e.id.clone(), vars: e.variables.clone(), run: Box::new(move |u: &mut Updating<'_, '_>| run(&f, api, op, &result, &e.variables, &info, u)) });
         }
         out
     }

@@ -12,39 +12,39 @@ use graphql_outbox::cache::{overlay_for, Cache, Layer, Target, Updating};
 use graphql_outbox::store::{CacheStore, Durability, MemoryCacheStore};
 use serde_json::{json, Value};
 
-fn timesheets() -> &'static Query {
+pub(crate) fn timesheets() -> &'static Query {
     API.query("timesheets").expect("a timesheets query")
 }
 
 /// The list's variables as a query call validates them (the root key depends on it).
-fn list_vars() -> Value {
+pub(crate) fn list_vars() -> Value {
     Value::Object(query_variables(&API, timesheets(), json!({ "first": 50 })).expect("valid"))
 }
 
-fn sheet(id: &str, start: &str) -> Value {
+pub(crate) fn sheet(id: &str, start: &str) -> Value {
     json!({ "__typename": "Timesheet", "id": id, "startDate": start, "endDate": "2026-11-08", "createdAt": "2026-11-01 10:00:00",
             "worker": { "__typename": "Worker", "id": "3" }, "hire": { "__typename": "Hire", "id": "7", "number": "H-7" } })
 }
 
-fn list(sheets: &[Value]) -> Value {
+pub(crate) fn list(sheets: &[Value]) -> Value {
     json!({ "timesheets": { "__typename": "TimesheetPaginator",
         "paginatorInfo": { "__typename": "PaginatorInfo", "count": sheets.len(), "currentPage": 1, "firstItem": 1, "hasMorePages": false,
                            "lastItem": sheets.len(), "lastPage": 1, "perPage": 50, "total": sheets.len() },
         "data": sheets } })
 }
 
-fn cache_with_list(sheets: &[Value]) -> Cache<MemoryCacheStore> {
+pub(crate) fn cache_with_list(sheets: &[Value]) -> Cache<MemoryCacheStore> {
     let c = Cache::new(MemoryCacheStore::new());
     block_on(c.write_result("w", &API, Target::Query(timesheets()), &list_vars(), &list(sheets), 1000.0)).expect("write");
     c
 }
 
-fn create_vars() -> Value {
+pub(crate) fn create_vars() -> Value {
     json!({ "input": { "worker": "3", "hire": "7", "startDate": "2026-11-09", "endDate": "2026-11-15" } })
 }
 
 /// The app's function: append the created timesheet to the cached list (as www/ does).
-fn append(u: &mut Updating<'_, '_>, created: &Value) {
+pub(crate) fn append(u: &mut Updating<'_, '_>, created: &Value) {
     let vars = list_vars();
     if let Some(mut data) = u.read(timesheets(), &vars) {
         data["timesheets"]["data"].as_array_mut().expect("a list").push(created.clone());
@@ -55,15 +55,15 @@ fn append(u: &mut Updating<'_, '_>, created: &Value) {
 fn create_layer(entry: &str) -> Layer<'static> {
     let op = API.operation("createTimesheet").unwrap();
     let created = optimistic(&API, op, &create_vars(), entry);
-    Layer::Update { api: &API, entry_id: entry.into(), run: Box::new(move |u: &mut Updating<'_, '_>| append(u, &created)) }
+    Layer::Update { api: &API, entry_id: entry.into(), vars: create_vars(), run: Box::new(move |u: &mut Updating<'_, '_>| append(u, &created)) }
 }
 
-fn read(c: &Cache<MemoryCacheStore>, layers: &mut [Layer<'_>]) -> (Vec<Value>, Vec<String>) {
+pub(crate) fn read(c: &Cache<MemoryCacheStore>, layers: &mut [Layer<'_>]) -> (Vec<Value>, Vec<String>) {
     let got = block_on(c.read_layers("w", timesheets(), &list_vars(), layers)).expect("a hit");
     (got.data["timesheets"]["data"].as_array().cloned().unwrap_or_default(), got.pending)
 }
 
-fn ids(sheets: &[Value]) -> Vec<String> {
+pub(crate) fn ids(sheets: &[Value]) -> Vec<String> {
     sheets.iter().map(|s| s["id"].as_str().unwrap_or("?").to_string()).collect()
 }
 

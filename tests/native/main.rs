@@ -5,6 +5,7 @@
 
 mod cache;
 mod cache_evict;
+mod cache_memo;
 mod cache_pending;
 mod cache_tables;
 mod cache_updates;
