@@ -217,11 +217,13 @@ impl<S: CacheStore> Cache<S> {
 pub fn dedupe_refs(v: &mut Value) {
     match v {
         Value::Array(a) => {
+            // Sorted, searched by halves: an updater rewrites a whole list, and a linear search
+            // made each write quadratic in the list's length.
             let mut seen: Vec<String> = vec![];
-            a.retain(|x| match as_ref(x) {
-                Some(k) if seen.iter().any(|s| s == k) => false,
-                Some(k) => {
-                    seen.push(k.to_string());
+            a.retain(|x| match as_ref(x).map(|k| (k, seen.binary_search_by(|s| s.as_str().cmp(k)))) {
+                Some((_, Ok(_))) => false,
+                Some((k, Err(i))) => {
+                    seen.insert(i, k.to_string());
                     true
                 }
                 None => true,
