@@ -63,6 +63,8 @@ pub struct Inner {
     pub next_watcher: Cell<u32>,
     /// A re-read of the watched queries is scheduled.
     pub notify_scheduled: Cell<bool>,
+    /// A change came during a round of `notify_watchers`: one more round after it.
+    pub notify_again: Cell<bool>,
     /// This `Inner`, for the tasks an event starts (the cache write of a sent entry).
     pub me: std::rc::Weak<Inner>,
     /// APIs whose endpoint refused a batch: sent one request per entry from then on (this

@@ -89,6 +89,7 @@ impl Client {
             watchers: RefCell::new(vec![]),
             next_watcher: Cell::new(0),
             notify_scheduled: Cell::new(false),
+            notify_again: Cell::new(false),
             me: me.clone(),
             batch_off: RefCell::new(vec![]),
             awaiting: RefCell::default(),
