@@ -22,7 +22,7 @@ const openAndWatch = (page, database, withUpdates = true) => page.evaluate(async
   const updates = {
     worksome: {
       // The app's rule: a created timesheet goes at the end of the cached list.
-      createTimesheet: (result, cache) => cache.updateQuery("timesheets", LIST, (data) => data && {
+      createTimesheet: (result, cache) => (window.updaterRuns = (window.updaterRuns ?? 0) + 1) && cache.updateQuery("timesheets", LIST, (data) => data && {
         ...data, timesheets: { ...data.timesheets, data: [...data.timesheets.data, result] },
       }),
     },
@@ -109,6 +109,49 @@ test("offline create: pending under tmp in a watched list, kept over a reload, t
     const fresh = await page.evaluate(() => window.client.worksome.query.timesheets({ first: 50 }, { policy: "network-only" }));
     assert.equal(ids(fresh).filter((id) => id === real).length, 1);
     assert.equal(ids(fresh).some((id) => id.startsWith("tmp:")), false);
+  } finally {
+    await context.close();
+  }
+});
+
+test("20 offline creates: the app's function runs once per entry, not per read; the drain ends with each real id once", { timeout: 120_000 }, async () => {
+  const db = `upd-e-${Date.now()}`;
+  const { context, page } = await freshPage(env);
+  try {
+    await openAndWatch(page, db);
+    await waitFor("the list from the server", async () => (await last(page))?.source === "network");
+    const before = ids(await last(page));
+    await page.evaluate((worker) => window.client.worksome.query.viewer({ worker }), WORKER);
+    await context.setOffline(true);
+    const r = await page.evaluate(async ([worker, hire]) => {
+      // Counts the app function's runs (the client's own `updates` object is read at open).
+      window.updaterRuns = 0;
+      const week = (k) => new Date(Date.UTC(2026, 6, 6) + k * 7 * 86_400_000).toISOString().slice(0, 10);
+      const created = [];
+      for (let k = 0; k < 20; k++) created.push(await call("createTimesheet", { worker, hire, startDate: week(k), endDate: week(k) }, "worksome"));
+      for (let i = 0; i < 20; i++) {
+        await window.client.worksome.query.timesheets({ first: 50 }, { policy: "cache-only" });
+        await window.client.worksome.query.viewer({ worker }, { policy: "cache-only" });
+      }
+      return { created, runs: window.updaterRuns };
+    }, [WORKER, HIRE]);
+    assert.ok(r.created.every((c) => c.status === "queued"), JSON.stringify(r.created[0]));
+    const tmps = r.created.map((c) => c.placeholders.id);
+    await waitFor("the 20 creates in the watched list", async () => ids(await last(page)).filter((id) => tmps.includes(id)).length === 20);
+    // Once per entry as it came (and once more for all if the records changed meanwhile); run
+    // per read, 40 reads and 20 watcher rounds would have run it hundreds of times.
+    const runs = await page.evaluate(() => window.updaterRuns);
+    assert.ok(runs >= 20 && runs <= 60, `the app function ran ${runs} times for 20 entries`);
+
+    await context.setOffline(false);
+    const sent = await page.evaluate((ids) => { window.client.sync(); return Promise.all(ids.map((id) => window.client.outbox.settled(id))); }, r.created.map((c) => c.id));
+    assert.ok(sent.every((s) => s.status === "sent"), JSON.stringify(sent.find((s) => s.status !== "sent")));
+    const real = sent.map((s) => s.data.id);
+    await waitFor("every real id in the list, nothing pending", async () => {
+      const s = await last(page);
+      return real.every((id) => ids(s).includes(id)) && s.pending.length === 0;
+    });
+    assert.deepEqual(ids(await last(page)), [...before, ...real], "each real id once, in order, no placeholder left");
   } finally {
     await context.close();
   }
