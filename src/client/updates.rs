@@ -3,8 +3,9 @@
 //! Graphcache's `updates`). The cache side is `cache::updates`; here are the options, the JS
 //! `cache` object the function gets, and the two times it runs:
 //!
-//! - on every read, for each live entry of that mutation, with the optimistic result built from
-//!   the entry's variables (a create's id is its placeholder): its writes are that entry's
+//! - on a read, for each live entry of that mutation (the view it made is kept for the next
+//!   reads, `cache/memo.rs`), with the optimistic result built from the entry's variables (a
+//!   create's id is its placeholder): its writes are that entry's
 //!   overlay, so they show with `pending` naming it, survive a reload (the outbox is durable) and
 //!   go when it dies or is discarded;
 //! - once when the entry is sent here, with the server's answer over the stored records, which

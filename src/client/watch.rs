@@ -154,8 +154,9 @@ impl ClientRef {
                 c.watch_round().await;
                 let again = c.0.notify_again.get();
                 if again {
-                    // The rest of the page (the drain) gets the main thread for as long.
-                    let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(c.0.clock.now_ms() - started)).await;
+                    // The rest of the page (the drain) gets the main thread for as long; at
+                    // most 1 s (the wall clock may jump during a round).
+                    let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep((c.0.clock.now_ms() - started).min(1_000.0))).await;
                 }
                 again
             } {}
