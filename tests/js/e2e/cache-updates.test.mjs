@@ -46,17 +46,22 @@ async function serverTimesheets() {
   return r.data.timesheets.data;
 }
 
+/** Opens and watches (`openAndWatch`), waits for the list from the server, caches the worker's
+ * hires (with their numbers, as the app reads them), then goes offline; returns the list's ids. */
+async function listedThenOffline(context, page, db) {
+  await openAndWatch(page, db);
+  await waitFor("the list from the server", async () => (await last(page))?.source === "network");
+  const before = ids(await last(page));
+  await page.evaluate((worker) => window.client.worksome.query.viewer({ worker }), WORKER);
+  await context.setOffline(true);
+  return before;
+}
+
 test("offline create: pending under tmp in a watched list, kept over a reload, the real id once sent", { timeout: 120_000 }, async () => {
   const db = `upd-a-${Date.now()}`;
   const { context, page } = await freshPage(env);
   try {
-    await openAndWatch(page, db);
-    await waitFor("the list from the server", async () => (await last(page))?.source === "network");
-    const before = ids(await last(page));
-    // The worker's hires (with their numbers) are cached too, as the app reads them.
-    await page.evaluate((worker) => window.client.worksome.query.viewer({ worker }), WORKER);
-
-    await context.setOffline(true);
+    const before = await listedThenOffline(context, page, db);
     const created = await page.evaluate(([worker, hire]) => call("createTimesheet", { worker, hire, startDate: "2026-05-04", endDate: "2026-05-10" }, "worksome"), [WORKER, HIRE]);
     assert.equal(created.status, "queued", JSON.stringify(created));
     const tmp = created.placeholders.id;
@@ -118,11 +123,7 @@ test("20 offline creates: the app's function runs once per entry, not per read; 
   const db = `upd-e-${Date.now()}`;
   const { context, page } = await freshPage(env);
   try {
-    await openAndWatch(page, db);
-    await waitFor("the list from the server", async () => (await last(page))?.source === "network");
-    const before = ids(await last(page));
-    await page.evaluate((worker) => window.client.worksome.query.viewer({ worker }), WORKER);
-    await context.setOffline(true);
+    const before = await listedThenOffline(context, page, db);
     const r = await page.evaluate(async ([worker, hire]) => {
       // Counts the app function's runs (the client's own `updates` object is read at open).
       window.updaterRuns = 0;
