@@ -3,20 +3,22 @@
 //! query result it updates: with 100 timesheets created offline, every read of any query of
 //! the API took ~130 ms, and 200 took ~410 ms (`bench/updates.mjs`, before this memo).
 //!
-//! A view is kept per user and API, with what it was made from: the records' generation (any
-//! change to a user's records in memory makes a new one) and the layers, each named by its
-//! entry and variables. A read with the same layers reuses it, no updater run; a read whose
-//! layers extend the kept ones (an entry queued since) runs only the new ones over it. Any
-//! other change (a record written, an entry sent, dead or discarded) builds the view again.
-//! So an app function runs once per entry per state of the cache, as Graphcache runs its
-//! `updates` once per result, and not once per read.
+//! A view is kept per user and API, with the layers it was made from, each named by its entry
+//! and variables; every change to the records in memory drops the kept views (`Cache::users_mut`:
+//! any write, even one that changes no field, a refresh from another context, a clear). A read
+//! with the same layers reuses the view, no updater run; a read whose layers extend the kept
+//! ones (an entry queued since) runs only the new ones over it. Anything else (records written,
+//! an earlier entry sent, dead or discarded) builds the view again. So an app function runs
+//! once per entry between two writes to the cache, as Graphcache runs its `updates` once per
+//! result, and not once per read.
 
 use super::pending::{Layer, Layered, Over, Overlay};
 use super::record::Record;
 use serde_json::Value;
 use std::collections::BTreeMap;
 
-/// How many views are kept: one per (user, API), a client has one user (two around a switch).
+/// How many views are kept: one per (user, API). A client reads its one user's records, so
+/// this is one per API with app functions (two today).
 const KEPT: usize = 4;
 
 /// What one layer was made from.
@@ -39,7 +41,6 @@ impl Made {
 pub(super) struct Memo {
     user: String,
     api: &'static str,
-    generation: u64,
     made: Vec<Made>,
     over: Over,
     created: Vec<String>,
@@ -50,10 +51,15 @@ pub(super) struct Memo {
 pub(super) struct Memos(std::cell::RefCell<Vec<Memo>>);
 
 impl Memos {
-    /// The view of `records` (`user`'s, at `generation`) with `layers`, from a kept view where
-    /// one applies; the result is kept. Reads without an app function (patch overlays only,
-    /// cheap to apply) are not kept.
-    pub(super) fn layered<'r>(&self, user: &str, generation: u64, records: &'r BTreeMap<String, Record>, layers: &mut [Layer<'_>]) -> Layered<'r> {
+    /// Drops every kept view (the records changed).
+    pub(super) fn clear(&self) {
+        self.0.borrow_mut().clear();
+    }
+
+    /// The view of `records` (`user`'s) with `layers`, from a kept view where one applies; the
+    /// result is kept. Reads without an app function (patch overlays only, cheap to apply) are
+    /// not kept.
+    pub(super) fn layered<'r>(&self, user: &str, records: &'r BTreeMap<String, Record>, layers: &mut [Layer<'_>]) -> Layered<'r> {
         let Some(api) = layers.iter().find_map(|l| if let Layer::Update { api, .. } = l { Some(api.name) } else { None }) else {
             return Layered::with_layers(records, layers);
         };
@@ -65,7 +71,7 @@ impl Memos {
             i.map(|i| all.remove(i))
         };
         let (mut view, from) = match kept {
-            Some(m) if m.generation == generation && made.starts_with(&m.made) => (Layered::from_parts(records, m.over, m.created), m.made.len()),
+            Some(m) if made.starts_with(&m.made) => (Layered::from_parts(records, m.over, m.created), m.made.len()),
             _ => (Layered::from_parts(records, Vec::new(), Vec::new()), 0),
         };
         view.apply_layers(&mut layers[from..]);
@@ -74,7 +80,7 @@ impl Memos {
         if all.len() >= KEPT {
             all.remove(0);
         }
-        all.push(Memo { user: user.into(), api, generation, made, over: over.clone(), created: created.to_vec() });
+        all.push(Memo { user: user.into(), api, made, over: over.clone(), created: created.to_vec() });
         view
     }
 }

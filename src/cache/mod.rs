@@ -25,7 +25,7 @@
 //! }
 //! // With apps' `updates` (`updates.rs`): live entries as layers, in entry order; an updater
 //! // runs over the view the earlier layers left (its `Updating::read`/`write` = updateQuery).
-//! cache.read_layers(user, q, &vars, &mut [Layer::Overlay(o), Layer::Update { api, entry_id, run }]).await?;
+//! cache.read_layers(user, q, &vars, &mut [Layer::Overlay(o), Layer::Update { api, entry_id, vars, run }]).await?;
 //! // Sent: the updater once more with the server's answer, over the stored records; stored.
 //! let changed = cache.commit_update(user, api, &entry_id, now, &mut |u| ..).await?;
 //! cache.refresh(user, &keys).await?;   // another context wrote these keys (its `changed`)
@@ -135,8 +135,7 @@ pub struct Cache<S: CacheStore> {
     /// around a switch (and a map type of its own would add its code to the wasm).
     users: RefCell<Vec<(String, Records)>>,
     loads: load::Loads,
-    /// Bumped by every change to the records in memory: a kept pending view (`memo.rs`) is of one.
-    generation: std::cell::Cell<u64>,
+    /// Pending views kept between reads (`memo.rs`), dropped by every change to the records.
     memos: memo::Memos,
 }
 
@@ -147,7 +146,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     pub fn with_limits(store: S, limits: Limits) -> Cache<S> {
-        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default(), generation: Default::default(), memos: Default::default() }
+        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default(), memos: Default::default() }
     }
 
     pub fn store(&self) -> &S {
@@ -171,9 +170,10 @@ impl<S: CacheStore> Cache<S> {
         f(&mut users[i].1)
     }
 
-    /// The records in memory, to change: kept pending views no longer apply.
+    /// The records in memory, to change: kept pending views no longer apply (and hold copies of
+    /// records that may be going: a cleared user's).
     fn users_mut(&self) -> std::cell::RefMut<'_, Vec<(String, Records)>> {
-        self.generation.set(self.generation.get() + 1);
+        self.memos.clear();
         self.users.borrow_mut()
     }
 

@@ -37,8 +37,9 @@ pub struct Overlay {
 /// which runs over the view as the earlier entries left it (its `updateQuery` reads that).
 pub enum Layer<'f> {
     Overlay(Overlay),
-    /// `vars`: the entry's variables; with `entry_id` they make what `run` writes (a view kept
-    /// for the next read, `memo.rs`, is compared on them).
+    /// `vars`: the entry's variables. The caller promises that what `run` writes depends only
+    /// on `entry_id`, `vars` and the view it is given: a view kept for the next read
+    /// (`memo.rs`) is reused when they are the same.
     Update { api: &'static Api, entry_id: String, vars: Value, run: Box<dyn FnMut(&mut Updating<'_, '_>) + 'f> },
 }
 

@@ -155,7 +155,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     async fn read_layers_as<D>(&self, user: &str, query: &Query, variables: &Value, layers: &mut [Layer<'_>], assemble: super::Assemble<D>) -> Result<Assembled<D>, CacheError> {
-        self.read_view(user, query, variables, |records| self.memos.layered(user, self.generation.get(), records, layers), assemble).await
+        self.read_view(user, query, variables, |records| self.memos.layered(user, records, layers), assemble).await
     }
 
     /// A sent entry's updater, run with the server's answer over `user`'s stored records (no
@@ -218,7 +218,8 @@ pub fn dedupe_refs(v: &mut Value) {
     match v {
         Value::Array(a) => {
             // Sorted, searched by halves: an updater rewrites a whole list, and a linear search
-            // made each write quadratic in the list's length.
+            // compared each ref with every earlier one (inserting still moves the tail, but a
+            // move of pointers is far cheaper than as many string comparisons).
             let mut seen: Vec<String> = vec![];
             a.retain(|x| match as_ref(x).map(|k| (k, seen.binary_search_by(|s| s.as_str().cmp(k)))) {
                 Some((_, Ok(_))) => false,

@@ -1,7 +1,8 @@
 //! Live queries (`client.<api>.watch.<name>(variables, callback, { policy, onError })`): the
 //! callback gets the query's result at once (by `policy`, default `network-first`) and again
 //! whenever what it shows changes: a cache write in any context, an entry queued, sent, dead or
-//! discarded (the pending layer). Re-reads are coalesced: one per turn for all watchers.
+//! discarded (the pending layer). Re-reads are coalesced: one round at a time for all
+//! watchers, the changes made during a round read by the next (`notify_watchers`).
 
 use super::errors::SdkError;
 use super::js;
@@ -150,13 +151,21 @@ impl ClientRef {
             while {
                 // Cleared before reading: a change during the reads makes another round.
                 c.0.notify_again.set(false);
-                let started = c.0.clock.now_ms();
-                c.watch_round().await;
+                // Bounded: a round that never ends (IndexedDB not answering) must not stop
+                // every later one; past 5 s the next begins.
+                let slow = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(5_000.0));
+                let busy = match crate::race::first(c.watch_round(), slow).await {
+                    crate::race::First::Left(ms) => ms,
+                    crate::race::First::Right(_) => {
+                        c.0.notify_again.set(true);
+                        0.0
+                    }
+                };
                 let again = c.0.notify_again.get();
                 if again {
-                    // The rest of the page (the drain) gets the main thread for as long; at
-                    // most 1 s (the wall clock may jump during a round).
-                    let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep((c.0.clock.now_ms() - started).min(1_000.0))).await;
+                    // The rest of the page (the drain) gets the main thread for as long as the
+                    // round's reads took; at most 1 s (the wall clock may jump).
+                    let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(busy.min(1_000.0))).await;
                 }
                 again
             } {}
@@ -164,9 +173,11 @@ impl ClientRef {
         });
     }
 
-    /// One round of `notify_watchers`.
-    async fn watch_round(&self) {
+    /// One round of `notify_watchers`: how long its reads took, in ms, the outbox's read not
+    /// counted (the main thread is free while IndexedDB answers).
+    async fn watch_round(&self) -> f64 {
         let entries = self.live_entries().await;
+        let started = self.0.clock.now_ms();
         let watched: Vec<(u32, &'static Api, &'static Query, Value)> =
             self.0.watchers.borrow().iter().map(|w| (w.id, w.api, w.query, w.variables.clone())).collect();
         for (id, api, q, variables) in watched {
@@ -174,5 +185,6 @@ impl ClientRef {
                 self.deliver_watch(id, Answer { data: a.data, source: "cache", fetched_at: a.fetched_at, pending: a.pending });
             }
         }
+        self.0.clock.now_ms() - started
     }
 }
