@@ -192,9 +192,12 @@ impl Entry {
         v
     }
 
-    /// Reads a stored record; the error says what is wrong (it goes to the quarantine).
-    pub fn from_record(v: &Value) -> Result<Entry, String> {
-        let e: Entry = serde_json::from_value(v.clone()).map_err(|e| format!("unreadable entry: {e}"))?;
+    /// Reads a stored record; the error says what is wrong (it goes to the quarantine). Takes
+    /// the record: copying it first cost ~10% of decoding 1,000 live entries (a CPU profile of
+    /// reads with 1,000 pending), and the callers have theirs fresh from `JSON` (one that needs
+    /// it after a failure reads it again).
+    pub fn from_record(v: Value) -> Result<Entry, String> {
+        let e: Entry = serde_json::from_value(v).map_err(|e| format!("unreadable entry: {e}"))?;
         if e.id.is_empty() || e.user.is_empty() || !e.variables.is_object() {
             return Err("unreadable entry: empty id or user, or variables not an object".into());
         }

@@ -73,7 +73,7 @@ impl OutboxStore for MemoryStore {
 
     async fn insert_first(&self, queued: &mut Entry, claimed: &Entry) -> Result<bool, StoreError> {
         // No await between the read and the write: as one IndexedDB transaction.
-        let live = self.records.borrow().values().filter(|r| r.get("active").and_then(Value::as_str) == Some(queued.user.as_str())).take(super::FIRST_LOOKAHEAD as usize).map(|r| decode(0, r)).collect::<Result<Vec<_>, _>>().ok();
+        let live = self.records.borrow().values().filter(|r| r.get("active").and_then(Value::as_str) == Some(queued.user.as_str())).take(super::FIRST_LOOKAHEAD as usize).map(|r| decode(0, r.clone())).collect::<Result<Vec<_>, _>>().ok();
         let first = super::first_in_line(live.as_deref(), queued);
         let seq = self.put_new(if first { claimed.to_record() } else { queued.to_record() })?;
         queued.seq = seq;
@@ -89,7 +89,7 @@ impl OutboxStore for MemoryStore {
         // IndexedDB transaction).
         let mut recs = self.records.borrow_mut();
         let Some(raw) = recs.get_mut(&next.seq) else { return Err(StoreError::NotFound(next.id.clone())) };
-        let Ok(stored) = decode(next.seq, raw) else { return Ok(Claimed::Changed) };
+        let Ok(stored) = decode(next.seq, raw.clone()) else { return Ok(Claimed::Changed) };
         if let Some(no) = claim_check(&stored, expected, owner, now) {
             return Ok(no);
         }
@@ -136,7 +136,7 @@ impl OutboxStore for MemoryStore {
         let mut listing = Listing { bytes: self.bytes(), ..Listing::default() };
         let mut bad = vec![];
         for (seq, raw) in self.records.borrow().iter() {
-            match decode(*seq, raw) {
+            match decode(*seq, raw.clone()) {
                 Ok(e) => listing.entries.push(e),
                 Err(reason) => bad.extend(sort_unreadable(&mut listing, Quarantined { seq: *seq, raw: raw.clone(), reason, at: 0.0 })),
             }
@@ -152,7 +152,7 @@ impl OutboxStore for MemoryStore {
     async fn list_active(&self, user: &str) -> Result<Vec<Entry>, StoreError> {
         let recs = self.records.borrow();
         let live = recs.iter().filter(|(_, r)| r.get("active").and_then(Value::as_str) == Some(user));
-        Ok(live.filter_map(|(seq, r)| decode(*seq, r).ok()).collect())
+        Ok(live.filter_map(|(seq, r)| decode(*seq, r.clone()).ok()).collect())
     }
 
     async fn remove(&self, seqs: &[u64]) -> Result<(), StoreError> {

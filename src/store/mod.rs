@@ -189,7 +189,7 @@ pub fn first_in_line(live: Option<&[Entry]>, e: &Entry) -> bool {
 }
 
 /// Reads a record as an entry whose `seq` is its key; the error is the quarantine reason.
-pub fn decode(seq: u64, raw: &Value) -> Result<Entry, String> {
+pub fn decode(seq: u64, raw: Value) -> Result<Entry, String> {
     let mut e = Entry::from_record(raw)?;
     e.seq = seq;
     Ok(e)

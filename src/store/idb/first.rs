@@ -21,7 +21,7 @@ impl IdbStore {
         let read = index.get_all().with_query(JsValue::from_str(&queued.user)).with_limit(FIRST_LOOKAHEAD).primitive().map_err(db_error)?;
         let values = all(read).await?;
         // An unreadable one (or a newer SDK's) is left to the ordinary pass.
-        let live: Option<Vec<Entry>> = values.iter().map(|v| to_json(&v).ok().and_then(|(j, _)| decode(0, &j).ok())).collect();
+        let live: Option<Vec<Entry>> = values.iter().map(|v| to_json(&v).ok().and_then(|(j, _)| decode(0, j).ok())).collect();
         let claim = first_in_line(live.as_deref(), queued);
         let added = add(&store, super::record(if claim { claimed } else { queued }))?;
         drop(index);

@@ -63,7 +63,7 @@ pub(super) fn decode_entries(keys: &[JsValue], values: &[JsValue], found: &mut d
     let seq = |i: usize| keys[i].as_f64().unwrap_or(0.0) as u64;
     match to_json_many(&present) {
         Some(all) => {
-            for (&i, j) in at.iter().zip(all.iter()) {
+            for (&i, j) in at.iter().zip(all) {
                 if let Ok(e) = decode(seq(i), j) {
                     found(i, e);
                 }
@@ -71,7 +71,7 @@ pub(super) fn decode_entries(keys: &[JsValue], values: &[JsValue], found: &mut d
         }
         None => {
             for &i in &at {
-                if let Some(e) = to_json(&values[i]).ok().and_then(|(j, _)| decode(seq(i), &j).ok()) {
+                if let Some(e) = to_json(&values[i]).ok().and_then(|(j, _)| decode(seq(i), j).ok()) {
                     found(i, e);
                 }
             }
@@ -237,7 +237,7 @@ impl OutboxStore for IdbStore {
         // that is not taken.
         let mut outcomes = Vec::with_capacity(next.len());
         for ((x, n), read) in expected.iter().zip(next).zip(reads) {
-            let outcome = read.await.map_err(db_error)?.map(|raw| match to_json(&raw).ok().and_then(|(j, _)| decode(n.seq, &j).ok()) {
+            let outcome = read.await.map_err(db_error)?.map(|raw| match to_json(&raw).ok().and_then(|(j, _)| decode(n.seq, j).ok()) {
                 Some(stored) => claim_check(&stored, x, owner, now).unwrap_or(Claimed::Taken),
                 None => Claimed::Changed,
             });
@@ -289,7 +289,7 @@ impl OutboxStore for IdbStore {
             let seq = k.as_f64().unwrap_or(0.0) as u64;
             let read = to_json(&v).and_then(|(j, n)| {
                 listing.bytes += n;
-                decode(seq, &j).map_err(|r| (r, j)).map_err(|(r, _)| r)
+                decode(seq, j)
             });
             match read {
                 Ok(e) => listing.entries.push(e),

@@ -64,7 +64,7 @@ pub fn from_v1(v: &Value) -> Result<Value, String> {
     e.created_at = v.get("createdAt").and_then(Value::as_f64).unwrap_or(0.0);
     let mut rec = e.to_record();
     rec.as_object_mut().expect("object").remove("seq");
-    Entry::from_record(&rec)?;
+    Entry::from_record(rec.clone())?;
     Ok(rec)
 }
 
