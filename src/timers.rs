@@ -40,3 +40,16 @@ pub fn sleep(ms: f64) -> js_sys::Promise {
         set_timeout(&resolve, ms);
     })
 }
+
+/// Waits `ms` (`let _ = wait(ms).await`: the timer's promise never rejects).
+pub fn wait(ms: f64) -> wasm_bindgen_futures::JsFuture {
+    wasm_bindgen_futures::JsFuture::from(sleep(ms))
+}
+
+/// `f`'s output, or None if it has not finished after `ms` (it is then dropped).
+pub async fn within<F: std::future::Future>(ms: f64, f: F) -> Option<F::Output> {
+    match crate::race::first(f, wait(ms)).await {
+        crate::race::First::Left(out) => Some(out),
+        crate::race::First::Right(_) => None,
+    }
+}

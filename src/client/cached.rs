@@ -181,8 +181,7 @@ impl ClientRef {
         if let Some(f) = wake {
             self.0.cache_waiters.borrow_mut().push((id.to_string(), f));
             // Bounded: a call settles promptly even if IndexedDB never answers the write.
-            let slow = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(5000.0));
-            let _ = crate::race::first(wasm_bindgen_futures::JsFuture::from(p), slow).await;
+            let _ = crate::timers::within(5000.0, wasm_bindgen_futures::JsFuture::from(p)).await;
         }
     }
 
@@ -207,7 +206,7 @@ impl ClientRef {
     pub(crate) fn evict_soon(&self) {
         let me = std::rc::Rc::downgrade(&self.0);
         wasm_bindgen_futures::spawn_local(async move {
-            let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(EVICT_DELAY_MS)).await;
+            let _ = crate::timers::wait(EVICT_DELAY_MS).await;
             let Some(c) = me.upgrade().map(ClientRef) else { return };
             if c.0.closed.get() {
                 return;

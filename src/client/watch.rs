@@ -153,19 +153,15 @@ impl ClientRef {
                 c.0.notify_again.set(false);
                 // Bounded: a round that never ends (IndexedDB not answering) must not stop
                 // every later one; past 5 s the next begins.
-                let slow = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(5_000.0));
-                let busy = match crate::race::first(c.watch_round(), slow).await {
-                    crate::race::First::Left(ms) => ms,
-                    crate::race::First::Right(_) => {
-                        c.0.notify_again.set(true);
-                        0.0
-                    }
-                };
+                let busy = crate::timers::within(5_000.0, c.watch_round()).await.unwrap_or_else(|| {
+                    c.0.notify_again.set(true);
+                    0.0
+                });
                 let again = c.0.notify_again.get();
                 if again {
                     // The rest of the page (the drain) gets the main thread for as long as the
                     // round's reads took; at most 1 s (the wall clock may jump).
-                    let _ = wasm_bindgen_futures::JsFuture::from(crate::timers::sleep(busy.min(1_000.0))).await;
+                    let _ = crate::timers::wait(busy.min(1_000.0)).await;
                 }
                 again
             } {}

@@ -160,7 +160,7 @@ pub async fn open(name: &str) -> Result<Database, StoreError> {
     );
     let grace = async {
         let _ = JsFuture::from(blocked).await;
-        let _ = JsFuture::from(crate::timers::sleep(BLOCKED_GRACE_MS)).await;
+        let _ = crate::timers::wait(BLOCKED_GRACE_MS).await;
     };
     match first(opening.as_mut(), grace).await {
         First::Left(db) => db.map_err(open_error),
