@@ -22,7 +22,6 @@ use std::collections::BTreeMap;
 const KEPT: usize = 4;
 
 /// What one layer was made from.
-#[derive(Clone, PartialEq)]
 enum Made {
     Overlay(Overlay),
     Update(String, Value),
@@ -33,6 +32,16 @@ impl Made {
         match layer {
             Layer::Overlay(o) => Made::Overlay(o.clone()),
             Layer::Update { entry_id, vars, .. } => Made::Update(entry_id.clone(), vars.clone()),
+        }
+    }
+
+    /// Whether `layer` is made from the same (compared in place: a read copies only the
+    /// layers that are new).
+    fn is(&self, layer: &Layer<'_>) -> bool {
+        match (self, layer) {
+            (Made::Overlay(a), Layer::Overlay(b)) => a == b,
+            (Made::Update(id, v), Layer::Update { entry_id, vars, .. }) => id == entry_id && v == vars,
+            _ => false,
         }
     }
 }
@@ -63,17 +72,18 @@ impl Memos {
         let Some(api) = layers.iter().find_map(|l| if let Layer::Update { api, .. } = l { Some(api.name) } else { None }) else {
             return Layered::with_layers(records, layers);
         };
-        let made: Vec<Made> = layers.iter().map(Made::of).collect();
         // Taken out, not borrowed: the app's functions run below.
         let kept = {
             let mut all = self.0.borrow_mut();
             let i = all.iter().position(|m| m.user == user && m.api == api);
             i.map(|i| all.remove(i))
         };
-        let (mut view, from) = match kept {
-            Some(m) if made.starts_with(&m.made) => (Layered::from_parts(records, m.over, m.created), m.made.len()),
-            _ => (Layered::from_parts(records, Vec::new(), Vec::new()), 0),
+        let (mut view, mut made) = match kept {
+            Some(m) if m.made.len() <= layers.len() && m.made.iter().zip(layers.iter()).all(|(k, l)| k.is(l)) => (Layered::from_parts(records, m.over, m.created), m.made),
+            _ => (Layered::from_parts(records, Vec::new(), Vec::new()), Vec::new()),
         };
+        let from = made.len();
+        made.extend(layers[from..].iter().map(Made::of));
         view.apply_layers(&mut layers[from..]);
         let (over, created) = view.parts();
         let mut all = self.0.borrow_mut();
