@@ -23,8 +23,10 @@ pub struct Outbox {
 
 fn entry_json(e: &Entry) -> Value {
     let mut v = e.to_record();
-    // Internal bookkeeping, not part of the JS shape (`OutboxEntry`).
+    // Internal bookkeeping, not part of the JS shape (`OutboxEntry`); `seq`, the record's key,
+    // is.
     if let Some(m) = v.as_object_mut() {
+        m.insert("seq".into(), e.seq.into());
         for k in ["entities", "settledAt", "active", "httpFailures", "document", "format", "claim"] {
             m.remove(k);
         }

@@ -77,7 +77,8 @@ pub struct Entry {
     /// Made once at the call; also the `Idempotency-Key` sent on every attempt.
     pub id: String,
     /// Creation number given by the store (0 until stored); entries are sent in this order.
-    #[serde(default)]
+    /// The record's key, not part of its value: never serialized (`list()` adds it).
+    #[serde(default, skip_serializing)]
     pub seq: u64,
     /// API name (`gcdirectory`, `worksome`).
     pub api: String,
@@ -190,6 +191,25 @@ impl Entry {
             }
         }
         v
+    }
+
+    /// `to_record` as JSON text (a test checks they agree), written straight from the entry:
+    /// no `Value` tree to build, copy and drop (issue 9: the record of each of 1,000 concurrent
+    /// calls went entry → `Value` → text → JS object). `format` and `active` are written after
+    /// the entry's fields, into its object's text (never empty: an entry has fields), not
+    /// through a serde wrapper (`#[serde(flatten)]` measured +1.3 KB gzip of wasm).
+    pub fn record_text(&self) -> String {
+        // It cannot fail (strings, numbers and `Value`s only); `null` is what `to_record` had.
+        let Ok(mut text) = serde_json::to_string(self) else { return "null".into() };
+        text.pop();
+        text.push_str(",\"format\":");
+        text.push_str(&FORMAT.to_string());
+        if !matches!(self.state, State::Sent | State::Discarded) {
+            text.push_str(",\"active\":");
+            text.push_str(&serde_json::to_string(&self.user).unwrap_or_default());
+        }
+        text.push('}');
+        text
     }
 
     /// Reads a stored record; the error says what is wrong (it goes to the quarantine). Takes

@@ -30,3 +30,25 @@ fn dom_exception_names_map_to_store_errors() {
     assert!(matches!(StoreError::from_dom("InvalidStateError", "closed".into()), StoreError::Unavailable(m) if m.contains("closed")));
     assert!(matches!(StoreError::from_dom("DataError", "bad key".into()), StoreError::Other(m) if m.contains("DataError")));
 }
+
+/// The record the IndexedDB store writes is `record_text`, made without a `Value` tree; it must
+/// be exactly `to_record` (what the memory store and the upgrade write), hold no `seq` (the
+/// record's key), and carry `format`, and `active` only while the entry is live.
+#[test]
+fn the_record_text_is_the_record_without_its_key() {
+    use graphql_outbox::outbox::entry::{Entry, State, FORMAT};
+    let mut e = Entry::new("k-1".into(), "gcdirectory", "modifyProfile", serde_json::json!({ "gcId": "7", "data": { "titleEn": "é \"q\"" } }), "u", 1.5);
+    e.seq = 42;
+    e.document = Some("mutation modifyProfile { x }".into());
+    for state in [State::Queued, State::Dead, State::Sent, State::Discarded] {
+        e.state = state;
+        let text: serde_json::Value = serde_json::from_str(&e.record_text()).unwrap();
+        assert_eq!(text, e.to_record(), "{state:?}");
+        assert!(text.get("seq").is_none(), "{state:?}: the key is not in the value");
+        assert_eq!(text["format"], FORMAT);
+        let live = !matches!(state, State::Sent | State::Discarded);
+        assert_eq!(text.get("active").and_then(|a| a.as_str()), live.then_some("u"), "{state:?}");
+        let back = Entry::from_record(text).unwrap();
+        assert_eq!(Entry { seq: 42, ..back }, e, "{state:?}: reads back as the entry");
+    }
+}

@@ -80,10 +80,7 @@ pub(super) fn decode_entries(keys: &[JsValue], values: &[JsValue], found: &mut d
 }
 
 pub(super) fn record(e: &Entry) -> JsValue {
-    let mut rec = e.to_record();
-    // `seq` is the record's key, not part of the value.
-    rec.as_object_mut().expect("object").remove("seq");
-    to_js(&rec)
+    js_sys::JSON::parse(&e.record_text()).unwrap_or(JsValue::NULL)
 }
 
 /// A record's key (the entry's `seq`) as IndexedDB has it.

@@ -62,8 +62,7 @@ pub fn from_v1(v: &Value) -> Result<Value, String> {
     let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string).ok_or_else(|| format!("v1 record without {k}"));
     let mut e = Entry::new(s("key")?, &s("api")?, &s("operation")?, v.get("variables").cloned().unwrap_or(json!({})), &s("user")?, 0.0);
     e.created_at = v.get("createdAt").and_then(Value::as_f64).unwrap_or(0.0);
-    let mut rec = e.to_record();
-    rec.as_object_mut().expect("object").remove("seq");
+    let rec = e.to_record();
     Entry::from_record(rec.clone())?;
     Ok(rec)
 }
