@@ -18,7 +18,7 @@ pub fn shown(s: &str) -> String {
 pub fn shown_json(v: &Value) -> String {
     match v {
         Value::String(s) if s.chars().nth(60).is_some() => shown(s),
-        other => other.to_string(),
+        other => crate::text(other),
     }
 }
 
@@ -188,7 +188,7 @@ pub fn check(format: Format, v: &Value) -> Result<(), String> {
         Format::Int => match v.as_i64() {
             Some(n) if i32::try_from(n).is_ok() => Ok(()),
             Some(n) => Err(format!("{n} is outside the 32-bit integer range")),
-            None if v.is_number() => Err(format!("{v} is not an integer")),
+            None if v.is_number() => Err(format!("{} is not an integer", crate::text(v))),
             None => want("an integer"),
         },
         Format::Float => match v {

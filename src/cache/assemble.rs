@@ -48,10 +48,8 @@ impl Node<'_> {
         }
     }
 
-    /// JSON text. Leaves through `Value`'s `Display`, which the wasm has anyway (another
-    /// serializer instance for a byte writer cost ~5 KB gzip for little speed).
+    /// JSON text. Other leaves through `crate::text`, the one serializer instance the SDK has.
     fn write(&self, out: &mut String) {
-        use std::fmt::Write;
         match self {
             Node::Null => out.push_str("null"),
             // The common leaves written directly: `Value`'s `Display` runs every scalar through
@@ -62,9 +60,7 @@ impl Node<'_> {
                 out.push('"');
             }
             Node::Leaf(Value::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
-            Node::Leaf(v) => {
-                let _ = write!(out, "{v}");
-            }
+            Node::Leaf(v) => out.push_str(&crate::text(v)),
             Node::Object(fields) => {
                 out.push('{');
                 for (i, (k, n)) in fields.iter().enumerate() {

@@ -35,7 +35,7 @@ pub fn record_bytes(key: &str, r: &Record) -> u64 {
     let mut fields = Count(0);
     let _ = serde_json::to_writer(&mut fields, &r.fields);
     // `{"f":` fields `}`, and `,"at":` time before the `}` for an entity.
-    let at = if is_root(key) { 0 } else { 6 + serde_json::Value::from(r.at).to_string().len() as u64 };
+    let at = if is_root(key) { 0 } else { 6 + crate::text(&serde_json::Value::from(r.at)).len() as u64 };
     key.len() as u64 + 6 + fields.0 + at + stamp
 }
 

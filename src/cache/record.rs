@@ -84,7 +84,7 @@ fn write_canonical(v: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                out.push_str(&Value::String(k.clone()).to_string());
+                out.push_str(&crate::text(&Value::String(k.clone())));
                 out.push(':');
                 if let Some(x) = m.get(k) {
                     write_canonical(x, out);
@@ -102,7 +102,7 @@ fn write_canonical(v: &Value, out: &mut String) {
             }
             out.push(']');
         }
-        other => out.push_str(&other.to_string()),
+        other => out.push_str(&crate::text(other)),
     }
 }
 
@@ -192,5 +192,5 @@ pub fn decode_all(stored: Vec<(String, Value)>) -> BTreeMap<String, Record> {
 
 /// Size of a stored value plus its key, bytes: what the size cap counts.
 pub fn stored_bytes(key: &str, v: &Value) -> u64 {
-    (key.len() + v.to_string().len()) as u64
+    (key.len() + crate::text(v).len()) as u64
 }

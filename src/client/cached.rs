@@ -85,7 +85,7 @@ impl ClientRef {
 
     /// Records whose content changed here: other contexts re-read them, watchers look again.
     pub(crate) fn cache_changed(&self, keys: Vec<String>) {
-        self.0.broadcast(json!({ "cache": { "user": self.0.options.user, "keys": keys } }).to_string());
+        self.0.broadcast(crate::text(&json!({ "cache": { "user": self.0.options.user, "keys": keys } })));
         self.notify_watchers();
     }
 

@@ -129,7 +129,7 @@ impl Inner {
         let variables = ev.variables.take();
         let v = ev.to_json();
         // One serialization for the channel and (parsed, if subscribed) the subscribers.
-        let text = v.to_string();
+        let text = crate::text(&v);
         self.broadcast(format!("{{\"event\":{text}}}"));
         self.deliver_parsed(&v, || js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL));
         if let Some(me) = self.me.upgrade() {

@@ -34,7 +34,7 @@ pub fn to_json(v: &JsValue) -> Result<Value, String> {
 /// JSON as a plain JS value (integers beyond 2^53 round to the nearest double, as every JS
 /// reader of the same JSON would).
 pub fn to_js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+    js_sys::JSON::parse(&crate::text(v)).unwrap_or(JsValue::NULL)
 }
 
 #[wasm_bindgen]

@@ -98,7 +98,7 @@ pub fn policy(options: Option<&JsValue>) -> Result<Policy, Invalid> {
 
 /// The request body of a query: the document, the validated variables, the operation name.
 pub fn body(document: &str, name: &str, variables: &Value) -> String {
-    json!({ "query": document, "variables": variables, "operationName": name }).to_string()
+    crate::text(&json!({ "query": document, "variables": variables, "operationName": name }))
 }
 
 /// The SDK error for an answer that is not data, by the rules mutations follow.
@@ -191,7 +191,7 @@ impl ClientRef {
         }
         Ok(match self.read_cached(api, q, variables).await {
             Ok(a) => Answer { data: a.data, source: "network", fetched_at, pending: a.pending },
-            Err(_) => Answer { data: data.to_string(), source: "network", fetched_at, pending: vec![] },
+            Err(_) => Answer { data: crate::text(&data), source: "network", fetched_at, pending: vec![] },
         })
     }
 }
@@ -209,7 +209,7 @@ pub struct Answer {
 impl Answer {
     /// `{ data, source, fetchedAt, pending }` as a JS object.
     pub fn to_js(&self) -> JsValue {
-        let (at, pending) = (Value::from(self.fetched_at), Value::from(self.pending.clone()));
+        let (at, pending) = (crate::text(&Value::from(self.fetched_at)), crate::text(&Value::from(self.pending.clone())));
         let text = format!(r#"{{"data":{},"source":"{}","fetchedAt":{at},"pending":{pending}}}"#, self.data, self.source);
         js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
     }

@@ -20,7 +20,7 @@ fn walk(api: &Api, ty: &str, v: &Value, out: &mut Vec<String>) {
             if name == "ID" {
                 let id = match v {
                     Value::String(s) => s.clone(),
-                    other => other.to_string(),
+                    other => crate::text(other),
                 };
                 let key = format!("{}:{id}", api.name);
                 if !out.contains(&key) {

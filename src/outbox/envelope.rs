@@ -107,7 +107,7 @@ fn typed_errors(errors: &Value) -> Value {
                 let text = match obj.get("message") {
                     Some(Value::String(_)) => None,
                     Some(Value::Null) | None => Some("GraphQL error".to_string()),
-                    Some(other) => Some(other.to_string()),
+                    Some(other) => Some(crate::text(other)),
                 };
                 if let Some(t) = text {
                     obj.insert("message".into(), Value::String(t));

@@ -21,7 +21,7 @@ pub fn document(e: &Entry) -> Result<&str, String> {
 /// The body is a function of the stored entry alone (keys in a fixed order), so every attempt
 /// is byte-identical, across reloads and SDK updates.
 pub fn build(e: &Entry, url: &str, token: Option<&str>) -> Result<HttpRequest, String> {
-    let body = operation(e)?.to_string();
+    let body = crate::text(&operation(e)?);
     let mut headers = vec![
         ("content-type".to_string(), "application/json".to_string()),
         ("idempotency-key".to_string(), e.id.clone()),

@@ -48,7 +48,7 @@ pub fn element(e: &Entry) -> Result<Value, String> {
 
 /// The batch request for `entries` (all of one API, sent to `url`).
 pub fn build(entries: &[Entry], url: &str, token: Option<&str>) -> Result<HttpRequest, String> {
-    let elements = entries.iter().map(|e| element(e).map(|v| v.to_string())).collect::<Result<Vec<_>, _>>()?;
+    let elements = entries.iter().map(|e| element(e).map(|v| crate::text(&v))).collect::<Result<Vec<_>, _>>()?;
     let mut headers = vec![("content-type".to_string(), "application/json".to_string())];
     if let Some(t) = token {
         headers.push(("authorization".to_string(), format!("Bearer {t}")));
@@ -77,7 +77,7 @@ pub fn split(answer: Result<HttpResponse, NetworkError>, n: usize) -> Split {
         401 | 403 | 408 | 429 | 500..=599 => Split::Each(vec![Ok(resp); n]),
         200..=299 => match outbox_json::value(&resp.body) {
             Ok(Value::Array(items)) if items.len() == n => Split::Each(
-                items.into_iter().map(|v| Ok(HttpResponse { status: resp.status, retry_after: None, body: v.to_string() })).collect(),
+                items.into_iter().map(|v| Ok(HttpResponse { status: resp.status, retry_after: None, body: crate::text(&v) })).collect(),
             ),
             _ => Split::NotBatch {
                 status: resp.status,

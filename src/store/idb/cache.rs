@@ -111,15 +111,15 @@ impl CacheStore for IdbStore {
 
     async fn write(&self, user: &str, puts: &[(String, Value)], deletes: &[String], durability: Durability) -> Result<(), StoreError> {
         // The values as one text, a line each; the keys as one JSON array of `[user, key]`.
-        let user_json = Value::String(user.into()).to_string();
+        let user_json = crate::text(&Value::String(user.into()));
         let (mut values, mut keys) = (String::new(), String::from("["));
         for (i, (k, v)) in puts.iter().enumerate() {
-            let k = Value::String(k.clone()).to_string();
+            let k = crate::text(&Value::String(k.clone()));
             if i > 0 {
                 values.push('\n');
                 keys.push(',');
             }
-            values.push_str(&format!("{{\"k\":{k},\"v\":{v}}}"));
+            values.push_str(&format!("{{\"k\":{k},\"v\":{}}}", crate::text(v)));
             keys.push_str(&format!("[{user_json},{k}]"));
         }
         keys.push(']');

@@ -110,7 +110,7 @@ pub async fn all(r: GetAllPrimitiveRequest<JsValue>) -> Result<Vec<JsValue>, Sto
 
 /// A JSON value as a plain JS value (what is stored).
 pub fn to_js(v: &serde_json::Value) -> JsValue {
-    js_sys::JSON::parse(&v.to_string()).unwrap_or(JsValue::NULL)
+    js_sys::JSON::parse(&crate::text(v)).unwrap_or(JsValue::NULL)
 }
 
 #[wasm_bindgen]
