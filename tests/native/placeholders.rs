@@ -251,3 +251,15 @@ fn a_sent_creates_tombstone_outlives_24_h_while_a_dependant_waits() {
     assert_eq!(h.state(&update.id), State::Sent);
     assert_eq!(bodies(&h).last().unwrap()["variables"]["input"]["id"], "T-3");
 }
+
+/// An entry id is a UUID v4 in the 8-4-4-4-12 lower-case form, with its version and variant
+/// bits set; the placeholder guard recognises `tmp:` + that form, so the shape is checked.
+#[test]
+fn an_entry_id_is_a_lower_case_uuid_v4() {
+    use graphql_outbox::outbox::key::uuid_v4;
+    let bytes = [0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef, 0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10];
+    assert_eq!(uuid_v4(bytes), "01234567-89ab-4def-bedc-ba9876543210");
+    assert_eq!(uuid_v4([0xff; 16]), "ffffffff-ffff-4fff-bfff-ffffffffffff");
+    assert_eq!(uuid_v4([0; 16]), "00000000-0000-4000-8000-000000000000");
+    assert!(placeholders::guard(&json!({ "note": format!("tmp:{}", uuid_v4(bytes)) })).is_err(), "the guard knows the shape");
+}
