@@ -134,6 +134,16 @@ try {
       r.onerror = () => rej(r.error);
     });
     window.committed = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); });
+    // Adds `records` to `db`'s `entries` in one strict transaction; ms until it has committed.
+    window.oneTx = async (db, records) => {
+      const t = performance.now();
+      const tx = db.transaction("entries", "readwrite", { durability: "strict" });
+      for (const rec of records) tx.objectStore("entries").add(rec);
+      await committed(tx);
+      const took = performance.now() - t;
+      db.close();
+      return took;
+    };
   });
   ms.rawStrictPerRecord = await page.evaluate(async (records) => {
     const db = await rawDb();
@@ -152,16 +162,7 @@ try {
   // each is measured REPS times in turns, a fresh database each time, and the medians compared.
   const samples = { concurrent: [], rawStrictOneTx: [], rawStrictOneTxSame: [] };
   for (let rep = 0; rep < REPS; rep++) {
-    samples.rawStrictOneTx.push(await page.evaluate(async (records) => {
-      const db = await rawDb();
-      const t = performance.now();
-      const tx = db.transaction("entries", "readwrite", { durability: "strict" });
-      for (const rec of records) tx.objectStore("entries").add(rec);
-      await committed(tx);
-      const took = performance.now() - t;
-      db.close();
-      return took;
-    }, records));
+    samples.rawStrictOneTx.push(await page.evaluate(async (records) => oneTx(await rawDb(), records), records));
     await context.setOffline(true);
     const database = `bench-concurrent-${rep}`;
     await page.evaluate((database) => openClient({ database, user: "bench" }), database);
@@ -189,15 +190,8 @@ try {
         s.createIndex("user", "user");
         s.createIndex("active", "active");
       };
-      const db = await req(open);
-      const t = performance.now();
-      const tx = db.transaction("entries", "readwrite", { durability: "strict" });
-      for (const rec of records) tx.objectStore("entries").add(rec);
-      await committed(tx);
-      const took = performance.now() - t;
-      db.close();
       if (records.length !== count) throw new Error(`the concurrent calls stored ${records.length} records`);
-      return took;
+      return oneTx(await req(open), records);
     }, { count: COUNT, database }));
     await context.setOffline(false);
   }
