@@ -7,7 +7,7 @@
 /// A JSON value's text through serde_json's `Vec` writer. Not `Value`'s `Display`, which goes
 /// through the `fmt` machinery: slower on the hot paths (each outbox record, request body and
 /// event) and a second copy of the serializer in the wasm.
-pub fn text(v: &serde_json::Value) -> String {
+pub(crate) fn text(v: &serde_json::Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 

@@ -23,8 +23,8 @@ pub struct Outbox {
 
 fn entry_json(e: &Entry) -> Value {
     let mut v = e.to_record();
-    // Internal bookkeeping, not part of the JS shape (`OutboxEntry`); `seq`, the record's key,
-    // is.
+    // `seq` is the record's key, not in the record, but it is part of the JS shape
+    // (`OutboxEntry`); the internal bookkeeping is not.
     if let Some(m) = v.as_object_mut() {
         m.insert("seq".into(), e.seq.into());
         for k in ["entities", "settledAt", "active", "httpFailures", "document", "format", "claim"] {

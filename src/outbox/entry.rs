@@ -129,6 +129,8 @@ pub struct Entry {
 /// The record format this build writes (`format` in each record). A record with a higher one,
 /// or a state this build does not know, was written by a newer SDK: it is left in place.
 pub const FORMAT: u64 = 2;
+/// `FORMAT` as `record_text` appends it (a test checks they agree).
+const FORMAT_FIELD: &str = ",\"format\":2";
 
 /// Why a record that does not read as an entry is a newer SDK's record rather than a corrupt
 /// one, if it is: such records are left untouched for the build that wrote them.
@@ -186,11 +188,17 @@ impl Entry {
         let mut v = serde_json::to_value(self).unwrap_or(Value::Null);
         if let Some(m) = v.as_object_mut() {
             m.insert("format".into(), FORMAT.into());
-            if !matches!(self.state, State::Sent | State::Discarded) {
+            if self.indexed_live() {
                 m.insert("active".into(), Value::String(self.user.clone()));
             }
         }
         v
+    }
+
+    /// Whether its record carries `active` (the `active` index holds the live entries: neither
+    /// sent nor discarded).
+    fn indexed_live(&self) -> bool {
+        !matches!(self.state, State::Sent | State::Discarded)
     }
 
     /// `to_record` as JSON text (a test checks they agree), written straight from the entry:
@@ -202,9 +210,8 @@ impl Entry {
         // It cannot fail (strings, numbers and `Value`s only); `null` is what `to_record` had.
         let Ok(mut text) = serde_json::to_string(self) else { return "null".into() };
         text.pop();
-        text.push_str(",\"format\":");
-        text.push_str(&FORMAT.to_string());
-        if !matches!(self.state, State::Sent | State::Discarded) {
+        text.push_str(FORMAT_FIELD);
+        if self.indexed_live() {
             text.push_str(",\"active\":");
             text.push_str(&serde_json::to_string(&self.user).unwrap_or_default());
         }

@@ -63,7 +63,7 @@ impl Channel {
     /// Posts a message to every other context on the channel now, after the queued ones.
     pub fn post(&self, v: &Value) {
         self.flush();
-        self.send(&crate::text(&v));
+        self.send(&crate::text(v));
     }
 
     fn send(&self, text: &str) {

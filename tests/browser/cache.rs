@@ -77,11 +77,7 @@ fn old_entries() -> (Vec<Entry>, Vec<Value>) {
         .into_iter()
         .map(|(n, u, s)| v2_entry(n, u, s))
         .collect();
-    let records = entries.iter().map(|e| {
-        let mut r = e.to_record();
-        r.as_object_mut().unwrap().remove("seq");
-        r
-    }).collect();
+    let records = entries.iter().map(|e| serde_json::from_str(&e.record_text()).unwrap()).collect();
     (entries, records)
 }
 
@@ -178,10 +174,8 @@ async fn the_cache_reads_cold_from_indexeddb_and_writes_only_changes() {
 async fn raw_add(db: &str, entry: &Entry) {
     let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
     let d: web_sys::IdbDatabase = idb_result(&factory.open(&schema::database_name(Some(db))).unwrap()).await.unchecked_into();
-    let mut record = entry.to_record();
-    record.as_object_mut().unwrap().remove("seq");
     let tx = d.transaction_with_str_and_mode("entries", web_sys::IdbTransactionMode::Readwrite).unwrap();
-    idb_result(&tx.object_store("entries").unwrap().add(&js_sys::JSON::parse(&record.to_string()).unwrap()).unwrap()).await;
+    idb_result(&tx.object_store("entries").unwrap().add(&js_sys::JSON::parse(&entry.record_text()).unwrap()).unwrap()).await;
     d.close();
 }
 

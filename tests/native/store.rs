@@ -37,9 +37,16 @@ fn dom_exception_names_map_to_store_errors() {
 #[test]
 fn the_record_text_is_the_record_without_its_key() {
     use graphql_outbox::outbox::entry::{Entry, State, FORMAT};
-    let mut e = Entry::new("k-1".into(), "gcdirectory", "modifyProfile", serde_json::json!({ "gcId": "7", "data": { "titleEn": "é \"q\"" } }), "u", 1.5);
+    // A user that needs escaping, and every optional field set: where splicing text could go wrong.
+    let user = "a\"b\\c\u{1}é";
+    let mut e = Entry::new("k-1".into(), "gcdirectory", "modifyProfile", serde_json::json!({ "gcId": "7", "data": { "titleEn": "é \"q\"" } }), user, 1.5);
     e.seq = 42;
     e.document = Some("mutation modifyProfile { x }".into());
+    e.claim = Some(graphql_outbox::outbox::entry::Claim { owner: "tab-1".into(), until: 9.5 });
+    e.last_error = Some(serde_json::json!({ "kind": "http", "status": 503, "message": "busy" }));
+    e.data = Some(serde_json::json!({ "gcId": "7", "titleEn": null }));
+    e.depends_on = vec!["k-0".into()];
+    e.entities = vec!["gcdirectory:7".into()];
     for state in [State::Queued, State::Dead, State::Sent, State::Discarded] {
         e.state = state;
         let text: serde_json::Value = serde_json::from_str(&e.record_text()).unwrap();
@@ -47,7 +54,7 @@ fn the_record_text_is_the_record_without_its_key() {
         assert!(text.get("seq").is_none(), "{state:?}: the key is not in the value");
         assert_eq!(text["format"], FORMAT);
         let live = !matches!(state, State::Sent | State::Discarded);
-        assert_eq!(text.get("active").and_then(|a| a.as_str()), live.then_some("u"), "{state:?}");
+        assert_eq!(text.get("active").and_then(|a| a.as_str()), live.then_some(user), "{state:?}");
         let back = Entry::from_record(text).unwrap();
         assert_eq!(Entry { seq: 42, ..back }, e, "{state:?}: reads back as the entry");
     }
