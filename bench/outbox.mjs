@@ -134,7 +134,8 @@ try {
       r.onerror = () => rej(r.error);
     });
     window.committed = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); });
-    // Adds `records` to `db`'s `entries` in one strict transaction; ms until it has committed.
+    // Adds `records` to `db`'s `entries` in one strict transaction: ms until it has committed.
+    // The database is deleted after (untimed), so no run writes beside the last one's files.
     window.oneTx = async (db, records) => {
       const t = performance.now();
       const tx = db.transaction("entries", "readwrite", { durability: "strict" });
@@ -142,8 +143,10 @@ try {
       await committed(tx);
       const took = performance.now() - t;
       db.close();
+      await dropDb(db.name);
       return took;
     };
+    window.dropDb = (name) => new Promise((res, rej) => { const r = indexedDB.deleteDatabase(name); r.onsuccess = res; r.onerror = () => rej(r.error); });
   });
   ms.rawStrictPerRecord = await page.evaluate(async (records) => {
     const db = await rawDb();
@@ -159,10 +162,12 @@ try {
   }, records);
   // The concurrent calls and their baselines take ~50-120 ms each, where this machine's noise
   // is tens of ms (one strict transaction of the same records took 38-67 ms in eight runs):
-  // each is measured REPS times in turns, a fresh database each time, and the medians compared.
+  // each is measured REPS times in turns (which comes first alternates), a fresh database each
+  // time, deleted after, and the medians compared.
   const samples = { concurrent: [], rawStrictOneTx: [], rawStrictOneTxSame: [] };
+  const plainOneTx = async () => samples.rawStrictOneTx.push(await page.evaluate(async (records) => oneTx(await rawDb(), records), records));
   for (let rep = 0; rep < REPS; rep++) {
-    samples.rawStrictOneTx.push(await page.evaluate(async (records) => oneTx(await rawDb(), records), records));
+    if (rep % 2 === 0) await plainOneTx();
     await context.setOffline(true);
     const database = `bench-concurrent-${rep}`;
     await page.evaluate((database) => openClient({ database, user: "bench" }), database);
@@ -183,6 +188,8 @@ try {
       const src = await req(indexedDB.open(name));
       const records = await req(src.transaction("entries").objectStore("entries").getAll());
       src.close();
+      if (records.length !== count) throw new Error(`the concurrent calls stored ${records.length} records`);
+      await dropDb(name);
       const open = indexedDB.open(`bench-raw-same-${Math.random()}`, 1);
       open.onupgradeneeded = () => {
         const s = open.result.createObjectStore("entries", { autoIncrement: true });
@@ -190,10 +197,10 @@ try {
         s.createIndex("user", "user");
         s.createIndex("active", "active");
       };
-      if (records.length !== count) throw new Error(`the concurrent calls stored ${records.length} records`);
       return oneTx(await req(open), records);
     }, { count: COUNT, database }));
     await context.setOffline(false);
+    if (rep % 2 === 1) await plainOneTx();
   }
   for (const [k, v] of Object.entries(samples)) ms[k] = median(v);
   ms.samples = samples;
@@ -255,6 +262,8 @@ console.log(JSON.stringify({
   drain_unbatched_vs_sequential: ratio(ms.drainSingle, ms.sequentialFetch),
   enqueue_vs_raw_strict: ratio(ms.enqueue, ms.rawStrictPerRecord),
   concurrent_vs_one_tx: ratio(ms.concurrent, ms.rawStrictOneTx),
+  // The same turn by turn: the median of each turn's ratio.
+  concurrent_vs_one_tx_paired: +median(ms.samples.concurrent.map((c, i) => c / ms.samples.rawStrictOneTx[i])).toFixed(2),
   concurrent_vs_one_tx_same_records: ratio(ms.concurrent, ms.rawStrictOneTxSame),
   wasm_bytes: wasm.raw,
   wasm_gzip_bytes: wasm.gzip,
