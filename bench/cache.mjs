@@ -9,7 +9,8 @@
 //     stores each as one JSON text, the baseline the records as an app would store them) in one
 //     relaxed transaction, as the SDK's query writes are;
 //   cold read after a page reload: Client.open + query(policy "cache-only") vs raw
-//     IndexedDB open + getAll of those records (each after its own reload), and the query
+//     IndexedDB open + getAll of those records (each after its own reload; which comes first
+//     alternates run by run, --order), and the query
 //     alone vs getAll alone; also raw open + getAll of the SDK's stored form as it is (texts),
 //     what IndexedDB alone costs the SDK's read;
 //   one changed entity: a timesheet's dates changed on the server, the query re-run
@@ -19,7 +20,7 @@
 //     ../shared/anchor-bench/cache-run.mjs, npm-installed in a temporary directory (--no-peers);
 //   the package's wasm size, raw and gzip -9.
 // Prints a table, then one JSON line. Needs the built package (scripts/build-pkg.sh); builds the
-// release server. Run from the root: node bench/cache.mjs [--runs=5] [--no-peers] [--pkg=DIR]
+// release server. Run from the root: node bench/cache.mjs [--runs=5] [--no-peers] [--pkg=DIR] [--order=alternate]
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -36,6 +37,11 @@ if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error(`--runs must be a posit
 const PEERS = !argv.includes("--no-peers");
 // --pkg=DIR: another build of the package (e.g. one kept from before a change) instead of pkg/.
 const PKG = resolve(option("pkg") ?? join(ROOT, "pkg"));
+// --order: which cold read comes first after the writes: alternate (the default: runs 1, 3, 5…
+// the raw reads first, the warm-up and runs 2, 4… the SDK's), sdk-first or raw-first (to see
+// the order's own effect: in round s22, 2 runs each of 5, none seen).
+const ORDER = option("order") ?? "alternate";
+if (!["alternate", "sdk-first", "raw-first"].includes(ORDER)) throw new Error(`--order: alternate, sdk-first or raw-first, not ${ORDER}`);
 const ENTITIES = 500;
 const FIRST_ID = 5000; // timesheet ids FIRST_ID .. FIRST_ID + ENTITIES - 1: above every seed id
 const CHANGED_ID = String(FIRST_ID + ENTITIES / 2);
@@ -166,9 +172,10 @@ try {
     }, { db, query: DOCUMENT, variables: VARIABLES, token: TOKEN });
     shape = { items: w.items, responseJsonBytes: w.responseBytes, records: w.records, storedBytes: w.storedBytes };
 
-    // Cold reads, each the first IndexedDB use of a freshly loaded page.
-    await reload();
-    const sdk = await page.evaluate(async ({ db, variables }) => {
+    // Cold reads, each the first IndexedDB use of a freshly loaded page, in an order that
+    // alternates run by run (ORDER): the first read after the writes above may meet IndexedDB's
+    // backing store still settling them, and that should not always fall on the same side.
+    const sdkCold = () => page.evaluate(async ({ db, variables }) => {
       // When the SDK's getAll on its `cache` store is answered: the IndexedDB part of its read.
       const getAll = IDBObjectStore.prototype.getAll;
       let idb = null;
@@ -186,7 +193,6 @@ try {
       IDBObjectStore.prototype.getAll = getAll;
       return { openRead: end - t, read: end - t2, idb };
     }, { db, variables: VARIABLES });
-    await reload();
     const rawCold = (name) => page.evaluate(async (db) => {
       const t = performance.now();
       const conn = await window.bench.open(db, false);
@@ -197,9 +203,14 @@ try {
       if (!all.length) throw new Error("raw cold read: no records");
       return { openGetAll: end - t, getAll: end - t2 };
     }, name);
-    const raw = await rawCold(`raw-${db}`);
-    await reload();
-    const rawText = await rawCold(`rawtext-${db}`);
+    const sdkFirst = ORDER === "sdk-first" || (ORDER === "alternate" && run % 2 !== 0);
+    let sdk, raw, rawText;
+    for (const read of sdkFirst ? ["sdk", "raw", "rawText"] : ["raw", "rawText", "sdk"]) {
+      await reload();
+      if (read === "sdk") sdk = await sdkCold();
+      else if (read === "raw") raw = await rawCold(`raw-${db}`);
+      else rawText = await rawCold(`rawtext-${db}`);
+    }
     log(`${timed ? `run ${run + 1}` : "warm-up"}: query ${w.query.toFixed(1)} ms, fetch ${w.fetch.toFixed(1)}, raw put ${w.rawPut.toFixed(1)}; cold open+read ${sdk.openRead.toFixed(1)} (read ${sdk.read.toFixed(1)}, its getAll ${sdk.idb?.toFixed(1)}), raw open+getAll ${raw.openGetAll.toFixed(1)} (getAll ${raw.getAll.toFixed(1)}), of the stored form ${rawText.openGetAll.toFixed(1)}`);
     if (timed) {
       samples.fetch.push(w.fetch); samples.query.push(w.query); samples.rawPut.push(w.rawPut);
