@@ -11,6 +11,14 @@ pub(crate) fn text(v: &serde_json::Value) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// JSON as a plain JS value, through its text and `JSON.parse` (integers beyond 2^53 round to
+/// the nearest double, as every JS reader of the same JSON would). One for the client's values
+/// and the store's records: both layers had the same line.
+#[cfg(target_arch = "wasm32")]
+pub(crate) fn to_js(v: &serde_json::Value) -> wasm_bindgen::JsValue {
+    js_sys::JSON::parse(&text(v)).unwrap_or(wasm_bindgen::JsValue::NULL)
+}
+
 pub mod api;
 pub mod cache;
 #[cfg(target_arch = "wasm32")]

@@ -31,11 +31,7 @@ pub fn to_json(v: &JsValue) -> Result<Value, String> {
     outbox_json::value(&text).map_err(|e| format!("not JSON-serializable: {e}"))
 }
 
-/// JSON as a plain JS value (integers beyond 2^53 round to the nearest double, as every JS
-/// reader of the same JSON would).
-pub fn to_js(v: &Value) -> JsValue {
-    js_sys::JSON::parse(&crate::text(v)).unwrap_or(JsValue::NULL)
-}
+pub(crate) use crate::to_js;
 
 #[wasm_bindgen]
 extern "C" {

@@ -108,11 +108,6 @@ pub async fn all(r: GetAllPrimitiveRequest<JsValue>) -> Result<Vec<JsValue>, Sto
     Ok(r.await.map_err(db_error)?.map(|v| v.unwrap_or(JsValue::UNDEFINED)).collect())
 }
 
-/// A JSON value as a plain JS value (what is stored).
-pub fn to_js(v: &serde_json::Value) -> JsValue {
-    js_sys::JSON::parse(&crate::text(v)).unwrap_or(JsValue::NULL)
-}
-
 #[wasm_bindgen]
 extern "C" {
     // The global `TextEncoder` (windows and workers alike), bound here to take a JS string:

@@ -13,7 +13,8 @@
 //! `entries` as a queued entry (in `createdAt` order) and drops `outbox`; a v1 record that
 //! cannot be read goes to the quarantine.
 
-use super::req::{db_error, to_js, to_json};
+use super::req::{db_error, to_json};
+use crate::to_js;
 use crate::outbox::entry::Entry;
 use crate::race::{first, First};
 use crate::store::StoreError;
