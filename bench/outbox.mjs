@@ -105,6 +105,55 @@ try {
   log("drain, batching off");
   ms.drainSingle = (await queueThenDrain("bench-off", 1, { max: 1 })).drain;
 
+  // Page helpers for the baselines below: a request or a transaction as a promise, the raw
+  // databases, the SDK's own records read back, and a batch's body.
+  await page.evaluate(() => {
+    window.req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
+    window.committed = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); });
+    window.dropDb = (name) => req(indexedDB.deleteDatabase(name));
+    // A fresh database with one auto-increment store (every raw baseline's).
+    window.rawDb = () => {
+      const r = indexedDB.open(`bench-raw-${Math.random()}`, 1);
+      r.onupgradeneeded = () => r.result.createObjectStore("entries", { autoIncrement: true });
+      return req(r);
+    };
+    // A fresh database whose store has the SDK's key and indexes (id unique, user, active).
+    window.sdkLikeDb = () => {
+      const r = indexedDB.open(`bench-raw-same-${Math.random()}`, 1);
+      r.onupgradeneeded = () => {
+        const s = r.result.createObjectStore("entries", { autoIncrement: true });
+        s.createIndex("id", "id", { unique: true });
+        s.createIndex("user", "user");
+        s.createIndex("active", "active");
+      };
+      return req(r);
+    };
+    // The records (and keys) the SDK stored in its database `database`.
+    window.sdkRecords = async (database) => {
+      const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.endsWith(`:${database}`));
+      if (!name) throw new Error(`no SDK database named *:${database}`);
+      const src = await req(indexedDB.open(name));
+      const store = src.transaction("entries").objectStore("entries");
+      const [keys, records] = await Promise.all([req(store.getAllKeys()), req(store.getAll())]);
+      src.close();
+      return { name, keys, records };
+    };
+    // One batch's body: its calls as modifyProfile operations, each with a new idempotency key.
+    window.batchBody = (calls, query) => JSON.stringify(calls.map((c) => ({ query, variables: c, operationName: "modifyProfile", extensions: { idempotencyKey: crypto.randomUUID() } })));
+    // Adds `records` to `db`'s `entries` in one strict transaction: ms until it has committed.
+    // The database is deleted after (untimed), so no run writes beside the last one's files.
+    window.oneTx = async (db, records) => {
+      const t = performance.now();
+      const tx = db.transaction("entries", "readwrite", { durability: "strict" });
+      for (const rec of records) tx.objectStore("entries").add(rec);
+      await committed(tx);
+      const took = performance.now() - t;
+      db.close();
+      await dropDb(db.name);
+      return took;
+    };
+  });
+
   log("plain sequential fetch and the batched limit");
   const plain = await page.evaluate(async ({ seq, batched, query, token, size }) => {
     const url = `${location.origin}/graphql/gcdirectory`;
@@ -119,10 +168,7 @@ try {
     for (const c of seq) await post(JSON.stringify({ query, variables: c, operationName: "modifyProfile" }), crypto.randomUUID());
     const sequential = performance.now() - t;
     t = performance.now();
-    for (let i = 0; i < batched.length; i += size) {
-      const ops = batched.slice(i, i + size).map((c) => ({ query, variables: c, operationName: "modifyProfile", extensions: { idempotencyKey: crypto.randomUUID() } }));
-      await post(JSON.stringify(ops));
-    }
+    for (let i = 0; i < batched.length; i += size) await post(batchBody(batched.slice(i, i + size), query));
     return { sequential, batchedLimit: performance.now() - t };
   }, { seq: calls(2), batched: calls(3), query: DOCUMENT, token: TOKEN, size: BATCH });
   ms.sequentialFetch = plain.sequential;
@@ -130,27 +176,13 @@ try {
 
   log("the durable batched limit");
   ms.durableLimit = await page.evaluate(async ({ batched, query, token, size }) => {
-    const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-    const committed = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); });
     // The SDK's records of the batched drain (sent: its outcome records), with their keys.
-    const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.endsWith(":bench-on"));
-    if (!name) throw new Error("the durable batched limit: no database named *:bench-on (the batched drain's)");
-    const src = await req(indexedDB.open(name));
-    const stored = src.transaction("entries").objectStore("entries");
-    const [keys, records] = await Promise.all([req(stored.getAllKeys()), req(stored.getAll())]);
-    src.close();
+    const { keys, records } = await sdkRecords("bench-on");
     if (records.length !== batched.length) throw new Error(`the drain stored ${records.length} records`);
     // A store like the SDK's (same key and indexes), holding them as they were queued
     // (untimed; a live record carries `active`, which the `active` index holds): each outcome
     // write replaces a queued record with its sent one, as the SDK's does.
-    const open = indexedDB.open(`bench-durable-${Math.random()}`, 1);
-    open.onupgradeneeded = () => {
-      const s = open.result.createObjectStore("entries", { autoIncrement: true });
-      s.createIndex("id", "id", { unique: true });
-      s.createIndex("user", "user");
-      s.createIndex("active", "active");
-    };
-    const db = await req(open);
+    const db = await sdkLikeDb();
     const fill = db.transaction("entries", "readwrite");
     records.forEach((r, i) => fill.objectStore("entries").put({ ...r, state: "queued", attempts: 0, settledAt: 0, data: null, active: r.user }, keys[i]));
     await committed(fill);
@@ -164,8 +196,7 @@ try {
     };
     const t = performance.now();
     for (let i = 0; i < batched.length; i += size) {
-      const ops = batched.slice(i, i + size).map((c) => ({ query, variables: c, operationName: "modifyProfile", extensions: { idempotencyKey: crypto.randomUUID() } }));
-      const answer = fetch(url, { method: "POST", headers, body: JSON.stringify(ops) });
+      const answer = fetch(url, { method: "POST", headers, body: batchBody(batched.slice(i, i + size), query) });
       if (i > 0) outcomes(i - size, i);
       const r = await answer;
       const body = await r.json();
@@ -177,36 +208,12 @@ try {
     const took = performance.now() - t;
     await Promise.all(writes);
     db.close();
-    await req(indexedDB.deleteDatabase(db.name));
+    await dropDb(db.name);
     return took;
   }, { batched: calls(6), query: DOCUMENT, token: TOKEN, size: BATCH });
 
   log(`raw IndexedDB strict baselines; concurrent calls and one strict transaction, ${REPS} rounds in turns`);
   const records = calls(4).map((variables) => ({ operation: "modifyProfile", variables }));
-  // In the page: a fresh database with one auto-increment store (every raw baseline's), and a
-  // transaction's commit as a promise.
-  await page.evaluate(() => {
-    window.rawDb = () => new Promise((res, rej) => {
-      const r = indexedDB.open(`bench-raw-${Math.random()}`, 1);
-      r.onupgradeneeded = () => r.result.createObjectStore("entries", { autoIncrement: true });
-      r.onsuccess = () => res(r.result);
-      r.onerror = () => rej(r.error);
-    });
-    window.committed = (tx) => new Promise((res, rej) => { tx.oncomplete = res; tx.onabort = () => rej(tx.error); });
-    // Adds `records` to `db`'s `entries` in one strict transaction: ms until it has committed.
-    // The database is deleted after (untimed), so no run writes beside the last one's files.
-    window.oneTx = async (db, records) => {
-      const t = performance.now();
-      const tx = db.transaction("entries", "readwrite", { durability: "strict" });
-      for (const rec of records) tx.objectStore("entries").add(rec);
-      await committed(tx);
-      const took = performance.now() - t;
-      db.close();
-      await dropDb(db.name);
-      return took;
-    };
-    window.dropDb = (name) => new Promise((res, rej) => { const r = indexedDB.deleteDatabase(name); r.onsuccess = res; r.onerror = () => rej(r.error); });
-  });
   ms.rawStrictPerRecord = await page.evaluate(async (records) => {
     const db = await rawDb();
     const t = performance.now();
@@ -242,21 +249,10 @@ try {
     // transaction into a store with the same key and indexes (id unique, user, active). The
     // difference to the plain baseline is the cost of the record and its indexes, not the SDK's.
     samples.rawStrictOneTxSame.push(await page.evaluate(async ({ count, database }) => {
-      const req = (r) => new Promise((res, rej) => { r.onsuccess = () => res(r.result); r.onerror = () => rej(r.error); });
-      const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n.endsWith(`:${database}`));
-      const src = await req(indexedDB.open(name));
-      const records = await req(src.transaction("entries").objectStore("entries").getAll());
-      src.close();
+      const { name, records } = await sdkRecords(database);
       if (records.length !== count) throw new Error(`the concurrent calls stored ${records.length} records`);
       await dropDb(name);
-      const open = indexedDB.open(`bench-raw-same-${Math.random()}`, 1);
-      open.onupgradeneeded = () => {
-        const s = open.result.createObjectStore("entries", { autoIncrement: true });
-        s.createIndex("id", "id", { unique: true });
-        s.createIndex("user", "user");
-        s.createIndex("active", "active");
-      };
-      return oneTx(await req(open), records);
+      return oneTx(await sdkLikeDb(), records);
     }, { count: COUNT, database }));
     await context.setOffline(false);
     if (rep % 2 === 1) await plainOneTx();
