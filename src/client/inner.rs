@@ -130,7 +130,8 @@ impl Inner {
         let v = ev.to_json();
         // One serialization for the channel and (parsed, if subscribed) the subscribers.
         let text = crate::text(&v);
-        self.broadcast(format!("{{\"event\":{text}}}"));
+        // Nothing waits for these two in another context: a burst of them may be gathered.
+        self.broadcast_with(format!("{{\"event\":{text}}}"), matches!(v["type"].as_str(), Some("queued" | "sending")));
         self.deliver_parsed(&v, || js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL));
         if let Some(me) = self.me.upgrade() {
             super::open::ClientRef(me).cache_after_event(&v, variables);
@@ -140,9 +141,22 @@ impl Inner {
     /// Posts `msg` to the other contexts with the other messages of this turn, as one
     /// (`broadcast.rs`).
     pub fn broadcast(&self, msg: String) {
-        if self.channel.borrow().as_ref().is_some_and(|ch| ch.queue(msg)) {
+        self.broadcast_with(msg, false)
+    }
+
+    /// `broadcast`; `may_wait`: a message of a burst may wait up to `GATHER_MS` for the next.
+    fn broadcast_with(&self, msg: String, may_wait: bool) {
+        use crate::sync::gather::{Flush, GATHER_MS};
+        let flush = match self.channel.borrow().as_ref() {
+            Some(ch) => ch.queue(msg, may_wait, js_sys::Date::now()),
+            None => Flush::Arranged,
+        };
+        if flush != Flush::Arranged {
             let me = self.me.clone();
             wasm_bindgen_futures::spawn_local(async move {
+                if flush == Flush::Gathered {
+                    let _ = crate::timers::wait(GATHER_MS).await;
+                }
                 if let Some(inner) = me.upgrade() {
                     if let Some(ch) = inner.channel.borrow().as_ref() {
                         ch.flush();

@@ -7,9 +7,12 @@
 //! (issue 9's profile). A lone message keeps its own form (`{ "event": .. }`, `{ "cache": .. }`)
 //! and both forms are accepted, so contexts running an older build still hear it. Messages
 //! keep their order: a message posted at once (`post`) first posts those queued before it.
+//!
+//! A burst of messages is gathered across turns (`gather.rs`).
 
+use super::gather::{arrange, Flush};
 use serde_json::Value;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use wasm_bindgen::prelude::*;
 use web_sys::{BroadcastChannel, MessageEvent};
 
@@ -19,6 +22,10 @@ pub struct Channel {
     _on: Closure<dyn FnMut(MessageEvent)>,
     /// As JSON text: an event is serialized once, for this channel and the local subscribers.
     queued: RefCell<Vec<String>>,
+    /// When the last message was posted (ms, `Date.now()`).
+    last_post: Cell<f64>,
+    /// A flush at the end of this turn is arranged.
+    turn_flush: Cell<bool>,
 }
 
 impl Channel {
@@ -38,19 +45,24 @@ impl Channel {
             }
         });
         ch.set_onmessage(Some(closure.as_ref().unchecked_ref()));
-        Some(Channel { ch, _on: closure, queued: RefCell::default() })
+        Some(Channel { ch, _on: closure, queued: RefCell::default(), last_post: Cell::new(f64::NEG_INFINITY), turn_flush: Cell::new(false) })
     }
 
-    /// Queues a message for the next `flush`; true if it is the first since the last one (the
-    /// caller then schedules a flush at the end of this turn).
-    pub fn queue(&self, msg: String) -> bool {
+    /// Queues a message for the next `flush`, at `now`; says what the caller must arrange
+    /// (see the module comment). `may_wait`: no `settled()` waits for it.
+    pub fn queue(&self, msg: String, may_wait: bool, now: f64) -> Flush {
         let mut q = self.queued.borrow_mut();
         q.push(msg);
-        q.len() == 1
+        let flush = arrange(q.len() == 1, self.turn_flush.get(), may_wait, now - self.last_post.get());
+        if flush == Flush::EndOfTurn {
+            self.turn_flush.set(true);
+        }
+        flush
     }
 
     /// Posts the queued messages: one message.
     pub fn flush(&self) {
+        self.turn_flush.set(false);
         let mut all = std::mem::take(&mut *self.queued.borrow_mut());
         let msg = match all.len() {
             0 => return,
@@ -67,6 +79,7 @@ impl Channel {
     }
 
     fn send(&self, text: &str) {
+        self.last_post.set(js_sys::Date::now());
         let _ = self.ch.post_message(&JsValue::from_str(text));
     }
 
@@ -75,5 +88,12 @@ impl Channel {
         self.flush();
         self.ch.set_onmessage(None);
         self.ch.close();
+    }
+}
+
+/// Gathered messages still waiting when the client is dropped (collected by the GC) go out.
+impl Drop for Channel {
+    fn drop(&mut self) {
+        self.flush();
     }
 }

@@ -6,6 +6,7 @@ pub mod batch;
 pub mod drain;
 pub mod event;
 mod first;
+pub mod gather;
 mod hold;
 pub mod ops;
 mod send;
