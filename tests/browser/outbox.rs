@@ -284,3 +284,47 @@ async fn the_auth_pause_ends_when_the_token_callback_returns_a_new_token() {
     assert_eq!(settle(c.outbox().settled(id)).await.unwrap()["status"], "sent");
     c.close();
 }
+
+#[wasm_bindgen_test]
+async fn a_burst_of_calls_reaches_another_context_in_fewer_messages_every_event_in_order() {
+    let db = fresh_db();
+    // Another context's view of the client's channel: the messages posted and the events in them.
+    let listen = js_sys::Function::new_with_args(
+        "name",
+        "const got = { posts: 0, events: [] }; const ch = new BroadcastChannel(name);
+         ch.onmessage = (m) => { got.posts++; const v = JSON.parse(m.data);
+           for (const x of v.messages || [v]) if (x.event) got.events.push(x.event.type + ' ' + x.event.id); };
+         got.stop = () => ch.close(); return got;",
+    );
+    let got = listen.call1(&JsValue::NULL, &format!("graphql-outbox:{db}").into()).unwrap();
+    // Offline as far as the SDK can tell (`navigator.onLine`), so the calls stay queued and
+    // `queued` is all they report.
+    let offline = js_sys::Function::new_with_args("off", "if (off) Object.defineProperty(navigator, 'onLine', { get: () => false, configurable: true }); else delete navigator.onLine;");
+    offline.call1(&JsValue::NULL, &true.into()).unwrap();
+    let c = open(options_in(&db, "burst", &gc_endpoint(), ADMIN)).await;
+    // A burst: each call started in a task of its own, right after the one before, so each
+    // is stored by a transaction of its own and reports `queued` in a turn of its own.
+    let mut calls = vec![];
+    for i in 0..40 {
+        calls.push(c.gcdirectory().modify_profile(profile("4", &format!("Burst {i}")), None));
+        sleep(0).await;
+    }
+    let mut queued = vec![];
+    for call in calls {
+        let r = settle(call).await.unwrap();
+        assert_eq!(r["status"], "queued", "{r}");
+        queued.push(format!("queued {}", r["id"].as_str().unwrap()));
+    }
+    // What is still gathered goes out at the close.
+    c.close();
+    offline.call1(&JsValue::NULL, &false.into()).unwrap();
+    sleep(50).await;
+    let events = json(&js_sys::Reflect::get(&got, &"events".into()).unwrap());
+    let posts = js_sys::Reflect::get(&got, &"posts".into()).unwrap().as_f64().unwrap();
+    js_sys::Reflect::get(&got, &"stop".into()).unwrap().unchecked_into::<js_sys::Function>().call0(&got).unwrap();
+    let heard: Vec<&str> = events.as_array().unwrap().iter().filter_map(Value::as_str).filter(|e| e.starts_with("queued ")).collect();
+    assert_eq!(heard, queued, "every call's `queued` event, in order");
+    // Without the gathering, one post per call (a turn each): 40 in every engine. With it, 10,
+    // 10 and 11 in Chromium, Firefox and WebKit here.
+    assert!(posts < 40.0, "{posts} messages posted for a burst of 40 calls");
+}
