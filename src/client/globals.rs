@@ -59,6 +59,12 @@ pub fn is_window() -> bool {
     kind() & 2 != 0
 }
 
+/// Whether this is a window whose page is hidden (`document.visibilityState`): its timers are
+/// throttled there (to once a second, in Chromium once a minute after five minutes hidden).
+pub fn page_hidden() -> bool {
+    is_window() && js_sys::Reflect::get(&global("document"), &"visibilityState".into()).ok().and_then(|v| v.as_string()).is_some_and(|v| v == "hidden")
+}
+
 /// Whether this global is a service worker's.
 pub fn is_service_worker() -> bool {
     kind() & 4 != 0

@@ -130,8 +130,9 @@ impl Inner {
         let v = ev.to_json();
         // One serialization for the channel and (parsed, if subscribed) the subscribers.
         let text = crate::text(&v);
-        // Nothing waits for these two in another context: a burst of them may be gathered.
-        self.broadcast_with(format!("{{\"event\":{text}}}"), matches!(v["type"].as_str(), Some("queued" | "sending")));
+        // A `queued` event while offline may wait for the next ones (`gather.rs`).
+        let may_wait = v["type"] == "queued" && !super::globals::online_hint() && !super::globals::page_hidden();
+        self.broadcast_with(format!("{{\"event\":{text}}}"), may_wait);
         self.deliver_parsed(&v, || js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL));
         if let Some(me) = self.me.upgrade() {
             super::open::ClientRef(me).cache_after_event(&v, variables);

@@ -2,17 +2,23 @@
 //!
 //! A burst is gathered across turns: 1,000 calls awaited one by one are 1,000 turns, and their
 //! 1,000 `postMessage`s were ~100 ms of main thread in a ~1.2 s enqueue (profile of the named
-//! build), with no other context listening. So a message that may wait (`queued`, `sending`:
-//! no `settled()` waits on them) and comes less than `GATHER_MS` after the last post waits
-//! until `GATHER_MS` has passed, with those after it. Every other message, and any message
-//! that follows a quiet spell, goes at the end of its turn, taking the waiting ones along: an
-//! outcome, which another context's `settled()` may be waiting for, is never held back (a
-//! context closed in the wait would lose it), and a lone call is heard at once.
+//! build), with no other context listening. So a message that may wait, and comes less than
+//! `GATHER_MS` after the last post, waits until `GATHER_MS` has passed, with those after it.
+//! Every other message, and any message that follows a quiet spell, goes at the end of its
+//! turn, taking the waiting ones along, in order.
+//!
+//! Only a `queued` event made offline (`navigator.onLine` false) in a context whose timers run
+//! on time (not a hidden page) may wait: no context of this browser sends the entry meanwhile,
+//! so another context cannot hear its `sending` or `sent` before its `queued`; and no
+//! `settled()` waits for a `queued`. An outcome, which another context's `settled()` may wait
+//! for, is never held back (a context closed in the wait would lose it), and a lone call is
+//! heard at once. A page closed within the wait loses the waiting messages: its entries are
+//! stored, and other contexts find them at their next pass.
 //!
 //! Measured (release build, Chromium): 1,000 awaited calls post 66–79 messages instead of
 //! 1,000, and `bench/outbox.mjs`'s enqueue took 1,143–1,284 ms against 1,308–1,378 (three runs
-//! each, in turns); the drain is unchanged (`bench/drain-ab.mjs`, 10 rounds: median 539 ms
-//! against 537).
+//! each, in turns). Gathering `sending` too made no difference to the drain
+//! (`bench/drain-ab.mjs`, 10 rounds: median 539 ms against 537).
 
 /// How long a message that may wait is gathered with later ones, in a burst (ms): another
 /// context's view is at most a frame (16.7 ms at 60 Hz) late.
