@@ -286,7 +286,7 @@ async fn the_auth_pause_ends_when_the_token_callback_returns_a_new_token() {
 }
 
 #[wasm_bindgen_test]
-async fn a_burst_of_calls_reaches_another_context_in_fewer_messages_every_event_in_order() {
+async fn a_burst_of_offline_calls_reaches_another_context_in_fewer_messages_every_event_in_order() {
     let db = fresh_db();
     // Another context's view of the client's channel: the messages posted and the events in them.
     let listen = js_sys::Function::new_with_args(
@@ -297,34 +297,39 @@ async fn a_burst_of_calls_reaches_another_context_in_fewer_messages_every_event_
          got.stop = () => ch.close(); return got;",
     );
     let got = listen.call1(&JsValue::NULL, &format!("graphql-outbox:{db}").into()).unwrap();
-    // Offline as far as the SDK can tell (`navigator.onLine`), so the calls stay queued and
-    // `queued` is all they report.
+    let field = |k: &str| js_sys::Reflect::get(&got, &k.into()).unwrap();
+    // Offline as far as the SDK can tell (`navigator.onLine`): the calls stay queued. Put back
+    // before anything is asserted (a panic does not unwind here, and later tests share the page).
     let offline = js_sys::Function::new_with_args("off", "if (off) Object.defineProperty(navigator, 'onLine', { get: () => false, configurable: true }); else delete navigator.onLine;");
     offline.call1(&JsValue::NULL, &true.into()).unwrap();
     let c = open(options_in(&db, "burst", &gc_endpoint(), ADMIN)).await;
-    // A burst: each call started in a task of its own, right after the one before, so each
-    // is stored by a transaction of its own and reports `queued` in a turn of its own.
+    // A burst: each call started in a task of its own, right after the one before, so each is
+    // stored by a transaction of its own and reports `queued` in a turn of its own.
     let mut calls = vec![];
     for i in 0..40 {
         calls.push(c.gcdirectory().modify_profile(profile("4", &format!("Burst {i}")), None));
         sleep(0).await;
     }
-    let mut queued = vec![];
+    let mut results = vec![];
     for call in calls {
-        let r = settle(call).await.unwrap();
-        assert_eq!(r["status"], "queued", "{r}");
-        queued.push(format!("queued {}", r["id"].as_str().unwrap()));
+        results.push(settle(call).await);
     }
-    // What is still gathered goes out at the close.
+    // Every event arrives with the client still open: the last ones by the gathering's timer.
+    for _ in 0..100 {
+        if json(&field("events")).as_array().map_or(0, Vec::len) >= 40 {
+            break;
+        }
+        sleep(20).await;
+    }
+    let (events, posts) = (json(&field("events")), field("posts").as_f64().unwrap_or(f64::NAN));
     c.close();
     offline.call1(&JsValue::NULL, &false.into()).unwrap();
-    sleep(50).await;
-    let events = json(&js_sys::Reflect::get(&got, &"events".into()).unwrap());
-    let posts = js_sys::Reflect::get(&got, &"posts".into()).unwrap().as_f64().unwrap();
-    js_sys::Reflect::get(&got, &"stop".into()).unwrap().unchecked_into::<js_sys::Function>().call0(&got).unwrap();
-    let heard: Vec<&str> = events.as_array().unwrap().iter().filter_map(Value::as_str).filter(|e| e.starts_with("queued ")).collect();
-    assert_eq!(heard, queued, "every call's `queued` event, in order");
+    field("stop").unchecked_into::<js_sys::Function>().call0(&got).unwrap();
+    let queued: Vec<String> = results.iter().map(|r| format!("queued {}", r.as_ref().expect("a call settles")["id"].as_str().unwrap_or("?"))).collect();
+    let heard: Vec<&str> = events.as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(heard, queued, "every call's `queued` event, in order, and nothing else");
     // Without the gathering, one post per call (a turn each): 40 in every engine. With it, 10,
-    // 10 and 11 in Chromium, Firefox and WebKit here.
+    // 10 and 11 in Chromium, Firefox and WebKit here; under load fewer calls fall within 16 ms
+    // of a post, but only 40 calls each more than 16 ms after the one before could make 40.
     assert!(posts < 40.0, "{posts} messages posted for a burst of 40 calls");
 }
