@@ -149,7 +149,7 @@ impl Inner {
     fn broadcast_with(&self, msg: String, may_wait: bool) {
         use crate::sync::gather::{Flush, GATHER_MS};
         let flush = match self.channel.borrow().as_ref() {
-            Some(ch) => ch.queue(msg, may_wait, js_sys::Date::now()),
+            Some(ch) => ch.queue(msg, may_wait),
             None => Flush::Arranged,
         };
         if flush != Flush::Arranged {

@@ -48,12 +48,14 @@ impl Channel {
         Some(Channel { ch, _on: closure, queued: RefCell::default(), last_post: Cell::new(f64::NEG_INFINITY), turn_flush: Cell::new(false) })
     }
 
-    /// Queues a message for the next `flush`, at `now`; says what the caller must arrange
-    /// (see the module comment). `may_wait`: no `settled()` waits for it.
-    pub fn queue(&self, msg: String, may_wait: bool, now: f64) -> Flush {
+    /// Queues a message for the next `flush`; says what the caller must arrange (see
+    /// `gather.rs`). `may_wait`: it may wait for the messages after it.
+    pub fn queue(&self, msg: String, may_wait: bool) -> Flush {
         let mut q = self.queued.borrow_mut();
         q.push(msg);
-        let flush = arrange(q.len() == 1, self.turn_flush.get(), may_wait, now - self.last_post.get());
+        // The clock only for a message that may wait: every event of a drain comes here.
+        let since_last_post = if may_wait { js_sys::Date::now() - self.last_post.get() } else { f64::INFINITY };
+        let flush = arrange(q.len() == 1, self.turn_flush.get(), may_wait, since_last_post);
         if flush == Flush::EndOfTurn {
             self.turn_flush.set(true);
         }
