@@ -11,7 +11,7 @@ use axum::{Json, Router};
 use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -30,12 +30,20 @@ pub struct TestMode {
     /// `POST /__test/batches {"refuse": true}`: batches are answered 400 (a server without
     /// batching), so a client's fallback to single requests can be tested.
     pub refuse_batches: Arc<AtomicBool>,
+    /// `POST /__test/batches {"limit": n}`: a batch of more than `n` operations is answered
+    /// 413 as GraphQL Yoga answers one over its batching limit (0: the server's own limit).
+    pub batch_limit: Arc<AtomicUsize>,
 }
 
 impl TestMode {
     /// Whether batches are refused right now.
     pub fn refuses_batches(&self) -> bool {
         self.refuse_batches.load(Ordering::SeqCst)
+    }
+
+    /// The batch limit test mode sets, if any.
+    pub fn batch_limit(&self) -> Option<usize> {
+        Some(self.batch_limit.load(Ordering::SeqCst)).filter(|n| *n > 0)
     }
 }
 
@@ -228,16 +236,24 @@ async fn clear_faults(State(st): State<AppState>) -> Response {
     Json(json!({ "cleared": faults(&st).clear() })).into_response()
 }
 
-/// `POST /__test/batches` `{"refuse": bool}`: refuse batches with 400 from now on, or accept
-/// them again. Answers the setting.
+/// `POST /__test/batches` `{"refuse"?: bool, "limit"?: n}`: refuse batches with 400 from now
+/// on, or accept them again; answer a batch longer than `n` with 413 (0: the server's own
+/// limit). Answers the settings.
 async fn set_batches(State(st): State<AppState>, body: Bytes) -> Response {
-    let refuse = match serde_json::from_slice::<Value>(&body).ok().and_then(|v| v.get("refuse").and_then(Value::as_bool)) {
-        Some(r) => r,
-        None => return json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "expected {\"refuse\": true | false}"),
-    };
+    let v = serde_json::from_slice::<Value>(&body).unwrap_or(Value::Null);
+    let refuse = v.get("refuse").map(Value::as_bool);
+    let limit = v.get("limit").map(|l| l.as_u64().map(|n| n as usize));
+    if matches!(refuse, Some(None)) || matches!(limit, Some(None)) || (refuse.is_none() && limit.is_none()) {
+        return json_error(StatusCode::BAD_REQUEST, "BAD_REQUEST", "expected {\"refuse\"?: true | false, \"limit\"?: n}");
+    }
     let tm = st.test_mode.as_ref().expect("test routes without test mode");
-    tm.refuse_batches.store(refuse, Ordering::SeqCst);
-    Json(json!({ "refuse": refuse })).into_response()
+    if let Some(Some(r)) = refuse {
+        tm.refuse_batches.store(r, Ordering::SeqCst);
+    }
+    if let Some(Some(n)) = limit {
+        tm.batch_limit.store(n, Ordering::SeqCst);
+    }
+    Json(json!({ "refuse": tm.refuses_batches(), "limit": tm.batch_limit.load(Ordering::SeqCst) })).into_response()
 }
 
 /// Body of `POST /__test/tokens`.

@@ -101,8 +101,22 @@ fn a_bad_element_or_a_reused_key_is_an_error_element_not_a_failed_batch() {
 fn empty_oversized_unauthenticated_and_refused_batches_are_http_errors() {
     let s = Server::start();
     assert_eq!(batch(&s, &[]).status, 400);
-    let many: Vec<Value> = (0..101).map(|i| op(RENAME, &i.to_string(), None)).collect();
-    assert_eq!(batch(&s, &many).status, 400);
+    let many: Vec<Value> = (0..101).map(|i| op(RENAME, &i.to_string(), Some(&format!("m{i}")))).collect();
+    let too_long = batch(&s, &many);
+    assert_eq!((too_long.status, too_long.json()["error"]["code"].clone()), (413, json!("BATCH_LIMIT")), "{}", too_long.body);
+    assert_eq!(times_applied(&s, "m0"), 0);
+    // Test mode's lower limit, as a server configured with one (GraphQL Yoga's default is 10).
+    let limit = |n: usize| {
+        let r = s.request("POST", "/__test/batches", &[("content-type", "application/json")], &json!({ "limit": n }).to_string());
+        assert_eq!(r.status, 200, "{}", r.body);
+    };
+    limit(2);
+    let three = batch(&s, &many[..3]);
+    assert_eq!(three.status, 413, "{}", three.body);
+    assert_eq!(three.json()["error"]["message"], "Batching is limited to 2 operations per request.");
+    assert_eq!(batch(&s, &many[..2]).status, 200);
+    limit(0);
+    assert_eq!(batch(&s, &many[2..100]).status, 200, "back to the server's own limit");
     assert_eq!(s.gql_raw(None, &json!([op(RENAME, "A", Some("u1"))]).to_string(), None).status, 401);
     let switch = |refuse: bool| {
         let r = s.request("POST", "/__test/batches", &[("content-type", "application/json")], &json!({ "refuse": refuse }).to_string());
