@@ -164,7 +164,7 @@ impl ClientRef {
         let emit = |e: Event| inner.emit(e);
         let keyless = |api: &str| inner.options.keyless.iter().any(|a| a == api);
         let batch_max = |api: &str| inner.batch_max(api);
-        let batch_refused = |head: &crate::outbox::entry::Entry, status: u16, why: &str| inner.refuse_batches(head, status, why);
+        let batch_refused = |head: &crate::outbox::entry::Entry, status: u16, why: &str, max: usize| inner.refuse_batches(head, status, why, max);
         let drain = Drain {
             store: &inner.store,
             transport: &inner.transport,

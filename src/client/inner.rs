@@ -67,9 +67,9 @@ pub struct Inner {
     pub notify_again: Cell<bool>,
     /// This `Inner`, for the tasks an event starts (the cache write of a sent entry).
     pub me: std::rc::Weak<Inner>,
-    /// APIs whose endpoint refused a batch: sent one request per entry from then on (this
-    /// client's lifetime; a new client tries batches again).
-    pub batch_off: RefCell<Vec<String>>,
+    /// APIs whose endpoint refused a batch, with the most entries per batch it is sent from
+    /// then on (1: one request per entry; this client's lifetime, a new client tries again).
+    pub batch_cap: RefCell<Vec<(String, usize)>>,
     /// Calls waiting for their entry's drain: entry id -> the last event about it (its state,
     /// error and data), so a call answers from memory instead of reading its entry back.
     pub awaiting: RefCell<std::collections::BTreeMap<String, Option<Value>>>,
@@ -224,23 +224,28 @@ impl Inner {
         }
     }
 
-    /// Most entries per request for `api` now: `batch.max`, or 1 once its endpoint refused a batch.
+    /// Most entries per request for `api` now: `batch.max`, or less once its endpoint refused a
+    /// batch.
     pub fn batch_max(&self, api: &str) -> usize {
-        if self.batch_off.borrow().iter().any(|a| a == api) { 1 } else { self.options.batch_max(api) }
+        let cap = self.batch_cap.borrow().iter().find(|(a, _)| a == api).map_or(usize::MAX, |(_, m)| *m);
+        self.options.batch_max(api).min(cap)
     }
 
-    /// `api`'s endpoint refused a batch (HTTP `status`, `why`): batching off for it, and a
-    /// `warning` event (`reason: "batchRefused"`, `error: { kind: "batch", status, message }`,
-    /// with the id of the entry that led the batch).
-    pub fn refuse_batches(&self, head: &crate::outbox::entry::Entry, status: u16, why: &str) {
-        let mut off = self.batch_off.borrow_mut();
-        if !off.iter().any(|a| *a == head.api) {
-            off.push(head.api.clone());
+    /// `api`'s endpoint refused a batch (HTTP `status`, `why`): its batches at most `max` long
+    /// from now on (1: batching off), and a `warning` event (`reason: "batchRefused"`,
+    /// `error: { kind: "batch", status, message, max }`, with the id of the entry that led the
+    /// batch).
+    pub fn refuse_batches(&self, head: &crate::outbox::entry::Entry, status: u16, why: &str, max: usize) {
+        let mut caps = self.batch_cap.borrow_mut();
+        match caps.iter_mut().find(|(a, _)| *a == head.api) {
+            Some((_, m)) => *m = (*m).min(max),
+            None => caps.push((head.api.clone(), max)),
         }
-        drop(off);
+        drop(caps);
+        let then = if max == 1 { "sending one request per entry to this endpoint from now on".to_string() } else { format!("sending batches of at most {max} to this endpoint from now on") };
         let mut ev = Event::of("warning", head);
         ev.reason = Some("batchRefused".into());
-        ev.error = Some(json!({ "kind": "batch", "status": status, "message": format!("{why}; sending one request per entry to this endpoint from now on") }));
+        ev.error = Some(json!({ "kind": "batch", "status": status, "message": format!("{why}; {then}"), "max": max }));
         self.emit(ev);
     }
 

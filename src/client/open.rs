@@ -91,7 +91,7 @@ impl Client {
             notify_scheduled: Cell::new(false),
             notify_again: Cell::new(false),
             me: me.clone(),
-            batch_off: RefCell::new(vec![]),
+            batch_cap: RefCell::new(vec![]),
             awaiting: RefCell::default(),
             direct_busy: Cell::new(false),
         }));

@@ -115,9 +115,10 @@ pub struct Drain<'a, S, T, C, K> {
     pub exclusive: bool,
     /// Most entries per request for an API (`batch: { max }`); 1 sends one request per entry.
     pub batch_max: &'a dyn Fn(&str) -> usize,
-    /// Told when an API's endpoint refused a batch (HTTP status, why): the client turns
-    /// batching off for that API and emits a `warning` event; the entries go out one by one.
-    pub batch_refused: &'a dyn Fn(&Entry, u16, &str),
+    /// Told when an API's endpoint refused a batch (HTTP status, why, the most entries per
+    /// batch from now on: `batch::max_after_refusal`, 1 for none): the client keeps that API's
+    /// batches that short and emits a `warning` event; the entries go out again in them.
+    pub batch_refused: &'a dyn Fn(&Entry, u16, &str, usize),
     /// Work held back until the next request is on its way (`hold.rs`): `Default::default()`.
     pub hold: Hold,
 }
@@ -128,8 +129,9 @@ pub(super) enum Batched {
     Done(usize),
     /// The pass stops.
     Stop(Stop),
-    /// The endpoint does not take batches: the entries are as listed again, send them singly.
-    Refused,
+    /// The endpoint refused the batch: the entries are as listed again; send them in batches
+    /// of at most this many (1: singly).
+    Refused(usize),
 }
 
 /// What the checks before an entry is sent decided.
@@ -174,9 +176,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // each entry is checked against those alone, not against every earlier entry (which
         // made a pass quadratic in the queue's length).
         let mut holders: Vec<usize> = vec![];
-        // Set when an endpoint refused a batch: the rest of this pass sends singly, whatever
-        // `batch_max` says (the client's switch is for later passes).
-        let mut singly = false;
+        // Lowered when an endpoint refused a batch: the rest of this pass keeps its batches that
+        // short, whatever `batch_max` says (the client's limit is for later passes).
+        let mut cap = usize::MAX;
         let mut i = 0;
         while i < entries.len() {
             let (earlier, rest) = entries.split_at_mut(i);
@@ -271,13 +273,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 },
                 Ok(()) => {}
             }
-            let end = if singly { i + 1 } else { self.next_batch(&entries, i, &holders) };
+            let end = self.next_batch(&entries, i, &holders, cap);
             let sent = if end - i > 1 {
                 match self.send_batch(&mut entries[i..end], &url, token, writes).await? {
                     Batched::Done(n) => n,
                     Batched::Stop(stop) => return Ok(stop),
-                    Batched::Refused => {
-                        singly = true;
+                    Batched::Refused(max) => {
+                        cap = cap.min(max);
                         continue;
                     }
                 }
@@ -303,8 +305,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     }
 
     /// Where the batch that `entries[head]` (found sendable) starts ends: the entries after it
-    /// that are due now, of its API, and not held back by a dead one (`batch::next_batch`).
-    fn next_batch(&self, entries: &[Entry], head: usize, holders: &[usize]) -> usize {
+    /// that are due now, of its API, and not held back by a dead one (`batch::next_batch`); at
+    /// most `cap` long.
+    fn next_batch(&self, entries: &[Entry], head: usize, holders: &[usize], cap: usize) -> usize {
         let now = self.clock.now_ms();
         let joins = |e: &Entry| {
             let due = match e.state {
@@ -316,7 +319,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // pass resolves a head's), never joins one.
             due && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none() && crate::outbox::placeholders::candidates(&e.variables).is_empty()
         };
-        batch::next_batch(entries, head, (self.batch_max)(&entries[head].api).max(1), joins)
+        batch::next_batch(entries, head, (self.batch_max)(&entries[head].api).min(cap).max(1), joins)
     }
     /// Every record: reports the quarantined, deletes expired tombstones, returns this user's
     /// live entries.

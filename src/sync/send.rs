@@ -137,7 +137,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             self.flush(writes);
             writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
             sent.clone_from_slice(&listed[..n]);
-            return Ok(Batched::Refused);
+            return Ok(Batched::Refused(1));
         };
         let answer = Started { f: Box::pin(self.transport.send(&req)), then: Some(|| self.flush(writes)) }.await;
         let answers = match batch::split(answer, n) {
@@ -148,12 +148,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 vec![Err(crate::transport::NetworkError(message)); n]
             }
             batch::Split::NotBatch { status, message, .. } => {
-                (self.batch_refused)(&listed[0], status, &message);
+                let max = batch::max_after_refusal(status, n);
+                (self.batch_refused)(&listed[0], status, &message, max);
                 // Back as listed (the claims and attempts undone; written in order, before the
-                // single claims that follow), then sent one by one with their keys.
+                // claims that follow), then sent again with their keys in shorter batches.
                 writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
                 sent.clone_from_slice(&listed[..n]);
-                return Ok(Batched::Refused);
+                return Ok(Batched::Refused(max));
             }
         };
         let now = self.clock.now_ms();

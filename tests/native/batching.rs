@@ -154,7 +154,7 @@ fn an_endpoint_that_refuses_batches_gets_single_requests_in_the_same_pass() {
         };
         h.transport.push(refusal);
         assert_eq!(h.drain(), Stop::Idle);
-        assert_eq!(h.refused.borrow().clone(), [("gcdirectory".to_string(), want)]);
+        assert_eq!(h.refused.borrow().clone(), [("gcdirectory".to_string(), want, 1)]);
         assert_eq!(h.transport.batches(), [vec!["e1", "e2", "e3"], vec!["e1"], vec!["e2"], vec!["e3"]]);
         for id in ["e1", "e2", "e3"] {
             assert_eq!((h.state(id), h.get(id).attempts), (State::Sent, 1), "the refused batch does not count as an attempt");
@@ -163,6 +163,39 @@ fn an_endpoint_that_refuses_batches_gets_single_requests_in_the_same_pass() {
         add_distinct(&h, 2);
         assert_eq!(h.drain(), Stop::Idle);
         assert_eq!(h.transport.batches()[4..], [vec!["e4"], vec!["e5"]]);
+    }
+}
+
+#[test]
+fn an_endpoint_with_a_batch_limit_gets_batches_half_as_long_until_they_pass() {
+    // 413 as GraphQL Yoga answers a batch over its limit, 422 as Apollo Router does.
+    for (code, body) in [(413, r#"{"errors":[{"message":"Batching is limited to 2 operations per request."}]}"#), (422, r#"{"errors":[{"message":"Invalid GraphQL request"}]}"#)] {
+        let h = batched(8);
+        add_distinct(&h, 8);
+        h.transport.push(status(code, body, None));
+        h.transport.push(status(code, body, None));
+        // Then every request succeeds (the fake's echo).
+        assert_eq!(h.drain(), Stop::Idle);
+        let g = "gcdirectory".to_string();
+        assert_eq!(h.refused.borrow().clone(), [(g.clone(), code, 4), (g, code, 2)]);
+        let ids = |r: std::ops::Range<u32>| r.map(|i| format!("e{i}")).collect::<Vec<_>>();
+        assert_eq!(h.transport.batches(), [ids(1..9), ids(1..5), ids(1..3), ids(3..5), ids(5..7), ids(7..9)]);
+        for id in ids(1..9) {
+            assert_eq!((h.state(&id), h.get(&id).attempts), (State::Sent, 1), "refused batches do not count as attempts");
+        }
+        // Later passes of this client start at the length that passed.
+        add_distinct(&h, 3);
+        assert_eq!(h.drain(), Stop::Idle);
+        assert_eq!(h.transport.batches()[6..], [ids(9..11), ids(11..12)]);
+    }
+}
+
+#[test]
+fn max_after_refusal_halves_for_too_long_and_stops_batching_otherwise() {
+    use graphql_outbox::sync::batch::max_after_refusal;
+    assert_eq!([max_after_refusal(413, 50), max_after_refusal(413, 25), max_after_refusal(422, 12), max_after_refusal(413, 3), max_after_refusal(413, 2)], [25, 12, 6, 1, 1]);
+    for other in [400, 404, 405, 415, 200] {
+        assert_eq!(max_after_refusal(other, 50), 1, "HTTP {other}");
     }
 }
 

@@ -32,7 +32,7 @@ pub(crate) struct H {
     /// `batch.max` (1 here unless a test sets it: these tests count one request per entry).
     pub(crate) batch_max: Cell<usize>,
     /// (api, status) of every batch refusal reported; the API is then sent singly.
-    pub(crate) refused: RefCell<Vec<(String, u16)>>,
+    pub(crate) refused: RefCell<Vec<(String, u16, usize)>>,
 }
 
 impl H {
@@ -108,8 +108,9 @@ impl H {
             network_back: self.network_back.get(),
             owner: "this-tab",
             exclusive: self.exclusive.get(),
-            batch_max: &|api: &str| if self.refused.borrow().iter().any(|(a, _)| a == api) { 1 } else { self.batch_max.get() },
-            batch_refused: &|e: &Entry, status: u16, _why: &str| self.refused.borrow_mut().push((e.api.clone(), status)),
+            // As the client does: an API's batches no longer than its last refusal allowed.
+            batch_max: &|api: &str| self.refused.borrow().iter().filter(|(a, ..)| a == api).map(|r| r.2).fold(self.batch_max.get(), usize::min),
+            batch_refused: &|e: &Entry, status: u16, _why: &str, max: usize| self.refused.borrow_mut().push((e.api.clone(), status, max)),
             hold: Default::default(),
         };
         f(&d)

@@ -85,7 +85,7 @@ impl Tabs {
                 owner,
                 exclusive,
                 batch_max: &|_: &str| 1,
-                batch_refused: &|_: &graphql_outbox::outbox::entry::Entry, _: u16, _: &str| {},
+                batch_refused: &|_: &graphql_outbox::outbox::entry::Entry, _: u16, _: &str, _: usize| {},
                 hold: Default::default(),
             };
             d.run().await.unwrap()
