@@ -2,7 +2,7 @@
 // diagnostic for deciding whether a change is faster; bench/outbox.mjs is the benchmark): one
 // release server and one on-disk Chromium profile per build, then per round, for each build:
 // `count` modifyProfile calls queued offline (concurrently: the enqueue is not measured here),
-// `online`, and the drain until every entry settled (batch.max 20); and the batched limit (the
+// `online`, and the drain until every entry settled (batch.max 50, the default); and the batched limit (the
 // same batches POSTed by plain JS, no storage) once per round. Prints each run and, per build,
 // the median drain and its median ratio to the batched limit of the same round.
 //   node bench/drain-ab.mjs --pkg=DIR_A --pkg=DIR_B [count] [--rounds=5]
@@ -18,7 +18,7 @@ const PKGS = argv.filter((a) => a.startsWith("--pkg=")).map((a) => resolve(a.sli
 const ROUNDS = Number(argv.find((a) => a.startsWith("--rounds="))?.slice(9) ?? 5);
 const COUNT = Number(argv.find((a) => !a.startsWith("--")) ?? 1000);
 if (PKGS.length < 1) throw new Error("give at least one --pkg=DIR");
-const BATCH = 20;
+const BATCH = 50;
 const DOCUMENT = readFileSync(join(ROOT, "operations", "gcdirectory", "modifyProfile.graphql"), "utf8");
 const TOKEN = "gc-admin-token";
 const log = (...a) => console.error("[drain-ab]", ...a);

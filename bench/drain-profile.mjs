@@ -1,6 +1,6 @@
 // Where a batched drain's time goes (issue 9; a diagnostic, not a test): the setup of
 // bench/outbox.mjs (release server with many profiles, headless Chromium with an on-disk
-// profile), then per run: `count` modifyProfile calls queued offline (batch.max 20), `online`,
+// profile), then per run: `count` modifyProfile calls queued offline (batch.max 50, the default), `online`,
 // and the drain until every entry has settled, under the DevTools CPU profiler, with every
 // IndexedDB transaction and every POST of the page logged. Prints, summed over the runs: self
 // time by function (wasm functions by name when the package keeps its name section, see --pkg),
@@ -75,7 +75,7 @@ try {
   const cdp = await profiler(context, page, 100);
   for (let run = 0; run < RUNS; run++) {
     await context.setOffline(true);
-    await page.evaluate((db) => openClient({ database: db, user: "bench", extra: { batch: { max: 20 } } }), `drain-profile-${run}`);
+    await page.evaluate((db) => openClient({ database: db, user: "bench", extra: { batch: { max: 50 } } }), `drain-profile-${run}`);
     await page.evaluate(async (calls) => {
       window.benchIds = [];
       for (const c of calls) window.benchIds.push((await window.client.gcdirectory.modifyProfile(c)).id);

@@ -2,7 +2,7 @@
 // on-disk profile (an off-the-record context keeps IndexedDB in memory, so "strict" would mean
 // nothing), against the reference server built in release mode. Every figure is a ratio to a
 // baseline measured in the same run:
-//   drain 1,000 queued entries: batching on (batch.max 20), batching off (max 1), plain
+//   drain 1,000 queued entries: batching on (batch.max 50, the default; --batch=N), batching off (max 1), plain
 //     sequential fetch, the batched limit (the same batches POSTed by plain JS, no storage), and
 //     the durable batched limit (the same again, each batch's outcomes written as the SDK
 //     writes them: its own records, one per entry, read back from its drain, one strict
@@ -16,7 +16,7 @@
 //   the package's size: wasm + JS glue, raw and gzip -9.
 // Prints a table, then one JSON line. Needs the built package (scripts/build-pkg.sh); builds the
 // release server if it is missing. Run from the root: node bench/outbox.mjs [count] [--no-peers]
-// [--reps=N] [--pkg=DIR] (DIR: another build of the package, e.g. one kept from before a change; default pkg/).
+// [--reps=N] [--batch=N] [--pkg=DIR] (DIR: another build of the package, e.g. one kept from before a change; default pkg/).
 import { execFileSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,7 +31,9 @@ const COUNT = Number(argv.find((a) => !a.startsWith("--")) ?? 1000);
 if (!Number.isInteger(COUNT) || COUNT < 1) throw new Error(`count must be a positive integer, not ${argv[0]}`);
 const PEERS = !argv.includes("--no-peers");
 const PKG = resolve(argv.find((a) => a.startsWith("--pkg="))?.slice(6) ?? join(ROOT, "pkg"));
-const BATCH = 20;
+// The SDK's default batch.max (50); --batch=N measures another (the baselines use the same N).
+const BATCH = Number(argv.find((a) => a.startsWith("--batch="))?.slice(8) ?? 50);
+if (!Number.isInteger(BATCH) || BATCH < 1 || BATCH > 100) throw new Error("--batch must be a whole number from 1 to 100");
 const REPS = Number(argv.find((a) => a.startsWith("--reps="))?.slice(7) ?? 5);
 if (!Number.isInteger(REPS) || REPS < 1) throw new Error("--reps must be a positive integer");
 const median = (a) => { const s = [...a].sort((x, y) => x - y); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };

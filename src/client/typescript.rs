@@ -55,11 +55,14 @@ export interface ClientOptions {
    */
   idempotency?: Partial<Record<ApiName, "header" | "none">>;
   /**
-   * Batched drains: when several entries wait, up to `max` of them (default 20, at most 100;
+   * Batched drains: when several entries wait, up to `max` of them (default 50, at most 100;
    * `1` turns batching off) go out in one GraphQL-over-HTTP batch (a JSON array of operations,
    * each with its entry's key in `extensions.idempotencyKey`), for every API or per API
-   * (`{ max: 20, worksome: { max: 1 } }`). An endpoint that refuses a batch (HTTP 400, or an
-   * answer that is not an array) gets one request per entry from then on, with a `warning` event.
+   * (`{ max: 20, worksome: { max: 1 } }`). An endpoint that answers a batch 413 or 422 (too
+   * long: GraphQL Yoga's limit is 10 by default) gets batches half as long from then on, until
+   * they pass; one that refuses it otherwise (HTTP 400, or an answer that is not an array) gets
+   * one request per entry. Each time a `warning` event says so; set `max` to the server's limit
+   * to skip that.
    */
   batch?: BatchOptions & Partial<Record<ApiName, BatchOptions>>;
   /** The offline cache: its limits and the app's `updates`. */
@@ -95,7 +98,7 @@ export interface CacheOptions {
 
 /** `batch` settings of one API (or all). */
 export interface BatchOptions {
-  /** Most entries per request (default 20, 1 to 100; 1: no batching). */
+  /** Most entries per request (default 50, 1 to 100; 1: no batching). */
   max?: number;
 }
 
@@ -126,6 +129,8 @@ export interface EntryError {
   errors?: GraphQLErrorItem[];
   /** The wait the server's `Retry-After` asked for, ms (`kind: "http"`, when it sent one). */
   retryAfterMs?: number;
+  /** `kind: "batch"` (a `warning`): the most entries per batch this client sends that API from now on (1: one request per entry). */
+  max?: number;
 }
 
 /** One error of a GraphQL answer. */
@@ -173,9 +178,10 @@ export type OutboxEvent = {
   nextAttemptAt?: number;
   /** `paused`: `"auth"` or `"offline"`; `blocked`: the id it waits for; `quarantined`, `skipped`: why;
    * `warning`: `"batchRefused"` (the endpoint of `api` refused a batch led by entry `id`; its
-   * entries go out one by one, as every later one of that API for this client). */
+   * entries go out again in batches of at most `error.max`, as every later one of that API for
+   * this client; `max` 1: one by one). */
   reason?: string;
-  /** `retrying`, `paused`, `dead`, `blocked` (on a create with no id to give): the failure; `warning`: `{ kind: "batch", status, message }`. */
+  /** `retrying`, `paused`, `dead`, `blocked` (on a create with no id to give): the failure; `warning`: `{ kind: "batch", status, message, max }`. */
   error?: EntryError;
   /** `sent`: the mutation's data. */
   data?: JsonValue;

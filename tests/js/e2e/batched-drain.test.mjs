@@ -1,7 +1,8 @@
 // Batched drains against the reference server (issue 9): entries queued offline go out in
 // GraphQL-over-HTTP batches (each key once, each applied once); one element's GraphQL error
 // kills only its entry; an endpoint that refuses batches gets single requests and the app a
-// `warning` event; concurrent calls group-commit their IndexedDB writes.
+// `warning` event, one with a batch limit shorter batches; concurrent calls group-commit their
+// IndexedDB writes.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startAll, freshPage, openPage, waitFor } from "./harness.mjs";
@@ -20,7 +21,7 @@ async function perKey(ids) {
   return ids.map((id) => byKey.get(id) ?? []);
 }
 
-test("200 entries queued offline drain in batches of 20, each key received and applied once, in order", { timeout: 120_000 }, async () => {
+test("200 entries queued offline drain in batches of 50 (the default), each key received and applied once, in order", { timeout: 120_000 }, async () => {
   const { context, page, requests } = await freshPage(env);
   try {
     await context.setOffline(true);
@@ -32,7 +33,7 @@ test("200 entries queued offline drain in batches of 20, each key received and a
     await context.setOffline(false);
     const settled = await page.evaluate((i) => settleAll(i, 60_000), ids);
     settled.forEach((s, i) => assert.equal(s.status, "sent", `entry ${i}: ${JSON.stringify(s)}`));
-    assert.equal(requests.length - before, 10, "200 entries in 10 POSTs");
+    assert.equal(requests.length - before, 4, "200 entries in 4 POSTs");
     for (const [i, rows] of (await perKey(ids)).entries()) {
       assert.equal(rows.length, 1, `key of entry ${i} received ${rows.length} times`);
       assert.equal(rows[0].status, 200);
@@ -57,9 +58,10 @@ test("a drain posts one BroadcastChannel message per turn, not one per event; an
     const other = await openPage(context, env.url);
     await page.evaluate(count);
     await other.evaluate(count);
-    await other.evaluate(() => openClient({ database: "batchbc" }));
+    // Batches of 20, so that a drain of 200 has 10 batches to count messages over.
+    await other.evaluate(() => openClient({ database: "batchbc", extra: { batch: { max: 20 } } }));
     await context.setOffline(true);
-    await page.evaluate(() => openClient({ database: "batchbc" }));
+    await page.evaluate(() => openClient({ database: "batchbc", extra: { batch: { max: 20 } } }));
     const results = await page.evaluate((c) => callAll(c), edits(200, 300, "bc"));
     const ids = results.map((r) => r.id);
     await page.evaluate(() => { window.posted = 0; });
@@ -137,6 +139,42 @@ test("an endpoint that refuses batches (400) gets single requests, and subscribe
     assert.equal(requests.length - mid, 2);
   } finally {
     await env.server.refuseBatches(false);
+    await context.close();
+  }
+});
+
+test("an endpoint with a batch limit (413, as GraphQL Yoga's) gets batches half as long until they pass, and subscribers a warning each time", { timeout: 60_000 }, async () => {
+  const { context, page, requests } = await freshPage(env);
+  await env.server.batchLimit(10);
+  try {
+    await context.setOffline(true);
+    await page.evaluate(() => openClient({ database: "batchlimit" }));
+    const ids = (await page.evaluate((c) => callAll(c), edits(30, 240))).map((r) => r.id);
+    const before = requests.length;
+    await context.setOffline(false);
+    const settled = await page.evaluate((i) => settleAll(i), ids);
+    assert.deepEqual(settled.map((s) => s.status), Array(30).fill("sent"));
+    // 30 refused, 15 refused, then 7, 7, 7, 7 and 2.
+    assert.equal(requests.length - before, 2 + 5);
+    const warnings = await page.evaluate(() => window.events.filter((e) => e.type === "warning"));
+    assert.deepEqual(warnings.map((w) => [w.reason, w.api, w.error.status, w.error.max]), [["batchRefused", "gcdirectory", 413, 15], ["batchRefused", "gcdirectory", 413, 7]]);
+    assert.match(warnings[1].error.message, /Batching is limited to 10 operations per request\..*batches of at most 7/);
+    for (const [i, rows] of (await perKey(ids)).entries()) {
+      const want = i < 15 ? [413, 413, 200] : [413, 200];
+      assert.deepEqual(rows.map((r) => r.status), want, `entry ${i}: refused in each batch it was in, then applied`);
+    }
+    const applied = (await env.server.applied()).filter((a) => ids.includes(a.idempotencyKey));
+    assert.deepEqual(applied.map((a) => a.idempotencyKey), ids, "applied once each, in creation order");
+    // From then on this client's batches are 7 long: 10 more entries, two requests, no warning.
+    await context.setOffline(true);
+    const more = (await page.evaluate((c) => callAll(c), edits(10, 280))).map((r) => r.id);
+    const mid = requests.length;
+    await context.setOffline(false);
+    await page.evaluate((i) => settleAll(i), more);
+    assert.equal(requests.length - mid, 2);
+    assert.equal(await page.evaluate(() => window.events.filter((e) => e.type === "warning").length), 2);
+  } finally {
+    await env.server.batchLimit(0);
     await context.close();
   }
 });

@@ -165,6 +165,8 @@ export class TestServer {
   clearFaults() { return this.#json("DELETE", "/__test/faults"); }
   /** Makes the server refuse GraphQL batches with HTTP 400 (`true`) or take them again. */
   refuseBatches(refuse) { return this.#json("POST", "/__test/batches", { refuse }); }
+  /** Makes the server answer a batch of more than `n` operations with 413, as GraphQL Yoga does over its limit (0: its own 100). */
+  batchLimit(n) { return this.#json("POST", "/__test/batches", { limit: n }); }
   /** Adds a token for the caller `sameAs` names. */
   addToken(api, token, sameAs) { return this.#json("POST", "/__test/tokens", { api, token, sameAs }); }
 

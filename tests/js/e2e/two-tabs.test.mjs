@@ -11,7 +11,8 @@ import { startAll, openPage, waitFor, recordSends } from "./harness.mjs";
 import { manyProfilesFixture, profileId } from "./many-profiles.mjs";
 
 let env;
-// Distinct profiles: no entry depends on another, so the drain batches them (20 per request).
+// Distinct profiles: no entry depends on another, so the drain batches them (20 per request,
+// set below: the close test counts batches of 20, not the default 50).
 before(async () => { env = await startAll({ serverArgs: ["--fixtures", manyProfilesFixture(400)] }); });
 after(async () => { await env?.stop(); });
 
@@ -33,7 +34,7 @@ async function twoTabs(database) {
   const tabs = [await openPage(context, env.url), await openPage(context, env.url)];
   for (const page of tabs) assert.equal(await page.evaluate(() => typeof navigator.locks?.request), "function", "Web Locks expected");
   await context.setOffline(true);
-  for (const page of tabs) await page.evaluate((d) => openClient({ database: d }), database);
+  for (const page of tabs) await page.evaluate((d) => openClient({ database: d, extra: { batch: { max: 20 } } }), database);
   return { context, tabs };
 }
 
