@@ -137,7 +137,10 @@ impl ClientRef {
                 if inner.0.closed.get() {
                     return Ok(Stop::Idle);
                 }
-                inner.pass(flags, exclusive, &tokens).await
+                inner.0.passing.set(true);
+                let stop = inner.pass(flags, exclusive, &tokens).await;
+                inner.0.passing.set(false);
+                stop
             })
             .await
             .map_err(JsValue::from)?;

@@ -26,6 +26,10 @@ pub struct Inner {
     pub next_subscriber: Cell<u32>,
     /// `settled(id)` promises waiting for a final event: (id, resolve).
     pub waiters: RefCell<Vec<(String, js_sys::Function)>>,
+    /// The timer that reads waited-for entries again (`waiters.rs`).
+    pub waiter_timer: Cell<Option<f64>>,
+    /// A pass of this context runs (it holds the drain lock).
+    pub passing: Cell<bool>,
     pub channel: RefCell<Option<Channel>>,
     /// Ids named by `outbox.after(ids, fn)` while `fn` runs; read by the call it makes.
     pub pending_depends: RefCell<Option<Vec<String>>>,
@@ -212,8 +216,10 @@ impl Inner {
     /// and when the client is garbage-collected without it).
     pub fn stop_listening(&self) {
         self.closed.set(true);
-        if let Some(id) = self.timer.take() {
-            crate::timers::clear_timeout(id);
+        for timer in [&self.timer, &self.waiter_timer] {
+            if let Some(id) = timer.take() {
+                crate::timers::clear_timeout(id);
+            }
         }
         if let Some(l) = self.online_listener.borrow_mut().take() {
             let target: web_sys::EventTarget = js_sys::global().unchecked_into();

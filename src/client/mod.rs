@@ -20,6 +20,7 @@ mod query;
 mod typescript;
 mod updates;
 mod upload;
+mod waiters;
 mod watch;
 
 pub use apis::*;

@@ -68,6 +68,8 @@ impl Client {
             subscribers: RefCell::new(vec![]),
             next_subscriber: Cell::new(0),
             waiters: RefCell::new(vec![]),
+            waiter_timer: Cell::new(None),
+            passing: Cell::new(false),
             channel: RefCell::new(None),
             pending_depends: RefCell::new(None),
             queued_pass: RefCell::new(None),

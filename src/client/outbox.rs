@@ -8,7 +8,6 @@ use super::js;
 use super::open::ClientRef;
 use crate::outbox::clock::Clock;
 use crate::outbox::entry::{Entry, State};
-use crate::store::OutboxStore;
 use crate::sync::{lock, ops, Event};
 use crate::api::formats::kind_of;
 use serde_json::{json, Value};
@@ -196,32 +195,9 @@ impl Outbox {
         })
     }
 
-    /// `settled(id)`.
+    /// `settled(id)` (`waiters.rs`).
     pub fn settled(&self, id: String) -> js_sys::Promise {
-        let c = self.client.clone();
-        let mut resolve_fn: Option<js_sys::Function> = None;
-        let waiting = js_sys::Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
-        // The executor runs at once (the Promise constructor calls it synchronously).
-        let Some(resolve) = resolve_fn else { return args::rejected(SdkError::Config("Promise executor did not run".into())) };
-        // Wait first, then look: an event between the look and the wait is not missed.
-        c.0.waiters.borrow_mut().push((id.clone(), resolve.clone()));
-        future_to_promise(async move {
-            // One index lookup: apps call this for many ids at once.
-            let found = c.0.store.get(&id).await.map_err(SdkError::from)?.filter(|e| e.user == c.0.options.user);
-            match found {
-                None => {
-                    c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);
-                    Err(SdkError::NotFound(id).into())
-                }
-                Some(e) => {
-                    if let Some(outcome) = ops::outcome(&e) {
-                        c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);
-                        let _ = resolve.call1(&JsValue::NULL, &js::to_js(&outcome));
-                    }
-                    wasm_bindgen_futures::JsFuture::from(waiting).await
-                }
-            }
-        })
+        self.client.settled(id)
     }
 
     /// `purge(user)`.

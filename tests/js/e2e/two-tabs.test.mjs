@@ -4,7 +4,9 @@
 // the other tab, whose pass waits for the drain lock, takes over at once (a closed tab's Web
 // Lock is released with it, and a claim found under the lock is a dead context's) and finishes
 // the queue within 2 s. Without Web Locks (tests/js/e2e/two-tabs-no-locks.test.mjs) the claim's
-// lease bounds the take-over instead: 60 s. The server's logs are the judge.
+// lease bounds the take-over instead: 60 s. The server's logs are the judge. (3) A tab whose
+// `settled()` waits for another tab's entries hears their outcomes even when that tab's events
+// never reach it (a sender stopped between its outcome write and its post).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startAll, openPage, waitFor, recordSends } from "./harness.mjs";
@@ -145,6 +147,35 @@ test("the draining tab closed mid-drain: the other tab finishes the queue within
     outcomes.forEach((s) => assert.equal(s.status, "sent"));
   } finally {
     await env.server.clearFaults();
+    await context.close();
+  }
+});
+
+test("settled() in another tab resolves even when the sender's outcome events never reach it", { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext();
+  try {
+    const [sender, waiter] = [await openPage(context, env.url), await openPage(context, env.url)];
+    // The sender posts nothing on the BroadcastChannel: as if it stopped right after each
+    // outcome's durable write, before the post.
+    await sender.evaluate(() => { BroadcastChannel.prototype.postMessage = function () {}; });
+    await context.setOffline(true);
+    await sender.evaluate(() => openClient({ database: "tabs-lost" }));
+    const ids = (await sender.evaluate((c) => callAll(c), edits(300, 3, "lost"))).map((r) => r.id);
+    // The waiter has no GC Directory endpoint, so it never sends these entries itself.
+    await waiter.evaluate(() => openClient({ database: "tabs-lost", gcdirectory: false, worksome: true }));
+    await waiter.evaluate((i) => { window.waited = settleAll(i, 15_000).then((r) => ({ r, at: Date.now() }), (e) => ({ error: e.message })); }, ids);
+    await context.setOffline(false);
+    const sent = await sender.evaluate((i) => settleAll(i, 15_000).then((r) => ({ r, at: Date.now() })), ids);
+    assert.deepEqual(sent.r.map((s) => s.status), ["sent", "sent", "sent"]);
+    const heard = await waiter.evaluate(() => window.waited);
+    assert.ok(!heard.error, heard.error);
+    assert.deepEqual(heard.r.map((s) => [s.status, s.id]), ids.map((id) => ["sent", id]));
+    assert.deepEqual(heard.r.map((s) => s.data), sent.r.map((s) => s.data), "the same outcome as the sender's");
+    const events = await waiter.evaluate((i) => window.events.filter((e) => i.includes(e.id)).length, ids);
+    assert.equal(events, 0, "the waiter heard no event of these entries: the outcomes came from the store");
+    console.log(`the waiter heard the outcomes ${heard.at - sent.at} ms after the sender (re-read every 2 s)`);
+    assert.ok(heard.at - sent.at <= 4000, `${heard.at - sent.at} ms`);
+  } finally {
     await context.close();
   }
 });

@@ -1,0 +1,99 @@
+//! `outbox.settled(id)`: a promise for an entry's outcome. It looks in the store once, then
+//! waits for the outcome's event: this context's, or another's over the BroadcastChannel. That
+//! event can be lost: the context that sent the entry stopped between the outcome's durable
+//! write and the post that carries it (a page closed within that turn, a worker the browser
+//! stopped). Nothing would tell the waiter then, since the entry is no longer live and no pass
+//! reports it again. So while waiters wait, their entries are looked up again every
+//! `RECHECK_MS`: they hear of such an outcome within that, not never. Not while this context's
+//! own pass runs (its events are not lost, and reading many entries would slow it), nor offline
+//! (nothing is being sent).
+
+use super::drive::online_hint;
+use super::errors::SdkError;
+use super::inner::take_waiting;
+use super::js;
+use super::open::ClientRef;
+use crate::store::OutboxStore;
+use crate::timers::set_timeout;
+use std::rc::{Rc, Weak};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::future_to_promise;
+
+/// How often waiting `settled()` calls look up their entries again, ms.
+pub const RECHECK_MS: f64 = 2000.0;
+
+impl ClientRef {
+    /// Resolves once entry `id` is sent, dead, discarded or unknown (at once if it is); rejects
+    /// `NotFoundError` for an id this user has no entry for.
+    pub fn settled(&self, id: String) -> js_sys::Promise {
+        let c = self.clone();
+        let mut resolve_fn: Option<js_sys::Function> = None;
+        let waiting = js_sys::Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
+        // The executor runs at once (the Promise constructor calls it synchronously).
+        let Some(resolve) = resolve_fn else { return super::args::rejected(SdkError::Config("Promise executor did not run".into())) };
+        // Wait first, then look: an event between the look and the wait is not missed.
+        c.0.waiters.borrow_mut().push((id.clone(), resolve.clone()));
+        future_to_promise(async move {
+            // One index lookup: apps call this for many ids at once.
+            let found = c.0.store.get(&id).await.map_err(SdkError::from)?.filter(|e| e.user == c.0.options.user);
+            match found {
+                None => {
+                    c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);
+                    Err(SdkError::NotFound(id).into())
+                }
+                Some(e) => {
+                    if let Some(outcome) = crate::sync::ops::outcome(&e) {
+                        c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);
+                        let _ = resolve.call1(&JsValue::NULL, &js::to_js(&outcome));
+                    } else {
+                        c.recheck_waiters_later();
+                    }
+                    wasm_bindgen_futures::JsFuture::from(waiting).await
+                }
+            }
+        })
+    }
+
+    /// Arms the look-up timer if it is not armed (a `settled()` call waits).
+    fn recheck_waiters_later(&self) {
+        if self.0.closed.get() || self.0.waiter_timer.get().is_some() {
+            return;
+        }
+        let weak: Weak<_> = Rc::downgrade(&self.0);
+        let fire = Closure::once_into_js(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.waiter_timer.set(None);
+                ClientRef(inner).recheck_waiters();
+            }
+        });
+        self.0.waiter_timer.set(Some(set_timeout(&fire, RECHECK_MS)));
+    }
+
+    /// Asks `settled()` again for each waited-for entry (the look-ups of one turn share a
+    /// transaction) and hands each earlier waiter the new promise: resolving a promise with
+    /// another makes it follow that one, so an outcome found now reaches them all, and an entry
+    /// still live leaves one waiter for it (this look-up's).
+    fn recheck_waiters(&self) {
+        if self.0.waiters.borrow().is_empty() {
+            return;
+        }
+        if self.0.passing.get() || !online_hint() {
+            return self.recheck_waiters_later();
+        }
+        // Each id once. A linear search, not a sort: a sort's instance measured +2,264 B of wasm
+        // gzip, and this runs every 2 s at most, over what the app waits for.
+        let mut ids: Vec<String> = vec![];
+        for (id, _) in self.0.waiters.borrow().iter() {
+            if !ids.contains(id) {
+                ids.push(id.clone());
+            }
+        }
+        for id in ids {
+            let earlier = take_waiting(&self.0.waiters, &id);
+            let again = self.settled(id);
+            for f in earlier {
+                let _ = f.call1(&JsValue::NULL, &again);
+            }
+        }
+    }
+}
