@@ -176,9 +176,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // each entry is checked against those alone, not against every earlier entry (which
         // made a pass quadratic in the queue's length).
         let mut holders: Vec<usize> = vec![];
-        // Lowered when an endpoint refused a batch: the rest of this pass keeps its batches that
-        // short, whatever `batch_max` says (the client's limit is for later passes).
-        let mut cap = usize::MAX;
+        // Per API, lowered when its endpoint refused a batch: the rest of this pass keeps that
+        // API's batches that short, whatever `batch_max` says (the client's limit is for later
+        // passes), so a refusal cannot be met again and again.
+        let mut caps: Vec<(String, usize)> = vec![];
         let mut i = 0;
         while i < entries.len() {
             let (earlier, rest) = entries.split_at_mut(i);
@@ -273,13 +274,15 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 },
                 Ok(()) => {}
             }
+            let cap = caps.iter().find(|(a, _)| *a == entries[i].api).map_or(usize::MAX, |(_, m)| *m);
             let end = self.next_batch(&entries, i, &holders, cap);
             let sent = if end - i > 1 {
                 match self.send_batch(&mut entries[i..end], &url, token, writes).await? {
                     Batched::Done(n) => n,
                     Batched::Stop(stop) => return Ok(stop),
                     Batched::Refused(max) => {
-                        cap = cap.min(max);
+                        caps.retain(|(a, _)| *a != entries[i].api);
+                        caps.push((entries[i].api.clone(), cap.min(max)));
                         continue;
                     }
                 }

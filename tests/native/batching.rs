@@ -191,6 +191,25 @@ fn an_endpoint_with_a_batch_limit_gets_batches_half_as_long_until_they_pass() {
 }
 
 #[test]
+fn a_refusal_shortens_only_its_own_apis_batches_in_that_pass() {
+    let h = batched(20);
+    add_distinct(&h, 3);
+    // Three Worksome entries after them, on distinct timesheets.
+    for t in 0..3 {
+        h.n.set(h.n.get() + 1);
+        h.clock.advance(1.0);
+        let api = &graphql_outbox::api::worksome::API;
+        let vars = json!({ "input": { "id": format!("ts-{t}") } });
+        block_on(graphql_outbox::sync::ops::enqueue(&h.store, api, api.operation("deleteTimesheet").unwrap(), vars, "u", format!("e{}", h.n.get()), vec![], h.clock.now.get())).unwrap();
+    }
+    h.transport.push(status(400, r#"{"error":{"code":"BATCH_REFUSED","message":"no batches"}}"#, None));
+    assert_eq!(h.drain(), Stop::Idle);
+    let ids = |r: std::ops::Range<u32>| r.map(|i| format!("e{i}")).collect::<Vec<_>>();
+    assert_eq!(h.transport.batches(), [ids(1..4), ids(1..2), ids(2..3), ids(3..4), ids(4..7)], "Worksome's entries still go out as one batch");
+    assert_eq!(h.refused.borrow().clone(), [("gcdirectory".to_string(), 400, 1)]);
+}
+
+#[test]
 fn max_after_refusal_halves_for_too_long_and_stops_batching_otherwise() {
     use graphql_outbox::sync::batch::max_after_refusal;
     assert_eq!([max_after_refusal(413, 50), max_after_refusal(413, 25), max_after_refusal(422, 12), max_after_refusal(413, 3), max_after_refusal(413, 2)], [25, 12, 6, 1, 1]);
