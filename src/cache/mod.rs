@@ -153,6 +153,12 @@ impl<S: CacheStore> Cache<S> {
         &self.store
     }
 
+    /// Whether `user`'s records are in memory and there are none: then no sent answer can
+    /// change anything (`write_result` of a mutation adds no record).
+    pub fn known_empty(&self, user: &str) -> bool {
+        self.loaded(user) && self.with_loaded(user, |records| records.is_empty())
+    }
+
     fn loaded(&self, user: &str) -> bool {
         self.users.borrow().iter().any(|(u, _)| u == user)
     }
