@@ -118,18 +118,26 @@ test("a GraphQL error in one element kills only that entry; the rest of the batc
   }
 });
 
+/** Opens a client of `database` offline (none: the page's own), queues `calls`, goes online and
+ * waits until every entry has settled: their ids, outcomes and how many requests that took. */
+async function queueThenDrain({ context, page, requests }, database, calls) {
+  await context.setOffline(true);
+  if (database) await page.evaluate((d) => openClient({ database: d }), database);
+  const ids = (await page.evaluate((c) => callAll(c), calls)).map((r) => r.id);
+  const before = requests.length;
+  await context.setOffline(false);
+  const settled = await page.evaluate((i) => settleAll(i), ids);
+  return { ids, settled, requests: requests.length - before };
+}
+
 test("an endpoint that refuses batches (400) gets single requests, and subscribers a warning", { timeout: 60_000 }, async () => {
-  const { context, page, requests } = await freshPage(env);
+  const tab = await freshPage(env);
+  const { context, page } = tab;
   await env.server.refuseBatches(true);
   try {
-    await context.setOffline(true);
-    await page.evaluate(() => openClient({ database: "batchrefused" }));
-    const ids = (await page.evaluate((c) => callAll(c), edits(5, 210))).map((r) => r.id);
-    const before = requests.length;
-    await context.setOffline(false);
-    const settled = await page.evaluate((i) => settleAll(i), ids);
+    const { ids, settled, requests } = await queueThenDrain(tab, "batchrefused", edits(5, 210));
     assert.deepEqual(settled.map((s) => s.status), Array(5).fill("sent"));
-    assert.equal(requests.length - before, 1 + 5, "the refused batch, then one request per entry");
+    assert.equal(requests, 1 + 5, "the refused batch, then one request per entry");
     const warnings = await page.evaluate(() => window.events.filter((e) => e.type === "warning"));
     assert.equal(warnings.length, 1, JSON.stringify(warnings));
     assert.equal(warnings[0].reason, "batchRefused");
@@ -139,12 +147,7 @@ test("an endpoint that refuses batches (400) gets single requests, and subscribe
       assert.deepEqual(rows.map((r) => r.status), [400, 200], "received in the refused batch, then applied alone");
     }
     // From then on this client sends singly: two more entries, two requests.
-    await context.setOffline(true);
-    const more = (await page.evaluate((c) => callAll(c), edits(2, 220))).map((r) => r.id);
-    const mid = requests.length;
-    await context.setOffline(false);
-    await page.evaluate((i) => settleAll(i), more);
-    assert.equal(requests.length - mid, 2);
+    assert.equal((await queueThenDrain(tab, null, edits(2, 220))).requests, 2);
   } finally {
     await env.server.refuseBatches(false);
     await context.close();
@@ -152,18 +155,14 @@ test("an endpoint that refuses batches (400) gets single requests, and subscribe
 });
 
 test("an endpoint with a batch limit (413, as GraphQL Yoga's) gets batches half as long until they pass, and subscribers a warning each time", { timeout: 60_000 }, async () => {
-  const { context, page, requests } = await freshPage(env);
+  const tab = await freshPage(env);
+  const { context, page } = tab;
   await env.server.batchLimit(10);
   try {
-    await context.setOffline(true);
-    await page.evaluate(() => openClient({ database: "batchlimit" }));
-    const ids = (await page.evaluate((c) => callAll(c), edits(30, 240))).map((r) => r.id);
-    const before = requests.length;
-    await context.setOffline(false);
-    const settled = await page.evaluate((i) => settleAll(i), ids);
+    const { ids, settled, requests } = await queueThenDrain(tab, "batchlimit", edits(30, 240));
     assert.deepEqual(settled.map((s) => s.status), Array(30).fill("sent"));
     // 30 refused, 15 refused, then 7, 7, 7, 7 and 2.
-    assert.equal(requests.length - before, 2 + 5);
+    assert.equal(requests, 2 + 5);
     const warnings = await page.evaluate(() => window.events.filter((e) => e.type === "warning"));
     assert.deepEqual(warnings.map((w) => [w.reason, w.api, w.error.status, w.error.max]), [["batchRefused", "gcdirectory", 413, 15], ["batchRefused", "gcdirectory", 413, 7]]);
     assert.match(warnings[1].error.message, /Batching is limited to 10 operations per request\..*batches of at most 7/);
@@ -174,12 +173,7 @@ test("an endpoint with a batch limit (413, as GraphQL Yoga's) gets batches half 
     const applied = (await env.server.applied()).filter((a) => ids.includes(a.idempotencyKey));
     assert.deepEqual(applied.map((a) => a.idempotencyKey), ids, "applied once each, in creation order");
     // From then on this client's batches are 7 long: 10 more entries, two requests, no warning.
-    await context.setOffline(true);
-    const more = (await page.evaluate((c) => callAll(c), edits(10, 280))).map((r) => r.id);
-    const mid = requests.length;
-    await context.setOffline(false);
-    await page.evaluate((i) => settleAll(i), more);
-    assert.equal(requests.length - mid, 2);
+    assert.equal((await queueThenDrain(tab, null, edits(10, 280))).requests, 2);
     assert.equal(await page.evaluate(() => window.events.filter((e) => e.type === "warning").length), 2);
   } finally {
     await env.server.batchLimit(0);
