@@ -17,7 +17,7 @@ use crate::store::OutboxStore;
 use crate::timers::set_timeout;
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 /// How often waiting `settled()` calls look up their entries again, ms.
 pub const RECHECK_MS: f64 = 2000.0;
@@ -34,23 +34,29 @@ impl ClientRef {
         // Wait first, then look: an event between the look and the wait is not missed.
         c.0.waiters.borrow_mut().push((id.clone(), resolve.clone()));
         future_to_promise(async move {
+            // Only this call's waiter: another call's for the same id may still wait.
+            let unwait = || c.0.waiters.borrow_mut().retain(|(w, f)| *w != id || *f != resolve);
             // One index lookup: apps call this for many ids at once.
-            let found = c.0.store.get(&id).await.map_err(SdkError::from)?.filter(|e| e.user == c.0.options.user);
-            match found {
-                None => {
-                    c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);
-                    Err(SdkError::NotFound(id).into())
+            let found = match c.0.store.get(&id).await {
+                Ok(found) => found.filter(|e| e.user == c.0.options.user),
+                Err(e) => {
+                    unwait();
+                    return Err(SdkError::from(e).into());
                 }
-                Some(e) => {
-                    if let Some(outcome) = crate::sync::ops::outcome(&e) {
-                        c.0.waiters.borrow_mut().retain(|(w, _)| *w != id);
-                        let _ = resolve.call1(&JsValue::NULL, &js::to_js(&outcome));
-                    } else {
-                        c.recheck_waiters_later();
-                    }
-                    wasm_bindgen_futures::JsFuture::from(waiting).await
+            };
+            let Some(e) = found else {
+                unwait();
+                return Err(SdkError::NotFound(id).into());
+            };
+            match crate::sync::ops::outcome(&e) {
+                Some(outcome) => {
+                    unwait();
+                    let _ = resolve.call1(&JsValue::NULL, &js::to_js(&outcome));
                 }
+                None => c.recheck_waiters_later(),
             }
+            drop(e);
+            wasm_bindgen_futures::JsFuture::from(waiting).await
         })
     }
 
@@ -69,16 +75,16 @@ impl ClientRef {
         self.0.waiter_timer.set(Some(set_timeout(&fire, RECHECK_MS)));
     }
 
-    /// Asks `settled()` again for each waited-for entry (the look-ups of one turn share a
-    /// transaction) and hands each earlier waiter the new promise: resolving a promise with
-    /// another makes it follow that one, so an outcome found now reaches them all, and an entry
-    /// still live leaves one waiter for it (this look-up's).
+    /// Looks up each waited-for entry (the look-ups of one turn share a transaction) and
+    /// resolves the waiters of one that has an outcome; armed again while any wait. An entry
+    /// not found (purged) or a failed read leaves its waiters as they are.
     fn recheck_waiters(&self) {
         if self.0.waiters.borrow().is_empty() {
             return;
         }
+        self.recheck_waiters_later();
         if self.0.passing.get() || !online_hint() {
-            return self.recheck_waiters_later();
+            return;
         }
         // Each id once. A linear search, not a sort: a sort's instance measured +2,264 B of wasm
         // gzip, and this runs every 2 s at most, over what the app waits for.
@@ -89,11 +95,18 @@ impl ClientRef {
             }
         }
         for id in ids {
-            let earlier = take_waiting(&self.0.waiters, &id);
-            let again = self.settled(id);
-            for f in earlier {
-                let _ = f.call1(&JsValue::NULL, &again);
-            }
+            let c = self.clone();
+            spawn_local(async move {
+                let Ok(Some(e)) = c.0.store.get(&id).await else { return };
+                let Some(outcome) = (e.user == c.0.options.user).then(|| crate::sync::ops::outcome(&e)).flatten() else { return };
+                let waiting = take_waiting(&c.0.waiters, &id);
+                if !waiting.is_empty() {
+                    let js_outcome = js::to_js(&outcome);
+                    for f in waiting {
+                        let _ = f.call1(&JsValue::NULL, &js_outcome);
+                    }
+                }
+            });
         }
     }
 }

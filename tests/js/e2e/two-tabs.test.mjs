@@ -167,6 +167,10 @@ test("settled() in another tab resolves even when the sender's outcome events ne
     await context.setOffline(false);
     const sent = await sender.evaluate((i) => settleAll(i, 15_000).then((r) => ({ r, at: Date.now() })), ids);
     assert.deepEqual(sent.r.map((s) => s.status), ["sent", "sent", "sent"]);
+    // A second settled() of the same ids finds them sent at once; it must not take the first
+    // calls' waiters with it.
+    const again = await waiter.evaluate((i) => settleAll(i, 15_000), ids);
+    assert.deepEqual(again.map((s) => s.status), ["sent", "sent", "sent"]);
     const heard = await waiter.evaluate(() => window.waited);
     assert.ok(!heard.error, heard.error);
     assert.deepEqual(heard.r.map((s) => [s.status, s.id]), ids.map((id) => ["sent", id]));
