@@ -20,7 +20,7 @@ pub const MAX_MAX: usize = 100;
 /// The most entries per batch after an endpoint refused a batch of `n` with HTTP `status`.
 /// 413 (Content Too Large: a body size limit, or GraphQL Yoga's batching limit) and 422
 /// (Apollo Router's batch `maximum_size`) say that batch was too long, not that batches are
-/// refused: half of it, so a limit is found in a few refusals (50 → 25 → 12 for Yoga's 10).
+/// refused: half of it, so a limit is found in a few refusals (50 → 25 → 12 → 6 for Yoga's 10).
 /// Any other refusal (400: no batches at all): 1, one request per entry.
 pub fn max_after_refusal(status: u16, n: usize) -> usize {
     if matches!(status, 413 | 422) {

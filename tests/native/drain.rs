@@ -31,7 +31,8 @@ pub(crate) struct H {
     pub(crate) keyless: RefCell<Vec<String>>,
     /// `batch.max` (1 here unless a test sets it: these tests count one request per entry).
     pub(crate) batch_max: Cell<usize>,
-    /// (api, status) of every batch refusal reported; the API is then sent singly.
+    /// (api, status, max) of every batch refusal reported; the API's batches are then at most
+    /// `max` long (as the client keeps them).
     pub(crate) refused: RefCell<Vec<(String, u16, usize)>>,
 }
 

@@ -53,12 +53,7 @@ test("a drain posts one BroadcastChannel message per turn, not one per event; an
     const count = () => {
       const post = BroadcastChannel.prototype.postMessage;
       window.posted = 0;
-      window.cacheNotices = 0;
-      BroadcastChannel.prototype.postMessage = function (m) {
-        window.posted++;
-        window.cacheNotices += typeof m === "string" ? (m.match(/"cache":\{/g) ?? []).length : 0;
-        return post.call(this, m);
-      };
+      BroadcastChannel.prototype.postMessage = function (m) { window.posted++; return post.call(this, m); };
     };
     const other = await openPage(context, env.url);
     await page.evaluate(count);
@@ -69,8 +64,8 @@ test("a drain posts one BroadcastChannel message per turn, not one per event; an
     await page.evaluate(() => openClient({ database: "batchbc", extra: { batch: { max: 20 } } }));
     const results = await page.evaluate((c) => callAll(c), edits(200, 300, "bc"));
     const ids = results.map((r) => r.id);
-    await page.evaluate(() => { window.posted = 0; window.cacheNotices = 0; });
-    await other.evaluate(() => { window.posted = 0; window.cacheNotices = 0; });
+    await page.evaluate(() => { window.posted = 0; });
+    await other.evaluate(() => { window.posted = 0; });
     await context.setOffline(false);
     const settled = await page.evaluate((i) => settleAll(i, 60_000), ids);
     settled.forEach((s, i) => assert.equal(s.status, "sent", `entry ${i}: ${JSON.stringify(s)}`));
@@ -88,9 +83,6 @@ test("a drain posts one BroadcastChannel message per turn, not one per event; an
     // per batch (its claim's turn and its outcome's) plus the pass's own.
     const posted = (await page.evaluate(() => window.posted)) + (await other.evaluate(() => window.posted));
     assert.ok(posted <= 60, `${posted} BroadcastChannel messages for 200 entries in 10 batches`);
-    // Nothing is cached: a sent answer can change no record, so no cache notice goes out.
-    const notices = (await page.evaluate(() => window.cacheNotices)) + (await other.evaluate(() => window.cacheNotices));
-    assert.equal(notices, 0, `${notices} cache notices with nothing cached`);
   } finally {
     await context.close();
   }
