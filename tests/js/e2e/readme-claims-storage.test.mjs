@@ -162,7 +162,11 @@ test("the Web Lock is <database>:<user> and the BroadcastChannel <database>, nam
     const seen = await page.evaluate(async () => {
       const messages = [];
       const channel = new BroadcastChannel("graphql-outbox:claims-names");
-      channel.onmessage = (m) => messages.push(typeof m.data === "string" ? JSON.parse(m.data) : m.data);
+      // A turn's events and cache notices may come as one message `{ messages: [..] }`.
+      channel.onmessage = (m) => {
+        const data = typeof m.data === "string" ? JSON.parse(m.data) : m.data;
+        messages.push(...(data?.messages ?? [data]));
+      };
       const pending = window.client.gcdirectory.modifyProfile({ gcId: "4", data: { titleEn: "Named lock" } });
       await new Promise((res) => setTimeout(res, 500));
       const held = (await navigator.locks.query()).held.map((l) => l.name);
