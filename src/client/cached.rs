@@ -118,7 +118,6 @@ impl ClientRef {
         }
         match (ev["type"].as_str(), variables) {
             (Some("sent"), Some(variables)) => {
-                let text = |k: &str| ev[k].as_str().unwrap_or_default().to_string();
                 // Nothing cached for this user, no `updates` for the mutation and not a delete
                 // (whose write removes the stored record even when this context has none in
                 // memory): its answer can change no record, so there is no overlay to keep until
@@ -126,6 +125,7 @@ impl ClientRef {
                 // bench/drain-profile.mjs). The notice still goes: another context's watchers
                 // re-read on it, as after a write that changed nothing.
                 let name = |k: &str| ev[k].as_str().unwrap_or_default();
+                let text = |k: &str| name(k).to_string();
                 let deletes = || crate::api::ALL.iter().find(|a| a.name == name("api")).is_some_and(|a| delete::deleted_key(a, name("operation"), &variables).is_some());
                 if self.0.cache.known_empty(&self.0.options.user) && self.updater(name("api"), name("operation")).is_none() && !deletes() {
                     return self.cache_changed(vec![]);

@@ -202,12 +202,18 @@ impl Inner {
         // for an id someone waits for.
         let anyone_waits = !self.waiters.borrow().is_empty();
         if let Some(outcome) = anyone_waits.then(|| final_outcome(v)).flatten() {
-            let waiting = take_waiting(&self.waiters, v["id"].as_str().unwrap_or_default());
-            if !waiting.is_empty() {
-                let js_outcome = js::to_js(&outcome);
-                for f in waiting {
-                    let _ = f.call1(&JsValue::NULL, &js_outcome);
-                }
+            self.resolve_waiters(v["id"].as_str().unwrap_or_default(), &outcome);
+        }
+    }
+
+    /// Resolves the `settled()` waiters of entry `id` with `outcome` (its JS value made only if
+    /// someone waits for it).
+    pub fn resolve_waiters(&self, id: &str, outcome: &Value) {
+        let waiting = take_waiting(&self.waiters, id);
+        if !waiting.is_empty() {
+            let js_outcome = js::to_js(outcome);
+            for f in waiting {
+                let _ = f.call1(&JsValue::NULL, &js_outcome);
             }
         }
     }
@@ -233,8 +239,7 @@ impl Inner {
     /// Most entries per request for `api` now: `batch.max`, or less once its endpoint refused a
     /// batch.
     pub fn batch_max(&self, api: &str) -> usize {
-        let cap = self.batch_cap.borrow().iter().find(|(a, _)| a == api).map_or(usize::MAX, |(_, m)| *m);
-        self.options.batch_max(api).min(cap)
+        self.options.batch_max(api).min(crate::sync::batch::cap(&self.batch_cap.borrow(), api))
     }
 
     /// `api`'s endpoint refused a batch (HTTP `status`, `why`): its batches at most `max` long
@@ -242,12 +247,7 @@ impl Inner {
     /// `error: { kind: "batch", status, message, max }`, with the id of the entry that led the
     /// batch).
     pub fn refuse_batches(&self, head: &crate::outbox::entry::Entry, status: u16, why: &str, max: usize) {
-        let mut caps = self.batch_cap.borrow_mut();
-        match caps.iter_mut().find(|(a, _)| *a == head.api) {
-            Some((_, m)) => *m = (*m).min(max),
-            None => caps.push((head.api.clone(), max)),
-        }
-        drop(caps);
+        crate::sync::batch::lower_cap(&mut self.batch_cap.borrow_mut(), &head.api, max);
         let then = if max == 1 { "sending one request per entry to this endpoint from now on".to_string() } else { format!("sending batches of at most {max} to this endpoint from now on") };
         let mut ev = Event::of("warning", head);
         ev.reason = Some("batchRefused".into());

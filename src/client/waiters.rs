@@ -10,7 +10,6 @@
 
 use super::drive::online_hint;
 use super::errors::SdkError;
-use super::inner::take_waiting;
 use super::js;
 use super::open::ClientRef;
 use crate::store::OutboxStore;
@@ -98,13 +97,8 @@ impl ClientRef {
             let c = self.clone();
             spawn_local(async move {
                 let Ok(Some(e)) = c.0.store.get(&id).await else { return };
-                let Some(outcome) = (e.user == c.0.options.user).then(|| crate::sync::ops::outcome(&e)).flatten() else { return };
-                let waiting = take_waiting(&c.0.waiters, &id);
-                if !waiting.is_empty() {
-                    let js_outcome = js::to_js(&outcome);
-                    for f in waiting {
-                        let _ = f.call1(&JsValue::NULL, &js_outcome);
-                    }
+                if let Some(outcome) = (e.user == c.0.options.user).then(|| crate::sync::ops::outcome(&e)).flatten() {
+                    c.0.resolve_waiters(&id, &outcome);
                 }
             });
         }

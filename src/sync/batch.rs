@@ -30,6 +30,20 @@ pub fn max_after_refusal(status: u16, n: usize) -> usize {
     }
 }
 
+/// The longest batch `api` may send after its endpoint's refusals, as listed in `caps` (the
+/// drain's pass and the client each keep such a list): unlisted, no limit.
+pub fn cap(caps: &[(String, usize)], api: &str) -> usize {
+    caps.iter().find(|(a, _)| a == api).map_or(usize::MAX, |(_, m)| *m)
+}
+
+/// Lowers `api`'s cap in `caps` to `max` (never raises it).
+pub fn lower_cap(caps: &mut Vec<(String, usize)>, api: &str, max: usize) {
+    match caps.iter_mut().find(|(a, _)| a == api) {
+        Some((_, m)) => *m = (*m).min(max),
+        None => caps.push((api.to_string(), max)),
+    }
+}
+
 /// Where a batch element carries its entry's idempotency key: `extensions.idempotencyKey`
 /// (one `Idempotency-Key` header cannot name a key per operation).
 pub const KEY_EXTENSION: &str = "idempotencyKey";

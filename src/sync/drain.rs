@@ -274,15 +274,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 },
                 Ok(()) => {}
             }
-            let cap = caps.iter().find(|(a, _)| *a == entries[i].api).map_or(usize::MAX, |(_, m)| *m);
-            let end = self.next_batch(&entries, i, &holders, cap);
+            let end = self.next_batch(&entries, i, &holders, batch::cap(&caps, &entries[i].api));
             let sent = if end - i > 1 {
                 match self.send_batch(&mut entries[i..end], &url, token, writes).await? {
                     Batched::Done(n) => n,
                     Batched::Stop(stop) => return Ok(stop),
                     Batched::Refused(max) => {
-                        caps.retain(|(a, _)| *a != entries[i].api);
-                        caps.push((entries[i].api.clone(), cap.min(max)));
+                        batch::lower_cap(&mut caps, &entries[i].api, max);
                         continue;
                     }
                 }
