@@ -208,6 +208,10 @@ impl Outbox {
             let n = c.locked_for(&u, move |c, _| async move { ops::purge(&c.0.store, &user).await }).await?;
             // The user's cached records go with their entries (a shared device, a sign-out).
             c.clear_cache(&u).await?;
+            // `settled()` calls waiting here for entries now gone reject at once.
+            if u == c.0.options.user {
+                c.recheck_waiters(true);
+            }
             Ok(json!(n))
         })
     }

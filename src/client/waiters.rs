@@ -7,6 +7,10 @@
 //! `RECHECK_MS`: they hear of such an outcome within that, not never. Not while this context's
 //! own pass runs (its events are not lost, and reading many entries would slow it), nor offline
 //! (nothing is being sent).
+//!
+//! An entry that is gone when looked up again (`outbox.purge`, here or in another context)
+//! rejects its waiters `NotFoundError`, as `settled()` of an unknown id does at once: before,
+//! they waited forever.
 
 use super::drive::online_hint;
 use super::errors::SdkError;
@@ -23,7 +27,7 @@ pub const RECHECK_MS: f64 = 2000.0;
 
 impl ClientRef {
     /// Resolves once entry `id` is sent, dead, discarded or unknown (at once if it is); rejects
-    /// `NotFoundError` for an id this user has no entry for.
+    /// `NotFoundError` for an id this user has no entry for, or no longer has (purged).
     pub fn settled(&self, id: String) -> js_sys::Promise {
         let c = self.clone();
         let mut resolve_fn: Option<js_sys::Function> = None;
@@ -55,7 +59,12 @@ impl ClientRef {
                 None => c.recheck_waiters_later(),
             }
             drop(e);
-            wasm_bindgen_futures::JsFuture::from(waiting).await
+            // A waiter is given an outcome (a plain object) or, for an entry gone, its error.
+            let v = wasm_bindgen_futures::JsFuture::from(waiting).await?;
+            if v.is_instance_of::<js_sys::Error>() {
+                return Err(v);
+            }
+            Ok(v)
         })
     }
 
@@ -68,21 +77,22 @@ impl ClientRef {
         let fire = Closure::once_into_js(move || {
             if let Some(inner) = weak.upgrade() {
                 inner.waiter_timer.set(None);
-                ClientRef(inner).recheck_waiters();
+                ClientRef(inner).recheck_waiters(false);
             }
         });
         self.0.waiter_timer.set(Some(set_timeout(&fire, RECHECK_MS)));
     }
 
     /// Looks up each waited-for entry (the look-ups of one turn share a transaction) and
-    /// resolves the waiters of one that has an outcome; armed again while any wait. An entry
-    /// not found (purged) or a failed read leaves its waiters as they are.
-    fn recheck_waiters(&self) {
+    /// resolves the waiters of one that has an outcome, rejects those of one not found
+    /// (purged); armed again while any wait. A failed read leaves its waiters as they are.
+    /// `now`: also during this context's pass and offline (after a purge here).
+    pub(super) fn recheck_waiters(&self, now: bool) {
         if self.0.waiters.borrow().is_empty() {
             return;
         }
         self.recheck_waiters_later();
-        if self.0.passing.get() || !online_hint() {
+        if !now && (self.0.passing.get() || !online_hint()) {
             return;
         }
         // Each id once. A linear search, not a sort: a sort's instance measured +2,264 B of wasm
@@ -96,9 +106,19 @@ impl ClientRef {
         for id in ids {
             let c = self.clone();
             spawn_local(async move {
-                let Ok(Some(e)) = c.0.store.get(&id).await else { return };
-                if let Some(outcome) = (e.user == c.0.options.user).then(|| crate::sync::ops::outcome(&e)).flatten() {
-                    c.0.resolve_waiters(&id, &outcome);
+                match c.0.store.get(&id).await {
+                    Ok(Some(e)) if e.user == c.0.options.user => {
+                        if let Some(outcome) = crate::sync::ops::outcome(&e) {
+                            c.0.resolve_waiters(&id, &outcome);
+                        }
+                    }
+                    Ok(_) => {
+                        let gone: JsValue = SdkError::NotFound(id.clone()).into();
+                        for f in super::inner::take_waiting(&c.0.waiters, &id) {
+                            let _ = f.call1(&JsValue::NULL, &gone);
+                        }
+                    }
+                    Err(_) => {}
                 }
             });
         }

@@ -147,6 +147,37 @@ async fn another_users_entries_are_never_sent_until_that_user_opens() {
     a.close();
 }
 
+/// `p`, or "timed out" after `ms`.
+fn within(p: js_sys::Promise, ms: i32) -> js_sys::Promise {
+    let timeout = wasm_bindgen_futures::future_to_promise(async move {
+        sleep(ms).await;
+        Ok(JsValue::from_str("timed out"))
+    });
+    js_sys::Promise::race(&js_sys::Array::of2(&p, &timeout))
+}
+
+#[wasm_bindgen_test]
+async fn settled_rejects_not_found_once_its_entry_is_purged_here_or_in_another_context() {
+    let db = fresh_db();
+    let a = open(options_in(&db, "ann", UNREACHABLE, ADMIN)).await;
+    let b = open(options_in(&db, "ann", UNREACHABLE, ADMIN)).await;
+    let r = settle(a.gcdirectory().modify_profile(profile("6", "Purged"), None)).await.unwrap();
+    let id = r["id"].as_str().unwrap().to_string();
+    let here = a.outbox().settled(id.clone());
+    let there = b.outbox().settled(id.clone());
+    // Both wait: the entry is live (the endpoint is unreachable).
+    assert_eq!(settle(within(here.clone(), 300)).await.unwrap(), json!("timed out"));
+    assert_eq!(settle(a.outbox().purge("ann".into())).await.unwrap(), json!(1));
+    // This context's waiter at once; the other's at its next look-up (every 2 s).
+    let e = settle(within(here, 500)).await.expect_err("rejected after the purge here");
+    assert_eq!(error_parts(&e).0, "NotFoundError");
+    assert_eq!(error_parts(&e).2["id"], json!(id));
+    let e = settle(within(there, 5000)).await.expect_err("rejected after the purge in another context");
+    assert_eq!(error_parts(&e).0, "NotFoundError");
+    a.close();
+    b.close();
+}
+
 #[wasm_bindgen_test]
 async fn a_declared_dependency_on_a_dead_entry_blocks_the_dependant() {
     let c = client("gc-user-uma-token").await;
