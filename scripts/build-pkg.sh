@@ -9,7 +9,19 @@ ensure_esbuild
 
 cd "$ROOT"
 say "building the wasm (release)"
-cargo build -q --release --target wasm32-unknown-unknown -p graphql-outbox
+# No path of the building machine in the package: the panic locations kept in the wasm name
+# dependency files under the registry ("/root/.cargo/registry/src/index.crates.io-<hash>/
+# serde_json-1.0.154/src/de.rs"); remapped they read "serde_json-1.0.154/src/de.rs", the same on
+# every machine (rustc already writes the standard library's as "/rustc/<commit>/..."). With
+# --target these flags reach the wasm's crates only, not build scripts or the host's builds.
+# Encoded (unit separators), so a CARGO_HOME with spaces stays one argument.
+flags=()
+[ -n "${RUSTFLAGS:-}" ] && read -r -a flags <<<"$RUSTFLAGS"
+for dir in "${CARGO_HOME:-$HOME/.cargo}"/registry/src/*/; do
+  [ -d "$dir" ] && flags+=("--remap-path-prefix=$dir=")
+done
+encoded="$(IFS=$'\x1f'; echo "${flags[*]}")"
+CARGO_ENCODED_RUSTFLAGS="$encoded" cargo build -q --release --target wasm32-unknown-unknown -p graphql-outbox
 rm -rf pkg && mkdir -p pkg
 # --remove-name-section: the names are the biggest removable part of the file.
 # --weak-refs: API objects handed to JS are freed by the GC, with no .free() needed.

@@ -95,6 +95,17 @@ test("the licence files are the MIT and Apache-2.0 texts", () => {
   assert.match(apache, /END OF TERMS AND CONDITIONS/);
 });
 
+test("no path of the building machine in the wasm: dependency files named from their crate, no home or registry path", () => {
+  const text = readFileSync(join(pkg, "graphql_outbox_bg.wasm")).toString("latin1");
+  const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+  for (const leak of ["/.cargo/registry", process.env.HOME, process.env.CARGO_HOME, root].filter((p) => p && p.length > 1)) {
+    assert.ok(!text.includes(leak), `the wasm contains ${leak}`);
+  }
+  // Panic locations are still there, relative: this crate's and its dependencies'.
+  assert.match(text, /src\/client\/[a-z_]+\.rs/);
+  assert.match(text, /serde_json-[0-9.]+\/src\//);
+});
+
 // The tarball itself, packed once and unpacked as node_modules/graphql-outbox of a temporary
 // project, so imports of "graphql-outbox" resolve through its exports map as a consumer's do.
 let installed;
