@@ -137,6 +137,9 @@ pub struct Cache<S: CacheStore> {
     loads: load::Loads,
     /// Pending views kept between reads (`memo.rs`), dropped by every change to the records.
     memos: memo::Memos,
+    /// Bumped by `clear` and `forget`: a load or refresh that began before drops what it read
+    /// (IndexedDB answered it as before the clear), or a cleared user's records came back.
+    cleared: std::cell::Cell<u64>,
 }
 
 impl<S: CacheStore> Cache<S> {
@@ -146,7 +149,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     pub fn with_limits(store: S, limits: Limits) -> Cache<S> {
-        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default(), memos: Default::default() }
+        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default(), memos: Default::default(), cleared: Default::default() }
     }
 
     pub fn store(&self) -> &S {
@@ -200,7 +203,11 @@ impl<S: CacheStore> Cache<S> {
             }
             match self.loads.start(user) {
                 Ok(_loading) => {
+                    let cleared = self.cleared.get();
                     let records = decode_all(self.store.load(user).await?);
+                    if self.cleared.get() != cleared {
+                        continue;
+                    }
                     if !self.loaded(user) {
                         self.users_mut().push((user.to_string(), records));
                     }
@@ -322,7 +329,11 @@ impl<S: CacheStore> Cache<S> {
         }
         let mut wanted: Vec<String> = keys.to_vec();
         wanted.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
+        let cleared = self.cleared.get();
         let fresh = decode_all(self.store.get(user, &wanted).await?);
+        if self.cleared.get() != cleared || !self.loaded(user) {
+            return Ok(());
+        }
         self.with(user, |records| {
             for k in keys {
                 match fresh.get(k) {
@@ -337,12 +348,13 @@ impl<S: CacheStore> Cache<S> {
     /// Drops `user`'s records from memory (another context cleared them): the next use loads
     /// what is stored.
     pub fn forget(&self, user: &str) {
+        self.cleared.set(self.cleared.get() + 1);
         self.users_mut().retain(|(u, _)| u != user);
     }
 
     /// Deletes every record of `user`, in memory and stored (strict).
     pub async fn clear(&self, user: &str) -> Result<(), StoreError> {
-        self.users_mut().retain(|(u, _)| u != user);
+        self.forget(user);
         self.store.clear(user).await
     }
 

@@ -204,3 +204,51 @@ fn numbers_compare_by_value_so_a_reloaded_1_equals_a_fresh_1_0() {
     let changed = block_on(cold.write_result("u", &API, Target::Query(query("timesheet")), &vars, &timesheet_data(&[1.0]), 2.0)).unwrap();
     assert_eq!(changed, Vec::<String>::new());
 }
+
+/// A store whose loads read at once but answer only once `open` is set: a load in flight.
+struct GatedLoads {
+    inner: MemoryCacheStore,
+    open: std::rc::Rc<std::cell::Cell<bool>>,
+}
+
+impl CacheStore for GatedLoads {
+    async fn load(&self, user: &str) -> Result<Vec<(String, Value)>, graphql_outbox::store::StoreError> {
+        let read = self.inner.load(user).await;
+        std::future::poll_fn(|_| if self.open.get() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }).await;
+        read
+    }
+    async fn get(&self, user: &str, keys: &[String]) -> Result<Vec<(String, Value)>, graphql_outbox::store::StoreError> {
+        self.inner.get(user, keys).await
+    }
+    async fn write(&self, user: &str, puts: &[(String, Value)], deletes: &[String], d: Durability) -> Result<(), graphql_outbox::store::StoreError> {
+        self.inner.write(user, puts, deletes, d).await
+    }
+    async fn clear(&self, user: &str) -> Result<(), graphql_outbox::store::StoreError> {
+        self.inner.clear(user).await
+    }
+    async fn users(&self) -> Result<Vec<String>, graphql_outbox::store::StoreError> {
+        self.inner.users().await
+    }
+}
+
+#[test]
+fn a_load_in_flight_during_clear_does_not_bring_the_cleared_records_back() {
+    use std::future::Future;
+    let store = MemoryCacheStore::new();
+    let writer = Cache::new(MemoryCacheStore::new());
+    block_on(writer.write_result("alice", &API, Target::Query(query("timesheet")), &ts_vars(), &timesheet_data(&[1.5]), 1.0)).unwrap();
+    block_on(store.write("alice", &block_on(writer.store().load("alice")).unwrap(), &[], Durability::Strict)).unwrap();
+    let open = std::rc::Rc::new(std::cell::Cell::new(false));
+    let c = Cache::new(GatedLoads { inner: store, open: open.clone() });
+    // A read starts the load (it reads the records as before the clear) and waits for its answer.
+    let vars = ts_vars();
+    let mut read = std::pin::pin!(c.read("alice", query("timesheet"), &vars, &[]));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    assert!(read.as_mut().poll(&mut cx).is_pending());
+    // The app clears (a sign-out) while it is in flight; then IndexedDB answers the load.
+    block_on(c.clear("alice")).unwrap();
+    open.set(true);
+    let std::task::Poll::Ready(r) = read.as_mut().poll(&mut cx) else { panic!("the read finished") };
+    assert!(matches!(r, Err(CacheError::Miss(_))), "the cleared records came back: {r:?}");
+    assert!(matches!(block_on(c.read("alice", query("timesheet"), &ts_vars(), &[])), Err(CacheError::Miss(_))));
+}
