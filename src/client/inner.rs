@@ -222,6 +222,15 @@ impl Inner {
     /// and when the client is garbage-collected without it).
     pub fn stop_listening(&self) {
         self.closed.set(true);
+        // Nothing here can settle them any more (no events, no look-ups): they reject now.
+        let waiting = std::mem::take(&mut *self.waiters.borrow_mut());
+        if !waiting.is_empty() {
+            let message = "the client was closed (client.close()) while settled() waited; open a new one to wait again";
+            let closed: JsValue = super::errors::SdkError::Storage { reason: "unavailable", message: message.into() }.into();
+            for (_, f) in waiting {
+                let _ = f.call1(&JsValue::NULL, &closed);
+            }
+        }
         for timer in [&self.timer, &self.waiter_timer] {
             if let Some(id) = timer.take() {
                 crate::timers::clear_timeout(id);

@@ -136,13 +136,17 @@ impl Client {
 
     /// Uses `token` (a string, or null for none) instead of the `token` callback, for `api` or
     /// for every API; kept in memory only. Ends an auth pause and drains. Throws
-    /// `ValidationError` for a token that is not a string or null, or an unknown `api`.
+    /// `ValidationError` for a token that is not a string or null, one that cannot be sent in
+    /// an HTTP header (a CR, LF, NUL or a character above U+00FF), or an unknown `api`.
     /// (TypeScript in `typescript.rs`: `api` is optional.)
     #[wasm_bindgen(js_name = setToken, skip_typescript)]
     pub fn set_token_js(&self, token: JsValue, api: JsValue) -> Result<(), JsValue> {
         let token = match token {
             t if t.is_null() || t.is_undefined() => None,
-            t => Some(args::string("setToken", "token", &t)?),
+            t => Some(args::string("setToken", "token", &t).and_then(|t| match crate::transport::header_value_problem(&t) {
+                Some(problem) => Err(args::bad("setToken", "token", format!("a token goes in the Authorization header, and {problem}"))),
+                None => Ok(t),
+            })?),
         };
         let api = match api {
             a if a.is_null() || a.is_undefined() => None,

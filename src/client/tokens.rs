@@ -98,10 +98,16 @@ impl ClientRef {
         Some(match answer {
             Err(e) => Err(format!("the token callback failed: {}", super::js::describe(&e))),
             Ok(v) if v.is_null() || v.is_undefined() => Ok(None),
-            Ok(v) => v.as_string().map(Some).ok_or_else(|| {
-                let got = v.js_typeof().as_string().unwrap_or_default();
-                format!("the token callback must return a string, null or a promise of one (got a {got})")
-            }),
+            Ok(v) => match v.as_string() {
+                Some(t) => match crate::transport::header_value_problem(&t) {
+                    Some(problem) => Err(format!("the token callback returned a token that cannot be sent: {problem}")),
+                    None => Ok(Some(t)),
+                },
+                None => {
+                    let got = v.js_typeof().as_string().unwrap_or_default();
+                    Err(format!("the token callback must return a string, null or a promise of one (got a {got})"))
+                }
+            },
         })
     }
 

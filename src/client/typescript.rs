@@ -201,7 +201,9 @@ export type SettledOutcome =
 export interface Client {
   /**
    * Uses `token` (a string, or null for none) instead of the `token` callback, for `api` or for
-   * every API; kept in memory only. Ends an auth pause and drains.
+   * every API; kept in memory only. Ends an auth pause and drains. Throws `ValidationError`
+   * for a token that cannot be sent in an HTTP header (a CR, LF, NUL or a character above
+   * U+00FF).
    */
   setToken(token: string | null, api?: ApiName): void;
 }

@@ -27,7 +27,8 @@ pub const RECHECK_MS: f64 = 2000.0;
 
 impl ClientRef {
     /// Resolves once entry `id` is sent, dead, discarded or unknown (at once if it is); rejects
-    /// `NotFoundError` for an id this user has no entry for, or no longer has (purged).
+    /// `NotFoundError` for an id this user has no entry for, or no longer has (purged);
+    /// `StorageError` (`unavailable`) if the client is closed while it waits.
     pub fn settled(&self, id: String) -> js_sys::Promise {
         let c = self.clone();
         let mut resolve_fn: Option<js_sys::Function> = None;

@@ -144,7 +144,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             batch::Split::Each(answers) => answers,
             // The server may have run them; a keyless one would not know them again: as if
             // there was no answer (each entry then follows its `idempotency: "none"` rule).
-            batch::Split::NotBatch { message, applied_maybe: true, .. } if (self.keyless)(&sent[0].api) => {
+            // Its later attempts go singly: batched, the same answer came back on every pass
+            // (found by review: idempotent entries retried forever, the others parked).
+            batch::Split::NotBatch { status, message, applied_maybe: true } if (self.keyless)(&sent[0].api) => {
+                (self.batch_refused)(&listed[0], status, &message, 1);
                 vec![Err(crate::transport::NetworkError(message)); n]
             }
             batch::Split::NotBatch { status, message, .. } => {

@@ -39,6 +39,10 @@ impl Transport for FetchTransport {
         let signal = web_sys::AbortSignal::timeout_with_u32(t);
         let mut builder = Request::post(&request.url).abort_signal(Some(&signal));
         for (k, v) in &request.headers {
+            // Checked where tokens come in; this keeps any other value from throwing here.
+            if let Some(problem) = super::header_value_problem(v) {
+                return Err(NetworkError(format!("the {k} header was not sent: {problem}")));
+            }
             builder = builder.header(k, v);
         }
         let req = builder.body(request.body.as_str()).map_err(|e| describe(e, t))?;

@@ -10,6 +10,16 @@ pub use fetch::FetchTransport;
 /// Default `requestTimeoutMs`: a request with no complete answer after 30 s counts as no answer.
 pub const DEFAULT_TIMEOUT_MS: u32 = 30_000;
 
+/// Why `value` cannot be an HTTP header value, if it cannot: a CR, LF or NUL, or a character
+/// above U+00FF (`Headers.set` throws for those; thrown out of gloo-net's request builder, the
+/// exception unwound through the drain and its Web Lock was never released: every later call of
+/// the user hung, found by review). Names the character and where it is, never the value: it
+/// is a token.
+pub fn header_value_problem(value: &str) -> Option<String> {
+    let (at, c) = value.chars().enumerate().find(|(_, c)| matches!(c, '\0' | '\n' | '\r') || u32::from(*c) > 0xFF)?;
+    Some(format!("its character {at} (U+{:04X}) cannot be sent in an HTTP header", u32::from(c)))
+}
+
 /// A GraphQL POST, fully built (token and idempotency key already in the headers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {

@@ -179,6 +179,19 @@ async fn settled_rejects_not_found_once_its_entry_is_purged_here_or_in_another_c
 }
 
 #[wasm_bindgen_test]
+async fn settled_rejects_when_its_client_is_closed_while_it_waits() {
+    let db = fresh_db();
+    let c = open(options_in(&db, "ann", UNREACHABLE, ADMIN)).await;
+    let r = settle(c.gcdirectory().modify_profile(profile("6", "Closed"), None)).await.unwrap();
+    let waiting = c.outbox().settled(r["id"].as_str().unwrap().to_string());
+    assert_eq!(settle(within(waiting.clone(), 300)).await.unwrap(), json!("timed out"));
+    c.close();
+    let e = settle(within(waiting, 500)).await.expect_err("rejected at close");
+    let (name, message, details) = error_parts(&e);
+    assert_eq!((name.as_str(), details["reason"].as_str()), ("StorageError", Some("unavailable")), "{message}");
+}
+
+#[wasm_bindgen_test]
 async fn a_declared_dependency_on_a_dead_entry_blocks_the_dependant() {
     let c = client("gc-user-uma-token").await;
     let e = settle(c.gcdirectory().modify_profile(profile("1", "Forbidden"), None)).await.unwrap_err();

@@ -226,9 +226,16 @@ fn a_keyless_api_that_answers_a_batch_with_a_non_array_may_have_applied_it() {
     h.add(7);
     h.transport.push(status(200, "<html>portal</html>", None));
     h.drain();
-    assert!(h.refused.borrow().is_empty(), "not a fallback: a resend could apply twice");
+    assert_eq!(h.transport.batches(), [vec!["e1", "e2"]], "not resent at once: that could apply them twice");
     assert_eq!(h.state("e1"), State::Unknown, "createOrgTier is not idempotent by nature");
     assert_eq!(h.state("e2"), State::Retrying, "deleteOrgTier is: resent later");
+    // But later attempts go singly: batched, the same answer would come back on every pass.
+    assert_eq!(h.refused.borrow().clone(), [("gcdirectory".to_string(), 200, 1)]);
+    h.add(8);
+    h.clock.advance(3_600_000.0);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.batches(), [vec!["e1", "e2"], vec!["e2"], vec!["e3"]], "then singly");
+    assert_eq!((h.state("e2"), h.state("e3")), (State::Sent, State::Sent));
 }
 
 #[test]

@@ -259,6 +259,10 @@ test("a token callback that answers anything but a token rejects AuthError, then
       // Bounded: the drain lock is held while the callback runs. AuthError after 10 s, or 20 s
       // when the open's pass reads the new entry first and the call's pass asks again.
       ["a promise that never settles", () => new Promise(() => {})],
+      // Strings `Headers.set` refuses: thrown out of the request builder, they once left the
+      // drain's Web Lock held, and every later call of the user hung.
+      ["a token with a character above U+00FF", () => "tok\u20acn"],
+      ["a token with a line break", async () => "gc-admin\r\nX-Injected: 1"],
     ];
     const out = [];
     for (const [label, token] of answers) {
@@ -280,10 +284,29 @@ test("a token callback that answers anything but a token rejects AuthError, then
   });
   for (const { label, r, after } of report) {
     assert.equal(r.rejected?.name, "AuthError", `${label}: ${JSON.stringify(r)}`);
+    if (label.startsWith("a token with")) assert.match(r.rejected.message, /cannot be sent in an HTTP header/, label);
     assert.deepEqual(after, { resolved: "sent" }, `${label}: after setToken`);
   }
   await context.setOffline(true);
   await stillWorks("hostile-token-after");
+});
+
+test("setToken refuses a token that cannot be sent in an HTTP header, without echoing it", { timeout: 30_000 }, async () => {
+  const r = await page.evaluate(async () => {
+    const c = await sdk.Client.open({ endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` }, user: "header-token", database: "header-token" });
+    const out = [];
+    for (const t of ["secret\u20ac", "secret\nX: 1", "secret\u0000"]) {
+      try { c.setToken(t); out.push("accepted"); } catch (e) { out.push({ name: e.name, message: e.message }); }
+    }
+    c.setToken("gc-admin-token");
+    c.close();
+    return out;
+  });
+  for (const e of r) {
+    assert.equal(e.name, "ValidationError", JSON.stringify(e));
+    assert.match(e.message, /cannot be sent in an HTTP header/);
+    assert.doesNotMatch(e.message, /secret/, "the token is not in the message");
+  }
 });
 
 test("a server's huge Retry-After parks the entry without spinning the backoff timer", { timeout: 60_000 }, async () => {
