@@ -180,6 +180,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // API's batches that short, whatever `batch_max` says (the client's limit is for later
         // passes), so a refusal cannot be met again and again.
         let mut caps: Vec<(String, usize)> = vec![];
+        // Live entries left for a client that has their endpoint: an entry that names one of
+        // them in `dependsOn` waits for it too (found by review: it was sent first).
+        let mut elsewhere: Vec<usize> = vec![];
         let mut i = 0;
         while i < entries.len() {
             let (earlier, rest) = entries.split_at_mut(i);
@@ -190,11 +193,15 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             }
             // Another context's entry for an API this client has no endpoint for (a service
             // worker opened for one API, say) is left alone for a client that has one.
-            if !e.state.pending() || (self.endpoint)(&e.api).is_none() {
+            let earlier: &[Entry] = earlier;
+            let waits = e.state.pending() && ((self.endpoint)(&e.api).is_none() || elsewhere.iter().any(|h| deps::depends(e, &earlier[*h])));
+            if !e.state.pending() || waits {
+                if waits {
+                    elsewhere.push(i);
+                }
                 i += 1;
                 continue;
             }
-            let earlier: &[Entry] = earlier;
             if let Some(b) = deps::blocker(e, holders.iter().filter(|h| **h < i).map(|h| &earlier[*h])) {
                 if e.state != State::Blocked {
                     let before = e.clone();

@@ -68,6 +68,24 @@ fn an_entry_of_an_api_without_endpoint_is_left_alone_not_killed() {
 }
 
 #[test]
+fn an_entry_that_depends_on_one_left_for_another_client_waits_for_it_too() {
+    let h = H::new();
+    // A Worksome entry first (this pass's client has no Worksome endpoint), then a GC Directory
+    // one that names it in `dependsOn`, then an unrelated one.
+    let api = &graphql_outbox::api::worksome::API;
+    let vars = json!({ "input": { "id": "ts-1" } });
+    block_on(graphql_outbox::sync::ops::enqueue(&h.store, api, api.operation("deleteTimesheet").unwrap(), vars, "u", "w1".into(), vec![], 1.0)).unwrap();
+    h.add_for("u", "deleteOrgTier", json!({ "id": "1" }), &["w1"]);
+    h.add(2);
+    let only_gc = |a: &str| (a == "gcdirectory").then(|| "http://server/graphql/gcdirectory".to_string());
+    assert_eq!(h.drain_with_endpoint(&only_gc), Stop::Idle);
+    assert_eq!(h.transport.keys(), ["e2"], "e1 waits for w1; e2 depends on nothing");
+    assert_eq!(h.state("e1"), State::Queued);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.keys(), ["e2", "w1", "e1"]);
+}
+
+#[test]
 fn without_server_idempotency_an_unknown_outcome_parks_a_create_and_resends_an_update() {
     let h = H::new();
     h.keyless.borrow_mut().push("gcdirectory".into());
