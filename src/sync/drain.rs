@@ -222,8 +222,12 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // An attempt whose outcome was never written: its claim is on disk and dead (the
             // context sending it stopped, closed or crashed, after the request may have left).
             // For a server that does not honour keys and a mutation not idempotent by nature it
-            // is not sent again: it waits in `unknown` for the app, as when no answer came.
-            if e.state == State::Sending && (self.keyless)(&e.api) && !naturally_idempotent(e) && e.claim.as_ref().map_or(true, |c| c.until <= self.lease_now()) {
+            // is not sent again: it waits in `unknown` for the app, as when no answer came. Also
+            // when the claim is this client's own, still in its lease: its passes and direct
+            // calls take turns, so the attempt that made it has ended, its outcome unwritten (a
+            // full disk; without Web Locks it was sent again, found by review).
+            let dead_claim = |c: &crate::outbox::entry::Claim| c.until <= self.lease_now() || c.owner == self.owner;
+            if e.state == State::Sending && (self.keyless)(&e.api) && !naturally_idempotent(e) && e.claim.as_ref().map_or(true, dead_claim) {
                 let mut parked = Entry { claim: None, ..e.clone() };
                 self.mark_unknown(&mut parked, "the context sending it stopped before its answer was recorded");
                 match self.save(e, &parked).await? {

@@ -164,6 +164,24 @@ fn a_crash_mid_send_parks_a_keyless_create_in_unknown_and_resends_the_rest() {
 }
 
 #[test]
+fn without_server_idempotency_an_outcome_the_disk_refused_is_not_sent_again_by_the_same_client() {
+    let h = H::new();
+    h.keyless.borrow_mut().push("gcdirectory".into());
+    let e = h.add_for("u", "createOrgTier", json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } }), &[]);
+    let stored = block_on(h.store.list()).unwrap().bytes;
+    h.store.limit_bytes.set(Some(stored + 2_000));
+    h.transport.push(status(200, &json!({ "data": { "createOrgTier": { "id": "9", "pad": "x".repeat(10_000) } } }).to_string(), None));
+    assert!(matches!(h.try_drain(), Err(graphql_outbox::store::StoreError::Quota(_))));
+    assert_eq!(h.get(&e.id).state, State::Sending);
+    // Space comes back within the lease; the same client's next pass (no Web Lock) must not
+    // send it again: the server applied it once and does not know the key.
+    h.store.limit_bytes.set(None);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.keys(), [e.id.clone()], "sent once");
+    assert_eq!(h.state(&e.id), State::Unknown);
+}
+
+#[test]
 fn quota_reached_at_the_outcome_write_loses_nothing_and_resends_with_the_same_key() {
     let h = H::new();
     let e = h.add(1);
