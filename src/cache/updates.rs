@@ -128,7 +128,9 @@ impl Updating<'_, '_> {
             let (now, _) = self.view.get(&key);
             for (name, mut value) in std::mem::take(&mut fields) {
                 dedupe_refs(&mut value);
-                if now.and_then(|f| f.get(&name)) != Some(&value) {
+                // By value: the app's values come back through JSON, where a stored `8.0` is `8`
+                // (strict `!=` rewrote every such record on each sent update, found by review).
+                if !now.and_then(|f| f.get(&name)).is_some_and(|v| super::merge::same(v, &value)) {
                     ops.push(Op::Set { key: key.clone(), path: vec![name], value });
                 }
             }
@@ -182,7 +184,7 @@ impl<S: CacheStore> Cache<S> {
                 match fields {
                     Some(fields) => {
                         let r = records.entry(key.clone()).or_default();
-                        if r.fields != fields {
+                        if !super::merge::same_fields(&r.fields, &fields) {
                             r.fields = fields;
                             if !is_root(&key) {
                                 r.at = now;

@@ -252,3 +252,19 @@ fn a_load_in_flight_during_clear_does_not_bring_the_cleared_records_back() {
     assert!(matches!(r, Err(CacheError::Miss(_))), "the cleared records came back: {r:?}");
     assert!(matches!(block_on(c.read("alice", query("timesheet"), &ts_vars(), &[])), Err(CacheError::Miss(_))));
 }
+
+#[test]
+fn an_updater_whose_values_came_back_through_json_rewrites_only_what_changed() {
+    // Stored as the server sent them, `8.0`; an app's updater gets them through JSON as `8`.
+    let c = cache_with_timesheet(&[8.0, 8.0, 8.0]);
+    let vars = ts_vars();
+    let mut append = |u: &mut graphql_outbox::cache::Updating<'_, '_>| {
+        let read = u.read(query("timesheet"), &vars).expect("cached");
+        let mut data: Value = serde_json::from_str(&read.to_string().replace("8.0", "8")).unwrap();
+        data["timesheet"]["registrations"]["data"].as_array_mut().unwrap().push(registration(13, 4.0));
+        u.write(query("timesheet"), &vars, &data).expect("its own shape");
+    };
+    let changed = block_on(c.commit_update("alice", &API, "e1", 2000.0, &mut append)).expect("commit");
+    assert!(changed.contains(&"TimesheetRegistration:13".to_string()), "{changed:?}");
+    assert!(!changed.iter().any(|k| ["TimesheetRegistration:10", "TimesheetRegistration:11", "TimesheetRegistration:12"].contains(&k.as_str())), "rewritten though equal: {changed:?}");
+}
