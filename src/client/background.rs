@@ -71,6 +71,7 @@ impl ClientRef {
         // fire once more right after this one, also when this one failed.
         self.0.sync_asked.set(true);
         let drained = self.drain(Trigger::Sync).await;
+        self.caches_written().await;
         let entries = self.0.store.list_active(&self.0.options.user).await;
         self.0.sync_asked.set(false);
         drained?;

@@ -196,6 +196,21 @@ impl ClientRef {
         }
     }
 
+    /// Waits until no sent answer is being written into the cache (at most ~5 s): `sync()` and
+    /// `syncEvent()` resolve after it, so their cache notices are posted before the app (a
+    /// service worker's `sync` handler) closes the client, which drops notices not yet made
+    /// (found by review: other contexts' views kept the pending value).
+    pub(crate) async fn caches_written(&self) {
+        let until = self.0.clock.now_ms() + 5000.0;
+        loop {
+            let next = self.0.cache_writing.borrow().first().map(|w| w.id.clone());
+            match next {
+                Some(id) if self.0.clock.now_ms() < until => self.cache_written(&id).await,
+                _ => return,
+            }
+        }
+    }
+
     /// Starts loading this user's records (one `getAll`) at the open, before anything else
     /// asks IndexedDB: an app reads its cached views first, and every client that sends loads
     /// them anyway (a sent answer is written into them). A read waits for this load, not a

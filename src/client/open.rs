@@ -124,12 +124,14 @@ impl Client {
         super::cached::Cache { client: self.inner.clone() }
     }
 
-    /// Drains now (ignoring `navigator.onLine`); resolves when the pass ends.
+    /// Drains now (ignoring `navigator.onLine`); resolves when the pass ends and its sent
+    /// answers are in the offline cache.
     #[wasm_bindgen(unchecked_return_type = "Promise<void>")]
     pub fn sync(&self) -> js_sys::Promise {
         let this = self.inner.clone();
         wasm_bindgen_futures::future_to_promise(async move {
             this.drain(Trigger::Sync).await?;
+            this.caches_written().await;
             Ok(JsValue::UNDEFINED)
         })
     }

@@ -167,3 +167,35 @@ test("a write in one tab reaches a watcher in another tab", { timeout: 60_000 },
     await context.close();
   }
 });
+
+test("a client that syncs and closes at once (a service worker's sync handler) still updates another context's watcher", { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext();
+  try {
+    const page = await openPage(context, env.url);
+    const id = await page.evaluate(async () => {
+      const open = (endpoint) => sdk.Client.open({ endpoints: { gcdirectory: endpoint }, token: async () => "gc-admin-token", user: "alice", database: "c6" });
+      const fetcher = await open(`${location.origin}/graphql/gcdirectory`);
+      await fetcher.gcdirectory.query.profile({ gcId: "5" }, { policy: "network-only" });
+      fetcher.close();
+      // The watching client cannot reach the server: the edit it makes waits in the outbox.
+      window.client = await open("http://127.0.0.1:9/graphql/gcdirectory");
+      window.seen = [];
+      window.client.gcdirectory.watch.profile({ gcId: "5" }, (r) => window.seen.push(r), { policy: "cache-only" });
+      const r = await window.client.gcdirectory.modifyProfile({ gcId: "5", data: { name: "Sent By A Sync Handler" } });
+      return r.id;
+    });
+    await waitFor("the pending value", async () => (await lastSeen(page))?.pending.includes(id));
+    // Another client sends it, and is closed the moment sync() resolves, as www/src/sw.ts does.
+    await page.evaluate(async () => {
+      const sender = await sdk.Client.open({ endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` }, token: async () => "gc-admin-token", user: "alice", database: "c6" });
+      try { await sender.sync(); } finally { sender.close(); }
+    });
+    assert.equal((await profileName("5")).data.profile.name, "Sent By A Sync Handler", "sent");
+    await waitFor("the watcher shows the server's value, nothing pending", async () => {
+      const seen = await lastSeen(page);
+      return seen?.data.profile.name === "Sent By A Sync Handler" && seen.pending.length === 0;
+    }, 5000);
+  } finally {
+    await context.close();
+  }
+});
