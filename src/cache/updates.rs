@@ -164,6 +164,13 @@ impl<S: CacheStore> Cache<S> {
     /// overlays): the records it changed are stored, strict, and their keys returned; query
     /// results it made incomplete are left as they were.
     pub async fn commit_update(&self, user: &str, api: &'static Api, entry_id: &str, now: f64, run: &mut dyn FnMut(&mut Updating<'_, '_>)) -> Result<Vec<String>, CacheError> {
+        self.commit_update_then(user, api, entry_id, now, run, &|| {}).await
+    }
+
+    /// `commit_update`, calling `applied` once the records in memory hold the change, before
+    /// it is stored: from then on the entry's overlay must not run (its placeholder entity
+    /// would show beside the real one until the write ends).
+    pub async fn commit_update_then(&self, user: &str, api: &'static Api, entry_id: &str, now: f64, run: &mut dyn FnMut(&mut Updating<'_, '_>), applied: &dyn Fn()) -> Result<Vec<String>, CacheError> {
         self.ensure(user).await?;
         let changes = self.with_loaded(user, |records| {
             let mut view = Layered::new(records, &[]);
@@ -207,6 +214,7 @@ impl<S: CacheStore> Cache<S> {
                 }
             }
         });
+        applied();
         if !puts.is_empty() || !deletes.is_empty() {
             self.store.write(user, &puts, &deletes, Durability::Strict).await?;
         }

@@ -7,7 +7,7 @@ use super::errors::SdkError;
 use super::open::ClientRef;
 use crate::api::model::{Api, Query};
 use crate::cache::{delete, Assembled, CacheError, Target};
-use crate::outbox::entry::Entry;
+use crate::outbox::entry::{Entry, State};
 use crate::outbox::clock::Clock;
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
@@ -47,10 +47,16 @@ impl ClientRef {
         };
         // `list_active` answers in creation (= seq) order: each entry being written into the
         // cache goes in at its place (a sort here was ~3 KB of wasm for this one call site).
-        for e in self.0.cache_writing.borrow().iter() {
-            if !live.iter().any(|l| l.id == e.id) {
-                let at = live.partition_point(|l| l.seq <= e.seq);
-                live.insert(at, e.clone());
+        // One whose answer memory already holds (marked sent in `write_sent`) is left out, also
+        // when the store's listing, read before its outcome was written, still has it pending.
+        {
+            let writing = self.0.cache_writing.borrow();
+            live.retain(|l| !writing.iter().any(|w| w.id == l.id && !w.state.pending()));
+            for e in writing.iter() {
+                if e.state.pending() && !live.iter().any(|l| l.id == e.id) {
+                    let at = live.partition_point(|l| l.seq <= e.seq);
+                    live.insert(at, e.clone());
+                }
             }
         }
         // An entry naming a placeholder whose create was sent shows on the real entity: its
@@ -165,7 +171,11 @@ impl ClientRef {
         if let Some(f) = self.updater(api.name, op.name) {
             let info = json!({ "entryId": e.id, "pending": false });
             let mut run = |u: &mut crate::cache::Updating<'_, '_>| super::updates::run(&f, api, op, &data, &e.variables, &info, u);
-            changed.extend(self.0.cache.commit_update(&user, api, &e.id, now, &mut run).await.unwrap_or_default());
+            // Its overlay goes the moment memory holds the real entity: run once more over it
+            // (a watcher round during the strict write), it listed the placeholder beside it.
+            // (Marked sent, not removed: `sync()` still waits for its write and notice.)
+            let applied = || self.0.cache_writing.borrow_mut().iter_mut().filter(|w| w.id == e.id).for_each(|w| w.state = State::Sent);
+            changed.extend(self.0.cache.commit_update_then(&user, api, &e.id, now, &mut run, &applied).await.unwrap_or_default());
         }
         self.written(&e.id);
         self.cache_changed(changed);
