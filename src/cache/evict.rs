@@ -3,6 +3,8 @@
 //! user's records; `Cache::evict` runs them over every user and writes the deletes.
 
 use super::record::{is_root, refs_in, stamp_key, Record};
+use super::{decode_all, Cache, Evicted, Records};
+use crate::store::{CacheStore, Durability, StoreError};
 use std::collections::BTreeMap;
 
 /// Default size cap: 8 MiB of stored JSON over all users (records plus keys). An offline
@@ -100,5 +102,73 @@ pub fn plan(records: &BTreeMap<String, Record>, now: f64, max_age_ms: f64, mut o
                 return (dropped, freed);
             }
         }
+    }
+}
+
+impl<S: CacheStore> Cache<S> {
+    /// Applies the limits at `now` over every user in the store: roots past the age limit,
+    /// then (while over the size cap) the oldest roots of the least recently answered users
+    /// first, and every entity no remaining root reaches. Deletes are relaxed: a lost one is
+    /// redone next time.
+    ///
+    /// It plans on its own copy of what is stored, not on the records reads use: the client
+    /// runs it later in a session (not ahead of the first read), and a user whose records are
+    /// in memory keeps them untouched when nothing of theirs goes. A user it deletes from is
+    /// dropped from memory (the next read loads what is stored), as an eviction at open left it;
+    /// the caller tells other contexts (`Evicted::users`). If the records in memory change
+    /// while it reads its copy or deletes, it deletes nothing more (the next open evicts).
+    pub async fn evict(&self, now: f64) -> Result<Evicted, StoreError> {
+        // Memory as the copy is read: a change meanwhile (a query answered while the copy was
+        // read) may need a record the plan would judge unreachable or stale.
+        let mut seen = self.changes.get();
+        let users = self.store.users().await?;
+        let mut all: Vec<(String, Records)> = vec![];
+        for u in users {
+            let records = decode_all(self.store.load(&u).await?);
+            all.push((u, records));
+        }
+        let mut out = Evicted::default();
+        // Pass 1: age and reachability only.
+        let mut sizes: Vec<(usize, f64)> = vec![];
+        let mut total = 0u64;
+        for i in 0..all.len() {
+            let (keys, freed) = plan(&all[i].1, now, self.limits.max_age_ms, 0);
+            self.delete(&mut all[i], &keys, freed, &mut out, &mut seen).await?;
+            let records = &all[i].1;
+            total += records.iter().map(|(k, r)| record_bytes(k, r)).sum::<u64>();
+            sizes.push((i, records.iter().filter(|(k, _)| is_root(k)).map(|(_, r)| r.at).fold(0.0, f64::max)));
+        }
+        // Pass 2: the size cap, least recently answered users first (picked one at a time:
+        // users are few, and no sort code for this lands in the wasm).
+        while total > self.limits.max_bytes {
+            let Some(j) = (0..sizes.len()).min_by(|&a, &b| sizes[a].1.total_cmp(&sizes[b].1)) else { break };
+            let (i, _) = sizes.swap_remove(j);
+            let (keys, freed) = plan(&all[i].1, now, self.limits.max_age_ms, total - self.limits.max_bytes);
+            total = total.saturating_sub(freed);
+            self.delete(&mut all[i], &keys, freed, &mut out, &mut seen).await?;
+        }
+        Ok(out)
+    }
+
+    /// Deletes `keys` (and the stamps of roots among them) from a user's stored records and
+    /// from the copy eviction plans on; the user's records in memory, if any, are dropped.
+    async fn delete(&self, (user, records): &mut (String, Records), keys: &[String], freed: u64, out: &mut Evicted, seen: &mut u64) -> Result<(), StoreError> {
+        if keys.is_empty() || self.changes.get() != *seen {
+            return Ok(());
+        }
+        let mut stored: Vec<String> = keys.to_vec();
+        stored.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
+        keys.iter().for_each(|k| {
+            records.remove(k);
+        });
+        out.records += keys.len() as u64;
+        out.bytes += freed;
+        self.store.write(user, &[], &stored, Durability::Relaxed).await?;
+        self.forget(user);
+        *seen = self.changes.get();
+        if !out.users.contains(user) {
+            out.users.push(user.clone());
+        }
+        Ok(())
     }
 }

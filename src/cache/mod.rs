@@ -120,11 +120,13 @@ impl From<StoreError> for CacheError {
     }
 }
 
-/// What `evict` removed.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// What `evict` removed, and the users it removed records of (other contexts holding theirs in
+/// memory are told to drop them).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Evicted {
     pub records: u64,
     pub bytes: u64,
+    pub users: Vec<String>,
 }
 
 /// The cache over a store. One per client; not `Sync` (one thread in the browser).
@@ -140,6 +142,9 @@ pub struct Cache<S: CacheStore> {
     /// Bumped by `clear` and `forget`: a load or refresh that began before drops what it read
     /// (IndexedDB answered it as before the clear), or a cleared user's records came back.
     cleared: std::cell::Cell<u64>,
+    /// Bumped by every change to the records in memory: eviction plans on a copy it read, and
+    /// deletes nothing if they changed meanwhile (`evict.rs`).
+    changes: std::cell::Cell<u64>,
 }
 
 impl<S: CacheStore> Cache<S> {
@@ -149,7 +154,7 @@ impl<S: CacheStore> Cache<S> {
     }
 
     pub fn with_limits(store: S, limits: Limits) -> Cache<S> {
-        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default(), memos: Default::default(), cleared: Default::default() }
+        Cache { store, limits, users: RefCell::new(Vec::new()), loads: load::Loads::default(), memos: Default::default(), cleared: Default::default(), changes: Default::default() }
     }
 
     pub fn store(&self) -> &S {
@@ -183,6 +188,7 @@ impl<S: CacheStore> Cache<S> {
     /// records that may be going: a cleared user's).
     fn users_mut(&self) -> std::cell::RefMut<'_, Vec<(String, Records)>> {
         self.memos.clear();
+        self.changes.set(self.changes.get() + 1);
         self.users.borrow_mut()
     }
 
@@ -356,62 +362,5 @@ impl<S: CacheStore> Cache<S> {
     pub async fn clear(&self, user: &str) -> Result<(), StoreError> {
         self.forget(user);
         self.store.clear(user).await
-    }
-
-    /// Applies the limits at `now` over every user in the store: roots past the age limit,
-    /// then (while over the size cap) the oldest roots of the least recently answered users
-    /// first, and every entity no remaining root reaches. Deletes are relaxed: a lost one is
-    /// redone next time.
-    ///
-    /// It plans on its own copy of what is stored, not on the records reads use: the client
-    /// runs it later in a session (not ahead of the first read), and a user whose records are
-    /// in memory keeps them untouched when nothing of theirs goes. A user it deletes from is
-    /// dropped from memory (the next read loads what is stored), as an eviction at open left it.
-    pub async fn evict(&self, now: f64) -> Result<Evicted, StoreError> {
-        let users = self.store.users().await?;
-        let mut all: Vec<(String, Records)> = vec![];
-        for u in users {
-            let records = decode_all(self.store.load(&u).await?);
-            all.push((u, records));
-        }
-        let mut out = Evicted::default();
-        // Pass 1: age and reachability only.
-        let mut sizes: Vec<(usize, f64)> = vec![];
-        let mut total = 0u64;
-        for i in 0..all.len() {
-            let (keys, freed) = evict::plan(&all[i].1, now, self.limits.max_age_ms, 0);
-            self.delete(&mut all[i], &keys, freed, &mut out).await?;
-            let records = &all[i].1;
-            total += records.iter().map(|(k, r)| evict::record_bytes(k, r)).sum::<u64>();
-            sizes.push((i, records.iter().filter(|(k, _)| is_root(k)).map(|(_, r)| r.at).fold(0.0, f64::max)));
-        }
-        // Pass 2: the size cap, least recently answered users first (picked one at a time:
-        // users are few, and no sort code for this lands in the wasm).
-        while total > self.limits.max_bytes {
-            let Some(j) = (0..sizes.len()).min_by(|&a, &b| sizes[a].1.total_cmp(&sizes[b].1)) else { break };
-            let (i, _) = sizes.swap_remove(j);
-            let (keys, freed) = evict::plan(&all[i].1, now, self.limits.max_age_ms, total - self.limits.max_bytes);
-            total = total.saturating_sub(freed);
-            self.delete(&mut all[i], &keys, freed, &mut out).await?;
-        }
-        Ok(out)
-    }
-
-    /// Deletes `keys` (and the stamps of roots among them) from a user's stored records and
-    /// from the copy eviction plans on; the user's records in memory, if any, are dropped.
-    async fn delete(&self, (user, records): &mut (String, Records), keys: &[String], freed: u64, out: &mut Evicted) -> Result<(), StoreError> {
-        if keys.is_empty() {
-            return Ok(());
-        }
-        let mut stored: Vec<String> = keys.to_vec();
-        stored.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
-        keys.iter().for_each(|k| {
-            records.remove(k);
-        });
-        out.records += keys.len() as u64;
-        out.bytes += freed;
-        self.store.write(user, &[], &stored, Durability::Relaxed).await?;
-        self.forget(user);
-        Ok(())
     }
 }

@@ -248,7 +248,15 @@ impl ClientRef {
                 return;
             }
             let now = c.0.clock.now_ms();
-            let _ = c.0.cache.evict(now).await;
+            // Other contexts may hold those users' records in memory: they drop them (a write
+            // there skips records equal to its copy, and would not store an evicted one again).
+            if let Ok(evicted) = c.0.cache.evict(now).await {
+                if let Some(ch) = c.0.channel.borrow().as_ref() {
+                    for user in evicted.users {
+                        ch.post(&json!({ "cache": { "user": user, "keys": [CLEARED] } }));
+                    }
+                }
+            }
         });
     }
 

@@ -268,3 +268,30 @@ fn an_updater_whose_values_came_back_through_json_rewrites_only_what_changed() {
     assert!(changed.contains(&"TimesheetRegistration:13".to_string()), "{changed:?}");
     assert!(!changed.iter().any(|k| ["TimesheetRegistration:10", "TimesheetRegistration:11", "TimesheetRegistration:12"].contains(&k.as_str())), "rewritten though equal: {changed:?}");
 }
+
+#[test]
+fn an_eviction_that_read_its_copy_before_a_write_deletes_nothing() {
+    use graphql_outbox::cache::Limits;
+    use std::future::Future;
+    let store = MemoryCacheStore::new();
+    let writer = Cache::new(MemoryCacheStore::new());
+    block_on(writer.write_result("alice", &API, Target::Query(query("timesheet")), &ts_vars(), &timesheet_data(&[1.5]), 1000.0)).unwrap();
+    block_on(store.write("alice", &block_on(writer.store().load("alice")).unwrap(), &[], Durability::Strict)).unwrap();
+    let open = std::rc::Rc::new(std::cell::Cell::new(true));
+    let c = Cache::with_limits(GatedLoads { inner: store, open: open.clone() }, Limits { max_bytes: u64::MAX, max_age_ms: 1000.0 });
+    assert!(block_on(c.read("alice", query("timesheet"), &ts_vars(), &[])).is_ok(), "in memory");
+    // Eviction reads its copy (the root is past the age limit in it) and waits for the answer...
+    open.set(false);
+    let mut evict = std::pin::pin!(c.evict(10_000.0));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    assert!(evict.as_mut().poll(&mut cx).is_pending());
+    // ...while the app answers the query again (unchanged: only its stamp is stored).
+    block_on(c.write_result("alice", &API, Target::Query(query("timesheet")), &ts_vars(), &timesheet_data(&[1.5]), 9_500.0)).unwrap();
+    open.set(true);
+    let std::task::Poll::Ready(evicted) = evict.as_mut().poll(&mut cx) else { panic!("eviction finished") };
+    assert_eq!(evicted.unwrap().records, 0, "planned on a copy older than the write");
+    // After a reload the query is still there.
+    let cold = Cache::new(MemoryCacheStore::new());
+    block_on(cold.store().write("alice", &block_on(c.store().inner.load("alice")).unwrap(), &[], Durability::Strict)).unwrap();
+    assert!(block_on(cold.read("alice", query("timesheet"), &ts_vars(), &[])).is_ok(), "the answered query stays readable");
+}

@@ -199,3 +199,29 @@ test("a client that syncs and closes at once (a service worker's sync handler) s
     await context.close();
   }
 });
+
+test("after another tab's eviction, a tab that answers the query again stores it whole", { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext();
+  try {
+    const [a, b] = [await openPage(context, env.url), await openPage(context, env.url)];
+    const options = (extra) => ({ endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` }, token: async () => "gc-admin-token", user: "alice", database: "c8", ...extra });
+    const open = (page, extra = {}) => page.evaluate(async ([src, extra]) => { window.client = await sdk.Client.open(eval(src)(extra)); return true; }, [options.toString(), extra]);
+    /** A cache-only read by a client of its own (as after a reload): "hit" or the error's name. */
+    const coldRead = (page) => page.evaluate(async (src) => {
+      const c = await sdk.Client.open(eval(src)({}));
+      try { return await c.gcdirectory.query.profile({ gcId: "1" }, { policy: "cache-only" }).then(() => "hit", (e) => e.name); } finally { c.close(); }
+    }, options.toString());
+    await open(a);
+    await a.evaluate(() => window.client.gcdirectory.query.profile({ gcId: "1" }, { policy: "network-only" }));
+    await new Promise((r) => setTimeout(r, 1000));
+    // Tab b's age limit is short: 3 s after its open it evicts the result tab a holds in memory.
+    await open(b, { cache: { maxAgeMs: 500 } });
+    await waitFor("tab b's eviction", async () => (await coldRead(b)) === "CacheMissError", 10_000, 250);
+    // Tab a answers the same query again, with the same data.
+    await new Promise((r) => setTimeout(r, 200));
+    await a.evaluate(() => window.client.gcdirectory.query.profile({ gcId: "1" }, { policy: "network-only" }));
+    assert.equal(await coldRead(b), "hit", "stored whole, not just its time");
+  } finally {
+    await context.close();
+  }
+});
