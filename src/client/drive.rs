@@ -274,6 +274,7 @@ impl ClientRef {
                 return ClientRef(inner).cache_changed_elsewhere(change);
             }
             let Some(ev) = msg.get("event") else { return };
+            inner.store.drop_read_ahead();
             inner.deliver(ev);
             ClientRef(inner.clone()).cache_after_event(ev, None);
             if ev["user"] != inner.options.user.as_str() {

@@ -7,7 +7,8 @@
 //!
 //! The first `CacheStore::load` of the user takes the records. The first pending-layer read
 //! (`live`) takes the entries, unless this instance began a write on `entries` since they
-//! were requested: then it reads again, so that an entry the app has just queued shows.
+//! were requested, or another context's event came: then it reads again, so that an entry the
+//! app has just queued shows, and one another tab has just sent does not.
 
 use super::cache::request as records;
 use super::conn::Db;
@@ -47,6 +48,13 @@ impl IdbStore {
     pub(super) fn take_records(&self, user: &str) -> Option<Texts> {
         let (u, texts) = self.early.borrow_mut().records.take()?;
         (u == user).then_some(texts)
+    }
+
+    /// Another context changed entries (its event came): the live entries read ahead may be
+    /// stale, and no write of this instance says so; the first pending-layer read lists them
+    /// again (found by review: an entry sent by another tab after this open showed pending).
+    pub fn drop_read_ahead(&self) {
+        self.early.borrow_mut().live = None;
     }
 
     /// `user`'s live entries for a pending layer: those requested ahead, if this is the first

@@ -225,3 +225,27 @@ test("after another tab's eviction, a tab that answers the query again stores it
     await context.close();
   }
 });
+
+test("an entry another tab sends after this tab's open is not shown pending from what the open read ahead", { timeout: 60_000 }, async () => {
+  const context = await env.browser.newContext();
+  try {
+    const [a, b] = [await openPage(context, env.url), await openPage(context, env.url)];
+    await a.evaluate(() => openClient({ database: "c9" }));
+    await a.evaluate(() => window.client.gcdirectory.query.profile({ gcId: "1" }, { policy: "network-only" }));
+    await context.setOffline(true);
+    const queued = await a.evaluate(() => window.client.gcdirectory.modifyProfile({ gcId: "1", data: { name: "Read Ahead" } }));
+    assert.equal(queued.status, "queued");
+    // Tab b opens: its open reads the live entries ahead (the edit, queued). Its token never
+    // comes, so its own passes neither send nor write anything.
+    await b.evaluate(async () => {
+      window.client = await sdk.Client.open({ endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` }, token: () => new Promise(() => {}), user: "alice", database: "c9" });
+    });
+    await context.setOffline(false);
+    assert.equal((await a.evaluate((id) => window.client.outbox.settled(id), queued.id)).status, "sent");
+    await new Promise((r) => setTimeout(r, 300));
+    const read = await b.evaluate(() => window.client.gcdirectory.query.profile({ gcId: "1" }, { policy: "cache-only" }));
+    assert.deepEqual(read.pending, [], JSON.stringify(read));
+  } finally {
+    await context.close();
+  }
+});
