@@ -231,15 +231,21 @@ impl CacheStore for GatedLoads {
     }
 }
 
+/// A cache over a `GatedLoads` store that holds alice's timesheet query, answered at `at`
+/// (loads answer while the returned flag is set, at first `open`).
+fn gated_with_timesheet(at: f64, open: bool, limits: graphql_outbox::cache::Limits) -> (Cache<GatedLoads>, std::rc::Rc<std::cell::Cell<bool>>) {
+    let store = MemoryCacheStore::new();
+    let writer = Cache::new(MemoryCacheStore::new());
+    block_on(writer.write_result("alice", &API, Target::Query(query("timesheet")), &ts_vars(), &timesheet_data(&[1.5]), at)).unwrap();
+    block_on(store.write("alice", &block_on(writer.store().load("alice")).unwrap(), &[], Durability::Strict)).unwrap();
+    let gate = std::rc::Rc::new(std::cell::Cell::new(open));
+    (Cache::with_limits(GatedLoads { inner: store, open: gate.clone() }, limits), gate)
+}
+
 #[test]
 fn a_load_in_flight_during_clear_does_not_bring_the_cleared_records_back() {
     use std::future::Future;
-    let store = MemoryCacheStore::new();
-    let writer = Cache::new(MemoryCacheStore::new());
-    block_on(writer.write_result("alice", &API, Target::Query(query("timesheet")), &ts_vars(), &timesheet_data(&[1.5]), 1.0)).unwrap();
-    block_on(store.write("alice", &block_on(writer.store().load("alice")).unwrap(), &[], Durability::Strict)).unwrap();
-    let open = std::rc::Rc::new(std::cell::Cell::new(false));
-    let c = Cache::new(GatedLoads { inner: store, open: open.clone() });
+    let (c, open) = gated_with_timesheet(1.0, false, Default::default());
     // A read starts the load (it reads the records as before the clear) and waits for its answer.
     let vars = ts_vars();
     let mut read = std::pin::pin!(c.read("alice", query("timesheet"), &vars, &[]));
@@ -273,12 +279,7 @@ fn an_updater_whose_values_came_back_through_json_rewrites_only_what_changed() {
 fn an_eviction_that_read_its_copy_before_a_write_deletes_nothing() {
     use graphql_outbox::cache::Limits;
     use std::future::Future;
-    let store = MemoryCacheStore::new();
-    let writer = Cache::new(MemoryCacheStore::new());
-    block_on(writer.write_result("alice", &API, Target::Query(query("timesheet")), &ts_vars(), &timesheet_data(&[1.5]), 1000.0)).unwrap();
-    block_on(store.write("alice", &block_on(writer.store().load("alice")).unwrap(), &[], Durability::Strict)).unwrap();
-    let open = std::rc::Rc::new(std::cell::Cell::new(true));
-    let c = Cache::with_limits(GatedLoads { inner: store, open: open.clone() }, Limits { max_bytes: u64::MAX, max_age_ms: 1000.0 });
+    let (c, open) = gated_with_timesheet(1000.0, true, Limits { max_bytes: u64::MAX, max_age_ms: 1000.0 });
     assert!(block_on(c.read("alice", query("timesheet"), &ts_vars(), &[])).is_ok(), "in memory");
     // Eviction reads its copy (the root is past the age limit in it) and waits for the answer...
     open.set(false);
