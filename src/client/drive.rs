@@ -185,8 +185,12 @@ impl ClientRef {
             exclusive,
             batch_max: &batch_max,
             batch_refused: &batch_refused,
+            left_for_others: &inner.left_for_others,
             hold: Default::default(),
         };
+        if matches!(job, Job::Pass(_)) {
+            inner.left_for_others.set(false);
+        }
         Ok(match job {
             Job::Pass(_) => Ran::Pass(drain.run().await?),
             Job::First(e) => Ran::First(drain.first(e).await?),
@@ -282,9 +286,10 @@ impl ClientRef {
             }
             if ev["type"] == "queued" {
                 ClientRef(inner).kick(Trigger::Nudge);
-            } else if inner.busy.get() && ev["type"] != "sending" && ev["reason"] != "busy" {
+            } else if (inner.busy.get() || inner.left_for_others.get()) && ev["type"] != "sending" && ev["reason"] != "busy" {
                 // The context holding the entry this one waits for is done with it (or with
-                // its pass): look again now rather than when its claim would expire.
+                // its pass): look again now rather than when its claim would expire. Likewise
+                // for an entry left waiting on one only another client can send.
                 ClientRef(inner).kick(Trigger::Released);
             }
         });

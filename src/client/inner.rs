@@ -77,6 +77,9 @@ pub struct Inner {
     /// Calls waiting for their entry's drain: entry id -> the last event about it (its state,
     /// error and data), so a call answers from memory instead of reading its entry back.
     pub awaiting: RefCell<std::collections::BTreeMap<String, Option<Value>>>,
+    /// The last pass left an entry waiting on one only a client with another API's endpoint
+    /// sends (`Drain::left_for_others`): another context's events start a pass.
+    pub left_for_others: Cell<bool>,
     /// A call is on the direct way (`direct.rs`): calls made meanwhile go the ordinary way at
     /// once, so that those made together are still stored in one transaction.
     pub direct_busy: Cell<bool>,

@@ -94,6 +94,7 @@ impl Client {
             notify_again: Cell::new(false),
             me: me.clone(),
             batch_cap: RefCell::new(vec![]),
+            left_for_others: Cell::new(false),
             awaiting: RefCell::default(),
             direct_busy: Cell::new(false),
         }));

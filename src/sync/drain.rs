@@ -119,6 +119,10 @@ pub struct Drain<'a, S, T, C, K> {
     /// batch from now on: `batch::max_after_refusal`, 1 for none): the client keeps that API's
     /// batches that short and emits a `warning` event; the entries go out again in them.
     pub batch_refused: &'a dyn Fn(&Entry, u16, &str, usize),
+    /// Set when an entry is left because it depends on one left for a client with that API's
+    /// endpoint (`dependsOn`): the client runs a pass again when another context reports an
+    /// outcome, since no timer of its own would.
+    pub left_for_others: &'a std::cell::Cell<bool>,
     /// Work held back until the next request is on its way (`hold.rs`): `Default::default()`.
     pub hold: Hold,
 }
@@ -194,9 +198,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // Another context's entry for an API this client has no endpoint for (a service
             // worker opened for one API, say) is left alone for a client that has one.
             let earlier: &[Entry] = earlier;
-            let waits = e.state.pending() && ((self.endpoint)(&e.api).is_none() || elsewhere.iter().any(|h| deps::depends(e, &earlier[*h])));
+            let depends_elsewhere = || elsewhere.iter().any(|h| deps::depends(e, &earlier[*h]));
+            let waits = e.state.pending() && ((self.endpoint)(&e.api).is_none() || depends_elsewhere());
             if !e.state.pending() || waits {
                 if waits {
+                    self.left_for_others.set(self.left_for_others.get() || (self.endpoint)(&e.api).is_some());
                     elsewhere.push(i);
                 }
                 i += 1;
@@ -285,7 +291,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 },
                 Ok(()) => {}
             }
-            let end = self.next_batch(&entries, i, &holders, batch::cap(&caps, &entries[i].api));
+            let end = self.next_batch(&entries, i, &holders, &elsewhere, batch::cap(&caps, &entries[i].api));
             let sent = if end - i > 1 {
                 match self.send_batch(&mut entries[i..end], &url, token, writes).await? {
                     Batched::Done(n) => n,
@@ -319,7 +325,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     /// Where the batch that `entries[head]` (found sendable) starts ends: the entries after it
     /// that are due now, of its API, and not held back by a dead one (`batch::next_batch`); at
     /// most `cap` long.
-    fn next_batch(&self, entries: &[Entry], head: usize, holders: &[usize], cap: usize) -> usize {
+    fn next_batch(&self, entries: &[Entry], head: usize, holders: &[usize], elsewhere: &[usize], cap: usize) -> usize {
         let now = self.clock.now_ms();
         let joins = |e: &Entry| {
             let due = match e.state {
@@ -329,7 +335,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             };
             // An entry with placeholders still to resolve leads a batch of its own making (the
             // pass resolves a head's), never joins one.
-            due && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none() && crate::outbox::placeholders::candidates(&e.variables).is_empty()
+            // Nor one whose `dependsOn` names an entry left for another client (found by review:
+            // joining a batch, it went out before it).
+            due && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
+                && crate::outbox::placeholders::candidates(&e.variables).is_empty()
+                && !elsewhere.iter().any(|h| deps::depends(e, &entries[*h]))
         };
         batch::next_batch(entries, head, (self.batch_max)(&entries[head].api).min(cap).max(1), joins)
     }

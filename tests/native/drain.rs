@@ -34,6 +34,7 @@ pub(crate) struct H {
     /// (api, status, max) of every batch refusal reported; the API's batches are then at most
     /// `max` long (as the client keeps them).
     pub(crate) refused: RefCell<Vec<(String, u16, usize)>>,
+    pub(crate) left_for_others: Cell<bool>,
 }
 
 impl H {
@@ -52,6 +53,7 @@ impl H {
             keyless: RefCell::new(vec![]),
             batch_max: Cell::new(1),
             refused: RefCell::new(vec![]),
+            left_for_others: Cell::new(false),
         }
     }
 
@@ -112,6 +114,7 @@ impl H {
             // As the client does: an API's batches no longer than its last refusal allowed.
             batch_max: &|api: &str| self.refused.borrow().iter().filter(|(a, ..)| a == api).map(|r| r.2).fold(self.batch_max.get(), usize::min),
             batch_refused: &|e: &Entry, status: u16, _why: &str, max: usize| self.refused.borrow_mut().push((e.api.clone(), status, max)),
+            left_for_others: &self.left_for_others,
             hold: Default::default(),
         };
         f(&d)

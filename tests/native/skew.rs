@@ -81,8 +81,25 @@ fn an_entry_that_depends_on_one_left_for_another_client_waits_for_it_too() {
     assert_eq!(h.drain_with_endpoint(&only_gc), Stop::Idle);
     assert_eq!(h.transport.keys(), ["e2"], "e1 waits for w1; e2 depends on nothing");
     assert_eq!(h.state("e1"), State::Queued);
+    assert!(h.left_for_others.get(), "the client is told to look again on another context's events");
     assert_eq!(h.drain(), Stop::Idle);
     assert_eq!(h.transport.keys(), ["e2", "w1", "e1"]);
+}
+
+#[test]
+fn batched_an_entry_that_depends_on_one_left_for_another_client_does_not_join_a_batch() {
+    let h = H::new();
+    h.batch_max.set(20);
+    let api = &graphql_outbox::api::worksome::API;
+    let vars = json!({ "input": { "id": "ts-1" } });
+    block_on(graphql_outbox::sync::ops::enqueue(&h.store, api, api.operation("deleteTimesheet").unwrap(), vars, "u", "w1".into(), vec![], 1.0)).unwrap();
+    h.add(2);
+    h.add_for("u", "deleteOrgTier", json!({ "id": "3" }), &["w1"]);
+    h.add(4);
+    let only_gc = |a: &str| (a == "gcdirectory").then(|| "http://server/graphql/gcdirectory".to_string());
+    assert_eq!(h.drain_with_endpoint(&only_gc), Stop::Idle);
+    assert_eq!(h.transport.batches(), [vec!["e1"], vec!["e3"]], "e2 waits for w1, in a batch too");
+    assert_eq!(h.state("e2"), State::Queued);
 }
 
 #[test]

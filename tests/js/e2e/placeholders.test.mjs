@@ -7,7 +7,7 @@
 // the file can run twice against one server.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, freshPage, waitFor } from "./harness.mjs";
+import { startAll, freshPage, openPage, waitFor } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
@@ -160,6 +160,37 @@ test("a refused create that is discarded keeps its dependants blocked until they
     const gone = await page.evaluate((id) => window.client.outbox.settled(id), r.edited.id);
     assert.equal(gone.status, "discarded");
     noPlaceholderSent(requests);
+  } finally {
+    await context.close();
+  }
+});
+
+test("an entry whose dependsOn names one only another tab can send goes once that tab sends it", { timeout: 60_000 }, async () => {
+  const { context, page: gcTab } = await freshPage(env);
+  try {
+    const wsTab = await openPage(context, env.url);
+    const db = `left-${Date.now()}`;
+    const user = `worker-${db}`;
+    await context.setOffline(true);
+    // The Worksome tab (no GC Directory endpoint) gets its token late, so that the GC Directory
+    // tab's pass (no Worksome endpoint) runs first and leaves its entry waiting.
+    const w1 = await wsTab.evaluate(async ([db, user, worker, hire]) => {
+      const late = async () => { await new Promise((r) => setTimeout(r, 1500)); return "ws-worker-token"; };
+      await openClient({ database: db, user, worksome: true, gcdirectory: false, extra: { token: late } });
+      return call("createTimesheet", { worker, hire, startDate: "2026-04-06", endDate: "2026-04-12" }, "worksome");
+    }, [db, user, WORKER, HIRE]);
+    assert.equal(w1.status, "queued", JSON.stringify(w1));
+    const dependant = await gcTab.evaluate(async ([db, user, id]) => {
+      await openClient({ database: db, user });
+      return window.client.gcdirectory.modifyProfile({ gcId: "2", data: { titleEn: "After The Timesheet" } }, { dependsOn: [id] });
+    }, [db, user, w1.id]);
+    assert.equal(dependant.status, "queued", JSON.stringify(dependant));
+    await context.setOffline(false);
+    const [first] = await wsTab.evaluate((id) => settleAll([id], 15_000), w1.id);
+    assert.equal(first.status, "sent", JSON.stringify(first));
+    // No timer of its own: the other tab's events start its pass.
+    const [then] = await gcTab.evaluate((id) => settleAll([id], 8_000), dependant.id);
+    assert.equal(then.status, "sent", JSON.stringify(then));
   } finally {
     await context.close();
   }
