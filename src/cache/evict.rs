@@ -153,7 +153,11 @@ impl<S: CacheStore> Cache<S> {
     /// Deletes `keys` (and the stamps of roots among them) from a user's stored records and
     /// from the copy eviction plans on; the user's records in memory, if any, are dropped.
     async fn delete(&self, (user, records): &mut (String, Records), keys: &[String], freed: u64, out: &mut Evicted, seen: &mut u64) -> Result<(), StoreError> {
-        if keys.is_empty() || self.changes.get() != *seen {
+        if keys.is_empty() {
+            return Ok(());
+        }
+        if self.changes.get() != *seen {
+            out.stopped = true;
             return Ok(());
         }
         let mut stored: Vec<String> = keys.to_vec();
@@ -163,9 +167,12 @@ impl<S: CacheStore> Cache<S> {
         });
         out.records += keys.len() as u64;
         out.bytes += freed;
-        self.store.write(user, &[], &stored, Durability::Relaxed).await?;
+        // Dropped from memory before the delete is issued: a query answered meanwhile loads
+        // what is stored (IndexedDB runs that read after the delete) and stores its answer whole,
+        // where against the old copy it stored only its time (found by review).
         self.forget(user);
         *seen = self.changes.get();
+        self.store.write(user, &[], &stored, Durability::Relaxed).await?;
         if !out.users.contains(user) {
             out.users.push(user.clone());
         }

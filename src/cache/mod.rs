@@ -127,6 +127,8 @@ pub struct Evicted {
     pub records: u64,
     pub bytes: u64,
     pub users: Vec<String>,
+    /// It stopped before deleting all it planned: the records in memory changed meanwhile.
+    pub stopped: bool,
 }
 
 /// The cache over a store. One per client; not `Sync` (one thread in the browser).
@@ -335,11 +337,18 @@ impl<S: CacheStore> Cache<S> {
         }
         let mut wanted: Vec<String> = keys.to_vec();
         wanted.extend(keys.iter().filter(|k| is_root(k)).map(|k| stamp_key(k)));
-        let cleared = self.cleared.get();
-        let fresh = decode_all(self.store.get(user, &wanted).await?);
-        if self.cleared.get() != cleared || !self.loaded(user) {
-            return Ok(());
-        }
+        // Read again if a user was forgotten meanwhile (the counter is not per user) and this
+        // one is still loaded: what was read may predate that user's clear.
+        let fresh = loop {
+            let cleared = self.cleared.get();
+            let fresh = decode_all(self.store.get(user, &wanted).await?);
+            if !self.loaded(user) {
+                return Ok(());
+            }
+            if self.cleared.get() == cleared {
+                break fresh;
+            }
+        };
         self.with(user, |records| {
             for k in keys {
                 match fresh.get(k) {

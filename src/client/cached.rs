@@ -194,6 +194,11 @@ impl ClientRef {
     /// followed by reads that show it (a create's entity under its real id). Every path of
     /// `write_sent` ends in `written`, which wakes it; at most 5 s.
     pub(crate) async fn cache_written(&self, id: &str) {
+        self.cache_written_within(id, 5000.0).await
+    }
+
+    /// `cache_written`, waiting at most `ms`.
+    async fn cache_written_within(&self, id: &str, ms: f64) {
         if !self.0.cache_writing.borrow().iter().any(|w| w.id == id) {
             return;
         }
@@ -202,7 +207,7 @@ impl ClientRef {
         if let Some(f) = wake {
             self.0.cache_waiters.borrow_mut().push((id.to_string(), f));
             // Bounded: a call settles promptly even if IndexedDB never answers the write.
-            let _ = crate::timers::within(5000.0, wasm_bindgen_futures::JsFuture::from(p)).await;
+            let _ = crate::timers::within(ms, wasm_bindgen_futures::JsFuture::from(p)).await;
         }
     }
 
@@ -214,8 +219,9 @@ impl ClientRef {
         let until = self.0.clock.now_ms() + 5000.0;
         loop {
             let next = self.0.cache_writing.borrow().first().map(|w| w.id.clone());
+            let left = until - self.0.clock.now_ms();
             match next {
-                Some(id) if self.0.clock.now_ms() < until => self.cache_written(&id).await,
+                Some(id) if left > 0.0 => self.cache_written_within(&id, left).await,
                 _ => return,
             }
         }
@@ -247,14 +253,21 @@ impl ClientRef {
             if c.0.closed.get() {
                 return;
             }
-            let now = c.0.clock.now_ms();
-            // Other contexts may hold those users' records in memory: they drop them (a write
-            // there skips records equal to its copy, and would not store an evicted one again).
-            if let Ok(evicted) = c.0.cache.evict(now).await {
+            // Stopped by a change to the records meanwhile (the open's first queries land about
+            // then), it runs again later, a few times at most.
+            for _ in 0..EVICT_TRIES {
+                let now = c.0.clock.now_ms();
+                let Ok(evicted) = c.0.cache.evict(now).await else { return };
+                // Other contexts may hold those users' records in memory: they drop them (a
+                // write there skips records equal to its copy, and would not store an evicted
+                // one again).
                 if let Some(ch) = c.0.channel.borrow().as_ref() {
-                    for user in evicted.users {
+                    for user in &evicted.users {
                         ch.post(&json!({ "cache": { "user": user, "keys": [CLEARED] } }));
                     }
+                }
+                if !evicted.stopped || crate::timers::wait(EVICT_DELAY_MS).await.is_err() || c.0.closed.get() {
+                    return;
                 }
             }
         });
@@ -274,8 +287,11 @@ impl ClientRef {
     }
 }
 
-/// How long after `Client.open` the cache's limits are applied (`evict_soon`).
+/// How long after `Client.open` the cache's limits are applied (`evict_soon`), and between
+/// its tries.
 pub const EVICT_DELAY_MS: f64 = 3000.0;
+/// How many times eviction runs when records change while it runs (`evict_soon`).
+const EVICT_TRIES: u32 = 4;
 
 /// The key a `clear` announces: every record of the user went.
 const CLEARED: &str = "*";

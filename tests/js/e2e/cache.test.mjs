@@ -217,8 +217,9 @@ test("after another tab's eviction, a tab that answers the query again stores it
     // Tab b's age limit is short: 3 s after its open it evicts the result tab a holds in memory.
     await open(b, { cache: { maxAgeMs: 500 } });
     await waitFor("tab b's eviction", async () => (await coldRead(b)) === "CacheMissError", 10_000, 250);
+    // Told of it, tab a drops its copy: its own cache-only read then misses too.
+    await waitFor("tab a told of it", () => a.evaluate(() => window.client.gcdirectory.query.profile({ gcId: "1" }, { policy: "cache-only" }).then(() => false, (e) => e.name === "CacheMissError")), 5000, 100);
     // Tab a answers the same query again, with the same data.
-    await new Promise((r) => setTimeout(r, 200));
     await a.evaluate(() => window.client.gcdirectory.query.profile({ gcId: "1" }, { policy: "network-only" }));
     assert.equal(await coldRead(b), "hit", "stored whole, not just its time");
   } finally {
@@ -240,9 +241,10 @@ test("an entry another tab sends after this tab's open is not shown pending from
     await b.evaluate(async () => {
       window.client = await sdk.Client.open({ endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` }, token: () => new Promise(() => {}), user: "alice", database: "c9" });
     });
+    await b.evaluate(() => { window.events = []; window.client.outbox.subscribe((e) => window.events.push(e)); });
     await context.setOffline(false);
     assert.equal((await a.evaluate((id) => window.client.outbox.settled(id), queued.id)).status, "sent");
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor("tab b hears of it", () => b.evaluate((id) => window.events.some((e) => e.id === id && e.type === "sent"), queued.id), 5000);
     const read = await b.evaluate(() => window.client.gcdirectory.query.profile({ gcId: "1" }, { policy: "cache-only" }));
     assert.deepEqual(read.pending, [], JSON.stringify(read));
   } finally {
