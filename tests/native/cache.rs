@@ -205,7 +205,7 @@ fn numbers_compare_by_value_so_a_reloaded_1_equals_a_fresh_1_0() {
     assert_eq!(changed, Vec::<String>::new());
 }
 
-/// A store whose loads read at once but answer only once `open` is set: a load in flight.
+/// A store whose loads and gets read at once but answer only once `open` is set: a read in flight.
 struct GatedLoads {
     inner: MemoryCacheStore,
     open: std::rc::Rc<std::cell::Cell<bool>>,
@@ -218,7 +218,9 @@ impl CacheStore for GatedLoads {
         read
     }
     async fn get(&self, user: &str, keys: &[String]) -> Result<Vec<(String, Value)>, graphql_outbox::store::StoreError> {
-        self.inner.get(user, keys).await
+        let read = self.inner.get(user, keys).await;
+        std::future::poll_fn(|_| if self.open.get() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }).await;
+        read
     }
     async fn write(&self, user: &str, puts: &[(String, Value)], deletes: &[String], d: Durability) -> Result<(), graphql_outbox::store::StoreError> {
         self.inner.write(user, puts, deletes, d).await
@@ -296,4 +298,27 @@ fn an_eviction_that_read_its_copy_before_a_write_deletes_nothing() {
     let cold = Cache::new(MemoryCacheStore::new());
     block_on(cold.store().write("alice", &block_on(c.store().inner.load("alice")).unwrap(), &[], Durability::Strict)).unwrap();
     assert!(block_on(cold.read("alice", query("timesheet"), &ts_vars(), &[])).is_ok(), "the answered query stays readable");
+}
+
+#[test]
+fn a_refresh_in_flight_while_another_user_is_forgotten_still_lands() {
+    use std::future::Future;
+    let (c, open) = gated_with_timesheet(1.0, true, Default::default());
+    assert!(block_on(c.read("alice", query("timesheet"), &ts_vars(), &[])).is_ok(), "loaded");
+    // Another context stores a new duration for registration 10 and says so.
+    let other = Cache::new(MemoryCacheStore::new());
+    block_on(other.write_result("alice", &API, Target::Query(query("timesheet")), &ts_vars(), &timesheet_data(&[2.5]), 2.0)).unwrap();
+    let changed: Vec<(String, Value)> = block_on(other.store().load("alice")).unwrap().into_iter().filter(|(k, _)| k == "TimesheetRegistration:10").collect();
+    block_on(c.store().inner.write("alice", &changed, &[], Durability::Strict)).unwrap();
+    open.set(false);
+    let keys = vec!["TimesheetRegistration:10".to_string()];
+    let mut refresh = std::pin::pin!(c.refresh("alice", &keys));
+    let mut cx = std::task::Context::from_waker(std::task::Waker::noop());
+    assert!(refresh.as_mut().poll(&mut cx).is_pending());
+    // Meanwhile another user's records are dropped (a clear notice for bob, an eviction).
+    c.forget("bob");
+    open.set(true);
+    assert!(matches!(refresh.as_mut().poll(&mut cx), std::task::Poll::Ready(Ok(()))));
+    let read = block_on(c.read("alice", query("timesheet"), &ts_vars(), &[])).unwrap();
+    assert_eq!(read.data["timesheet"]["registrations"]["data"][0]["duration"], 2.5, "alice's refresh was dropped");
 }
