@@ -55,6 +55,12 @@ pub fn depends(b: &Entry, a: &Entry) -> bool {
         && (b.depends_on.contains(&a.id) || b.entities.iter().any(|x| a.entities.contains(x)))
 }
 
+/// Does `b` depend on one of `entries` at the indexes `at` (the drain's entries left for
+/// another client)?
+pub fn depends_on_any(b: &Entry, entries: &[Entry], at: &[usize]) -> bool {
+    at.iter().any(|i| entries.get(*i).is_some_and(|a| depends(b, a)))
+}
+
 /// The earlier entry that holds `b` back, if any: a dead, unknown (or itself blocked) entry it
 /// depends on.
 /// An implicit (shared entity) dependency counts only if `a` died after `b` was made.

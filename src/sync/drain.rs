@@ -198,13 +198,14 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // Another context's entry for an API this client has no endpoint for (a service
             // worker opened for one API, say) is left alone for a client that has one.
             let earlier: &[Entry] = earlier;
-            let depends_elsewhere = || elsewhere.iter().any(|h| deps::depends(e, &earlier[*h]));
-            let waits = e.state.pending() && ((self.endpoint)(&e.api).is_none() || depends_elsewhere());
-            if !e.state.pending() || waits {
-                if waits {
-                    self.left_for_others.set(self.left_for_others.get() || (self.endpoint)(&e.api).is_some());
-                    elsewhere.push(i);
-                }
+            if !e.state.pending() {
+                i += 1;
+                continue;
+            }
+            let here = (self.endpoint)(&e.api).is_some();
+            if !here || deps::depends_on_any(e, earlier, &elsewhere) {
+                self.left_for_others.set(self.left_for_others.get() || here);
+                elsewhere.push(i);
                 i += 1;
                 continue;
             }
@@ -339,7 +340,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // joining a batch, it went out before it).
             due && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
                 && crate::outbox::placeholders::candidates(&e.variables).is_empty()
-                && !elsewhere.iter().any(|h| deps::depends(e, &entries[*h]))
+                && !deps::depends_on_any(e, entries, elsewhere)
         };
         batch::next_batch(entries, head, (self.batch_max)(&entries[head].api).min(cap).max(1), joins)
     }
