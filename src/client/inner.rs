@@ -212,11 +212,20 @@ impl Inner {
     /// Resolves the `settled()` waiters of entry `id` with `outcome` (its JS value made only if
     /// someone waits for it).
     pub fn resolve_waiters(&self, id: &str, outcome: &Value) {
-        let waiting = take_waiting(&self.waiters, id);
+        self.answer_waiters(Some(id), || js::to_js(outcome));
+    }
+
+    /// Hands the `settled()` waiters of entry `id` (all of them for `None`) the value `make`
+    /// gives, made only if someone waits: an outcome, or an error `settled()` rejects with.
+    pub fn answer_waiters(&self, id: Option<&str>, make: impl FnOnce() -> JsValue) {
+        let waiting: Vec<js_sys::Function> = match id {
+            Some(id) => take_waiting(&self.waiters, id),
+            None => std::mem::take(&mut *self.waiters.borrow_mut()).into_iter().map(|(_, f)| f).collect(),
+        };
         if !waiting.is_empty() {
-            let js_outcome = js::to_js(outcome);
+            let value = make();
             for f in waiting {
-                let _ = f.call1(&JsValue::NULL, &js_outcome);
+                let _ = f.call1(&JsValue::NULL, &value);
             }
         }
     }
@@ -226,14 +235,10 @@ impl Inner {
     pub fn stop_listening(&self) {
         self.closed.set(true);
         // Nothing here can settle them any more (no events, no look-ups): they reject now.
-        let waiting = std::mem::take(&mut *self.waiters.borrow_mut());
-        if !waiting.is_empty() {
+        self.answer_waiters(None, || {
             let message = "the client was closed (client.close()) while settled() waited; open a new one to wait again";
-            let closed: JsValue = super::errors::SdkError::Storage { reason: "unavailable", message: message.into() }.into();
-            for (_, f) in waiting {
-                let _ = f.call1(&JsValue::NULL, &closed);
-            }
-        }
+            super::errors::SdkError::Storage { reason: "unavailable", message: message.into() }.into()
+        });
         for timer in [&self.timer, &self.waiter_timer] {
             if let Some(id) = timer.take() {
                 crate::timers::clear_timeout(id);

@@ -113,12 +113,7 @@ impl ClientRef {
                             c.0.resolve_waiters(&id, &outcome);
                         }
                     }
-                    Ok(_) => {
-                        let gone: JsValue = SdkError::NotFound(id.clone()).into();
-                        for f in super::inner::take_waiting(&c.0.waiters, &id) {
-                            let _ = f.call1(&JsValue::NULL, &gone);
-                        }
-                    }
+                    Ok(_) => c.0.answer_waiters(Some(&id), || SdkError::NotFound(id.clone()).into()),
                     Err(_) => {}
                 }
             });
