@@ -261,11 +261,7 @@ impl ClientRef {
                 // Other contexts may hold those users' records in memory: they drop them (a
                 // write there skips records equal to its copy, and would not store an evicted
                 // one again).
-                if let Some(ch) = c.0.channel.borrow().as_ref() {
-                    for user in &evicted.users {
-                        ch.post(&json!({ "cache": { "user": user, "keys": [CLEARED] } }));
-                    }
-                }
+                evicted.users.iter().for_each(|user| c.announce_cleared(user));
                 if !evicted.stopped || crate::timers::wait(EVICT_DELAY_MS).await.is_err() || c.0.closed.get() {
                     return;
                 }
@@ -273,12 +269,18 @@ impl ClientRef {
         });
     }
 
-    /// Deletes `user`'s cache (strict) and tells every context.
-    pub(crate) async fn clear_cache(&self, user: &str) -> Result<(), SdkError> {
-        self.0.cache.clear(user).await?;
+    /// Tells the other contexts that `user`'s stored records changed under their copies (a
+    /// clear, an eviction): they drop theirs and load what is stored.
+    fn announce_cleared(&self, user: &str) {
         if let Some(ch) = self.0.channel.borrow().as_ref() {
             ch.post(&json!({ "cache": { "user": user, "keys": [CLEARED] } }));
         }
+    }
+
+    /// Deletes `user`'s cache (strict) and tells every context.
+    pub(crate) async fn clear_cache(&self, user: &str) -> Result<(), SdkError> {
+        self.0.cache.clear(user).await?;
+        self.announce_cleared(user);
         if user == self.0.options.user {
             self.forget_watched();
             self.notify_watchers();
