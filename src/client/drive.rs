@@ -168,6 +168,7 @@ impl ClientRef {
         let keyless = |api: &str| inner.options.keyless.iter().any(|a| a == api);
         let batch_max = |api: &str| inner.batch_max(api);
         let batch_refused = |head: &crate::outbox::entry::Entry, status: u16, why: &str, max: usize| inner.refuse_batches(head, status, why, max);
+        let batch_restored = |alone: &crate::outbox::entry::Entry, max: usize| inner.restore_batches(alone, max);
         let drain = Drain {
             store: &inner.store,
             transport: &inner.transport,
@@ -185,6 +186,7 @@ impl ClientRef {
             exclusive,
             batch_max: &batch_max,
             batch_refused: &batch_refused,
+            batch_restored: &batch_restored,
             left_for_others: &inner.left_for_others,
             hold: Default::default(),
         };

@@ -272,6 +272,19 @@ impl Inner {
         self.emit(ev);
     }
 
+    /// Entry `alone` was refused on its own as batches holding it were (413/422): it was too
+    /// large, not the batches, so `api`'s batches are at most `max` long again (what they were
+    /// before), with a `warning` event (`reason: "batchRestored"`).
+    pub fn restore_batches(&self, alone: &crate::outbox::entry::Entry, max: usize) {
+        crate::sync::batch::set_cap(&mut self.batch_cap.borrow_mut(), &alone.api, max);
+        let status = alone.last_error.as_ref().and_then(|e| e.get("status")).cloned().unwrap_or(Value::Null);
+        let mut ev = Event::of("warning", alone);
+        ev.reason = Some("batchRestored".into());
+        let message = format!("entry {} was refused on its own as the batches holding it were: it is too large, not the batches; sending batches of at most {max} to this endpoint again", alone.id);
+        ev.error = Some(json!({ "kind": "batch", "status": status, "message": message, "max": max }));
+        self.emit(ev);
+    }
+
     /// GraphQL endpoint of `api`, if configured.
     pub fn endpoint(&self, api: &str) -> Option<String> {
         self.options.endpoints.iter().find(|(n, _)| n == api).map(|(_, u)| u.clone())

@@ -179,7 +179,9 @@ export type OutboxEvent = {
   /** `paused`: `"auth"` or `"offline"`; `blocked`: the id it waits for; `quarantined`, `skipped`: why;
    * `warning`: `"batchRefused"` (the endpoint of `api` refused a batch led by entry `id`; its
    * entries go out again in batches of at most `error.max`, as every later one of that API for
-   * this client; `max` 1: one by one). */
+   * this client; `max` 1: one by one) or `"batchRestored"` (entry `id` alone was refused as the
+   * batches holding it were, 413/422: it is too large itself, and the API's batches are at most
+   * `error.max` long again, as before those refusals). */
   reason?: string;
   /** `retrying`, `paused`, `dead`, `blocked` (on a create with no id to give): the failure; `warning`: `{ kind: "batch", status, message, max }`. */
   error?: EntryError;

@@ -23,11 +23,16 @@ pub const MAX_MAX: usize = 100;
 /// refused: half of it, so a limit is found in a few refusals (50 → 25 → 12 → 6 for Yoga's 10).
 /// Any other refusal (400: no batches at all): 1, one request per entry.
 pub fn max_after_refusal(status: u16, n: usize) -> usize {
-    if matches!(status, 413 | 422) {
+    if too_long(status) {
         (n / 2).max(1)
     } else {
         1
     }
+}
+
+/// Whether a refusal with HTTP `status` says the batch was too long (413, 422).
+pub fn too_long(status: u16) -> bool {
+    matches!(status, 413 | 422)
 }
 
 /// The longest batch `api` may send after its endpoint's refusals, as listed in `caps` (the
@@ -41,6 +46,44 @@ pub fn lower_cap(caps: &mut Vec<(String, usize)>, api: &str, max: usize) {
     match caps.iter_mut().find(|(a, _)| a == api) {
         Some((_, m)) => *m = (*m).min(max),
         None => caps.push((api.to_string(), max)),
+    }
+}
+
+/// Sets `api`'s cap in `caps` to `max` (may raise it: `Refusals::alone_too_large`).
+pub fn set_cap(caps: &mut Vec<(String, usize)>, api: &str, max: usize) {
+    match caps.iter_mut().find(|(a, _)| a == api) {
+        Some((_, m)) => *m = max,
+        None => caps.push((api.to_string(), max)),
+    }
+}
+
+/// The batches a pass saw refused as too long (413/422), each as where it began and ended in
+/// the pass's list and its API's limit before it. Halving finds a batch-length limit; but when
+/// one entry is too large on its own (a body-size limit, a photo), every batch holding it is
+/// refused down to the entry alone, which is then refused too. Without this, the halvings
+/// stayed: one oversized entry left the client sending one request per entry for its life.
+#[derive(Default)]
+pub struct Refusals(Vec<(usize, usize, usize)>);
+
+impl Refusals {
+    /// The batch `start..end` was refused as too long; its API's limit was `limit`.
+    pub fn too_long(&mut self, start: usize, end: usize, limit: usize) {
+        self.0.push((start, end, limit));
+    }
+
+    /// `e`, at `at` in the pass's list, just went alone: when a status that refused batches as
+    /// too long (413/422) killed it, and it was in such a refused batch, it was too large itself,
+    /// not the batches: the limit before the first of them, to be restored (the batches that
+    /// held it are forgotten).
+    pub fn alone_too_large(&mut self, e: &Entry, at: usize) -> Option<usize> {
+        let status = e.last_error.as_ref().and_then(|err| err.get("status")).and_then(Value::as_u64);
+        if e.state != crate::outbox::entry::State::Dead || !status.is_some_and(|s| u16::try_from(s).is_ok_and(too_long)) {
+            return None;
+        }
+        let held = |r: &(usize, usize, usize)| r.0 <= at && at < r.1;
+        let limit = self.0.iter().find(|r| held(r))?.2;
+        self.0.retain(|r| !held(r));
+        Some(limit)
     }
 }
 

@@ -119,6 +119,9 @@ pub struct Drain<'a, S, T, C, K> {
     /// batch from now on: `batch::max_after_refusal`, 1 for none): the client keeps that API's
     /// batches that short and emits a `warning` event; the entries go out again in them.
     pub batch_refused: &'a dyn Fn(&Entry, u16, &str, usize),
+    /// Told when an entry alone was refused as batches before it were (413/422): it was too
+    /// large itself, so the API's batches go back to this length (`batch::Refusals`).
+    pub batch_restored: &'a dyn Fn(&Entry, usize),
     /// Set when an entry is left because it depends on one left for a client with that API's
     /// endpoint (`dependsOn`): the client runs a pass again when another context reports an
     /// outcome, since no timer of its own would.
@@ -134,8 +137,8 @@ pub(super) enum Batched {
     /// The pass stops.
     Stop(Stop),
     /// The endpoint refused the batch: the entries are as listed again; send them in batches
-    /// of at most this many (1: singly).
-    Refused(usize),
+    /// of at most `max` (1: singly). `too_long`: it said the batch was too long (413/422).
+    Refused { max: usize, too_long: bool },
 }
 
 /// What the checks before an entry is sent decided.
@@ -184,6 +187,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // API's batches that short, whatever `batch_max` says (the client's limit is for later
         // passes), so a refusal cannot be met again and again.
         let mut caps: Vec<(String, usize)> = vec![];
+        let mut refusals = batch::Refusals::default();
         // Live entries left for a client that has their endpoint: an entry that names one of
         // them in `dependsOn` waits for it too (found by review: it was sent first).
         let mut elsewhere: Vec<usize> = vec![];
@@ -292,12 +296,16 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 },
                 Ok(()) => {}
             }
-            let end = self.next_batch(&entries, i, &holders, &elsewhere, batch::cap(&caps, &entries[i].api));
+            let limit = self.batch_limit(&entries[i].api, &caps);
+            let end = self.next_batch(&entries, i, &holders, &elsewhere, limit);
             let sent = if end - i > 1 {
                 match self.send_batch(&mut entries[i..end], &url, token, writes).await? {
                     Batched::Done(n) => n,
                     Batched::Stop(stop) => return Ok(stop),
-                    Batched::Refused(max) => {
+                    Batched::Refused { max, too_long } => {
+                        if too_long {
+                            refusals.too_long(i, end, limit);
+                        }
                         batch::lower_cap(&mut caps, &entries[i].api, max);
                         continue;
                     }
@@ -308,6 +316,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 if let Ok(req) = request::build(&entries[i], &url, token.as_deref()) {
                     if let Some(stop) = self.attempt(&mut entries[i], req, token, writes).await? {
                         return Ok(stop);
+                    }
+                    if let Some(before) = refusals.alone_too_large(&entries[i], i) {
+                        batch::set_cap(&mut caps, &entries[i].api, before);
+                        (self.batch_restored)(&entries[i], before);
                     }
                 }
                 1
@@ -326,7 +338,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     /// Where the batch that `entries[head]` (found sendable) starts ends: the entries after it
     /// that are due now, of its API, and not held back by a dead one (`batch::next_batch`); at
     /// most `cap` long.
-    fn next_batch(&self, entries: &[Entry], head: usize, holders: &[usize], elsewhere: &[usize], cap: usize) -> usize {
+    /// The longest batch `api` may send now: `batch_max` (the client's limit), or shorter after
+    /// a refusal in this pass.
+    fn batch_limit(&self, api: &str, caps: &[(String, usize)]) -> usize {
+        (self.batch_max)(api).min(batch::cap(caps, api)).max(1)
+    }
+
+    fn next_batch(&self, entries: &[Entry], head: usize, holders: &[usize], elsewhere: &[usize], limit: usize) -> usize {
         let now = self.clock.now_ms();
         let joins = |e: &Entry| {
             let due = match e.state {
@@ -342,7 +360,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 && crate::outbox::placeholders::candidates(&e.variables).is_empty()
                 && !deps::depends_on_any(e, entries, elsewhere)
         };
-        batch::next_batch(entries, head, (self.batch_max)(&entries[head].api).min(cap).max(1), joins)
+        batch::next_batch(entries, head, limit, joins)
     }
     /// Every record: reports the quarantined, deletes expired tombstones, returns this user's
     /// live entries.

@@ -137,7 +137,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             self.flush(writes);
             writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
             sent.clone_from_slice(&listed[..n]);
-            return Ok(Batched::Refused(1));
+            return Ok(Batched::Refused { max: 1, too_long: false });
         };
         let answer = Started { f: Box::pin(self.transport.send(&req)), then: Some(|| self.flush(writes)) }.await;
         let answers = match batch::split(answer, n) {
@@ -157,7 +157,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 // claims that follow), then sent again with their keys in shorter batches.
                 writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
                 sent.clone_from_slice(&listed[..n]);
-                return Ok(Batched::Refused(max));
+                return Ok(Batched::Refused { max, too_long: batch::too_long(status) });
             }
         };
         let now = self.clock.now_ms();

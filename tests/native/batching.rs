@@ -183,11 +183,50 @@ fn an_endpoint_with_a_batch_limit_gets_batches_half_as_long_until_they_pass() {
         for id in ids(1..9) {
             assert_eq!((h.state(&id), h.get(&id).attempts), (State::Sent, 1), "refused batches do not count as attempts");
         }
+        assert!(h.restored.borrow().is_empty(), "a length limit, not one large entry");
         // Later passes of this client start at the length that passed.
         add_distinct(&h, 3);
         assert_eq!(h.drain(), Stop::Idle);
         assert_eq!(h.transport.batches()[6..], [ids(9..11), ids(11..12)]);
     }
+}
+
+#[test]
+fn an_entry_too_large_on_its_own_gives_back_the_batch_length_its_refusals_took() {
+    // A body-size limit (the reference server's axum answers 413 over 2 MB): every request
+    // holding e3 is refused. Before, the halvings stayed: one request per entry for the
+    // client's life.
+    let h = batched(8);
+    add_distinct(&h, 8);
+    let too_large = || status(413, "Failed to buffer the request body: length limit exceeded", None);
+    h.transport.push(too_large());
+    h.transport.push(too_large());
+    h.transport.push(array(vec![ok("deleteOrgTier"), ok("deleteOrgTier")]));
+    h.transport.push(too_large());
+    h.transport.push(too_large());
+    assert_eq!(h.drain(), Stop::Idle);
+    let ids = |r: std::ops::Range<u32>| r.map(|i| format!("e{i}")).collect::<Vec<_>>();
+    assert_eq!(h.transport.batches(), [ids(1..9), ids(1..5), ids(1..3), ids(3..5), ids(3..4), ids(4..9)], "after e3 alone, the rest in one batch");
+    let g = "gcdirectory".to_string();
+    assert_eq!(h.refused.borrow().clone(), [(g.clone(), 413, 4), (g.clone(), 413, 2), (g, 413, 1)]);
+    assert_eq!(h.restored.borrow().clone(), [("e3".to_string(), 8)]);
+    assert_eq!(h.state("e3"), State::Dead);
+    assert_eq!(h.get("e3").last_error.unwrap()["status"], 413);
+    for id in ids(1..9).into_iter().filter(|id| id != "e3") {
+        assert_eq!((h.state(&id), h.get(&id).attempts), (State::Sent, 1), "{id}");
+    }
+    // Later passes of this client send batches of 8 again.
+    add_distinct(&h, 9);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.batches()[6..], [ids(9..17), ids(17..18)]);
+
+    // An entry refused alone with no refused batch before it (no batching) gives nothing back.
+    let h = batched(1);
+    add_distinct(&h, 2);
+    h.transport.push(too_large());
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!((h.state("e1"), h.state("e2")), (State::Dead, State::Sent));
+    assert!(h.restored.borrow().is_empty());
 }
 
 #[test]

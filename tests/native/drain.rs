@@ -7,7 +7,7 @@ use graphql_outbox::outbox::clock::FakeClock;
 use graphql_outbox::outbox::entry::{Entry, State};
 use graphql_outbox::outbox::policy::Policy;
 use graphql_outbox::store::{MemoryStore, OutboxStore};
-use graphql_outbox::sync::{ops, AuthPause, Drain, Event, Stop};
+use graphql_outbox::sync::{batch, ops, AuthPause, Drain, Event, Stop};
 use graphql_outbox::sync::ops::Actor;
 use serde_json::{json, Value};
 use std::cell::{Cell, RefCell};
@@ -34,6 +34,10 @@ pub(crate) struct H {
     /// (api, status, max) of every batch refusal reported; the API's batches are then at most
     /// `max` long (as the client keeps them).
     pub(crate) refused: RefCell<Vec<(String, u16, usize)>>,
+    /// `batch_restored` calls: (the entry refused alone, the limit restored).
+    pub(crate) restored: RefCell<Vec<(String, usize)>>,
+    /// The client's per-API batch limits, kept as `Inner::batch_cap` is.
+    caps: RefCell<Vec<(String, usize)>>,
     pub(crate) left_for_others: Cell<bool>,
 }
 
@@ -53,6 +57,8 @@ impl H {
             keyless: RefCell::new(vec![]),
             batch_max: Cell::new(1),
             refused: RefCell::new(vec![]),
+            restored: RefCell::new(vec![]),
+            caps: RefCell::new(vec![]),
             left_for_others: Cell::new(false),
         }
     }
@@ -112,8 +118,15 @@ impl H {
             owner: "this-tab",
             exclusive: self.exclusive.get(),
             // As the client does: an API's batches no longer than its last refusal allowed.
-            batch_max: &|api: &str| self.refused.borrow().iter().filter(|(a, ..)| a == api).map(|r| r.2).fold(self.batch_max.get(), usize::min),
-            batch_refused: &|e: &Entry, status: u16, _why: &str, max: usize| self.refused.borrow_mut().push((e.api.clone(), status, max)),
+            batch_max: &|api: &str| self.batch_max.get().min(batch::cap(&self.caps.borrow(), api)),
+            batch_refused: &|e: &Entry, status: u16, _why: &str, max: usize| {
+                self.refused.borrow_mut().push((e.api.clone(), status, max));
+                batch::lower_cap(&mut self.caps.borrow_mut(), &e.api, max);
+            },
+            batch_restored: &|e: &Entry, max: usize| {
+                self.restored.borrow_mut().push((e.id.clone(), max));
+                batch::set_cap(&mut self.caps.borrow_mut(), &e.api, max);
+            },
             left_for_others: &self.left_for_others,
             hold: Default::default(),
         };

@@ -173,6 +173,34 @@ test("an endpoint with a batch limit (413, as GraphQL Yoga's) gets batches half 
   }
 });
 
+test("one entry too large for the server's body limit (413) dies alone; the batches go back to their length, and subscribers are told", { timeout: 90_000 }, async () => {
+  const tab = await freshPage(env);
+  const { context, page } = tab;
+  try {
+    // 12 edits, the fifth with a title over the reference server's 2 MB body limit (axum's
+    // default, answered 413 before the handler): each batch holding it is refused.
+    const calls = edits(12, 300);
+    calls[4][1].data.titleEn = "x".repeat(2_200_000);
+    const { ids, settled, requests } = await queueThenDrain(tab, "toolarge", calls);
+    assert.deepEqual(settled.map((s) => s.status), [...Array(4).fill("sent"), "dead", ...Array(7).fill("sent")]);
+    assert.equal(settled[4].error.status, 413);
+    // 12 refused, 6 refused, 3 sent, 3 refused, 1 sent, the large one refused alone, then the
+    // last 7 in one batch (before: one request each, for this client's life).
+    assert.equal(requests, 7);
+    const warnings = await page.evaluate(() => window.events.filter((e) => e.type === "warning"));
+    assert.deepEqual(warnings.map((w) => [w.reason, w.id, w.error.status, w.error.max]), [
+      ["batchRefused", ids[0], 413, 6], ["batchRefused", ids[0], 413, 3], ["batchRefused", ids[3], 413, 1], ["batchRestored", ids[4], 413, 50],
+    ]);
+    assert.match(warnings[3].error.message, /too large, not the batches; sending batches of at most 50/);
+    const applied = (await env.server.applied()).filter((a) => ids.includes(a.idempotencyKey));
+    assert.deepEqual(applied.map((a) => a.idempotencyKey), ids.filter((_, i) => i !== 4), "applied once each, in creation order");
+    // Later drains of this client batch again: 10 more entries, one request.
+    assert.equal((await queueThenDrain(tab, null, edits(10, 320))).requests, 1);
+  } finally {
+    await context.close();
+  }
+});
+
 test("concurrent online calls group-commit: far fewer IndexedDB transactions than calls", { timeout: 60_000 }, async () => {
   const { context, page } = await freshPage(env);
   try {
