@@ -4,6 +4,12 @@
 //! list, claim, outcome). Taken only when that is cheap to know: online, nothing waiting or
 //! being sent elsewhere, no dependency or placeholder, the token at hand, the drain lock free
 //! right now. Otherwise the call stores its entry and runs a pass, as before.
+//!
+//! Order: the direct way awaits the token and the Web Lock before it stores anything, and the
+//! calls made meanwhile (the rest of a `Promise.all`) were stored at once, in a group: before
+//! the first call, which was then sent last (found by review in round s27; e2e
+//! `batched-drain.test.mjs`: of three edits of one profile, the first one's value stayed). They
+//! now wait at a gate until the direct call's entry is stored or the direct way gives up.
 
 use super::drive::{online_hint, Job, Ran};
 use super::errors::SdkError;
@@ -12,6 +18,7 @@ use super::tokens::PassTokens;
 use crate::outbox::entry::Entry;
 use crate::store::StoreError;
 use crate::sync::{lock, First};
+use wasm_bindgen::JsValue;
 
 /// What the direct way did with a call's entry.
 pub enum Direct {
@@ -31,6 +38,11 @@ impl ClientRef {
     /// Tries the direct way for `entry` (new, not stored). `Err`: nothing was stored.
     pub async fn direct(&self, entry: &Entry) -> Result<Direct, SdkError> {
         let inner = &*self.0;
+        if let Some(gate) = self.behind_direct() {
+            // Resolved in call order, and each resumes in that order: stored in order too.
+            let _ = wasm_bindgen_futures::JsFuture::from(gate).await;
+            return Ok(Direct::NotTried(false));
+        }
         // Cheapest first: an offline call (the usual reason) costs one property read here.
         let quiet = || !inner.direct_busy.get() && inner.queued_pass.borrow().is_none() && !inner.busy.get() && !self.head_waiting();
         let simple = || entry.depends_on.is_empty() && crate::outbox::placeholders::candidates(&entry.variables).is_empty();
@@ -38,9 +50,33 @@ impl ClientRef {
             return Ok(Direct::NotTried(false));
         }
         inner.direct_busy.set(true);
+        *inner.direct_gate.borrow_mut() = Some(vec![]);
         let r = self.direct_locked(entry).await;
         inner.direct_busy.set(false);
+        // Given up before storing (the caller stores the entry next, in this same turn, so
+        // still before the calls let through now), or stored already (the gate is open).
+        self.open_direct_gate();
         r
+    }
+
+    /// A promise to wait on before storing a new entry, while a call on the direct way has
+    /// not stored its own.
+    fn behind_direct(&self) -> Option<js_sys::Promise> {
+        let mut gate = self.0.direct_gate.borrow_mut();
+        let waiting = gate.as_mut()?;
+        let mut resolve_fn = None;
+        let p = js_sys::Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
+        // The executor runs at once; without it, nothing to wait for.
+        waiting.push(resolve_fn?);
+        Some(p)
+    }
+
+    /// The direct call's entry is stored (or will not be): the calls behind it go on, in order.
+    fn open_direct_gate(&self) {
+        let waiting = self.0.direct_gate.borrow_mut().take();
+        for resolve in waiting.into_iter().flatten() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
     }
 
     async fn direct_locked(&self, entry: &Entry) -> Result<Direct, SdkError> {
@@ -56,7 +92,8 @@ impl ClientRef {
             if this.0.closed.get() {
                 return Ok(Ran::First(First::NotTried));
             }
-            this.run_job(Job::First(&mut e), exclusive, &tokens).await
+            let stored = || this.open_direct_gate();
+            this.run_job(Job::First(&mut e, &stored), exclusive, &tokens).await
         })
         .await;
         Ok(match ran {

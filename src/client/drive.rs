@@ -51,7 +51,8 @@ impl Trigger {
 /// new entry (`Drain::first`, see `direct.rs`).
 pub(super) enum Job<'e> {
     Pass((bool, bool)),
-    First(&'e mut crate::outbox::entry::Entry),
+    /// A new entry for the direct way, and what to call once it is stored.
+    First(&'e mut crate::outbox::entry::Entry, &'e dyn Fn()),
 }
 
 /// What the job came to.
@@ -161,7 +162,7 @@ impl ClientRef {
         let inner = &*self.0;
         let (full, network_back) = match &job {
             Job::Pass(flags) => *flags,
-            Job::First(_) => (false, false),
+            Job::First(..) => (false, false),
         };
         let endpoint = |api: &str| inner.endpoint(api);
         let emit = |e: Event| inner.emit(e);
@@ -195,7 +196,7 @@ impl ClientRef {
         }
         Ok(match job {
             Job::Pass(_) => Ran::Pass(drain.run().await?),
-            Job::First(e) => Ran::First(drain.first(e).await?),
+            Job::First(e, stored) => Ran::First(drain.first(e, stored).await?),
         })
     }
 

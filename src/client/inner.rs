@@ -83,6 +83,9 @@ pub struct Inner {
     /// A call is on the direct way (`direct.rs`): calls made meanwhile go the ordinary way at
     /// once, so that those made together are still stored in one transaction.
     pub direct_busy: Cell<bool>,
+    /// While a call on the direct way has not stored its entry: the calls made since, waiting
+    /// to store theirs after it (`direct.rs`); `None` otherwise.
+    pub direct_gate: RefCell<Option<Vec<js_sys::Function>>>,
 }
 
 /// The final outcome an event carries, if it is one: the shape `settled(id)` resolves with.

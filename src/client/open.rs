@@ -97,6 +97,7 @@ impl Client {
             left_for_others: Cell::new(false),
             awaiting: RefCell::default(),
             direct_busy: Cell::new(false),
+            direct_gate: RefCell::new(None),
         }));
         // First: it takes the records requested above and decodes them when IndexedDB
         // answers, while the rest of the open and the app's first query call run.

@@ -29,7 +29,8 @@ pub enum First {
 impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K> {
     /// Stores new entry `e` (not stored yet) and, if it is first in line, sends it. Holding the
     /// drain lock (the caller's), like a pass. `Err`: nothing was stored.
-    pub async fn first(&self, e: &mut Entry) -> Result<First, StoreError> {
+    /// `stored` is called once `e` is on disk (before it is sent).
+    pub async fn first(&self, e: &mut Entry, stored: &dyn Fn()) -> Result<First, StoreError> {
         // The checks `ready` makes, before anything is stored.
         if !self.tokens.has(&e.api) {
             return Ok(First::NotTried);
@@ -45,6 +46,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let mut claimed = e.clone();
         self.claimed(&mut claimed, self.clock.now_ms());
         let first = self.store.insert_first(e, &claimed).await?;
+        stored();
         (self.emit)(Event::of("queued", e));
         if !first {
             return Ok(First::Queued);

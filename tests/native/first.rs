@@ -17,7 +17,7 @@ fn fresh(h: &H, id: &str, tier: u32) -> Entry {
 }
 
 fn first(h: &H, e: &mut Entry) -> Result<First, StoreError> {
-    h.with_drain("u", &|api: &str| Some(format!("http://server/graphql/{api}")), |d| block_on(d.first(e)))
+    h.with_drain("u", &|api: &str| Some(format!("http://server/graphql/{api}")), |d| block_on(d.first(e, &|| {})))
 }
 
 #[test]
@@ -89,7 +89,7 @@ fn what_cannot_be_sent_now_is_not_stored() {
     assert!(matches!(first(&h, &mut e), Ok(First::NotTried)));
     // No endpoint.
     h.tokens.set("new");
-    let none = h.with_drain("u", &|_: &str| None, |d| block_on(d.first(&mut e)));
+    let none = h.with_drain("u", &|_: &str| None, |d| block_on(d.first(&mut e, &|| {})));
     assert!(matches!(none, Ok(First::NotTried)));
     assert!(block_on(h.store.get("c6")).unwrap().is_none());
     // A new token lifts the pause.

@@ -256,3 +256,29 @@ test("concurrent online calls group-commit: far fewer IndexedDB transactions tha
     await context.close();
   }
 });
+
+test("online calls made together are stored and applied in the order they were made, the first one too", { timeout: 60_000 }, async () => {
+  const { context, page } = await freshPage(env);
+  try {
+    await page.evaluate(() => openClient({ database: "callorder" }));
+    // Warm: the first pass that meets an API reads its token.
+    assert.equal((await page.evaluate((c) => callAll(c), edits(1, 340)))[0].status, "sent");
+    // Three edits of one profile in one turn: the last one made must be the value that stays.
+    // The first takes the direct way (the token callback and the Web Lock are awaited before
+    // it is stored); before round s27 the two made meanwhile were stored first, in a group,
+    // and it was stored and applied after them.
+    const titles = ["first", "second", "third"];
+    const rs = await page.evaluate(async ([gcId, titles]) => {
+      const calls = titles.map((t) => window.client.gcdirectory.modifyProfile({ gcId, data: { titleEn: t } }));
+      return (await Promise.all(calls)).map((r) => ({ status: r.status, id: r.id }));
+    }, [profileId(341), titles]);
+    assert.deepEqual(rs.map((r) => r.status), ["sent", "sent", "sent"]);
+    const listed = await page.evaluate(async () => (await window.client.outbox.list()).map((e) => e.id));
+    const applied = (await env.server.applied()).filter((a) => rs.some((r) => r.id === a.idempotencyKey));
+    assert.deepEqual(applied.map((a) => a.idempotencyKey), rs.map((r) => r.id), `applied in call order (list: ${JSON.stringify(listed)})`);
+    const now = await env.server.graphql("gcdirectory", "gc-admin-token", "query($g: ID!) { profile(gcId: $g) { titleEn } }", { g: profileId(341) });
+    assert.equal(now.data.profile.titleEn, "third", "the last call's value stays");
+  } finally {
+    await context.close();
+  }
+});
