@@ -95,6 +95,11 @@ impl ClientRef {
         // Read now, synchronously: `outbox.after(ids, fn)` sets it only while `fn` runs.
         let mut depends_on = self.0.pending_depends.borrow().clone().unwrap_or_default();
         let declared = declared_dependencies(options);
+        // Read now as well: an app may change or reuse the object once the call returns (a
+        // loop filling one `row` object per day). Read in the task, a microtask later, every
+        // call got the last values: one mutation lost, another applied twice under two keys
+        // (found by review in round s27).
+        let called_with = js::to_json(&args);
         future_to_promise(async move {
             match declared {
                 Ok(ids) => depends_on.extend(ids),
@@ -103,11 +108,12 @@ impl ClientRef {
                     return Err(SdkError::Validation { operation, invalid }.into());
                 }
             }
-            this.run(api, index, args, depends_on).await
+            this.run(api, index, called_with, depends_on).await
         })
     }
 
-    async fn run(&self, api: &'static Api, index: usize, args: JsValue, mut depends_on: Vec<String>) -> Result<JsValue, JsValue> {
+    /// `called_with`: the call's arguments as JSON, or why they cannot be.
+    async fn run(&self, api: &'static Api, index: usize, called_with: Result<Value, String>, mut depends_on: Vec<String>) -> Result<JsValue, JsValue> {
         let Some(op) = api.operations.get(index) else {
             return Err(SdkError::Config(format!("the {} API has no mutation #{index}", api.name)).into());
         };
@@ -115,7 +121,7 @@ impl ClientRef {
             operation: op.name.to_string(),
             invalid: validate::Invalid { path: path.into(), reason },
         };
-        let called_with = js::to_json(&args).map_err(|r| invalid("(arguments)", r))?;
+        let called_with = called_with.map_err(|r| invalid("(arguments)", r))?;
         let variables = validate::variables(api, op, called_with)
             .map_err(|invalid| SdkError::Validation { operation: op.name.to_string(), invalid })?;
         if self.0.endpoint(api.name).is_none() {

@@ -130,9 +130,9 @@ impl WorksomeApi {
         }))
     }
 
-    async fn upload(&self, file: web_sys::Blob, options: JsValue) -> Result<JsValue, JsValue> {
+    async fn upload(&self, file: web_sys::Blob, options: Result<Value, String>) -> Result<JsValue, JsValue> {
         let blob = BlobInfo::read(&file).ok_or_else(|| invalid("file", &format!("expected a Blob or File, got {}", js::describe(&file))))?;
-        let opts = js::to_json(&options).map_err(|r| JsValue::from(invalid("options", &r)))?;
+        let opts = options.map_err(|r| JsValue::from(invalid("options", &r)))?;
         if !opts.is_object() {
             return Err(invalid("options", "expected an object with owner (and name, mimeType)").into());
         }
@@ -175,6 +175,8 @@ impl WorksomeApi {
         #[wasm_bindgen(unchecked_param_type = "WorksomeUploadOptions")] options: JsValue,
     ) -> js_sys::Promise {
         let this = WorksomeApi { client: self.client.clone() };
+        // The options as they are now (the app may reuse the object once this returns).
+        let options = js::to_json(&options);
         future_to_promise(async move { this.upload(file, options).await })
     }
 }
