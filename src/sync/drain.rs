@@ -356,7 +356,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // pass resolves a head's), never joins one.
             // Nor one whose `dependsOn` names an entry left for another client (found by review:
             // joining a batch, it went out before it).
-            due && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
+            // Nor a keyless, non-idempotent entry left `sending` by an attempt whose outcome was
+            // never written: as a head it is parked `unknown` (the pass's check above), but
+            // joining a batch it went out again, applied twice (found by review in round s27).
+            let leftover = e.state == State::Sending && (self.keyless)(&e.api) && !naturally_idempotent(e);
+            due && !leftover && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
                 && crate::outbox::placeholders::candidates(&e.variables).is_empty()
                 && !deps::depends_on_any(e, entries, elsewhere)
         };

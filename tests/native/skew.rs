@@ -218,3 +218,54 @@ fn quota_reached_at_the_outcome_write_loses_nothing_and_resends_with_the_same_ke
     assert_eq!(h.transport.keys(), [e.id.clone(), e.id.clone()]);
     assert_eq!(h.state(&e.id), State::Sent);
 }
+
+fn create_tier_vars() -> Value {
+    json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } })
+}
+
+#[test]
+fn without_server_idempotency_a_leftover_create_behind_an_idempotent_head_is_parked_not_batched_again() {
+    // A keyless batch [modify (idempotent by nature), create] was in flight when its context
+    // stopped: both stored `sending` with a claim. The modify may go again; the create must wait
+    // in `unknown`. It used to join the modify's batch and be applied twice (found by review).
+    for exclusive in [true, false] {
+        let h = H::new();
+        h.batch_max.set(20);
+        h.exclusive.set(exclusive);
+        h.keyless.borrow_mut().push("gcdirectory".into());
+        let update = h.add_for("u", "modifyOrgTier", json!({ "id": "2", "data": { "nameEn": "B" } }), &[]);
+        let create = h.add_for("u", "createOrgTier", create_tier_vars(), &[]);
+        for e in [&update, &create] {
+            let mut stored = h.get(&e.id);
+            stored.state = State::Sending;
+            stored.attempts = 1;
+            stored.claim = Some(Claim { owner: "closed-tab".into(), until: h.clock.now.get() + 1_000.0 });
+            block_on(h.store.update(&stored)).unwrap();
+        }
+        if !exclusive {
+            h.clock.advance(1_001.0);
+        }
+        h.drain();
+        assert_eq!(h.state(&create.id), State::Unknown, "exclusive {exclusive}: {:?}", h.transport.batches());
+        assert_eq!(h.transport.batches(), [vec![update.id.clone()]], "exclusive {exclusive}: the modify alone");
+    }
+}
+
+#[test]
+fn without_server_idempotency_a_batch_whose_outcomes_the_disk_refused_is_not_sent_again() {
+    let h = H::new();
+    h.batch_max.set(20);
+    h.keyless.borrow_mut().push("gcdirectory".into());
+    let update = h.add_for("u", "modifyOrgTier", json!({ "id": "2", "data": { "nameEn": "B" } }), &[]);
+    let create = h.add_for("u", "createOrgTier", create_tier_vars(), &[]);
+    let stored = block_on(h.store.list()).unwrap().bytes;
+    h.store.limit_bytes.set(Some(stored + 2_000));
+    let answers = json!([{ "data": { "modifyOrgTier": { "id": "2" } } }, { "data": { "createOrgTier": { "id": "9", "pad": "x".repeat(10_000) } } }]);
+    h.transport.push(status(200, &answers.to_string(), None));
+    assert!(h.try_drain().is_err());
+    h.store.limit_bytes.set(None);
+    h.drain();
+    assert_eq!(h.transport.keys().iter().filter(|k| **k == create.id).count(), 1, "the create sent once: {:?}", h.transport.batches());
+    assert_eq!(h.state(&create.id), State::Unknown);
+    let _ = update;
+}
