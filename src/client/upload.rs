@@ -14,13 +14,6 @@ use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-#[wasm_bindgen]
-extern "C" {
-    // The global `fetch` (window, worker or service worker), as in the transport.
-    #[wasm_bindgen(js_name = fetch)]
-    fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
-}
-
 #[wasm_bindgen(typescript_custom_section)]
 const TS_UPLOAD: &'static str = r#"
 /** Options of `client.worksome.uploadFile`. */
@@ -113,7 +106,8 @@ impl WorksomeApi {
         headers.set("content-type", mime).map_err(network)?;
         init.set_headers(&headers);
         let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(network)?;
-        let response: web_sys::Response = JsFuture::from(global_fetch(&request)).await.map_err(network)?.unchecked_into();
+        // The transport's `fetch`: a throw or a non-`Response` answer is an error, not a trap.
+        let response = crate::transport::fetch::fetch(&request).await.map_err(network)?;
         let status = response.status();
         if (200..300).contains(&status) {
             return Ok(());

@@ -3,7 +3,44 @@
 //! a stalled connection cannot hold the drain lock for ever.
 
 use super::{HttpRequest, HttpResponse, NetworkError, Transport};
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `fetch` (window, worker, service worker), `catch`. Not gloo-net's `send()`:
+    /// its import of `fetch` is not `catch`, so a `fetch` that throws unwinds through the
+    /// drain (its Web Lock is never released: every later call of the user hangs), and it
+    /// panics when `fetch` resolves to anything but a `Response` (a test's mock, a wrapper's
+    /// plain object): with `panic = "abort"` a trap that kills the module (found by review in
+    /// round s27; e2e `hostile-fetch.test.mjs`). gloo-net still builds the request and reads
+    /// the answer.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn global_fetch(request: &web_sys::Request) -> Result<JsValue, JsValue>;
+}
+
+/// `fetch(request)`, answered by a real `Response` or an error (what it threw or rejected
+/// with, or what it resolved to instead).
+pub async fn fetch(request: &web_sys::Request) -> Result<web_sys::Response, JsValue> {
+    let answer = global_fetch(request)?;
+    // `Promise.resolve`: a `fetch` that returns a plain value is waited on like a promise.
+    let resolved = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&answer)).await?;
+    resolved.dyn_into::<web_sys::Response>().map_err(|other| {
+        let kind = other.js_typeof().as_string().unwrap_or_default();
+        js_sys::TypeError::new(&format!("fetch resolved to a value of type {kind}, not a Response")).into()
+    })
+}
+
+/// Why `fetch` failed, from what it threw or rejected with (an `Error`, a `DOMException`, or
+/// anything an app's `fetch` throws).
+fn describe_js(e: &JsValue, timeout_ms: u32) -> NetworkError {
+    let field = |k: &str| js_sys::Reflect::get(e, &k.into()).ok().and_then(|v| v.as_string());
+    match field("name").as_deref() {
+        // `AbortSignal.timeout` aborts with a DOMException named TimeoutError.
+        Some("TimeoutError" | "AbortError") => NetworkError(format!("no answer within {timeout_ms} ms (requestTimeoutMs)")),
+        _ => NetworkError(field("message").unwrap_or_else(|| format!("fetch failed with a value of type {}", e.js_typeof().as_string().unwrap_or_default()))),
+    }
+}
 
 /// The browser's `fetch`, through gloo-net, with a per-request timeout.
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +83,7 @@ impl Transport for FetchTransport {
             builder = builder.header(k, v);
         }
         let req = builder.body(request.body.as_str()).map_err(|e| describe(e, t))?;
-        let resp = req.send().await.map_err(|e| describe(e, t))?;
+        let resp = Response::from(fetch(&req.into()).await.map_err(|e| describe_js(&e, t))?);
         let retry_after = resp.headers().get("retry-after");
         // A body that breaks off mid-read (or times out) is a network failure: the answer was
         // not received. Read as text: `classify` parses it once.

@@ -2,7 +2,7 @@
 //! and runs in the browser against `fetch`.
 
 #[cfg(target_arch = "wasm32")]
-mod fetch;
+pub mod fetch;
 
 #[cfg(target_arch = "wasm32")]
 pub use fetch::FetchTransport;
