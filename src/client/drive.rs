@@ -168,8 +168,8 @@ impl ClientRef {
         let emit = |e: Event| inner.emit(e);
         let keyless = |api: &str| inner.options.keyless.iter().any(|a| a == api);
         let batch_max = |api: &str| inner.batch_max(api);
-        let batch_refused = |head: &crate::outbox::entry::Entry, status: u16, why: &str, max: usize| inner.refuse_batches(head, status, why, max);
-        let batch_restored = |alone: &crate::outbox::entry::Entry, max: usize| inner.restore_batches(alone, max);
+        let batch_refused = |batch: &[crate::outbox::entry::Entry], status: u16, why: &str, max: usize| inner.refuse_batches(batch, status, why, max);
+        let batch_restored = |alone: &crate::outbox::entry::Entry| inner.restore_batches(alone);
         let drain = Drain {
             store: &inner.store,
             transport: &inner.transport,

@@ -71,9 +71,9 @@ pub struct Inner {
     pub notify_again: Cell<bool>,
     /// This `Inner`, for the tasks an event starts (the cache write of a sent entry).
     pub me: std::rc::Weak<Inner>,
-    /// APIs whose endpoint refused a batch, with the most entries per batch it is sent from
+    /// The batches endpoints refused, which set the most entries per batch an API is sent from
     /// then on (1: one request per entry; this client's lifetime, a new client tries again).
-    pub batch_cap: RefCell<Vec<(String, usize)>>,
+    pub refusals: RefCell<crate::sync::batch::Refusals>,
     /// Calls waiting for their entry's drain: entry id -> the last event about it (its state,
     /// error and data), so a call answers from memory instead of reading its entry back.
     pub awaiting: RefCell<std::collections::BTreeMap<String, Option<Value>>>,
@@ -259,15 +259,16 @@ impl Inner {
     /// Most entries per request for `api` now: `batch.max`, or less once its endpoint refused a
     /// batch.
     pub fn batch_max(&self, api: &str) -> usize {
-        self.options.batch_max(api).min(crate::sync::batch::cap(&self.batch_cap.borrow(), api))
+        self.options.batch_max(api).min(self.refusals.borrow().cap(api))
     }
 
     /// `api`'s endpoint refused a batch (HTTP `status`, `why`): its batches at most `max` long
     /// from now on (1: batching off), and a `warning` event (`reason: "batchRefused"`,
     /// `error: { kind: "batch", status, message, max }`, with the id of the entry that led the
     /// batch).
-    pub fn refuse_batches(&self, head: &crate::outbox::entry::Entry, status: u16, why: &str, max: usize) {
-        crate::sync::batch::lower_cap(&mut self.batch_cap.borrow_mut(), &head.api, max);
+    pub fn refuse_batches(&self, batch: &[crate::outbox::entry::Entry], status: u16, why: &str, max: usize) {
+        let Some(head) = batch.first() else { return };
+        self.refusals.borrow_mut().refused(&head.api, status, batch, max);
         let then = if max == 1 { "sending one request per entry to this endpoint from now on".to_string() } else { format!("sending batches of at most {max} to this endpoint from now on") };
         let mut ev = Event::of("warning", head);
         ev.reason = Some("batchRefused".into());
@@ -275,17 +276,20 @@ impl Inner {
         self.emit(ev);
     }
 
-    /// Entry `alone` was refused on its own as batches holding it were (413/422): it was too
-    /// large, not the batches, so `api`'s batches are at most `max` long again (what they were
-    /// before), with a `warning` event (`reason: "batchRestored"`).
-    pub fn restore_batches(&self, alone: &crate::outbox::entry::Entry, max: usize) {
-        crate::sync::batch::set_cap(&mut self.batch_cap.borrow_mut(), &alone.api, max);
+    /// Entry `alone` was sent alone and died: when refused batches held it and its own refusal
+    /// said "too long" too (413/422), it was too large, not the batches. Those refusals are
+    /// forgotten, the API's batches are as long as the others allow again (`Some` of that), and
+    /// a `warning` event (`reason: "batchRestored"`) says so.
+    pub fn restore_batches(&self, alone: &crate::outbox::entry::Entry) -> Option<usize> {
+        self.refusals.borrow_mut().alone_refused(alone)?;
+        let max = self.batch_max(&alone.api);
         let status = alone.last_error.as_ref().and_then(|e| e.get("status")).cloned().unwrap_or(Value::Null);
         let mut ev = Event::of("warning", alone);
         ev.reason = Some("batchRestored".into());
         let message = format!("entry {} was refused on its own as the batches holding it were: it is too large, not the batches; sending batches of at most {max} to this endpoint again", alone.id);
         ev.error = Some(json!({ "kind": "batch", "status": status, "message": message, "max": max }));
         self.emit(ev);
+        Some(max)
     }
 
     /// GraphQL endpoint of `api`, if configured.

@@ -93,7 +93,7 @@ impl Client {
             notify_scheduled: Cell::new(false),
             notify_again: Cell::new(false),
             me: me.clone(),
-            batch_cap: RefCell::new(vec![]),
+            refusals: RefCell::new(Default::default()),
             left_for_others: Cell::new(false),
             awaiting: RefCell::default(),
             direct_busy: Cell::new(false),

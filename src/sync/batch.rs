@@ -49,7 +49,7 @@ pub fn lower_cap(caps: &mut Vec<(String, usize)>, api: &str, max: usize) {
     }
 }
 
-/// Sets `api`'s cap in `caps` to `max` (may raise it: `Refusals::alone_too_large`).
+/// Sets `api`'s cap in `caps` to `max` (may raise it: after `Refusals::alone_refused`).
 pub fn set_cap(caps: &mut Vec<(String, usize)>, api: &str, max: usize) {
     match caps.iter_mut().find(|(a, _)| a == api) {
         Some((_, m)) => *m = max,
@@ -57,33 +57,45 @@ pub fn set_cap(caps: &mut Vec<(String, usize)>, api: &str, max: usize) {
     }
 }
 
-/// The batches a pass saw refused as too long (413/422), each as where it began and ended in
-/// the pass's list and its API's limit before it. Halving finds a batch-length limit; but when
-/// one entry is too large on its own (a body-size limit, a photo), every batch holding it is
-/// refused down to the entry alone, which is then refused too. Without this, the halvings
-/// stayed: one oversized entry left the client sending one request per entry for its life.
+/// The batches a client's endpoints refused: each refusal's API, the entries a "too long" one
+/// (413/422) held, and the longest batch it left. An API's limit is the least of them.
+/// Halving finds a batch-length limit; but one entry too large on its own (a body-size limit, a
+/// photo) is refused in every batch holding it, down to itself alone, and then refused too:
+/// those refusals said nothing about batches, and are forgotten. Before, the halvings stayed:
+/// one request per entry for the client's life. Kept by the client, not the pass (a pass that
+/// stops between the refusals and the entry's own, offline say, would forget them), and by
+/// entry, so a length limit other batches taught stays (found by review in round s27).
 #[derive(Default)]
-pub struct Refusals(Vec<(usize, usize, usize)>);
+pub struct Refusals(Vec<(String, Vec<String>, usize)>);
+
+/// Most refusals kept with the entries they held; later ones are kept for good (a refusal at
+/// least halves an API's batches, so a client meets few).
+const HELD_MAX: usize = 64;
 
 impl Refusals {
-    /// The batch `start..end` was refused as too long; its API's limit was `limit`.
-    pub fn too_long(&mut self, start: usize, end: usize, limit: usize) {
-        self.0.push((start, end, limit));
+    /// `api`'s endpoint refused a batch of `held` (entry ids) with HTTP `status`: its batches
+    /// at most `max` long from now on.
+    pub fn refused(&mut self, api: &str, status: u16, held: &[Entry], max: usize) {
+        let ids = if too_long(status) && self.0.len() < HELD_MAX { held.iter().map(|e| e.id.clone()).collect() } else { vec![] };
+        self.0.push((api.to_string(), ids, max));
     }
 
-    /// `e`, at `at` in the pass's list, just went alone: when a status that refused batches as
-    /// too long (413/422) killed it, and it was in such a refused batch, it was too large itself,
-    /// not the batches: the limit before the first of them, to be restored (the batches that
-    /// held it are forgotten).
-    pub fn alone_too_large(&mut self, e: &Entry, at: usize) -> Option<usize> {
+    /// The longest batch `api` may send (no refusal: no limit).
+    pub fn cap(&self, api: &str) -> usize {
+        self.0.iter().filter(|(a, ..)| a == api).map(|(.., m)| *m).min().unwrap_or(usize::MAX)
+    }
+
+    /// `e` was just sent alone: when a status that refuses batches as too long (413/422) killed
+    /// it and refused batches held it, it was too large itself, not those batches. They are
+    /// forgotten; `Some` of its API's limit without them.
+    pub fn alone_refused(&mut self, e: &Entry) -> Option<usize> {
         let status = e.last_error.as_ref().and_then(|err| err.get("status")).and_then(Value::as_u64);
         if e.state != crate::outbox::entry::State::Dead || !status.is_some_and(|s| u16::try_from(s).is_ok_and(too_long)) {
             return None;
         }
-        let held = |r: &(usize, usize, usize)| r.0 <= at && at < r.1;
-        let limit = self.0.iter().find(|r| held(r))?.2;
-        self.0.retain(|r| !held(r));
-        Some(limit)
+        let before = self.0.len();
+        self.0.retain(|(a, held, _)| *a != e.api || !held.contains(&e.id));
+        (self.0.len() < before).then(|| self.cap(&e.api))
     }
 }
 

@@ -118,10 +118,12 @@ pub struct Drain<'a, S, T, C, K> {
     /// Told when an API's endpoint refused a batch (HTTP status, why, the most entries per
     /// batch from now on: `batch::max_after_refusal`, 1 for none): the client keeps that API's
     /// batches that short and emits a `warning` event; the entries go out again in them.
-    pub batch_refused: &'a dyn Fn(&Entry, u16, &str, usize),
-    /// Told when an entry alone was refused as batches before it were (413/422): it was too
-    /// large itself, so the API's batches go back to this length (`batch::Refusals`).
-    pub batch_restored: &'a dyn Fn(&Entry, usize),
+    /// Given the refused batch (its first entry leads it).
+    pub batch_refused: &'a dyn Fn(&[Entry], u16, &str, usize),
+    /// Told of an entry sent alone and refused as too long (413/422): when refused batches held
+    /// it, it was too large itself; `Some` of its API's batch limit without those refusals
+    /// (`batch::Refusals`, kept by the client).
+    pub batch_restored: &'a dyn Fn(&Entry) -> Option<usize>,
     /// Set when an entry is left because it depends on one left for a client with that API's
     /// endpoint (`dependsOn`): the client runs a pass again when another context reports an
     /// outcome, since no timer of its own would.
@@ -137,8 +139,8 @@ pub(super) enum Batched {
     /// The pass stops.
     Stop(Stop),
     /// The endpoint refused the batch: the entries are as listed again; send them in batches
-    /// of at most `max` (1: singly). `too_long`: it said the batch was too long (413/422).
-    Refused { max: usize, too_long: bool },
+    /// of at most this many (1: singly).
+    Refused(usize),
 }
 
 /// What the checks before an entry is sent decided.
@@ -187,7 +189,6 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // API's batches that short, whatever `batch_max` says (the client's limit is for later
         // passes), so a refusal cannot be met again and again.
         let mut caps: Vec<(String, usize)> = vec![];
-        let mut refusals = batch::Refusals::default();
         // Live entries left for a client that has their endpoint: an entry that names one of
         // them in `dependsOn` waits for it too (found by review: it was sent first).
         let mut elsewhere: Vec<usize> = vec![];
@@ -296,16 +297,12 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 },
                 Ok(()) => {}
             }
-            let limit = self.batch_limit(&entries[i].api, &caps);
-            let end = self.next_batch(&entries, i, &holders, &elsewhere, limit);
+            let end = self.next_batch(&entries, i, &holders, &elsewhere, self.batch_limit(&entries[i].api, &caps));
             let sent = if end - i > 1 {
                 match self.send_batch(&mut entries[i..end], &url, token, writes).await? {
                     Batched::Done(n) => n,
                     Batched::Stop(stop) => return Ok(stop),
-                    Batched::Refused { max, too_long } => {
-                        if too_long {
-                            refusals.too_long(i, end, limit);
-                        }
+                    Batched::Refused(max) => {
                         batch::lower_cap(&mut caps, &entries[i].api, max);
                         continue;
                     }
@@ -317,9 +314,10 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                     if let Some(stop) = self.attempt(&mut entries[i], req, token, writes).await? {
                         return Ok(stop);
                     }
-                    if let Some(before) = refusals.alone_too_large(&entries[i], i) {
-                        batch::set_cap(&mut caps, &entries[i].api, before);
-                        (self.batch_restored)(&entries[i], before);
+                    if entries[i].state == State::Dead {
+                        if let Some(max) = (self.batch_restored)(&entries[i]) {
+                            batch::set_cap(&mut caps, &entries[i].api, max);
+                        }
                     }
                 }
                 1

@@ -137,7 +137,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             self.flush(writes);
             writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
             sent.clone_from_slice(&listed[..n]);
-            return Ok(Batched::Refused { max: 1, too_long: false });
+            return Ok(Batched::Refused(1));
         };
         let answer = Started { f: Box::pin(self.transport.send(&req)), then: Some(|| self.flush(writes)) }.await;
         let answers = match batch::split(answer, n) {
@@ -147,17 +147,17 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // Its later attempts go singly: batched, the same answer came back on every pass
             // (found by review: idempotent entries retried forever, the others parked).
             batch::Split::NotBatch { status, message, applied_maybe: true } if (self.keyless)(&sent[0].api) => {
-                (self.batch_refused)(&listed[0], status, &message, 1);
+                (self.batch_refused)(&listed[..n], status, &message, 1);
                 vec![Err(crate::transport::NetworkError(message)); n]
             }
             batch::Split::NotBatch { status, message, .. } => {
                 let max = batch::max_after_refusal(status, n);
-                (self.batch_refused)(&listed[0], status, &message, max);
+                (self.batch_refused)(&listed[..n], status, &message, max);
                 // Back as listed (the claims and attempts undone; written in order, before the
                 // claims that follow), then sent again with their keys in shorter batches.
                 writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
                 sent.clone_from_slice(&listed[..n]);
-                return Ok(Batched::Refused { max, too_long: batch::too_long(status) });
+                return Ok(Batched::Refused(max));
             }
         };
         let now = self.clock.now_ms();

@@ -230,6 +230,48 @@ fn an_entry_too_large_on_its_own_gives_back_the_batch_length_its_refusals_took()
 }
 
 #[test]
+fn the_length_is_given_back_when_the_large_entry_is_refused_alone_in_a_later_pass() {
+    // The pass that halved the batches stops (no answer) before e3 goes alone; the next one
+    // still gives the length back (found by review: the refusals were the pass's own).
+    let h = batched(4);
+    add_distinct(&h, 6);
+    let too_large = || status(413, "length limit exceeded", None);
+    h.transport.push(too_large());
+    h.transport.push(array(vec![ok("deleteOrgTier"), ok("deleteOrgTier")]));
+    h.transport.push(too_large());
+    h.transport.push(offline());
+    assert!(matches!(h.drain(), Stop::Offline(_)));
+    h.network_back.set(true);
+    h.transport.push(too_large());
+    assert_eq!(h.drain(), Stop::Idle);
+    let ids = |r: std::ops::Range<u32>| r.map(|i| format!("e{i}")).collect::<Vec<_>>();
+    assert_eq!(h.transport.batches(), [ids(1..5), ids(1..3), ids(3..5), ids(3..4), ids(3..4), ids(4..7)]);
+    assert_eq!(h.restored.borrow().clone(), [("e3".to_string(), 4)]);
+    assert_eq!(h.state("e3"), State::Dead);
+}
+
+#[test]
+fn a_length_limit_other_batches_taught_stays_when_a_large_entry_gives_its_refusals_back() {
+    // The endpoint takes 2 per batch (413 above), and e5 is too large on its own: e5's
+    // refusals are forgotten, not the one of e1..e4 (found by review: the length went back to
+    // 8, and the 3 after e5 were refused and halved down to 1 for the client's life).
+    let h = batched(8);
+    add_distinct(&h, 8);
+    let too_large = || status(413, "too large", None);
+    let ok2 = || array(vec![ok("deleteOrgTier"), ok("deleteOrgTier")]);
+    for a in [too_large(), too_large(), ok2(), ok2(), too_large(), too_large()] {
+        h.transport.push(a);
+    }
+    assert_eq!(h.drain(), Stop::Idle);
+    let ids = |r: std::ops::Range<u32>| r.map(|i| format!("e{i}")).collect::<Vec<_>>();
+    assert_eq!(h.transport.batches(), [ids(1..9), ids(1..5), ids(1..3), ids(3..5), ids(5..7), ids(5..6), ids(6..8), ids(8..9)]);
+    assert_eq!(h.restored.borrow().clone(), [("e5".to_string(), 2)]);
+    add_distinct(&h, 4);
+    assert_eq!(h.drain(), Stop::Idle);
+    assert_eq!(h.transport.batches()[8..], [ids(9..11), ids(11..13)], "later passes: batches of 2");
+}
+
+#[test]
 fn a_refusal_shortens_only_its_own_apis_batches_in_that_pass() {
     let h = batched(20);
     add_distinct(&h, 3);

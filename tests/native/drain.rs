@@ -36,8 +36,8 @@ pub(crate) struct H {
     pub(crate) refused: RefCell<Vec<(String, u16, usize)>>,
     /// `batch_restored` calls: (the entry refused alone, the limit restored).
     pub(crate) restored: RefCell<Vec<(String, usize)>>,
-    /// The client's per-API batch limits, kept as `Inner::batch_cap` is.
-    caps: RefCell<Vec<(String, usize)>>,
+    /// The client's refused batches, kept as `Inner::refusals` is.
+    refusals: RefCell<batch::Refusals>,
     pub(crate) left_for_others: Cell<bool>,
 }
 
@@ -58,7 +58,7 @@ impl H {
             batch_max: Cell::new(1),
             refused: RefCell::new(vec![]),
             restored: RefCell::new(vec![]),
-            caps: RefCell::new(vec![]),
+            refusals: RefCell::new(Default::default()),
             left_for_others: Cell::new(false),
         }
     }
@@ -118,14 +118,16 @@ impl H {
             owner: "this-tab",
             exclusive: self.exclusive.get(),
             // As the client does: an API's batches no longer than its last refusal allowed.
-            batch_max: &|api: &str| self.batch_max.get().min(batch::cap(&self.caps.borrow(), api)),
-            batch_refused: &|e: &Entry, status: u16, _why: &str, max: usize| {
-                self.refused.borrow_mut().push((e.api.clone(), status, max));
-                batch::lower_cap(&mut self.caps.borrow_mut(), &e.api, max);
+            batch_max: &|api: &str| self.batch_max.get().min(self.refusals.borrow().cap(api)),
+            batch_refused: &|b: &[Entry], status: u16, _why: &str, max: usize| {
+                self.refused.borrow_mut().push((b[0].api.clone(), status, max));
+                self.refusals.borrow_mut().refused(&b[0].api, status, b, max);
             },
-            batch_restored: &|e: &Entry, max: usize| {
+            batch_restored: &|e: &Entry| {
+                self.refusals.borrow_mut().alone_refused(e)?;
+                let max = self.batch_max.get().min(self.refusals.borrow().cap(&e.api));
                 self.restored.borrow_mut().push((e.id.clone(), max));
-                batch::set_cap(&mut self.caps.borrow_mut(), &e.api, max);
+                Some(max)
             },
             left_for_others: &self.left_for_others,
             hold: Default::default(),

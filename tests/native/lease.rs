@@ -85,8 +85,8 @@ impl Tabs {
                 owner,
                 exclusive,
                 batch_max: &|_: &str| 1,
-                batch_refused: &|_: &graphql_outbox::outbox::entry::Entry, _: u16, _: &str, _: usize| {},
-                batch_restored: &|_: &graphql_outbox::outbox::entry::Entry, _: usize| {},
+                batch_refused: &|_: &[graphql_outbox::outbox::entry::Entry], _: u16, _: &str, _: usize| {},
+                batch_restored: &|_: &graphql_outbox::outbox::entry::Entry| None,
                 left_for_others: &std::cell::Cell::new(false),
                 hold: Default::default(),
             };
