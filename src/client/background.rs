@@ -70,7 +70,7 @@ impl ClientRef {
         // While the event runs the browser holds the registration; asking again would make it
         // fire once more right after this one, also when this one failed.
         self.0.sync_asked.set(true);
-        let drained = self.drain(Trigger::Sync).await;
+        let drained = self.drain(Trigger::SyncEvent).await;
         self.caches_written().await;
         let entries = self.0.store.list_active(&self.0.options.user).await;
         self.0.sync_asked.set(false);

@@ -24,6 +24,11 @@ pub enum Trigger {
     Open,
     /// `client.sync()`.
     Sync,
+    /// A service worker's `sync` event (`client.syncEvent(e)`): as `Sync`, but never inside
+    /// the token callback, so it always waits for its pass (found by review in round s27: while
+    /// a token call was in flight it settled before its pass, and the browser's `waitUntil`
+    /// with it).
+    SyncEvent,
     /// The global `online` event.
     Online,
     /// A new mutation call.
@@ -39,11 +44,11 @@ pub enum Trigger {
 impl Trigger {
     /// Read every record (quarantine, tombstone cleanup): on open and `sync()`.
     fn full(self) -> bool {
-        matches!(self, Trigger::Open | Trigger::Sync)
+        matches!(self, Trigger::Open | Trigger::Sync | Trigger::SyncEvent)
     }
     /// The network may be back: retry "no answer" failures without waiting out their backoff.
     fn network_back(self) -> bool {
-        matches!(self, Trigger::Open | Trigger::Sync | Trigger::Online)
+        matches!(self, Trigger::Open | Trigger::Sync | Trigger::SyncEvent | Trigger::Online)
     }
 }
 
@@ -80,7 +85,7 @@ impl ClientRef {
     pub async fn drain_with(&self, trigger: Trigger, mut nested_check: bool) -> Result<(), SdkError> {
         loop {
             let pass = self.request_pass(trigger);
-            if nested_check && self.token_pending() {
+            if nested_check && trigger != Trigger::SyncEvent && self.token_pending() {
                 return Ok(());
             }
             nested_check = true;

@@ -178,9 +178,14 @@ impl Client {
             // `setToken(token)` is for every API: it replaces earlier per-API tokens too (a
             // per-API one left behind would silently keep winning for its API).
             t.retain(|(a, _)| api.is_some() && *a != api);
-            t.push((api, token));
+            t.push((api.clone(), token));
         }
+        self.inner.drop_token_calls(api.as_deref());
         *self.inner.0.pause.0.borrow_mut() = None;
+        // A pass requested before has read the old token (before the lock) and would send with
+        // it, then stop on the 401 with nothing to start another: this kick needs a pass of its
+        // own (found by review in round s27).
+        *self.inner.0.queued_pass.borrow_mut() = None;
         self.inner.kick(Trigger::Nudge);
     }
 

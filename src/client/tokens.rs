@@ -51,8 +51,20 @@ impl ClientRef {
     /// True while the app's token callback runs or has not answered: nothing may wait for a
     /// pass then, since the callback itself may be the one waiting (`await client.sync()`
     /// inside it).
+    /// A call older than `tokenTimeoutMs` no longer counts: passes gave up waiting for it, and
+    /// a callback that never settles (a login prompt closed) made every later call answer
+    /// `queued` and every `sync()` return before its pass, for the client's life (found by
+    /// review in round s27). A `sync()` the callback makes after that waits for a pass, which
+    /// waits for that same call at most `tokenTimeoutMs`: bounded, not a cycle.
     pub fn token_pending(&self) -> bool {
-        self.0.token_calling.get() > 0 || self.0.token_inflight.borrow().iter().any(|c| !c.settled.get())
+        let since = js_sys::Date::now() - f64::from(self.0.options.token_timeout_ms);
+        self.0.token_calling.get() > 0 || self.0.token_inflight.borrow().iter().any(|c| !c.settled.get() && c.started > since)
+    }
+
+    /// `setToken` for `api` (`None`: every API): the callback's calls in flight for it are not
+    /// waited for any more (the token set wins over their answers).
+    pub fn drop_token_calls(&self, api: Option<&str>) {
+        self.0.token_inflight.borrow_mut().retain(|c| api.is_some_and(|a| a != c.api));
     }
 
     /// Reads the token of each API in `apis`, one after another.
@@ -130,7 +142,7 @@ impl ClientRef {
             Err(e) => js_sys::Promise::reject(&e),
         };
         let settled = std::rc::Rc::new(std::cell::Cell::new(false));
-        let pending = TokenCall { api: api.to_string(), promise: call.clone(), settled: settled.clone() };
+        let pending = TokenCall { api: api.to_string(), promise: call.clone(), settled: settled.clone(), started: js_sys::Date::now() };
         self.0.token_inflight.borrow_mut().push(pending);
         let weak = std::rc::Rc::downgrade(&self.0);
         let p = call.clone();
@@ -151,4 +163,6 @@ pub struct TokenCall {
     pub(super) api: String,
     pub(super) promise: js_sys::Promise,
     settled: std::rc::Rc<std::cell::Cell<bool>>,
+    /// When it was made (`Date.now()`).
+    started: f64,
 }

@@ -115,3 +115,73 @@ test("a slow login: the token arrives after tokenTimeoutMs and the entry is sent
     await context.close();
   }
 });
+
+test("after a token callback that never answers, setToken makes calls answer sent and sync() drain again", { timeout: 60_000 }, async () => {
+  // Before round s27 the hung call counted as "the callback may be the caller" for the
+  // client's life: every later call answered `queued` and `sync()` returned before its pass.
+  const context = await env.browser.newContext();
+  try {
+    const page = await openPage(context, env.url);
+    await openWithToken(page, "tok-hung-then-set", "window.tokenCalls.push(api); return new Promise(() => {});", { tokenTimeoutMs: 300 });
+    const first = await page.evaluate(() => window.c.gcdirectory.modifyProfile({ gcId: "3", data: { titleEn: "hung" } }).catch((e) => e.name));
+    assert.equal(first, "AuthError");
+    const r = await page.evaluate(async () => {
+      window.c.setToken("gc-admin-token");
+      const call = await window.c.gcdirectory.modifyProfile({ gcId: "3", data: { titleEn: "after setToken" } });
+      await window.c.sync();
+      return { status: call.status, states: (await window.c.outbox.list()).map((e) => e.state), events: window.events.map((e) => `${e.type}:${e.reason ?? ""}:${e.id?.slice(0, 4)}`) };
+    });
+    assert.equal(r.status, "sent", JSON.stringify(r));
+    assert.deepEqual(r.states, ["sent", "sent"]);
+  } finally {
+    await context.close();
+  }
+});
+
+test("setToken while a pass waits for the callback's stale token: the entry is sent with the new one", { timeout: 60_000 }, async () => {
+  // The pass requested by `online` reads the callback's token (an expired one, after 600 ms);
+  // `setToken` comes meanwhile. Before round s27 its kick joined that pass, which got a 401,
+  // paused on the stale token and started nothing more: the entry waited for another trigger.
+  const context = await env.browser.newContext();
+  try {
+    const page = await openPage(context, env.url);
+    await openWithToken(page, "tok-stale",
+      "window.tokenCalls.push(api); return new Promise((ok) => setTimeout(() => ok('expired-token'), 600));");
+    await context.setOffline(true);
+    const q = await page.evaluate(() => window.c.gcdirectory.modifyProfile({ gcId: "2", data: { titleEn: "new token" } }));
+    assert.equal(q.status, "queued");
+    await context.setOffline(false);
+    const settled = await page.evaluate(async (id) => {
+      await new Promise((ok) => setTimeout(ok, 100));
+      window.c.setToken("gc-admin-token");
+      return Promise.race([window.c.outbox.settled(id), new Promise((ok) => setTimeout(() => ok({ status: "still waiting after 5 s" }), 5000))]);
+    }, q.id);
+    assert.equal(settled.status, "sent", JSON.stringify(settled));
+  } finally {
+    await context.close();
+  }
+});
+
+test("syncEvent waits for its pass while the token callback is still answering", { timeout: 60_000 }, async () => {
+  // A service worker's `sync` event never runs inside the token callback; before round s27 it
+  // settled at once while a token call was in flight (the browser's waitUntil with it).
+  const context = await env.browser.newContext();
+  try {
+    const page = await openPage(context, env.url);
+    await openWithToken(page, "tok-syncevent",
+      "window.tokenCalls.push(api); return new Promise((ok) => setTimeout(() => ok('gc-admin-token'), 500));");
+    await context.setOffline(true);
+    const q = await page.evaluate(() => window.c.gcdirectory.modifyProfile({ gcId: "1", data: { titleEn: "sync event" } }));
+    await context.setOffline(false);
+    const r = await page.evaluate(async (id) => {
+      // A pass reading the token is in flight (the `online` event's, or this sync()'s).
+      window.c.sync().catch(() => {});
+      await new Promise((ok) => setTimeout(ok, 50));
+      const answer = await window.c.syncEvent({ tag: "graphql-outbox:tok-syncevent:tok", lastChance: false }).then((v) => v, (e) => `${e.name}: ${e.message}`);
+      return { answer, state: (await window.c.outbox.list()).find((e) => e.id === id).state };
+    }, q.id);
+    assert.deepEqual(r, { answer: true, state: "sent" });
+  } finally {
+    await context.close();
+  }
+});
