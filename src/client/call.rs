@@ -32,6 +32,11 @@ fn declared_dependencies(options: Option<CallOptions>) -> Result<Vec<String>, va
     let invalid = |path: &str, reason: String| validate::Invalid { path: path.into(), reason };
     let Some(options) = options else { return Ok(vec![]) };
     let deps = match js::to_json(&options).map_err(|r| invalid("options", r))? {
+        // Another key is a misspelling (`dependOn` dropped the order it asked for).
+        Value::Object(m) if m.keys().any(|k| k != "dependsOn") => {
+            let key = m.keys().find(|k| *k != "dependsOn").cloned().unwrap_or_default();
+            return Err(invalid(&format!("options.{key}"), "is not an option (known: dependsOn)".into()));
+        }
         Value::Object(mut m) => m.remove("dependsOn").unwrap_or(Value::Null),
         Value::Null => Value::Null,
         other => return Err(invalid("options", format!("expected an object {{ dependsOn }}, got {}", crate::api::formats::kind_of(&other)))),

@@ -43,6 +43,7 @@ fn cache_limits(options: &JsValue) -> Result<crate::cache::Limits, SdkError> {
     if !o.is_object() {
         return Err(SdkError::Config("Client.open: options.cache must be an object { maxBytes, maxAgeMs }".into()));
     }
+    only_keys(&o, "options.cache", &["maxBytes", "maxAgeMs", "updates"])?;
     let read = |key: &str| -> Result<Option<f64>, SdkError> {
         let v = get(&o, key);
         if v.is_undefined() {
@@ -106,6 +107,7 @@ fn batch(options: &JsValue) -> Result<(Vec<(String, usize)>, usize), SdkError> {
         if !v.is_object() {
             return Err(bad(&format!("batch.{name}.max")));
         }
+        only_keys(&v, &format!("options.batch.{name}"), &["max"])?;
         per_api.push((name.clone(), max_of(&v, &format!("batch.{name}.max"))?.unwrap_or(default)));
     }
     Ok((per_api, default))
@@ -173,6 +175,7 @@ fn policy(options: &JsValue) -> Result<Policy, SdkError> {
     if !o.is_object() {
         return Err(SdkError::Config("Client.open: options.outbox must be an object { baseDelayMs, maxDelayMs, maxHttpAttempts }".into()));
     }
+    only_keys(&o, "options.outbox", &["baseDelayMs", "maxDelayMs", "maxHttpAttempts"])?;
     if let Some(n) = number(&o, "baseDelayMs", 0.0)? {
         p.base_delay_ms = n;
     }
@@ -191,6 +194,17 @@ extern "C" {
     // which would unwind through Rust frames and leave `Client.open` pending forever.
     #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
     pub(super) fn object_keys(obj: &JsValue) -> Result<js_sys::Array, JsValue>;
+}
+
+/// Fails on a key of `obj` (the options object at `path`) that is not in `known`: a misspelt
+/// option was silently ignored, and a typo in `idempotency` (a server that ignores keys then got
+/// blind resends) or in `outbox` went unnoticed (found by review in round s27).
+fn only_keys(obj: &JsValue, path: &str, known: &[&str]) -> Result<(), SdkError> {
+    let keys = object_keys(obj).map_err(|_| SdkError::Config(format!("Client.open: {path} could not be read (its keys threw)")))?;
+    match keys.iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str())) {
+        Some(key) => Err(SdkError::Config(format!("Client.open: {path}.{key} is not an option (known: {})", known.join(", ")))),
+        None => Ok(()),
+    }
 }
 
 pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {
@@ -221,6 +235,7 @@ pub fn read(options: &JsValue) -> Result<Options, SdkError> {
     if !options.is_object() {
         return Err(SdkError::Config("Client.open: options must be an object { endpoints, token, user }".into()));
     }
+    only_keys(options, "options", &["endpoints", "token", "user", "database", "outbox", "requestTimeoutMs", "tokenTimeoutMs", "idempotency", "batch", "cache"])?;
     let user = user(options).ok_or_else(|| {
         SdkError::Config("Client.open: options.user must be a non-empty string naming the signed-in account (it partitions the outbox)".into())
     })?;

@@ -90,11 +90,15 @@ impl Outbox {
         inner.next_subscriber.set(n);
         inner.subscribers.borrow_mut().push((n, listener));
         let weak = std::rc::Rc::downgrade(inner);
-        Ok(Closure::once_into_js(move || {
+        // `FnMut`, not `once_into_js`: calling `unsubscribe()` twice (a React effect's cleanup
+        // run twice) threw wasm-bindgen's "closure invoked ... after being dropped"; now the
+        // second call does nothing. Freed when JS drops the function (`--weak-refs`).
+        Ok(Closure::<dyn FnMut()>::new(move || {
             if let Some(i) = weak.upgrade() {
                 i.subscribers.borrow_mut().retain(|(k, _)| *k != n);
             }
-        }))
+        })
+        .into_js_value())
     }
 
     /// This user's entries in creation order, optionally only those in `filter.state`.
@@ -107,6 +111,10 @@ impl Outbox {
             // As JSON: reading it runs no app code outside JSON.stringify's caught exceptions.
             let state = match js::to_json(&filter).map_err(|r| bad("filter", r))? {
                 Value::Null => Value::Null,
+                Value::Object(m) if m.keys().any(|k| k != "state") => {
+                    let key = m.keys().find(|k| *k != "state").cloned().unwrap_or_default();
+                    return Err(bad(&format!("filter.{key}"), "is not a filter (known: state)".into()));
+                }
                 Value::Object(mut m) => m.remove("state").unwrap_or(Value::Null),
                 other => return Err(bad("filter", format!("expected an object {{ state }}, got {}", kind_of(&other)))),
             };

@@ -40,3 +40,39 @@ test("a call stores its arguments as they were at the call, whatever the app doe
     await context.close();
   }
 });
+
+test("a misspelt option is refused, naming it, and nothing is stored", { timeout: 60_000 }, async () => {
+  // Before round s27 they were ignored: `idempotence: { gcdirectory: "none" }` left a server that
+  // ignores keys to blind resends, `{ dependOn }` dropped the order it asked for.
+  const { context, page } = await freshPage(env);
+  try {
+    await context.setOffline(true);
+    const got = await page.evaluate(async () => {
+      const base = { endpoints: { gcdirectory: `${location.origin}/graphql/gcdirectory` }, user: "alice", database: "misspelt" };
+      const open = (extra) => sdk.Client.open({ ...base, ...extra }).then(() => "opened", (e) => `${e.name}: ${e.message}`);
+      const out = {
+        top: await open({ idempotence: { gcdirectory: "none" } }),
+        outbox: await open({ outbox: { maxAttempts: 1 } }),
+        cache: await open({ cache: { maxbytes: 10 } }),
+        batch: await open({ batch: { gcdirectory: { maxx: 2 } } }),
+        fine: await open({ outbox: { maxHttpAttempts: 3 }, batch: { max: 20 }, idempotency: { gcdirectory: "header" } }),
+      };
+      const client = await sdk.Client.open(base);
+      out.call = await client.gcdirectory.modifyProfile({ gcId: "1", data: { titleEn: "x" } }, { dependOn: [] })
+        .then((r) => r.status, (e) => `${e.name}: ${e.details?.path}`);
+      out.list = await client.outbox.list({ status: "dead" }).then(() => "listed", (e) => `${e.name}: ${e.details?.path}`);
+      out.stored = (await client.outbox.list()).length;
+      return out;
+    });
+    assert.match(got.top, /^ConfigError: Client\.open: options\.idempotence is not an option \(known: .*idempotency/);
+    assert.match(got.outbox, /^ConfigError: .*options\.outbox\.maxAttempts is not an option/);
+    assert.match(got.cache, /^ConfigError: .*options\.cache\.maxbytes is not an option/);
+    assert.match(got.batch, /^ConfigError: .*options\.batch\.gcdirectory\.maxx is not an option/);
+    assert.equal(got.fine, "opened");
+    assert.equal(got.call, "ValidationError: options.dependOn");
+    assert.equal(got.list, "ValidationError: filter.status");
+    assert.equal(got.stored, 0);
+  } finally {
+    await context.close();
+  }
+});
