@@ -269,3 +269,31 @@ fn without_server_idempotency_a_batch_whose_outcomes_the_disk_refused_is_not_sen
     assert_eq!(h.state(&create.id), State::Unknown);
     let _ = update;
 }
+
+#[test]
+fn without_server_idempotency_a_gateways_502_or_504_or_a_cut_2xx_parks_a_create_but_a_503_retries_it() {
+    // A gateway's 502/504: the origin may have run the batch before the gateway gave up; a 2xx
+    // that is not a GraphQL answer may be a cut body. A 503 or 500 is the server saying it did
+    // not. Before round s27 only "no answer at all" parked it: the rest resent every create.
+    for (answer, parked) in [
+        (status(502, "<html>Bad Gateway</html>", None), true),
+        (status(504, "", None), true),
+        (status(200, "{\"da", None), true),
+        (status(503, "busy", None), false),
+        (status(500, "{\"errors\":[{\"message\":\"boom\"}]}", None), false),
+    ] {
+        let h = H::new();
+        h.keyless.borrow_mut().push("gcdirectory".into());
+        let create = h.add_for("u", "createOrgTier", create_tier_vars(), &[]);
+        let update = h.add_for("u", "modifyOrgTier", json!({ "id": "2", "data": { "nameEn": "B" } }), &[]);
+        let label = format!("{answer:?}");
+        h.transport.push(answer);
+        h.drain();
+        let want = if parked { State::Unknown } else { State::Retrying };
+        assert_eq!(h.state(&create.id), want, "{label}");
+        if parked {
+            // The update, idempotent by nature, still goes out.
+            assert_eq!(h.state(&update.id), State::Sent, "{label}");
+        }
+    }
+}
