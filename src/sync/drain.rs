@@ -208,7 +208,11 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 continue;
             }
             let here = (self.endpoint)(&e.api).is_some();
-            if !here || deps::depends_on_any(e, earlier, &elsewhere) {
+            // So is one this build cannot form a request for (written by a newer SDK without
+            // its stored document): left for a build that can, and what depends on it waits
+            // (found by review in round s27: a `dependsOn` on it was sent first).
+            let sendable = here && request::document(e).is_ok();
+            if !sendable || deps::depends_on_any(e, earlier, &elsewhere) {
                 self.left_for_others.set(self.left_for_others.get() || here);
                 elsewhere.push(i);
                 i += 1;
@@ -358,7 +362,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // never written: as a head it is parked `unknown` (the pass's check above), but
             // joining a batch it went out again, applied twice (found by review in round s27).
             let leftover = e.state == State::Sending && (self.keyless)(&e.api) && !naturally_idempotent(e);
-            due && !leftover && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
+            due && !leftover && request::document(e).is_ok() && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
                 && crate::outbox::placeholders::candidates(&e.variables).is_empty()
                 && !deps::depends_on_any(e, entries, elsewhere)
         };

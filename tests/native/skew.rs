@@ -297,3 +297,21 @@ fn without_server_idempotency_a_gateways_502_or_504_or_a_cut_2xx_parks_a_create_
         }
     }
 }
+
+#[test]
+fn an_entry_this_build_cannot_send_holds_back_the_entries_that_depend_on_it() {
+    // Written by a newer SDK for an operation this build does not know, without its document:
+    // left for a build that can send it. An entry that names it in `dependsOn` waits for it
+    // (found by review: it was sent first).
+    let h = H::new();
+    let mut e = h.add(1);
+    e.operation = "addedInALaterBuild".into();
+    e.document = None;
+    block_on(h.store.update(&e)).unwrap();
+    let after = h.add_for("u", "deleteOrgTier", json!({ "id": "900" }), &[&e.id]);
+    let other = h.add(2);
+    h.drain();
+    assert_eq!(h.transport.keys(), [other.id.clone()], "only the unrelated entry goes out");
+    assert_eq!(h.state(&e.id), State::Queued);
+    assert_eq!(h.state(&after.id), State::Queued);
+}
