@@ -147,7 +147,9 @@ impl Client {
     pub fn set_token_js(&self, token: JsValue, api: JsValue) -> Result<(), JsValue> {
         let token = match token {
             t if t.is_null() || t.is_undefined() => None,
-            t => Some(args::string("setToken", "token", &t).and_then(|t| match crate::transport::header_value_problem(&t) {
+            // Not `args::string`: its message quotes the value, and a token is a secret even
+            // when passed as a number (found by review in round s27).
+            t => Some(t.as_string().ok_or_else(|| args::bad("setToken", "token", format!("expected a string or null, got a {}", t.js_typeof().as_string().unwrap_or_default()))).and_then(|t| match crate::transport::header_value_problem(&t) {
                 Some(problem) => Err(args::bad("setToken", "token", format!("a token goes in the Authorization header, and {problem}"))),
                 None => Ok(t),
             })?),

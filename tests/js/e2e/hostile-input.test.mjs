@@ -304,15 +304,21 @@ test("setToken refuses a token that cannot be sent in an HTTP header, without ec
     for (const t of ["secret\u20ac", "secret\nX: 1", "secret\u0000"]) {
       try { c.setToken(t); out.push("accepted"); } catch (e) { out.push({ name: e.name, message: e.message }); }
     }
+    // A token given as a number (not a string): refused, and not quoted either (round s27).
+    let numeric;
+    try { c.setToken(987654321); numeric = "accepted"; } catch (e) { numeric = { name: e.name, message: e.message }; }
     c.setToken("gc-admin-token");
     c.close();
-    return out;
+    return { out, numeric };
   });
-  for (const e of r) {
+  for (const e of r.out) {
     assert.equal(e.name, "ValidationError", JSON.stringify(e));
     assert.match(e.message, /cannot be sent in an HTTP header/);
     assert.doesNotMatch(e.message, /secret/, "the token is not in the message");
   }
+  assert.equal(r.numeric.name, "ValidationError", JSON.stringify(r.numeric));
+  assert.match(r.numeric.message, /expected a string or null, got a number/);
+  assert.doesNotMatch(r.numeric.message, /987654321/, "the token is not in the message");
 });
 
 test("a server's huge Retry-After parks the entry without spinning the backoff timer", { timeout: 60_000 }, async () => {
