@@ -253,14 +253,15 @@ impl ClientRef {
     /// No pass now (`navigator.onLine` is false, or the head waits out a backoff). A window
     /// drains on its `online` event; Chromium fires none in workers and service workers, so
     /// there, unless the backoff timer is already set, the timer looks at `navigator.onLine`
-    /// again every `baseDelayMs` (a read of a flag, no request). A service worker may be
+    /// again every `baseDelayMs`, 100 ms at least (a read of a flag, no request). A service worker may be
     /// stopped before then: it also asks for a Background Sync `sync` event.
     pub fn wait_online(&self) {
         self.want_background_sync();
         if super::globals::is_window() || self.0.timer.get().is_some() {
             return;
         }
-        self.arm_timer(self.0.options.policy.base_delay_ms);
+        // At most 10 reads a second, whatever a short `baseDelayMs` says.
+        self.arm_timer(self.0.options.policy.base_delay_ms.max(100.0));
     }
 
     /// Stops timers and listeners; later calls still store entries but nothing drains here.

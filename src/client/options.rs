@@ -176,10 +176,13 @@ fn policy(options: &JsValue) -> Result<Policy, SdkError> {
         return Err(SdkError::Config("Client.open: options.outbox must be an object { baseDelayMs, maxDelayMs, maxHttpAttempts }".into()));
     }
     only_keys(&o, "options.outbox", &["baseDelayMs", "maxDelayMs", "maxHttpAttempts"])?;
-    if let Some(n) = number(&o, "baseDelayMs", 0.0)? {
+    // At least 1 ms: with 0 every retry came at once, and a worker offline (no `online` event
+    // there) ran a pass every few ms for as long as it stayed offline (found by review in
+    // round s27); from 1 the backoff doubles per attempt.
+    if let Some(n) = number(&o, "baseDelayMs", 1.0)? {
         p.base_delay_ms = n;
     }
-    if let Some(n) = number(&o, "maxDelayMs", 0.0)? {
+    if let Some(n) = number(&o, "maxDelayMs", 1.0)? {
         p.max_delay_ms = n;
     }
     if let Some(n) = number(&o, "maxHttpAttempts", 1.0)? {

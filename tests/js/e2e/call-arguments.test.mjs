@@ -55,6 +55,8 @@ test("a misspelt option is refused, naming it, and nothing is stored", { timeout
         outbox: await open({ outbox: { maxAttempts: 1 } }),
         cache: await open({ cache: { maxbytes: 10 } }),
         batch: await open({ batch: { gcdirectory: { maxx: 2 } } }),
+        // Not a misspelling, but refused with them since round s27: a retry at once, forever.
+        noDelay: await open({ outbox: { baseDelayMs: 0 } }),
         fine: await open({ outbox: { maxHttpAttempts: 3 }, batch: { max: 20 }, idempotency: { gcdirectory: "header" } }),
       };
       const client = await sdk.Client.open(base);
@@ -68,6 +70,7 @@ test("a misspelt option is refused, naming it, and nothing is stored", { timeout
     assert.match(got.outbox, /^ConfigError: .*options\.outbox\.maxAttempts is not an option/);
     assert.match(got.cache, /^ConfigError: .*options\.cache\.maxbytes is not an option/);
     assert.match(got.batch, /^ConfigError: .*options\.batch\.gcdirectory\.maxx is not an option/);
+    assert.match(got.noDelay, /^ConfigError: Client\.open: options\.outbox\.baseDelayMs must be a number >= 1/);
     assert.equal(got.fine, "opened");
     assert.equal(got.call, "ValidationError: options.dependOn");
     assert.equal(got.list, "ValidationError: filter.status");
