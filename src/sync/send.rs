@@ -194,12 +194,13 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     /// and reports it; the caller writes `e`. The stop, if the pass must stop after it.
     fn settle(&self, e: &mut Entry, answer: Result<HttpResponse, NetworkError>, token: Option<String>, now: f64) -> Option<Stop> {
         let outcome = classify_at(&e.operation, answer, now);
-        // No answer from the server that ran it, or none it could have meant: no answer at all,
-        // a gateway's 502/504 (the origin may have applied it before the gateway gave up), a 2xx
-        // that is not a GraphQL answer (a cut body). Not a 500/503/408/429: the server itself
-        // says it did not (found by review in round s27: a gateway's 502 to a batch of 50
-        // resent every create in it).
-        let maybe_applied = matches!(outcome, Outcome::Retry { status: None | Some(502 | 504 | 200..=299), .. });
+        // No answer from the server that ran it: none at all, or a gateway's 504 (the origin
+        // was reached and did not answer in time: it may have applied it; found by review in
+        // round s27, a 504 to a batch of 50 resent every create in it). Not a 502 (mostly the
+        // origin unreachable, a deploy), nor a 2xx that is not a GraphQL answer (mostly a login
+        // or fallback page a proxy answered, the API never reached; a cut body is no answer),
+        // nor 500/503/408/429: the server itself says it did not (the second review).
+        let maybe_applied = matches!(outcome, Outcome::Retry { status: None | Some(504), .. });
         if maybe_applied && (self.keyless)(&e.api) && !naturally_idempotent(e) {
             self.park_unknown(e, outcome);
             return None;
