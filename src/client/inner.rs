@@ -43,6 +43,8 @@ pub struct Inner {
     pub online_listener: RefCell<Option<Closure<dyn FnMut()>>>,
     /// Token callback calls not yet settled, per API (shared by the passes that need them).
     pub token_inflight: RefCell<Vec<super::tokens::TokenCall>>,
+    /// Passes waiting for a callback's token, woken by `setToken` (its token wins).
+    pub token_set: RefCell<Vec<js_sys::Function>>,
     /// Token callback invocations running right now (synchronously).
     pub token_calling: Cell<u32>,
     /// A pass gave up waiting for a token call: start a pass when it answers.

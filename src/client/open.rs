@@ -78,6 +78,7 @@ impl Client {
             waiting_until: Cell::new(0.0),
             online_listener: RefCell::new(None),
             token_inflight: RefCell::new(vec![]),
+            token_set: RefCell::new(vec![]),
             token_late: Cell::new(false),
             token_calling: Cell::new(0),
             token_apis: RefCell::new(vec![]),
@@ -158,7 +159,8 @@ impl Client {
             a if a.is_null() || a.is_undefined() => None,
             a => Some(args::string("setToken", "api", &a).and_then(|name| match crate::api::ALL.iter().any(|x| x.name == name) {
                 true => Ok(name),
-                false => Err(args::bad("setToken", "api", format!("{name:?} is not an API of this SDK"))),
+                // Not quoted: with the arguments swapped it is the token.
+                false => Err(args::bad("setToken", "api", format!("not an API of this SDK (known: {})", crate::api::ALL.iter().map(|a| a.name).collect::<Vec<_>>().join(", ")))),
             })?),
         };
         self.set_token(token, api);
@@ -183,6 +185,7 @@ impl Client {
             t.push((api.clone(), token));
         }
         self.inner.drop_token_calls(api.as_deref());
+        self.inner.token_was_set();
         *self.inner.0.pause.0.borrow_mut() = None;
         // A pass requested before has read the old token (before the lock) and would send with
         // it, then stop on the 401 with nothing to start another: this kick needs a pass of its

@@ -95,17 +95,33 @@ impl ClientRef {
     /// `ms` 0 is "at hand": a callback that answers from memory (even through promises) is
     /// settled before a zero timer fires; one that waits for the network is not.
     pub async fn token_within(&self, api: &str, ms: u32) -> Option<Result<Option<String>, String>> {
-        let overridden = {
-            let t = self.0.tokens.borrow();
-            t.iter().find(|(a, _)| a.as_deref() == Some(api)).or_else(|| t.iter().find(|(a, _)| a.is_none())).map(|(_, t)| t.clone())
-        };
-        if let Some(t) = overridden {
+        if let Some(t) = self.overridden(api) {
             return Some(Ok(t));
         }
         let Some(f) = self.0.options.token.clone() else { return Some(Ok(None)) };
         let existing = self.0.token_inflight.borrow().iter().find(|c| c.api == api).map(|c| c.promise.clone());
         let call = existing.unwrap_or_else(|| self.start_token_call(&f, api));
-        let answer = within(call.clone(), ms).await?;
+        // `setToken` meanwhile ends the wait with its token: before, the pass waited for the
+        // callback (up to `tokenTimeoutMs`) and sent with its answer, a stale one perhaps,
+        // though the app had set a token (found by review in round s27).
+        let mut wake = None;
+        let set = js_sys::Promise::new(&mut |resolve, _| wake = Some(resolve));
+        let answer = match (wake, ms) {
+            (Some(wake), 1..) => {
+                self.0.token_set.borrow_mut().push(wake.clone());
+                let raced = first(within(call.clone(), ms), JsFuture::from(set)).await;
+                self.0.token_set.borrow_mut().retain(|f| !js_sys::Object::is(f, &wake));
+                match raced {
+                    First::Left(answer) => answer,
+                    First::Right(_) => match self.overridden(api) {
+                        Some(t) => return Some(Ok(t)),
+                        // Set for another API: this one still waits for the callback.
+                        None => within(call.clone(), ms).await,
+                    },
+                }
+            }
+            _ => within(call.clone(), ms).await,
+        }?;
         self.0.token_inflight.borrow_mut().retain(|c| !(c.api == api && js_sys::Object::is(&c.promise, &call)));
         Some(match answer {
             Err(e) => Err(format!("the token callback failed: {}", super::js::describe(&e))),
@@ -121,6 +137,20 @@ impl ClientRef {
                 }
             },
         })
+    }
+
+    /// The `setToken` token for `api` (its own, or the one for every API), if one was set.
+    fn overridden(&self, api: &str) -> Option<Option<String>> {
+        let t = self.0.tokens.borrow();
+        t.iter().find(|(a, _)| a.as_deref() == Some(api)).or_else(|| t.iter().find(|(a, _)| a.is_none())).map(|(_, t)| t.clone())
+    }
+
+    /// `setToken` was called: the passes waiting for the callback's token take it instead.
+    pub fn token_was_set(&self) {
+        let waiting = std::mem::take(&mut *self.0.token_set.borrow_mut());
+        for wake in waiting {
+            let _ = wake.call0(&JsValue::NULL);
+        }
     }
 
     /// Calls the callback once and tracks the call until a pass has used its answer; a call that

@@ -213,7 +213,9 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // (found by review in round s27: a `dependsOn` on it was sent first).
             let sendable = here && request::document(e).is_ok();
             if !sendable || deps::depends_on_any(e, earlier, &elsewhere) {
-                self.left_for_others.set(self.left_for_others.get() || here);
+                // A pass again on another context's events only for an entry that could go
+                // but waits (an unsendable one alone would start one on every event).
+                self.left_for_others.set(self.left_for_others.get() || sendable);
                 elsewhere.push(i);
                 i += 1;
                 continue;

@@ -23,8 +23,13 @@ extern "C" {
 /// with, or what it resolved to instead).
 pub async fn fetch(request: &web_sys::Request) -> Result<web_sys::Response, JsValue> {
     let answer = global_fetch(request)?;
-    // `Promise.resolve`: a `fetch` that returns a plain value is waited on like a promise.
-    let resolved = wasm_bindgen_futures::JsFuture::from(js_sys::Promise::resolve(&answer)).await?;
+    // A plain value is waited on like a promise. `resolve(v)` inside a new promise, not
+    // `Promise.resolve(v)`, which throws synchronously for a promise whose `constructor` getter
+    // throws (as in `client/tokens.rs`).
+    let adopted = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = resolve.call1(&JsValue::NULL, &answer);
+    });
+    let resolved = wasm_bindgen_futures::JsFuture::from(adopted).await?;
     resolved.dyn_into::<web_sys::Response>().map_err(|other| {
         let kind = other.js_typeof().as_string().unwrap_or_default();
         js_sys::TypeError::new(&format!("fetch resolved to a value of type {kind}, not a Response")).into()
@@ -72,6 +77,26 @@ impl Transport for FetchTransport {
     }
 
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError> {
+        // The request's `AbortSignal` ends it after `timeout_ms`; a `fetch` wrapper that drops
+        // the signal would hold the drain (and its Web Lock) for ever, so a timer bounds it too,
+        // a second later (found by review in round s27). Cleared once it is not needed: a
+        // pending timer keeps a Node process alive.
+        let t = self.timeout_ms;
+        let mut timer = None;
+        let late = js_sys::Promise::new(&mut |resolve, _| timer = Some(crate::timers::set_timeout(&resolve, f64::from(t) + 1000.0)));
+        let r = crate::race::first(self.send_within_signal(request), wasm_bindgen_futures::JsFuture::from(late)).await;
+        if let Some(id) = timer {
+            crate::timers::clear_timeout(id);
+        }
+        match r {
+            crate::race::First::Left(answer) => answer,
+            crate::race::First::Right(_) => Err(NetworkError(format!("no answer within {t} ms (requestTimeoutMs)"))),
+        }
+    }
+}
+
+impl FetchTransport {
+    async fn send_within_signal(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError> {
         let t = self.timeout_ms;
         let signal = web_sys::AbortSignal::timeout_with_u32(t);
         let mut builder = Request::post(&request.url).abort_signal(Some(&signal));

@@ -50,3 +50,28 @@ test("a fetch that answers a plain object or throws leaves the entry queued and 
     await context.close();
   }
 });
+
+test("a fetch wrapper that drops the request's AbortSignal is still bounded by requestTimeoutMs", { timeout: 60_000 }, async () => {
+  // The wrapper rebuilds the request from its URL, without the signal, and the server stalls:
+  // before round s27 nothing ended the wait, and the drain held its Web Lock for as long.
+  const { context, page } = await freshPage(env);
+  try {
+    await env.server.addFaults({ operation: "modifyProfile", delayMs: 4000 });
+    await page.evaluate(() => openClient({ database: "nosignal", extra: { requestTimeoutMs: 500 } }));
+    const r = await page.evaluate(async () => {
+      const realFetch = globalThis.fetch;
+      globalThis.fetch = async (req) => realFetch(req.url, { method: req.method, headers: req.headers, body: await req.text() });
+      const t0 = Date.now();
+      const status = await window.client.gcdirectory.modifyProfile({ gcId: "4", data: { titleEn: "no signal" } }).then((v) => v.status, (e) => e.name);
+      const ms = Date.now() - t0;
+      globalThis.fetch = realFetch;
+      return { status, ms, error: (await window.client.outbox.list())[0].lastError?.message };
+    });
+    assert.equal(r.status, "queued", JSON.stringify(r));
+    assert.ok(r.ms < 3500, `answered after ${r.ms} ms`);
+    assert.match(r.error, /no answer within 500 ms/);
+  } finally {
+    await env.server.clearFaults();
+    await context.close();
+  }
+});

@@ -185,3 +185,27 @@ test("syncEvent waits for its pass while the token callback is still answering",
     await context.close();
   }
 });
+
+test("setToken while a call's pass waits for the callback: the call is sent at once with the token set", { timeout: 60_000 }, async () => {
+  // The callback would answer an expired token after 3 s. Before round s27 the pass waited for
+  // it (the call answered after 3 s) and sent with it: a 401, and the entry paused for a token
+  // the app had already set (found by the second review).
+  const context = await env.browser.newContext();
+  try {
+    const page = await openPage(context, env.url);
+    await openWithToken(page, "tok-set-while-waiting",
+      "window.tokenCalls.push(api); return new Promise((ok) => setTimeout(() => ok('expired-token'), 3000));",
+      { tokenTimeoutMs: 8000 });
+    const r = await page.evaluate(async () => {
+      const t0 = Date.now();
+      const call = window.c.gcdirectory.modifyProfile({ gcId: "4", data: { titleEn: "token set meanwhile" } });
+      setTimeout(() => window.c.setToken("gc-admin-token"), 200);
+      const answer = await call.then((v) => v.status, (e) => e.name);
+      return { answer, ms: Date.now() - t0 };
+    });
+    assert.equal(r.answer, "sent", JSON.stringify(r));
+    assert.ok(r.ms < 2000, `answered after ${r.ms} ms`);
+  } finally {
+    await context.close();
+  }
+});
