@@ -52,7 +52,8 @@ impl ClientRef {
     /// `Ok(true)` when a send was tried (its events tell how it went), `Ok(false)` when the
     /// call answers `queued` (offline, waiting, or a failure after the entry was stored);
     /// `Err` only when nothing was stored.
-    async fn store_and_send(&self, mut entry: Entry) -> Result<bool, SdkError> {
+    /// `holds`: this call holds the gate (`direct.rs`), opened once its entry is stored.
+    async fn store_and_send(&self, mut entry: Entry, holds: bool) -> Result<bool, SdkError> {
         let inner = &*self.0;
         let late = match self.direct(&entry).await? {
             Direct::Sent => return Ok(true),
@@ -65,7 +66,11 @@ impl ClientRef {
                 // The pass that sends it reads its API's token before the lock: not a first pass
                 // that only finds out it needs one (`NeedToken`), and a second that lists again.
                 inner.read_token_before_lock(&entry.api);
-                inner.store.insert(&mut entry).await?;
+                let stored = inner.store.insert(&mut entry).await;
+                if holds {
+                    self.open_direct_gate();
+                }
+                stored?;
                 inner.emit(Event::of("queued", &entry));
                 late
             }
@@ -135,8 +140,19 @@ impl ClientRef {
         let id = uuid_v4(super::globals::random_bytes().map_err(|_| SdkError::Config("no crypto.getRandomValues in this context".into()))?);
         let inner = &*self.0;
         let variables = Value::Object(variables);
-        // Placeholders of creates still queued: the entry depends on those creates.
-        match placeholders::link(&inner.store, api, op, &variables, &inner.options.user).await {
+        // Stored in call order: behind a call made earlier that has not stored its entry.
+        self.wait_turn().await;
+        // Placeholders of creates still queued: the entry depends on those creates. Reading them
+        // takes a store read, so the calls made meanwhile wait until this one is stored.
+        let holds = !crate::outbox::placeholders::candidates(&variables).is_empty();
+        if holds {
+            self.hold_gate();
+        }
+        let linked = placeholders::link(&inner.store, api, op, &variables, &inner.options.user).await;
+        if holds && linked.is_err() {
+            self.open_direct_gate();
+        }
+        match linked {
             Ok(creates) => depends_on.extend(creates.into_iter().filter(|c| !depends_on.contains(c)).collect::<Vec<_>>()),
             Err(LinkError::Invalid(invalid)) => return Err(SdkError::Validation { operation: op.name.to_string(), invalid }.into()),
             Err(LinkError::Store(e)) => return Err(SdkError::from(e).into()),
@@ -151,7 +167,7 @@ impl ClientRef {
         // Answers come from the last event about the entry (its state, error and data): no
         // read of the entry back.
         inner.awaiting.borrow_mut().insert(id.clone(), None);
-        let answer = self.store_and_send(entry).await;
+        let answer = self.store_and_send(entry, holds).await;
         let last = inner.awaiting.borrow_mut().remove(&id).flatten();
         match answer {
             Err(e) => return Err(e.into()),

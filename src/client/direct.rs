@@ -9,7 +9,9 @@
 //! calls made meanwhile (the rest of a `Promise.all`) were stored at once, in a group: before
 //! the first call, which was then sent last (found by review in round s27; e2e
 //! `batched-drain.test.mjs`: of three edits of one profile, the first one's value stayed). They
-//! now wait at a gate until the direct call's entry is stored or the direct way gives up.
+//! now wait at a gate until the direct call's entry is stored or the direct way gives up. A call
+//! naming placeholders holds the same gate while it reads its creates before storing (found by
+//! the store review: a later call was stored first).
 
 use super::drive::{online_hint, Job, Ran};
 use super::errors::SdkError;
@@ -38,11 +40,6 @@ impl ClientRef {
     /// Tries the direct way for `entry` (new, not stored). `Err`: nothing was stored.
     pub async fn direct(&self, entry: &Entry) -> Result<Direct, SdkError> {
         let inner = &*self.0;
-        if let Some(gate) = self.behind_direct() {
-            // Resolved in call order, and each resumes in that order: stored in order too.
-            let _ = wasm_bindgen_futures::JsFuture::from(gate).await;
-            return Ok(Direct::NotTried(false));
-        }
         // Cheapest first: an offline call (the usual reason) costs one property read here.
         let quiet = || !inner.direct_busy.get() && inner.queued_pass.borrow().is_none() && !inner.busy.get() && !self.head_waiting();
         let simple = || entry.depends_on.is_empty() && crate::outbox::placeholders::candidates(&entry.variables).is_empty();
@@ -50,7 +47,7 @@ impl ClientRef {
             return Ok(Direct::NotTried(false));
         }
         inner.direct_busy.set(true);
-        *inner.direct_gate.borrow_mut() = Some(vec![]);
+        self.hold_gate();
         let r = self.direct_locked(entry).await;
         inner.direct_busy.set(false);
         // Given up before storing (the caller stores the entry next, in this same turn, so
@@ -59,20 +56,33 @@ impl ClientRef {
         r
     }
 
-    /// A promise to wait on before storing a new entry, while a call on the direct way has
-    /// not stored its own.
-    fn behind_direct(&self) -> Option<js_sys::Promise> {
-        let mut gate = self.0.direct_gate.borrow_mut();
-        let waiting = gate.as_mut()?;
-        let mut resolve_fn = None;
-        let p = js_sys::Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
-        // The executor runs at once; without it, nothing to wait for.
-        waiting.push(resolve_fn?);
-        Some(p)
+    /// Waits while a call made earlier has not stored its entry (the gate is held): called by
+    /// every call before anything it awaits ahead of storing. Released in call order, each
+    /// resumes in that order; one released ahead may hold the gate again (placeholders), so
+    /// this looks again.
+    pub(super) async fn wait_turn(&self) {
+        loop {
+            let p = {
+                let mut gate = self.0.direct_gate.borrow_mut();
+                let Some(waiting) = gate.as_mut() else { return };
+                let mut resolve_fn = None;
+                let p = js_sys::Promise::new(&mut |resolve, _| resolve_fn = Some(resolve));
+                // The executor runs at once; without it, nothing to wait for.
+                let Some(resolve) = resolve_fn else { return };
+                waiting.push(resolve);
+                p
+            };
+            let _ = wasm_bindgen_futures::JsFuture::from(p).await;
+        }
     }
 
-    /// The direct call's entry is stored (or will not be): the calls behind it go on, in order.
-    fn open_direct_gate(&self) {
+    /// This call awaits something before storing its entry: calls made meanwhile wait.
+    pub(super) fn hold_gate(&self) {
+        self.0.direct_gate.borrow_mut().get_or_insert_with(Vec::new);
+    }
+
+    /// The holding call's entry is stored (or will not be): the calls behind it go on, in order.
+    pub(super) fn open_direct_gate(&self) {
         let waiting = self.0.direct_gate.borrow_mut().take();
         for resolve in waiting.into_iter().flatten() {
             let _ = resolve.call0(&JsValue::NULL);

@@ -195,3 +195,27 @@ test("an entry whose dependsOn names one only another tab can send goes once tha
     await context.close();
   }
 });
+
+test("a call naming a placeholder is stored before the calls made after it in the same turn", { timeout: 60_000 }, async () => {
+  // It reads its create from the store before storing itself; before round s27 the call made
+  // right after it was stored first, so the earlier edit was sent last and won (found by review).
+  const { context, page } = await freshPage(env);
+  try {
+    await context.setOffline(true);
+    const r = await page.evaluate(async () => {
+      await openClient({ database: "placeholder-order" });
+      const gc = window.client.gcdirectory;
+      const t = await gc.createOrgTier({ nameEn: "T", nameFr: "T", organization: { id: "1" }, owner: { gcID: "2" } });
+      const calls = [
+        gc.modifyProfile({ gcId: "2", data: { team: { id: t.placeholders.id } } }),
+        gc.modifyProfile({ gcId: "2", data: { titleEn: "after the placeholder" } }),
+        gc.modifyProfile({ gcId: "3", data: { titleEn: "a third" } }),
+      ];
+      const ids = (await Promise.all(calls)).map((x) => x.id);
+      return { ids, listed: (await window.client.outbox.list()).map((e) => e.id).slice(1) };
+    });
+    assert.deepEqual(r.listed, r.ids, "stored in call order");
+  } finally {
+    await context.close();
+  }
+});
