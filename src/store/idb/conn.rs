@@ -49,6 +49,10 @@ impl Conn {
             stale.set(true);
         });
         raw.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
+        // The browser closing it (site data cleared: `Clear-Site-Data`, DevTools, a storage
+        // error) fires `close`, not `versionchange`: without this every later operation failed
+        // "the connection is closing" until a reload (found by review in round s27).
+        raw.set_onclose(Some(on_change.as_ref().unchecked_ref()));
         // Lives as long as the connection may get the event; one per (rare) reopen.
         on_change.forget();
         if self.closed.get() {
