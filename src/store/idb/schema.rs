@@ -146,6 +146,8 @@ pub async fn open(name: &str) -> Result<Database, StoreError> {
     let mut on_blocked: Option<js_sys::Function> = None;
     let blocked = js_sys::Promise::new(&mut |resolve, _| on_blocked = Some(resolve));
     let on_blocked = on_blocked.unwrap_or_else(|| js_sys::Function::new_no_args(""));
+    let upgrading = std::rc::Rc::new(std::cell::Cell::new(false));
+    let started = upgrading.clone();
     let mut opening = Box::pin(
         factory()?
             .open_db(name)
@@ -154,13 +156,28 @@ pub async fn open(name: &str) -> Result<Database, StoreError> {
                 let _ = on_blocked.call0(&JsValue::NULL);
                 Ok(())
             })
-            .with_on_upgrade_needed(|event, db| upgrade(event.old_version() as u32, &db))
+            .with_on_upgrade_needed(move |event, db| {
+                started.set(true);
+                upgrade(event.old_version() as u32, &db)
+            })
             .build()
             .map_err(open_error)?,
     );
-    let grace = async {
+    let after_blocked = async {
         let _ = JsFuture::from(blocked).await;
         let _ = crate::timers::wait(BLOCKED_GRACE_MS).await;
+    };
+    // An open queued behind another request that is itself blocked (a retry of this one, a
+    // second tab) never gets `blocked`: bounded too, unless its upgrade has begun (found by
+    // review in round s27: a retried `Client.open` never settled).
+    let queued = async {
+        let _ = crate::timers::wait(QUEUED_GRACE_MS).await;
+        if upgrading.get() {
+            std::future::pending::<()>().await;
+        }
+    };
+    let grace = async {
+        let _ = first(after_blocked, queued).await;
     };
     match first(opening.as_mut(), grace).await {
         First::Left(db) => db.map_err(open_error),
@@ -182,6 +199,11 @@ pub async fn open(name: &str) -> Result<Database, StoreError> {
 
 /// How long `open` waits once the browser reports it blocked, before failing `Unavailable`.
 pub const BLOCKED_GRACE_MS: f64 = 3000.0;
+
+/// How long `open` waits for a connection when neither `blocked` nor an upgrade came (queued
+/// behind a blocked request), before failing `Unavailable`. An open normally takes
+/// milliseconds; an upgrade, once begun, is not cut short.
+pub const QUEUED_GRACE_MS: f64 = 10_000.0;
 
 /// Deletes the database (tests and `purge` of everything).
 pub async fn delete(name: &str) -> Result<(), StoreError> {
