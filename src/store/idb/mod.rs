@@ -59,9 +59,9 @@ pub(super) fn request_live(db: conn::Db, user: &str) -> Result<early::Live, Stor
 /// lookup's absent record, skipped. (A callback, not a `Vec<Option<Entry>>`: each moved
 /// `Entry` costs code, ~1 KB of wasm for that version.)
 pub(super) fn decode_entries(keys: &[JsValue], values: &[JsValue], found: &mut dyn FnMut(usize, Entry)) {
-    let at: Vec<usize> = (0..keys.len()).filter(|&i| keys[i].as_f64().is_some()).collect();
+    let at: Vec<usize> = (0..keys.len()).filter(|&i| seq_of(&keys[i]).is_some()).collect();
     let present: Vec<JsValue> = at.iter().map(|&i| values[i].clone()).collect();
-    let seq = |i: usize| keys[i].as_f64().unwrap_or(0.0) as u64;
+    let seq = |i: usize| seq_of(&keys[i]).unwrap_or(0);
     match to_json_many(&present) {
         Some(all) => {
             for (&i, j) in at.iter().zip(all) {
@@ -82,6 +82,14 @@ pub(super) fn decode_entries(keys: &[JsValue], values: &[JsValue], found: &mut d
 
 pub(super) fn record(e: &Entry) -> JsValue {
     js_sys::JSON::parse(&e.record_text()).unwrap_or(JsValue::NULL)
+}
+
+/// The entry's `seq` from a record's key: a whole number from 1 to 2^53, what the store's
+/// auto-increment gives. Any other key was not written by this SDK (another script, an
+/// extension): before round s27 it was read as seq 0, written back at key 0, and the unique
+/// `id` index aborted every pass's write (found by the store review).
+fn seq_of(key: &JsValue) -> Option<u64> {
+    key.as_f64().filter(|k| k.fract() == 0.0 && (1.0..=9_007_199_254_740_992.0).contains(k)).map(|k| k as u64)
 }
 
 /// A record's key (the entry's `seq`) as IndexedDB has it.
@@ -284,7 +292,14 @@ impl OutboxStore for IdbStore {
         let mut listing = Listing::default();
         let now = js_sys::Date::now();
         for (k, v) in keys.iter().zip(values.iter()) {
-            let seq = k.as_f64().unwrap_or(0.0) as u64;
+            let Some(seq) = seq_of(&k) else {
+                // Not an entry's key: left in place and reported, like a newer SDK's record.
+                let raw = to_json(&v).map(|(j, _)| j).unwrap_or(Value::Null);
+                let key: String = js_sys::JSON::stringify(&k).ok().and_then(|s| s.as_string()).unwrap_or_default().chars().take(100).collect();
+                let reason = format!("a record under key {key}, which this SDK never writes: left in place");
+                listing.skipped.push(Quarantined { seq: 0, raw, reason, at: now });
+                continue;
+            };
             let read = to_json(&v).and_then(|(j, n)| {
                 listing.bytes += n;
                 decode(seq, j)
