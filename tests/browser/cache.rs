@@ -213,3 +213,40 @@ async fn reads_ahead_are_taken_once_and_never_after_a_write() {
     assert!(store.live("b").await.unwrap().is_empty(), "another user's read never takes them");
     store.close();
 }
+
+/// Puts `value` under each raw `keys` entry (a JS key) in `db`'s cache store, with raw
+/// IndexedDB: keys another script wrote, in shapes this SDK never writes.
+async fn raw_cache_put(db: &str, keys: &[JsValue]) {
+    let factory: web_sys::IdbFactory = js_sys::Reflect::get(&js_sys::global(), &"indexedDB".into()).unwrap().unchecked_into();
+    let d: web_sys::IdbDatabase = idb_result(&factory.open(&schema::database_name(Some(db))).unwrap()).await.unchecked_into();
+    let tx = d.transaction_with_str_and_mode("cache", web_sys::IdbTransactionMode::Readwrite).unwrap();
+    let store = tx.object_store("cache").unwrap();
+    for k in keys {
+        idb_result(&store.put_with_key(&JsValue::from_str("{}"), k).unwrap()).await;
+    }
+    d.close();
+}
+
+/// `users()` (eviction's list of the users with cached records) over keys another script
+/// wrote: `[user, ["x"]]` sorts past the `[user, []]` bound the listing used, which found the
+/// same user for ever (an endless loop of `getKey`s, found by review in round s27), and a key
+/// with a number first ended the listing before the string users.
+#[wasm_bindgen_test]
+async fn the_users_listing_ends_and_finds_every_user_whatever_keys_another_script_wrote() {
+    let db = fresh_db();
+    let store = IdbStore::open(Some(&db)).await.expect("opens");
+    for user in ["alice", "bob"] {
+        store.write(user, &[("Query.x".to_string(), json!({ "v": 1 }))], &[], Durability::Relaxed).await.expect("writes");
+    }
+    store.close();
+    let arr = |items: &[JsValue]| -> JsValue { items.iter().collect::<js_sys::Array>().into() };
+    raw_cache_put(&db, &[
+        arr(&["alice".into(), arr(&["x".into()])]),
+        arr(&[JsValue::from_f64(5.0), "k".into()]),
+        arr(&["carol".into(), arr(&[])]),
+    ])
+    .await;
+    let store = IdbStore::open(Some(&db)).await.expect("reopens");
+    let users = graphql_outbox::timers::within(5000.0, store.users()).await.expect("the listing ends").expect("reads");
+    assert_eq!(users, ["alice", "bob", "carol"]);
+}

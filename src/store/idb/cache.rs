@@ -143,9 +143,12 @@ impl CacheStore for IdbStore {
         commit(tx).await
     }
 
-    /// One `getKey` per user, not every key: each asks for the first key past the previous
-    /// user's range (`[user, []]` sorts after all of that user's keys). Every key of every user
-    /// came back before, and that request ran at each open, ahead of the first read's `getAll`.
+    /// One `getKey` per user, not every key: each asks for the first key from `[user + "\0"]`,
+    /// which sorts after every `[user, …]` key. Every key of every user came back before, and
+    /// that request ran at each open, ahead of the first read's `getAll`. Keys the SDK never
+    /// writes (another script's) cannot stall it: before round s27 a `[user, ["x"]]` key sorted
+    /// past the bound `[user, []]` it used, so the same user came back for ever, and a key with a
+    /// number first ended the listing before any user (found by the store review).
     async fn users(&self) -> Result<Vec<String>, StoreError> {
         let mut users: Vec<String> = vec![];
         let mut from = web_sys::IdbKeyRange::lower_bound(&js_sys::Array::new()).map_err(js_err)?;
@@ -153,10 +156,20 @@ impl CacheStore for IdbStore {
             let tx = cache_tx(self.conn.ready().await?, None)?;
             let store = tx.object_store(CACHE).map_err(db_error)?;
             let found: Option<JsValue> = store.get_key(JsValue::from(from)).primitive().map_err(db_error)?.await.map_err(db_error)?;
-            let Some(user) = found.and_then(|k| js_sys::Reflect::get_u32(&k, 0).ok()).and_then(|u| u.as_string()) else { return Ok(users) };
-            let past = js_sys::Array::of2(&JsValue::from_str(&user), &js_sys::Array::new());
-            from = web_sys::IdbKeyRange::lower_bound_with_open(&past, true).map_err(js_err)?;
-            users.push(user);
+            let Some(first) = found.and_then(|k| js_sys::Reflect::get_u32(&k, 0).ok()) else { return Ok(users) };
+            let next = match first.as_string() {
+                Some(user) if users.last() == Some(&user) => return Ok(users),
+                Some(user) => {
+                    let past = js_sys::Array::of1(&JsValue::from_str(&format!("{user}\0")));
+                    users.push(user);
+                    past
+                }
+                // A number or a date sorts before every string: go on from the first string.
+                None if first.as_f64().is_some() || first.is_instance_of::<js_sys::Date>() => js_sys::Array::of1(&JsValue::from_str("")),
+                // A binary key or an array sorts after every string: no user after it.
+                None => return Ok(users),
+            };
+            from = web_sys::IdbKeyRange::lower_bound(&next).map_err(js_err)?;
         }
     }
 }
