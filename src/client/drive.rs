@@ -195,6 +195,7 @@ impl ClientRef {
             batch_restored: &batch_restored,
             left_for_others: &inner.left_for_others,
             hold: Default::default(),
+            epoch: Default::default(),
         };
         if matches!(job, Job::Pass(_)) {
             inner.left_for_others.set(false);

@@ -15,12 +15,22 @@ pub struct MemoryStore {
     next: Cell<u64>,
     /// Total record bytes allowed (None = unlimited).
     pub limit_bytes: Cell<Option<u64>>,
+    /// `OutboxStore::epoch`: raised by `lose`.
+    epoch: Cell<u64>,
 }
 
 impl MemoryStore {
     /// An empty store.
     pub fn new() -> MemoryStore {
         MemoryStore::default()
+    }
+
+    /// As if another context deleted the database: every record gone, keys from the start
+    /// again, the epoch raised (tests).
+    pub fn lose(&self) {
+        self.records.borrow_mut().clear();
+        self.next.set(0);
+        self.epoch.set(self.epoch.get() + 1);
     }
 
     fn bytes(&self) -> u64 {
@@ -61,6 +71,10 @@ impl MemoryStore {
 }
 
 impl OutboxStore for MemoryStore {
+    fn epoch(&self) -> u64 {
+        self.epoch.get()
+    }
+
     async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError> {
         let seq = self.put_new(entry.to_record())?;
         entry.seq = seq;

@@ -120,6 +120,12 @@ pub trait OutboxStore {
     fn update_many_locked(&self, entries: Vec<Entry>, strict: bool) -> impl std::future::Future<Output = Result<(), StoreError>> + '_ {
         self.update_many_issued(entries, strict)
     }
+    /// How many times the database was lost under this store (deleted or upgraded by another
+    /// context, or closed by the browser), so a write of entries read before cannot land on
+    /// other records that took their keys since (`Drain::issue`).
+    fn epoch(&self) -> u64 {
+        0
+    }
     /// A new entry, stored claimed when nothing of `queued.user` must go before it: in ONE
     /// strict readwrite transaction, reads at most `FIRST_LOOKAHEAD` of the user's live entries
     /// and stores `claimed` (the entry as claimed for its first attempt) if `first_in_line`

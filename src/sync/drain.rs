@@ -130,6 +130,9 @@ pub struct Drain<'a, S, T, C, K> {
     pub left_for_others: &'a std::cell::Cell<bool>,
     /// Work held back until the next request is on its way (`hold.rs`): `Default::default()`.
     pub hold: Hold,
+    /// The store's epoch when this pass listed its entries (or `first` stored its own):
+    /// `Default::default()`.
+    pub epoch: std::cell::Cell<u64>,
 }
 
 /// What became of a batch.
@@ -180,6 +183,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
     }
 
     async fn pass(&self, writes: &mut Vec<Write<'a>>) -> Result<Stop, StoreError> {
+        self.epoch.set(self.store.epoch());
         let mut entries = if self.full { self.full_read().await? } else { self.store.list_active(self.user).await? };
         // Only a dead, unknown or blocked entry can hold a later one back (`deps::blocker`):
         // each entry is checked against those alone, not against every earlier entry (which
@@ -397,7 +401,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             .map(|e| e.seq)
             .collect();
         if !old.is_empty() {
-            self.store.remove(&old).await?;
+            self.issue(|| Box::pin(self.store.remove(&old))).await?;
         }
         Ok(listing.entries.into_iter().filter(|e| e.user == self.user && !matches!(e.state, State::Sent | State::Discarded)).collect())
     }
@@ -468,7 +472,20 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         }
         if !all.is_empty() {
             let store: &'a S = self.store;
-            writes.push(Box::pin(store.update_many_locked(all, strict)));
+            writes.push(self.issue(|| Box::pin(store.update_many_locked(all, strict))));
+        }
+    }
+
+    /// Issues `write` of entries this pass read, unless the database was lost since it listed
+    /// them (`OutboxStore::epoch`): another context deleted it (a sign-out) and another user's
+    /// new entries may have the same keys now. Before round s27 a late outcome write landed
+    /// there, over another user's entry (found by the store review); now the pass ends with
+    /// `Unavailable` and the next one lists again.
+    pub(super) fn issue<'w>(&self, write: impl FnOnce() -> Write<'w>) -> Write<'w> {
+        if self.store.epoch() == self.epoch.get() {
+            write()
+        } else {
+            Box::pin(async { Err(StoreError::Unavailable("the database was deleted, cleared or upgraded by another context while entries read before were being sent; they are read again".into())) })
         }
     }
 

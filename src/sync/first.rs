@@ -45,6 +45,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let Ok(req) = request::build(e, &url, token.as_deref()) else { return Ok(First::NotTried) };
         let mut claimed = e.clone();
         self.claimed(&mut claimed, self.clock.now_ms());
+        self.epoch.set(self.store.epoch());
         let first = self.store.insert_first(e, &claimed).await?;
         stored();
         (self.emit)(Event::of("queued", e));

@@ -135,7 +135,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         let Ok(req) = batch::build(sent, url, token.as_deref()) else {
             // Cannot happen (each entry was checked to form a request): send them singly.
             self.flush(writes);
-            writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
+            writes.push(self.issue(|| Box::pin(store.update_many_issued(listed[..n].to_vec(), false))));
             sent.clone_from_slice(&listed[..n]);
             return Ok(Batched::Refused(1));
         };
@@ -155,7 +155,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
                 (self.batch_refused)(&listed[..n], status, &message, max);
                 // Back as listed (the claims and attempts undone; written in order, before the
                 // claims that follow), then sent again with their keys in shorter batches.
-                writes.push(Box::pin(store.update_many_issued(listed[..n].to_vec(), false)));
+                writes.push(self.issue(|| Box::pin(store.update_many_issued(listed[..n].to_vec(), false))));
                 sent.clone_from_slice(&listed[..n]);
                 return Ok(Batched::Refused(max));
             }
@@ -173,7 +173,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // Nothing can have removed them: the claim's reasoning.
             self.defer(sent.to_vec(), true);
         } else {
-            writes.push(Box::pin(store.update_many_issued(sent.to_vec(), true)));
+            writes.push(self.issue(|| Box::pin(store.update_many_issued(sent.to_vec(), true))));
         }
         Ok(stop.map_or(Batched::Done(n), Batched::Stop))
     }
@@ -186,7 +186,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         // Discard and retry respect the claim, so they cannot have changed the entry meanwhile;
         // a purge may have removed it, and the write then does not revive it.
         let store: &'a S = self.store;
-        writes.push(if self.exclusive { Box::pin(store.update_many_locked(vec![e.clone()], true)) } else { Box::pin(store.update_issued(e.clone())) });
+        writes.push(self.issue(|| if self.exclusive { Box::pin(store.update_many_locked(vec![e.clone()], true)) } else { Box::pin(store.update_issued(e.clone())) }));
         Ok(stop)
     }
 

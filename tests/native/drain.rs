@@ -131,6 +131,7 @@ impl H {
             },
             left_for_others: &self.left_for_others,
             hold: Default::default(),
+            epoch: Default::default(),
         };
         f(&d)
     }

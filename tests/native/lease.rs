@@ -89,6 +89,7 @@ impl Tabs {
                 batch_restored: &|_: &graphql_outbox::outbox::entry::Entry| None,
                 left_for_others: &std::cell::Cell::new(false),
                 hold: Default::default(),
+                epoch: Default::default(),
             };
             d.run().await.unwrap()
         })
@@ -235,4 +236,59 @@ fn the_lease_outlasts_the_request_timeout() {
     assert_eq!(lease_ms(None), LEASE_MS);
     assert_eq!(lease_ms(Some(30_000)), LEASE_MS, "the default timeout: 60 s");
     assert_eq!(lease_ms(Some(120_000)), 150_000.0, "a 2 min timeout: 2.5 min");
+}
+
+/// Another context deletes the database (a sign-out) while this pass has a request in flight,
+/// and another user's client stores a new entry, which takes key 1 again. The late outcome
+/// must not be written over it (found by review in round s27: it was, and bob's entry was
+/// lost); the pass ends `Unavailable`, with and without the Web Lock.
+#[test]
+fn an_outcome_arriving_after_the_database_was_deleted_elsewhere_is_not_written() {
+    for exclusive in [true, false] {
+        let store = MemoryStore::new();
+        let api = &gcdirectory::API;
+        let op = api.operation("deleteOrgTier").unwrap();
+        block_on(ops::enqueue(&store, api, op, json!({ "id": "1" }), "alice", "alice-1".into(), vec![], T0)).unwrap();
+        let transport = FakeTransport { hang: std::cell::Cell::new(true), ..Default::default() };
+        let (clock, tokens, pause) = (FakeClock::at(T0), SlowTokens, AuthPause::default());
+        let endpoint = |api: &str| Some(format!("http://server/graphql/{api}"));
+        let d = Drain {
+            store: &store,
+            transport: &transport,
+            clock: &clock,
+            tokens: &tokens,
+            policy: Policy::default(),
+            user: "alice",
+            endpoint: &endpoint,
+            emit: &|_: Event| {},
+            keyless: &|_: &str| false,
+            pause: &pause,
+            full: false,
+            network_back: false,
+            owner: "tab-a",
+            exclusive,
+            batch_max: &|_: &str| 1,
+            batch_refused: &|_: &[graphql_outbox::outbox::entry::Entry], _: u16, _: &str, _: usize| {},
+            batch_restored: &|_: &graphql_outbox::outbox::entry::Entry| None,
+            left_for_others: &std::cell::Cell::new(false),
+            hold: Default::default(),
+            epoch: Default::default(),
+        };
+        let mut pass = Box::pin(d.run());
+        let cx = &mut Context::from_waker(Waker::noop());
+        // Polled until the request is out (the token yields once, the send once).
+        while transport.sent.borrow().is_empty() {
+            assert!(pass.as_mut().poll(cx).is_pending());
+        }
+        store.lose();
+        block_on(ops::enqueue(&store, api, op, json!({ "id": "2" }), "bob", "bob-1".into(), vec![], T0 + 1.0)).unwrap();
+        let ended = loop {
+            if let Poll::Ready(r) = pass.as_mut().poll(cx) {
+                break r;
+            }
+        };
+        assert!(matches!(ended, Err(graphql_outbox::store::StoreError::Unavailable(_))), "exclusive {exclusive}: {ended:?}");
+        let left = block_on(store.list()).unwrap().entries;
+        assert_eq!(left.iter().map(|e| (e.id.as_str(), e.state)).collect::<Vec<_>>(), [("bob-1", State::Queued)], "exclusive {exclusive}");
+    }
 }

@@ -27,12 +27,14 @@ pub struct Conn {
     stale: Rc<Cell<bool>>,
     /// Set by `close()`: the app is done with this client.
     closed: Cell<bool>,
+    /// Raised each time the connection is lost under us (`OutboxStore::epoch`).
+    epoch: Rc<Cell<u64>>,
 }
 
 impl Conn {
     /// Opens (creating or upgrading) database `name`.
     pub async fn open(name: &str) -> Result<Conn, StoreError> {
-        let c = Conn { name: name.into(), db: RefCell::new(None), stale: Rc::new(Cell::new(false)), closed: Cell::new(false) };
+        let c = Conn { name: name.into(), db: RefCell::new(None), stale: Rc::new(Cell::new(false)), closed: Cell::new(false), epoch: Rc::default() };
         c.reopen().await?;
         Ok(c)
     }
@@ -43,10 +45,12 @@ impl Conn {
         // needs its `version-change` feature (tokio's macros and an event stream) for what one
         // handler does here. tests/browser/store.rs (`a_versionchange_closes_...`) shows it.
         let raw: web_sys::IdbDatabase = (**db.as_sys()).clone();
-        let (stale, d2) = (self.stale.clone(), raw.clone());
+        let (stale, d2, epoch) = (self.stale.clone(), raw.clone(), self.epoch.clone());
         let on_change = Closure::<dyn FnMut()>::new(move || {
             d2.close();
-            stale.set(true);
+            if !stale.replace(true) {
+                epoch.set(epoch.get() + 1);
+            }
         });
         raw.set_onversionchange(Some(on_change.as_ref().unchecked_ref()));
         // The browser closing it (site data cleared: `Clear-Site-Data`, DevTools, a storage
@@ -78,6 +82,11 @@ impl Conn {
             Some(db) => Ok(db),
             None => self.reopen().await,
         }
+    }
+
+    /// How many times the connection was lost under us (deleted, upgraded, cleared).
+    pub fn epoch(&self) -> u64 {
+        self.epoch.get()
     }
 
     /// Closes the connection for good (the app's `client.close()`).

@@ -204,6 +204,10 @@ impl IdbStore {
 }
 
 impl OutboxStore for IdbStore {
+    fn epoch(&self) -> u64 {
+        self.conn.epoch()
+    }
+
     async fn insert(&self, entry: &mut Entry) -> Result<u64, StoreError> {
         let seq = self.add(record(entry)).await?;
         entry.seq = seq;

@@ -3,10 +3,12 @@
 // `close`, not `versionchange`; before round s27 every later call and `list()` rejected
 // `StorageError` ("the connection is closing") until a reload, now the next operation reopens
 // the database. A script or an extension moves a record under a key the SDK never writes: it is
-// left in place and reported, and the rest drains.
+// left in place and reported, and the rest drains. Another tab deletes the database (a
+// sign-out) while a call is in flight, and another user's entry takes its key: the late
+// outcome is not written over it (before round s27 it was, and that entry was lost).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startAll, freshPage } from "./harness.mjs";
+import { startAll, freshPage, openPage } from "./harness.mjs";
 
 let env;
 before(async () => { env = await startAll(); });
@@ -67,6 +69,32 @@ test("a record moved under a key the SDK never writes is left in place; the rest
     assert.deepEqual(r.states, ["sent"]);
     assert.equal(r.skipped, 1);
   } finally {
+    await context.close();
+  }
+});
+
+test("another tab deletes the database while a call is in flight: the late outcome is not written over another user's new entry", { timeout: 60_000 }, async () => {
+  const { context, page: a } = await freshPage(env);
+  try {
+    await env.server.addFaults({ operation: "modifyProfile", delayMs: 2500 });
+    await a.evaluate(async () => {
+      await openClient({ database: "deleted-midway", user: "alice" });
+      window.alice = window.client.gcdirectory.modifyProfile({ gcId: "2", data: { titleEn: "alice's edit" } }).then((r) => r.status, (e) => e.name);
+    });
+    await a.waitForTimeout(400);
+    const b = await openPage(context, env.url);
+    const bob = await b.evaluate(async () => {
+      await new Promise((ok, fail) => { const r = indexedDB.deleteDatabase("graphql-outbox:deleted-midway"); r.onsuccess = ok; r.onerror = fail; });
+      // An endpoint that answers nothing, so bob's entry stays queued.
+      await openClient({ database: "deleted-midway", user: "bob", extra: { endpoints: { gcdirectory: "http://127.0.0.1:9/graphql" } } });
+      return (await window.client.gcdirectory.modifyProfile({ gcId: "7", data: { titleEn: "bob's edit" } })).id;
+    });
+    await a.evaluate(() => window.alice);
+    await a.waitForTimeout(500);
+    const left = await b.evaluate(async () => (await window.client.outbox.list()).map((e) => ({ id: e.id, user: e.user })));
+    assert.deepEqual(left, [{ id: bob, user: "bob" }]);
+  } finally {
+    await env.server.clearFaults();
     await context.close();
   }
 });
