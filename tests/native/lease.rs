@@ -66,6 +66,12 @@ impl Tabs {
 
     /// A pass of a tab with or without an endpoint for the entries' API.
     fn pass_with<'a>(&'a self, owner: &'a str, exclusive: bool, has_endpoint: bool) -> Pass<'a> {
+        let pass = self.try_pass(owner, exclusive, has_endpoint);
+        Box::pin(async move { pass.await.unwrap() })
+    }
+
+    /// `pass_with`, its store error kept.
+    fn try_pass<'a>(&'a self, owner: &'a str, exclusive: bool, has_endpoint: bool) -> Pin<Box<dyn Future<Output = Result<Stop, graphql_outbox::store::StoreError>> + 'a>> {
         Box::pin(async move {
             let endpoint = |api: &str| has_endpoint.then(|| format!("http://server/graphql/{api}"));
             let emit = |e: Event| self.events.borrow_mut().push((owner.to_string(), e));
@@ -91,7 +97,7 @@ impl Tabs {
                 hold: Default::default(),
                 epoch: Default::default(),
             };
-            d.run().await.unwrap()
+            d.run().await
         })
     }
 
@@ -245,50 +251,23 @@ fn the_lease_outlasts_the_request_timeout() {
 #[test]
 fn an_outcome_arriving_after_the_database_was_deleted_elsewhere_is_not_written() {
     for exclusive in [true, false] {
-        let store = MemoryStore::new();
-        let api = &gcdirectory::API;
-        let op = api.operation("deleteOrgTier").unwrap();
-        block_on(ops::enqueue(&store, api, op, json!({ "id": "1" }), "alice", "alice-1".into(), vec![], T0)).unwrap();
-        let transport = FakeTransport { hang: std::cell::Cell::new(true), ..Default::default() };
-        let (clock, tokens, pause) = (FakeClock::at(T0), SlowTokens, AuthPause::default());
-        let endpoint = |api: &str| Some(format!("http://server/graphql/{api}"));
-        let d = Drain {
-            store: &store,
-            transport: &transport,
-            clock: &clock,
-            tokens: &tokens,
-            policy: Policy::default(),
-            user: "alice",
-            endpoint: &endpoint,
-            emit: &|_: Event| {},
-            keyless: &|_: &str| false,
-            pause: &pause,
-            full: false,
-            network_back: false,
-            owner: "tab-a",
-            exclusive,
-            batch_max: &|_: &str| 1,
-            batch_refused: &|_: &[graphql_outbox::outbox::entry::Entry], _: u16, _: &str, _: usize| {},
-            batch_restored: &|_: &graphql_outbox::outbox::entry::Entry| None,
-            left_for_others: &std::cell::Cell::new(false),
-            hold: Default::default(),
-            epoch: Default::default(),
-        };
-        let mut pass = Box::pin(d.run());
+        let t = Tabs::new(1);
+        let mut pass = t.try_pass("tab-a", exclusive, true);
         let cx = &mut Context::from_waker(Waker::noop());
         // Polled until the request is out (the token yields once, the send once).
-        while transport.sent.borrow().is_empty() {
+        while t.transport.started.borrow().is_empty() {
             assert!(pass.as_mut().poll(cx).is_pending());
         }
-        store.lose();
-        block_on(ops::enqueue(&store, api, op, json!({ "id": "2" }), "bob", "bob-1".into(), vec![], T0 + 1.0)).unwrap();
+        t.store.lose();
+        let api = &gcdirectory::API;
+        block_on(ops::enqueue(&t.store, api, api.operation("deleteOrgTier").unwrap(), json!({ "id": "2" }), "bob", "bob-1".into(), vec![], T0 + 9.0)).unwrap();
         let ended = loop {
             if let Poll::Ready(r) = pass.as_mut().poll(cx) {
                 break r;
             }
         };
         assert!(matches!(ended, Err(graphql_outbox::store::StoreError::Unavailable(_))), "exclusive {exclusive}: {ended:?}");
-        let left = block_on(store.list()).unwrap().entries;
+        let left = block_on(t.store.list()).unwrap().entries;
         assert_eq!(left.iter().map(|e| (e.id.as_str(), e.state)).collect::<Vec<_>>(), [("bob-1", State::Queued)], "exclusive {exclusive}");
     }
 }

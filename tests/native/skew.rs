@@ -145,13 +145,7 @@ fn a_crash_mid_send_parks_a_keyless_create_in_unknown_and_resends_the_rest() {
         let create = h.add_for("u", "createOrgTier", json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } }), &[]);
         let update = h.add_for("u", "modifyOrgTier", json!({ "id": "2", "data": { "nameEn": "B" } }), &[]);
         // What the stopped context left: both claimed by it (the lease ends in 1 s), no outcome.
-        for e in [&create, &update] {
-            let mut stored = h.get(&e.id);
-            stored.state = State::Sending;
-            stored.attempts = 1;
-            stored.claim = Some(Claim { owner: "closed-tab".into(), until: h.clock.now.get() + 1_000.0 });
-            block_on(h.store.update(&stored)).unwrap();
-        }
+        left_sending(&h, &[&create, &update]);
         if !exclusive {
             // Its claim still holds: nothing is sent, nothing parked.
             assert!(matches!(h.drain(), Stop::Busy(_)), "Web Lock {exclusive}");
@@ -219,6 +213,18 @@ fn quota_reached_at_the_outcome_write_loses_nothing_and_resends_with_the_same_ke
     assert_eq!(h.state(&e.id), State::Sent);
 }
 
+/// `entries` as a context that stopped mid-send left them: `sending`, one attempt, claimed by
+/// it for 1 s more, no outcome.
+fn left_sending(h: &H, entries: &[&graphql_outbox::outbox::entry::Entry]) {
+    for e in entries {
+        let mut stored = h.get(&e.id);
+        stored.state = State::Sending;
+        stored.attempts = 1;
+        stored.claim = Some(Claim { owner: "closed-tab".into(), until: h.clock.now.get() + 1_000.0 });
+        block_on(h.store.update(&stored)).unwrap();
+    }
+}
+
 fn create_tier_vars() -> Value {
     json!({ "nameEn": "A", "nameFr": "A", "organization": { "id": "1" }, "owner": { "gcID": "1" } })
 }
@@ -235,13 +241,7 @@ fn without_server_idempotency_a_leftover_create_behind_an_idempotent_head_is_par
         h.keyless.borrow_mut().push("gcdirectory".into());
         let update = h.add_for("u", "modifyOrgTier", json!({ "id": "2", "data": { "nameEn": "B" } }), &[]);
         let create = h.add_for("u", "createOrgTier", create_tier_vars(), &[]);
-        for e in [&update, &create] {
-            let mut stored = h.get(&e.id);
-            stored.state = State::Sending;
-            stored.attempts = 1;
-            stored.claim = Some(Claim { owner: "closed-tab".into(), until: h.clock.now.get() + 1_000.0 });
-            block_on(h.store.update(&stored)).unwrap();
-        }
+        left_sending(&h, &[&update, &create]);
         if !exclusive {
             h.clock.advance(1_001.0);
         }
