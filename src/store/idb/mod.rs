@@ -234,9 +234,13 @@ impl OutboxStore for IdbStore {
         // (its future wakes in a microtask of the read's success event: no other await in
         // between, so the transaction cannot commit early and no other context's readwrite
         // transaction on `entries` can run between them). Reads answer in the order issued,
-        // so once one is not taken the later ones write nothing. Durability
-        // "relaxed": a claim lost in a crash is harmless, its owner died with it.
-        let tx = transaction(self.conn.ready().await?, &[ENTRIES], Mode::Relaxed)?;
+        // so once one is not taken the later ones write nothing. Durability "strict": for a
+        // server that ignores keys the stored `sending` is the only sign the request may have
+        // gone out, and a claim an OS crash or a power cut lost would be sent again, applied
+        // twice (found by review in round s27; it was "relaxed"); a discard, too, must not be
+        // lost. Under the Web Lock an API with keys writes no claim, so the drain's common
+        // path pays nothing for it.
+        let tx = transaction(self.conn.ready().await?, &[ENTRIES], Mode::Strict)?;
         let store = tx.object_store(ENTRIES).map_err(db_error)?;
         // Every read is issued before the first await (no round trip each).
         let mut reads = Vec::with_capacity(next.len());

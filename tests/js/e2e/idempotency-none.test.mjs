@@ -66,6 +66,15 @@ test("idempotency none: a pass under the Web Lock stores the claim while the req
       await page.evaluate((o) => openClient(o), { database: db, extra: { idempotency: { gcdirectory: mode } } });
       const calls = [from, "2", "5"].map((gcId, i) => ["modifyProfile", { gcId, data: { titleEn: `claim ${mode} ${i}` } }]);
       const ids = (await page.evaluate((c) => callAll(c), calls)).map((r) => r.id);
+      // Every transaction the drain opens, by mode, durability and store.
+      await page.evaluate(() => {
+        window.txs = [];
+        const open = IDBDatabase.prototype.transaction;
+        IDBDatabase.prototype.transaction = function (names, mode, options) {
+          window.txs.push(`${mode ?? "readonly"}:${options?.durability ?? "default"}:${[names].flat().join("+")}`);
+          return open.call(this, names, mode, options);
+        };
+      });
       await env.server.addFaults({ delayMs: 1500, times: 1 });
       await context.setOffline(false);
       // While the (delayed) request is out: what the disk says about the entry being sent.
@@ -77,6 +86,13 @@ test("idempotency none: a pass under the Web Lock stores the claim while the req
       assert.equal(state, mode === "none" ? "sending" : "queued", `${mode}: stored ${JSON.stringify(stored.map((e) => e.state))}`);
       const settled = await page.evaluate((i) => settleAll(i), ids);
       settled.forEach((s, i) => assert.equal(s.status, "sent", `${mode} entry ${i}: ${JSON.stringify(s)}`));
+      if (mode === "none") {
+        // The claim is the only sign the request may have gone out: strict, so an OS crash or a
+        // power cut cannot lose it once the request is out (relaxed before round s27).
+        const txs = await page.evaluate(() => window.txs);
+        assert.deepEqual(txs.filter((t) => t.startsWith("readwrite:relaxed:entries")), [], JSON.stringify(txs));
+        assert.ok(txs.some((t) => t.startsWith("readwrite:strict:entries")), JSON.stringify(txs));
+      }
     } finally {
       await env.server.clearFaults();
       await context.close();
