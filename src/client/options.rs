@@ -204,10 +204,17 @@ extern "C" {
 /// blind resends) or in `outbox` went unnoticed (found by review in round s27).
 fn only_keys(obj: &JsValue, path: &str, known: &[&str]) -> Result<(), SdkError> {
     let keys = object_keys(obj).map_err(|_| SdkError::Config(format!("Client.open: {path} could not be read (its keys threw)")))?;
-    match keys.iter().filter_map(|k| k.as_string()).find(|k| !known.contains(&k.as_str())) {
-        Some(key) => Err(SdkError::Config(format!("Client.open: {path}.{key} is not an option (known: {})", known.join(", ")))),
-        None => Ok(()),
+    for key in keys.iter().filter_map(|k| k.as_string()) {
+        if !known.contains(&key.as_str()) {
+            return Err(SdkError::Config(format!("Client.open: {path}.{key} is not an option (known: {})", known.join(", "))));
+        }
+        // A getter that throws was read as "not set" (`get`): a throwing `idempotency` getter
+        // meant blind resends, a `token` one no token (found by review in round s27).
+        if js_sys::Reflect::get(obj, &JsValue::from_str(&key)).is_err() {
+            return Err(SdkError::Config(format!("Client.open: {path}.{key} could not be read (its getter threw)")));
+        }
     }
+    Ok(())
 }
 
 pub(super) fn get(obj: &JsValue, key: &str) -> JsValue {

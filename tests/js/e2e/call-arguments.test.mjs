@@ -57,6 +57,9 @@ test("a misspelt option is refused, naming it, and nothing is stored", { timeout
         batch: await open({ batch: { gcdirectory: { maxx: 2 } } }),
         // Not a misspelling, but refused with them since round s27: a retry at once, forever.
         noDelay: await open({ outbox: { baseDelayMs: 0 } }),
+        // A getter that throws was read as "not set": here, keys after all (round s27).
+        getterThrows: await sdk.Client.open(Object.defineProperty({ ...base }, "idempotency", { enumerable: true, get() { throw new Error("boom"); } }))
+          .then(() => "opened", (e) => `${e.name}: ${e.message}`),
         fine: await open({ outbox: { maxHttpAttempts: 3 }, batch: { max: 20 }, idempotency: { gcdirectory: "header" } }),
       };
       const client = await sdk.Client.open(base);
@@ -71,6 +74,7 @@ test("a misspelt option is refused, naming it, and nothing is stored", { timeout
     assert.match(got.cache, /^ConfigError: .*options\.cache\.maxbytes is not an option/);
     assert.match(got.batch, /^ConfigError: .*options\.batch\.gcdirectory\.maxx is not an option/);
     assert.match(got.noDelay, /^ConfigError: Client\.open: options\.outbox\.baseDelayMs must be a number >= 1/);
+    assert.match(got.getterThrows, /^ConfigError: Client\.open: options\.idempotency could not be read \(its getter threw\)/);
     assert.equal(got.fine, "opened");
     assert.equal(got.call, "ValidationError: options.dependOn");
     assert.equal(got.list, "ValidationError: filter.status");
