@@ -43,10 +43,7 @@ pub fn cap(caps: &[(String, usize)], api: &str) -> usize {
 
 /// Lowers `api`'s cap in `caps` to `max` (never raises it).
 pub fn lower_cap(caps: &mut Vec<(String, usize)>, api: &str, max: usize) {
-    match caps.iter_mut().find(|(a, _)| a == api) {
-        Some((_, m)) => *m = (*m).min(max),
-        None => caps.push((api.to_string(), max)),
-    }
+    set_cap(caps, api, cap(caps, api).min(max));
 }
 
 /// Sets `api`'s cap in `caps` to `max` (may raise it: after `Refusals::alone_refused`).

@@ -249,7 +249,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // calls take turns, so the attempt that made it has ended, its outcome unwritten (a
             // full disk; without Web Locks it was sent again, found by review).
             let dead_claim = |c: &crate::outbox::entry::Claim| c.until <= self.lease_now() || c.owner == self.owner;
-            if e.state == State::Sending && (self.keyless)(&e.api) && !naturally_idempotent(e) && e.claim.as_ref().map_or(true, dead_claim) {
+            if self.keyless_leftover(e) && e.claim.as_ref().map_or(true, dead_claim) {
                 let mut parked = Entry { claim: None, ..e.clone() };
                 self.mark_unknown(&mut parked, "the context sending it stopped before its answer was recorded");
                 match self.save(e, &parked).await? {
@@ -343,15 +343,21 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
         Ok(Stop::Idle)
     }
 
-    /// Where the batch that `entries[head]` (found sendable) starts ends: the entries after it
-    /// that are due now, of its API, and not held back by a dead one (`batch::next_batch`); at
-    /// most `cap` long.
     /// The longest batch `api` may send now: `batch_max` (the client's limit), or shorter after
     /// a refusal in this pass.
     fn batch_limit(&self, api: &str, caps: &[(String, usize)]) -> usize {
         (self.batch_max)(api).min(batch::cap(caps, api)).max(1)
     }
 
+    /// An entry left `sending` by an attempt whose outcome may not have been written, of a
+    /// server that ignores keys, not idempotent by nature: it must not go out again blindly.
+    fn keyless_leftover(&self, e: &Entry) -> bool {
+        e.state == State::Sending && (self.keyless)(&e.api) && !naturally_idempotent(e)
+    }
+
+    /// Where the batch that `entries[head]` (found sendable) starts ends: the entries after it
+    /// that are due now, of its API, and not held back by a dead one (`batch::next_batch`); at
+    /// most `limit` long.
     fn next_batch(&self, entries: &[Entry], head: usize, holders: &[usize], elsewhere: &[usize], limit: usize) -> usize {
         let now = self.clock.now_ms();
         let joins = |e: &Entry| {
@@ -367,8 +373,7 @@ impl<'a, S: OutboxStore, T: Transport, C: Clock, K: Tokens> Drain<'a, S, T, C, K
             // Nor a keyless, non-idempotent entry left `sending` by an attempt whose outcome was
             // never written: as a head it is parked `unknown` (the pass's check above), but
             // joining a batch it went out again, applied twice (found by review in round s27).
-            let leftover = e.state == State::Sending && (self.keyless)(&e.api) && !naturally_idempotent(e);
-            due && !leftover && request::document(e).is_ok() && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
+            due && !self.keyless_leftover(e) && request::document(e).is_ok() && deps::blocker(e, holders.iter().map(|h| &entries[*h])).is_none()
                 && crate::outbox::placeholders::candidates(&e.variables).is_empty()
                 && !deps::depends_on_any(e, entries, elsewhere)
         };
