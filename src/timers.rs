@@ -46,9 +46,17 @@ pub fn wait(ms: f64) -> wasm_bindgen_futures::JsFuture {
     wasm_bindgen_futures::JsFuture::from(sleep(ms))
 }
 
-/// `f`'s output, or None if it has not finished after `ms` (it is then dropped).
+/// `f`'s output, or None if it has not finished after `ms` (it is then dropped). The timer
+/// is cleared as soon as `f` finishes: a pending one keeps a Node process (tests, server-side
+/// use) alive until it fires.
 pub async fn within<F: std::future::Future>(ms: f64, f: F) -> Option<F::Output> {
-    match crate::race::first(f, wait(ms)).await {
+    let mut timer = None;
+    let timeout = js_sys::Promise::new(&mut |resolve, _| timer = Some(set_timeout(&resolve, ms)));
+    let r = crate::race::first(f, wasm_bindgen_futures::JsFuture::from(timeout)).await;
+    if let Some(id) = timer {
+        clear_timeout(id);
+    }
+    match r {
         crate::race::First::Left(out) => Some(out),
         crate::race::First::Right(_) => None,
     }

@@ -31,20 +31,10 @@ impl Tokens for PassTokens {
     }
 }
 
-/// `p`'s outcome, or `None` if it has not settled within `ms`.
-/// The timer is cleared as soon as `p` settles: a pending one keeps a Node process (tests,
-/// server-side use) alive for the whole `tokenTimeoutMs` after the client is done.
+/// `p`'s outcome, or `None` if it has not settled within `ms` (`timers::within`, which clears
+/// its timer: a pending one kept a Node process alive for the whole `tokenTimeoutMs`).
 pub(super) async fn within(p: js_sys::Promise, ms: u32) -> Option<Result<JsValue, JsValue>> {
-    let mut timer = None;
-    let timeout = js_sys::Promise::new(&mut |resolve, _| timer = Some(timers::set_timeout(&resolve, ms as f64)));
-    let r = first(JsFuture::from(p), JsFuture::from(timeout)).await;
-    if let Some(id) = timer {
-        timers::clear_timeout(id);
-    }
-    match r {
-        First::Left(r) => Some(r),
-        First::Right(_) => None,
-    }
+    timers::within(f64::from(ms), JsFuture::from(p)).await
 }
 
 impl ClientRef {

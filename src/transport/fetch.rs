@@ -79,18 +79,11 @@ impl Transport for FetchTransport {
     async fn send(&self, request: &HttpRequest) -> Result<HttpResponse, NetworkError> {
         // The request's `AbortSignal` ends it after `timeout_ms`; a `fetch` wrapper that drops
         // the signal would hold the drain (and its Web Lock) for ever, so a timer bounds it too,
-        // a second later (found by review in round s27). Cleared once it is not needed: a
-        // pending timer keeps a Node process alive.
+        // a second later (found by review in round s27).
         let t = self.timeout_ms;
-        let mut timer = None;
-        let late = js_sys::Promise::new(&mut |resolve, _| timer = Some(crate::timers::set_timeout(&resolve, f64::from(t) + 1000.0)));
-        let r = crate::race::first(self.send_within_signal(request), wasm_bindgen_futures::JsFuture::from(late)).await;
-        if let Some(id) = timer {
-            crate::timers::clear_timeout(id);
-        }
-        match r {
-            crate::race::First::Left(answer) => answer,
-            crate::race::First::Right(_) => Err(NetworkError(format!("no answer within {t} ms (requestTimeoutMs)"))),
+        match crate::timers::within(f64::from(t) + 1000.0, self.send_within_signal(request)).await {
+            Some(answer) => answer,
+            None => Err(NetworkError(format!("no answer within {t} ms (requestTimeoutMs)"))),
         }
     }
 }

@@ -300,10 +300,10 @@ impl OutboxStore for IdbStore {
         let mut listing = Listing::default();
         let now = js_sys::Date::now();
         for (k, v) in keys.iter().zip(values.iter()) {
-            let Some(seq) = seq_of(&k) else {
+            let Some(seq) = seq_of(k) else {
                 // Not an entry's key: left in place and reported, like a newer SDK's record.
-                let raw = to_json(&v).map(|(j, _)| j).unwrap_or(Value::Null);
-                let key: String = js_sys::JSON::stringify(&k).ok().and_then(|s| s.as_string()).unwrap_or_default().chars().take(100).collect();
+                let raw = to_json(v).map(|(j, _)| j).unwrap_or(Value::Null);
+                let key: String = js_sys::JSON::stringify(k).ok().and_then(|s| s.as_string()).unwrap_or_default().chars().take(100).collect();
                 let reason = format!("a record under key {key}, which this SDK never writes: left in place");
                 listing.skipped.push(Quarantined { seq: 0, raw, reason, at: now });
                 continue;
